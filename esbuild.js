@@ -1,0 +1,82 @@
+// @ts-check
+// Builds the extension (Node/CJS, `vscode` external), the CLI and the webview bundles (browser).
+const esbuild = require('esbuild');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** Node bundles: the extension host entry and the headless CLI. */
+const nodeEntries = [
+  { in: 'src/extension.ts', out: 'extension' },
+  { in: 'src/cli/main.ts', out: 'cli' },
+].filter((e) => fs.existsSync(e.in));
+
+/** Browser bundles for webviews: every src/webview/<name>/main.ts becomes dist/webview/<name>.js. */
+const webviewRoot = 'src/webview';
+const webviewEntries = fs.existsSync(webviewRoot)
+  ? fs
+      .readdirSync(webviewRoot, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && fs.existsSync(path.join(webviewRoot, d.name, 'main.ts')))
+      .map((d) => ({ in: path.join(webviewRoot, d.name, 'main.ts'), out: `webview/${d.name}` }))
+  : [];
+
+/** Logs build results in the format the VS Code esbuild problem matcher expects.
+ * @type {import('esbuild').Plugin} */
+const problemMatcher = {
+  name: 'problem-matcher',
+  setup(build) {
+    build.onStart(() => console.log('[watch] build started'));
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+      console.log('[watch] build finished');
+    });
+  },
+};
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? 'linked' : 'inline',
+  sourcesContent: !production,
+  logLevel: 'warning',
+  outdir: 'dist',
+  plugins: watch ? [problemMatcher] : [],
+};
+
+async function main() {
+  const contexts = [
+    await esbuild.context({
+      ...common,
+      entryPoints: nodeEntries,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['vscode'],
+      metafile: true,
+    }),
+  ];
+  if (webviewEntries.length > 0) {
+    contexts.push(
+      await esbuild.context({ ...common, entryPoints: webviewEntries, platform: 'browser', format: 'iife', target: 'es2022' }),
+    );
+  }
+  if (watch) {
+    await Promise.all(contexts.map((c) => c.watch()));
+    return;
+  }
+  for (const ctx of contexts) {
+    const result = await ctx.rebuild();
+    if (result.metafile) fs.writeFileSync('dist/meta.json', JSON.stringify(result.metafile));
+    await ctx.dispose();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
