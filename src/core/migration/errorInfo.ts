@@ -1,0 +1,34 @@
+/**
+ * Turns anything thrown into the short, secret-free record the journal keeps: message, the Mendix
+ * error code and hint when the API client gave one, and what to do next.
+ */
+import type { StepErrorInfo } from './types';
+import { RefusedError } from './stepTypes';
+import { ExpiredUrlError, OutcomeUnknownError } from './services';
+
+interface ApiLikeError {
+  errorCode?: unknown;
+  hint?: unknown;
+  status?: unknown;
+}
+
+export function describeError(e: unknown): StepErrorInfo {
+  if (e instanceof RefusedError) return { message: e.message, nextAction: e.nextAction };
+  if (e instanceof OutcomeUnknownError) {
+    return { message: e.message, nextAction: 'run again: the engine looks the result up instead of repeating the call' };
+  }
+  if (e instanceof ExpiredUrlError) return { message: e.message, nextAction: 'run again: a fresh download URL is requested' };
+  if (e instanceof Error) {
+    const api = e as Error & ApiLikeError;
+    const info: StepErrorInfo = { message: e.message };
+    if (typeof api.errorCode === 'string') info.code = api.errorCode;
+    if (typeof api.hint === 'string') info.hint = api.hint;
+    if (e.name === 'MendixOutcomeUnknownError') {
+      info.nextAction = 'run again: the engine looks the result up instead of repeating the call';
+    } else {
+      info.nextAction = info.hint ?? 'fix the cause shown above, then run the migration again (finished steps are skipped)';
+    }
+    return info;
+  }
+  return { message: String(e), nextAction: 'run the migration again' };
+}

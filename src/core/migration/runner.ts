@@ -1,0 +1,484 @@
+/**
+ * Drives a plan: runs every step whose dependencies are done, independent ones concurrently, checks
+ * "already done?" first so a resumed run skips finished work, stops at steps that need a person, and
+ * writes every transition to the journal (atomically) and the event log (append-only).
+ */
+import type { Logger } from '../util/logger';
+import type { JournalStore } from './journalStore';
+import {
+  NeedsPersonError,
+  RefusedError,
+  systemClock,
+  type Clock,
+  type MigrationPrompt,
+  type StepContext,
+  type StepDefinition,
+  type VerifyResult,
+} from './stepTypes';
+import type { JsonObject, Journal, PersonInstructions, StepErrorInfo, StepKind, StepState } from './types';
+import { describeError } from './errorInfo';
+
+export interface WaitingStep {
+  stepId: string;
+  title: string;
+  kind: StepKind;
+  instructions: PersonInstructions;
+}
+
+export interface FailedStep {
+  stepId: string;
+  title: string;
+  error: StepErrorInfo;
+}
+
+export type RunStatusResult = 'completed' | 'waiting-for-person' | 'failed' | 'aborted' | 'cancelled';
+
+export interface RunOutcome {
+  status: RunStatusResult;
+  waiting: WaitingStep[];
+  failed: FailedStep[];
+}
+
+export interface RunnerEvent {
+  type: 'step-started' | 'step-done' | 'step-failed' | 'step-waiting' | 'progress';
+  stepId: string;
+  title: string;
+  message?: string;
+}
+
+/** Restarts the source after a failure inside the cutover window; returns a short detail. */
+export type RollbackAction = (ctx: StepContext) => Promise<string>;
+
+export interface RunnerOptions {
+  steps: readonly StepDefinition[];
+  store: JournalStore;
+  services: MigrationServices;
+  prompt: MigrationPrompt;
+  logger: Logger;
+  clock?: Clock;
+  /** How many independent steps may run at once. */
+  concurrency?: number;
+  rollback?: RollbackAction;
+  onEvent?: (e: RunnerEvent) => void;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  /** Run at most this one step (with its "already done?" check): "Run Next Step". */
+  onlyStep?: string;
+}
+
+const SETTLED: ReadonlySet<string> = new Set(['done', 'skipped']);
+
+export class MigrationRunner {
+  private readonly byId = new Map<string, StepDefinition>();
+  private readonly clock: Clock;
+  private readonly concurrency: number;
+
+  constructor(private readonly opts: RunnerOptions) {
+    for (const s of opts.steps) {
+      if (this.byId.has(s.id)) throw new Error(`duplicate step id ${s.id}`);
+      this.byId.set(s.id, s);
+    }
+    for (const s of opts.steps) {
+      for (const d of s.dependsOn) if (!this.byId.has(d)) throw new Error(`step ${s.id} depends on unknown step ${d}`);
+    }
+    this.clock = opts.clock ?? systemClock;
+    this.concurrency = Math.max(1, opts.concurrency ?? 4);
+  }
+
+  get steps(): readonly StepDefinition[] {
+    return this.opts.steps;
+  }
+
+  step(id: string): StepDefinition {
+    const s = this.byId.get(id);
+    if (!s) throw new Error(`unknown step ${id}`);
+    return s;
+  }
+
+  /** Steps whose dependencies are all done or skipped and which are not finished themselves. */
+  readySteps(journal: Readonly<Journal> = this.opts.store.peek()): StepDefinition[] {
+    return this.opts.steps.filter((s) => {
+      const st = journal.steps[s.id];
+      if (!st || SETTLED.has(st.status)) return false;
+      return s.dependsOn.every((d) => SETTLED.has(journal.steps[d]?.status ?? 'pending'));
+    });
+  }
+
+  async run(options: RunOptions = {}): Promise<RunOutcome> {
+    const { store } = this.opts;
+    const signal = options.signal ?? new AbortController().signal;
+    if (store.peek().status === 'aborted') return this.outcome('aborted');
+    await this.ensureStepStates();
+    // A step left "running" by a crash, or failed before, is tried again; its own checks decide
+    // whether the work is already done or an earlier call's result must be looked up.
+    await store.update((j) => {
+      for (const st of Object.values(j.steps)) if (st.status === 'running' || st.status === 'failed') st.status = 'pending';
+    });
+    await store.appendEvent({ type: 'run-started', detail: options.onlyStep ? { onlyStep: options.onlyStep } : {} });
+
+    const inFlight = new Map<string, Promise<void>>();
+    const attempted = new Set<string>();
+    let failedNow = false;
+    for (;;) {
+      if (signal.aborted) break;
+      if (!failedNow) {
+        for (const s of this.readySteps()) {
+          if (inFlight.size >= this.concurrency) break;
+          if (inFlight.has(s.id) || attempted.has(s.id)) continue;
+          if (options.onlyStep && s.id !== options.onlyStep) continue;
+          attempted.add(s.id);
+          const p = this.execute(s, signal).then(
+            (ok) => {
+              if (!ok) failedNow = true;
+            },
+            (e: unknown) => {
+              failedNow = true;
+              this.opts.logger.error(`step ${s.id} crashed the runner: ${describeError(e).message}`);
+            },
+          );
+          inFlight.set(
+            s.id,
+            p.finally(() => inFlight.delete(s.id)),
+          );
+        }
+      }
+      if (inFlight.size === 0) break;
+      await Promise.race(inFlight.values());
+    }
+    await Promise.allSettled(inFlight.values());
+    await store.settle();
+    const status = this.finalStatus(signal.aborted);
+    if (status === 'completed') await store.update((j) => void (j.status = 'completed'));
+    await store.appendEvent({ type: 'run-stopped', detail: { status } });
+    return this.outcome(status);
+  }
+
+  /** Records a person's confirmation of a manual step, then proves it through the step's verification. */
+  async confirmManualStep(stepId: string, by: string, signal?: AbortSignal): Promise<VerifyResult> {
+    const step = this.step(stepId);
+    const { store } = this.opts;
+    await this.ensureStepStates();
+    const j = store.peek();
+    const unmet = step.dependsOn.filter((d) => !SETTLED.has(j.steps[d]?.status ?? 'pending'));
+    if (unmet.length > 0) return { ok: false, detail: `cannot confirm yet: waiting for ${unmet.join(', ')}` };
+    const at = this.clock.now().toISOString();
+    await store.update((jj) => {
+      jj.steps[stepId].confirmation = { by, at, method: 'person' };
+    });
+    await store.appendEvent({ type: 'step-confirmed', stepId, detail: { by } });
+    const ctx = this.context(step, signal ?? new AbortController().signal);
+    const v = await this.safeVerify(step, ctx);
+    await store.update((jj) => {
+      const st = jj.steps[stepId];
+      st.verification = { ...v, at: this.clock.now().toISOString() };
+      if (v.ok) this.markDone(st);
+    });
+    await store.appendEvent({ type: 'verification', stepId, detail: { ok: v.ok, detail: v.detail } });
+    if (v.ok) await this.afterDone(step);
+    return v;
+  }
+
+  /** Runs only a step's verification and records the result. */
+  async verifyStep(stepId: string, signal?: AbortSignal): Promise<VerifyResult> {
+    const step = this.step(stepId);
+    const ctx = this.context(step, signal ?? new AbortController().signal);
+    const v = await this.safeVerify(step, ctx);
+    await this.opts.store.update((j) => {
+      j.steps[stepId].verification = { ...v, at: this.clock.now().toISOString() };
+    });
+    await this.opts.store.appendEvent({ type: 'verification', stepId, detail: { ok: v.ok, detail: v.detail } });
+    return v;
+  }
+
+  /**
+   * Stops the run for good. Before the cutover the source was never touched; inside the cutover
+   * window the source is restarted first. Both are recorded.
+   */
+  async abort(reason: string): Promise<{ sourceTouched: boolean; rollback?: string }> {
+    const { store } = this.opts;
+    let rollback: string | undefined;
+    const inWindow = this.inCutoverWindow();
+    if (inWindow) rollback = await this.rollback(`abort: ${reason}`);
+    const at = this.clock.now().toISOString();
+    await store.update((j) => {
+      j.status = 'aborted';
+      j.abort = { at, reason, sourceTouched: inWindow };
+    });
+    await store.appendEvent({ type: 'abort', detail: { reason, sourceTouched: inWindow } });
+    return { sourceTouched: inWindow, rollback };
+  }
+
+  /** Starts another rehearsal pass: the given steps go back to pending; their earlier timings stay recorded. */
+  async startRehearsal(stepIds: readonly string[]): Promise<void> {
+    await this.opts.store.update((j) => {
+      for (const id of stepIds) {
+        const st = j.steps[id];
+        if (!st) continue;
+        j.steps[id] = { status: 'pending', attempts: st.attempts, outputs: {}, intents: [] };
+      }
+    });
+    await this.opts.store.appendEvent({ type: 'rehearsal', detail: { restarted: [...stepIds] } });
+  }
+
+  /** True between "source stopped" and "target started" of the cutover. */
+  inCutoverWindow(j: Readonly<Journal> = this.opts.store.peek()): boolean {
+    return j.cutover.startedAt !== undefined && j.cutover.endedAt === undefined;
+  }
+
+  private async ensureStepStates(): Promise<void> {
+    const missing = this.opts.steps.filter((s) => !this.opts.store.peek().steps[s.id]);
+    if (missing.length === 0) return;
+    await this.opts.store.update((j) => {
+      for (const s of missing) j.steps[s.id] = { status: 'pending', attempts: 0, outputs: {}, intents: [] };
+    });
+  }
+
+  /** Returns false when the step failed. */
+  private async execute(step: StepDefinition, signal: AbortSignal): Promise<boolean> {
+    const { store } = this.opts;
+    const ctx = this.context(step, signal);
+    try {
+      if (await step.isDone(ctx)) {
+        const v = await this.safeVerify(step, ctx);
+        if (v.ok) {
+          await store.update((j) => {
+            const st = j.steps[step.id];
+            st.verification = { ...v, at: this.clock.now().toISOString() };
+            if (step.kind !== 'api' && !st.confirmation) {
+              st.confirmation = { by: 'engine', at: this.clock.now().toISOString(), method: 'api' };
+            }
+            this.markDone(st);
+          });
+          await store.appendEvent({ type: 'step-finished', stepId: step.id, detail: { alreadyDone: true, verification: v.detail } });
+          this.emit('step-done', step, v.detail);
+          await this.afterDone(step);
+          return true;
+        }
+      }
+      if (step.kind !== 'api') return await this.reachManual(step, ctx);
+
+      const startedAt = this.clock.now().toISOString();
+      await store.update((j) => {
+        const st = j.steps[step.id];
+        st.status = 'running';
+        st.attempts += 1;
+        st.startedAt = startedAt;
+        st.finishedAt = undefined;
+        st.durationMs = undefined;
+        st.error = undefined;
+        st.person = undefined;
+      });
+      await store.appendEvent({ type: 'step-started', stepId: step.id });
+      this.emit('step-started', step);
+      await step.run(ctx);
+      const v = await this.safeVerify(step, ctx);
+      if (!v.ok) throw new RefusedError(`verification failed: ${v.detail}`, 'inspect the environment, then run the step again');
+      await store.update((j) => {
+        const st = j.steps[step.id];
+        st.verification = { ...v, at: this.clock.now().toISOString() };
+        this.markDone(st);
+      });
+      const st = store.peek().steps[step.id];
+      await store.appendEvent({ type: 'step-finished', stepId: step.id, durationMs: st.durationMs, detail: { verification: v.detail } });
+      this.emit('step-done', step, v.detail);
+      await this.afterDone(step);
+      return true;
+    } catch (e) {
+      if (e instanceof NeedsPersonError) {
+        await this.markWaiting(step, e.instructions);
+        return true;
+      }
+      const info = describeError(e);
+      if (signal.aborted) info.nextAction = info.nextAction ?? 'the run was cancelled; run it again to resume';
+      await store.update((j) => {
+        const st = j.steps[step.id];
+        st.status = 'failed';
+        st.error = info;
+        st.finishedAt = this.clock.now().toISOString();
+      });
+      await store.appendEvent({ type: 'step-failed', stepId: step.id, detail: { ...info } });
+      this.emit('step-failed', step, info.message);
+      if (step.cutoverWindow && this.inCutoverWindow() && !signal.aborted) {
+        await this.rollback(`step ${step.id} failed: ${info.message}`);
+      }
+      return false;
+    }
+  }
+
+  private async reachManual(step: StepDefinition, ctx: StepContext): Promise<boolean> {
+    const st = this.opts.store.peek().steps[step.id];
+    if (st.status !== 'waiting-for-person') {
+      // First time the step is reached: let it prepare (e.g. note which snapshots exist already).
+      await step.run(ctx);
+    }
+    const instructions = step.instructions ? await step.instructions(ctx) : { summary: step.title, actions: [step.describe] };
+    await this.markWaiting(step, instructions);
+    return true;
+  }
+
+  private async markWaiting(step: StepDefinition, instructions: PersonInstructions): Promise<void> {
+    const now = this.clock.now().toISOString();
+    let first = false;
+    await this.opts.store.update((j) => {
+      const st = j.steps[step.id];
+      if (st.status !== 'waiting-for-person') {
+        first = true;
+        st.waitingSince = now;
+        st.startedAt = st.startedAt && step.kind === 'api' ? st.startedAt : now;
+      }
+      st.status = 'waiting-for-person';
+      st.person = instructions;
+    });
+    if (first) await this.opts.store.appendEvent({ type: 'step-waiting', stepId: step.id, detail: { summary: instructions.summary } });
+    this.emit('step-waiting', step, instructions.summary);
+  }
+
+  private markDone(st: StepState): void {
+    const now = this.clock.now();
+    st.status = 'done';
+    st.finishedAt = now.toISOString();
+    st.durationMs = st.startedAt ? Math.max(0, now.getTime() - Date.parse(st.startedAt)) : 0;
+    st.error = undefined;
+    st.person = undefined;
+  }
+
+  /** Hook after any step completes: a finished rehearsal pass is recorded with its timings. */
+  private async afterDone(_step: StepDefinition): Promise<void> {
+    const j = this.opts.store.peek();
+    const rehearsal = this.opts.steps.filter((s) => s.phase !== 'preflight' && REHEARSAL_PHASES.has(s.phase));
+    if (rehearsal.length === 0 || !rehearsal.every((s) => j.steps[s.id]?.status === 'done')) return;
+    const starts = rehearsal.map((s) => j.steps[s.id].startedAt).filter((x): x is string => !!x).sort();
+    const startedAt = starts[0] ?? this.clock.now().toISOString();
+    if (j.rehearsals.some((r) => r.startedAt === startedAt)) return;
+    const durationsMs: Record<string, number> = {};
+    for (const s of rehearsal) durationsMs[s.id] = j.steps[s.id].durationMs ?? 0;
+    await this.opts.store.update((jj) => {
+      jj.rehearsals.push({ startedAt, finishedAt: this.clock.now().toISOString(), durationsMs });
+    });
+    await this.opts.store.appendEvent({ type: 'rehearsal', detail: { recorded: durationsMs } });
+  }
+
+  private async rollback(reason: string): Promise<string> {
+    const rollback = this.opts.rollback;
+    const at = this.clock.now().toISOString();
+    let result: 'source-restarted' | 'failed' = 'failed';
+    let detail = 'no rollback action configured';
+    if (rollback) {
+      const anyStep = this.opts.steps.find((s) => s.cutoverWindow) ?? this.opts.steps[0];
+      try {
+        detail = await rollback(this.context(anyStep, new AbortController().signal));
+        result = 'source-restarted';
+      } catch (e) {
+        detail = describeError(e).message;
+      }
+    }
+    const cutoverIds = this.opts.steps.filter((s) => s.phase === 'cutover').map((s) => s.id);
+    await this.opts.store.update((j) => {
+      j.cutover.rollback = { at, reason, result, detail };
+      if (result === 'source-restarted') {
+        // The source runs again: a later cutover starts over from stopping it.
+        j.cutover.startedAt = undefined;
+        for (const id of cutoverIds) {
+          const st = j.steps[id];
+          if (st && st.status !== 'failed') j.steps[id] = { status: 'pending', attempts: st.attempts, outputs: {}, intents: [] };
+        }
+      }
+    });
+    await this.opts.store.appendEvent({ type: 'rollback', detail: { reason, result, detail } });
+    this.opts.logger.warn(`cutover rolled back (${result}): ${reason}`);
+    return `${result}: ${detail}`;
+  }
+
+  private async safeVerify(step: StepDefinition, ctx: StepContext): Promise<VerifyResult> {
+    try {
+      return await step.verify(ctx);
+    } catch (e) {
+      return { ok: false, detail: `verification could not run: ${describeError(e).message}` };
+    }
+  }
+
+  private finalStatus(cancelled: boolean): RunStatusResult {
+    const j = this.opts.store.peek();
+    if (j.status === 'aborted') return 'aborted';
+    const states = this.opts.steps.map((s) => j.steps[s.id]?.status ?? 'pending');
+    if (states.every((s) => SETTLED.has(s))) return 'completed';
+    if (cancelled) return 'cancelled';
+    if (states.includes('failed')) return 'failed';
+    if (states.includes('waiting-for-person')) return 'waiting-for-person';
+    return 'failed';
+  }
+
+  private outcome(status: RunStatusResult): RunOutcome {
+    const j = this.opts.store.peek();
+    const waiting: WaitingStep[] = [];
+    const failed: FailedStep[] = [];
+    for (const s of this.opts.steps) {
+      const st = j.steps[s.id];
+      if (st?.status === 'waiting-for-person') {
+        waiting.push({ stepId: s.id, title: s.title, kind: s.kind, instructions: st.person ?? { summary: s.title, actions: [] } });
+      } else if (st?.status === 'failed') {
+        failed.push({ stepId: s.id, title: s.title, error: st.error ?? { message: 'failed' } });
+      }
+    }
+    return { status, waiting, failed };
+  }
+
+  private emit(type: RunnerEvent['type'], step: StepDefinition, message?: string): void {
+    this.opts.onEvent?.({ type, stepId: step.id, title: step.title, message });
+  }
+
+  private context(step: StepDefinition, signal: AbortSignal): StepContext {
+    const { store, services, prompt, logger } = this.opts;
+    const clock = this.clock;
+    const log = logger.child(step.id);
+    return {
+      stepId: step.id,
+      input: store.peek().input,
+      services,
+      prompt,
+      log,
+      signal,
+      clock,
+      state: () => store.peek().steps[step.id],
+      stateOf: (id) => store.peek().steps[id],
+      journal: () => store.peek(),
+      setOutputs: async (values: JsonObject) => {
+        await store.update((j) => Object.assign(j.steps[step.id].outputs, values));
+        await store.appendEvent({ type: 'output', stepId: step.id, detail: values });
+      },
+      recordIntent: async (action, details) => {
+        await store.update((j) => {
+          j.steps[step.id].intents.push({ action, at: clock.now().toISOString(), ...(details ? { details } : {}) });
+        });
+        await store.appendEvent({ type: 'intent', stepId: step.id, detail: { action, ...(details ?? {}) } });
+      },
+      unresolvedIntent: (action) => store.peek().steps[step.id].intents.find((i) => i.action === action && !i.resolvedAt),
+      resolveIntent: async (action, outputs) => {
+        const at = clock.now().toISOString();
+        await store.update((j) => {
+          const st = j.steps[step.id];
+          for (const i of st.intents) if (i.action === action && !i.resolvedAt) i.resolvedAt = at;
+          Object.assign(st.outputs, outputs);
+        });
+        await store.appendEvent({ type: 'output', stepId: step.id, detail: { action, ...outputs } });
+      },
+      updateJournal: (mutate) => store.update(mutate),
+      progress: (message) => {
+        log.debug(message);
+        this.emit('progress', step, message);
+      },
+    };
+  }
+}
+
+/** Phases that make up one rehearsal pass (guide steps 3–9); their timings predict the downtime. */
+export const REHEARSAL_PHASES: ReadonlySet<string> = new Set([
+  'carry-package',
+  'prepare-target',
+  'backup',
+  'restore',
+  'configure',
+  'test',
+]);

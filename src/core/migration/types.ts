@@ -1,0 +1,185 @@
+/**
+ * The data a migration is made of: the answers asked up front (`MigrationInput`), the plan's steps
+ * and the per-step state that the journal persists. Plain data, so the journal can be written as JSON
+ * and validated by `schemas/migration-journal.schema.json`.
+ */
+
+export type Flavour = 'node-move' | 'v3-to-v4';
+export type StepKind = 'api' | 'portal' | 'support';
+export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'waiting-for-person' | 'skipped';
+export type Phase =
+  | 'preflight'
+  | 'link-target'
+  | 'carry-package'
+  | 'prepare-target'
+  | 'backup'
+  | 'restore'
+  | 'configure'
+  | 'test'
+  | 'cutover'
+  | 'relink'
+  | 'url'
+  | 'custom-domain'
+  | 'offboard';
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** One app as the person picked it: the v4 UUID is stable, the v1 AppId (sub-domain) follows the node. */
+export interface AppChoice {
+  projectId: string;
+  name: string;
+}
+
+/** Every question of the wizard, answered before anything runs. Holds no credentials. */
+export interface MigrationInput {
+  /** Journal name: `.mendix-migrations/<name>.json`. */
+  name: string;
+  flavour: Flavour;
+  source: AppChoice & {
+    /** v1 AppId (sub-domain) of the source app at the time the plan was made. */
+    appId: string;
+    /** Environment mode as the v1 API names it, e.g. `Production`. */
+    environment: string;
+    /** Sub-domain of the licensed node the app runs on now. */
+    nodeSubdomain: string;
+  };
+  target: {
+    /** Sub-domain of the licensed node the app moves to. */
+    nodeSubdomain: string;
+    /** Environment mode on the target node that receives the app, e.g. `Production`. */
+    environment: string;
+    /** Temporary app A: linked to the target node to prepare it. */
+    tempAppA: AppChoice;
+    /** Temporary app B: linked to the source node to unlink the real app from it. */
+    tempAppB: AppChoice;
+  };
+  /** Folder for the package and backup downloads (absolute). */
+  downloadFolder: string;
+  /** Snapshot ids of older source backups the person wants to keep; downloaded and verified before offboarding. */
+  keepBackups: string[];
+  customDomains: string[];
+  /** Where the custom-domain certificate's private key lives. */
+  certificate: 'none' | 'own-key' | 'mendix-keystore';
+  /** Developer portal address shown in instructions (no API behind it). */
+  portalUrl: string;
+  /** Known expectations for v3→v4 checks that no API exposes; optional answers of the wizard. */
+  considerations?: {
+    /** Database RAM of the target plan in GB (for the ~100 connections per GB rule). */
+    targetDatabaseRamGb?: number;
+    /** Longest scheduled event run in minutes, when known. */
+    longestScheduledEventMinutes?: number;
+  };
+}
+
+/** What a person must do for a portal or support step. */
+export interface PersonInstructions {
+  /** One line: what to do. */
+  summary: string;
+  /** Numbered actions (what to click where, or what to send). */
+  actions: string[];
+  /** Portal page to open, when there is one. */
+  url?: string;
+  /** Pre-filled support request text. */
+  requestText?: string;
+  /** A local file the person needs (e.g. the backup to upload). */
+  file?: string;
+}
+
+export interface Confirmation {
+  by: string;
+  at: string;
+  /** `api` when the engine proved it through the API; `person` when someone confirmed it. */
+  method: 'api' | 'person';
+}
+
+/** A record written before a non-idempotent call so a crash never leads to repeating it blindly. */
+export interface IntentRecord {
+  action: string;
+  at: string;
+  /** Set once the call's result is known (in the same step's outputs). */
+  resolvedAt?: string;
+  details?: JsonObject;
+}
+
+export interface StepErrorInfo {
+  message: string;
+  code?: string;
+  hint?: string;
+  /** What a person should do next. */
+  nextAction?: string;
+}
+
+export interface StepState {
+  status: StepStatus;
+  attempts: number;
+  startedAt?: string;
+  finishedAt?: string;
+  durationMs?: number;
+  /** Time spent waiting for a person, when the step is manual. */
+  waitingSince?: string;
+  confirmation?: Confirmation;
+  outputs: JsonObject;
+  intents: IntentRecord[];
+  verification?: { ok: boolean; detail: string; at: string };
+  error?: StepErrorInfo;
+  /** While waiting for a person: what they must do (kept so every surface shows the same text). */
+  person?: PersonInstructions;
+}
+
+export interface RehearsalRecord {
+  startedAt: string;
+  finishedAt?: string;
+  /** Step id → duration in ms, for the steps 3–8 of this pass. */
+  durationsMs: Record<string, number>;
+}
+
+export interface CutoverRecord {
+  predictedDowntimeMs?: number;
+  /** Source stopped (downtime starts). */
+  startedAt?: string;
+  /** Target started and checked (downtime ends). */
+  endedAt?: string;
+  measuredDowntimeMs?: number;
+  rollback?: { at: string; reason: string; result: 'source-restarted' | 'failed'; detail?: string };
+}
+
+export type RunStatus = 'active' | 'completed' | 'aborted';
+
+export interface Journal {
+  schemaVersion: 1;
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+  status: RunStatus;
+  abort?: { at: string; reason: string; sourceTouched: boolean };
+  input: MigrationInput;
+  steps: Record<string, StepState>;
+  rehearsals: RehearsalRecord[];
+  cutover: CutoverRecord;
+}
+
+export interface MigrationEvent {
+  at: string;
+  type:
+    | 'journal-created'
+    | 'step-started'
+    | 'step-finished'
+    | 'step-failed'
+    | 'step-skipped'
+    | 'step-waiting'
+    | 'step-confirmed'
+    | 'intent'
+    | 'output'
+    | 'verification'
+    | 'rehearsal'
+    | 'cutover'
+    | 'rollback'
+    | 'abort'
+    | 'run-started'
+    | 'run-stopped'
+    | 'progress';
+  stepId?: string;
+  durationMs?: number;
+  detail?: JsonObject;
+}
