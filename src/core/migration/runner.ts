@@ -5,6 +5,7 @@
  */
 import type { Logger } from '../util/logger';
 import type { JournalStore } from './journalStore';
+import type { MigrationServices } from './services';
 import {
   NeedsPersonError,
   RefusedError,
