@@ -1,0 +1,109 @@
+/** Response schemas of Deploy API v1 and the Build API (contract §2, §3). Extra fields are tolerated. */
+import { z } from 'zod';
+import { looseNumber, opt } from './common';
+
+export const V1_ENVIRONMENT_STATUSES = ['Empty', 'Stopped', 'Running'] as const;
+export type V1EnvironmentStatus = (typeof V1_ENVIRONMENT_STATUSES)[number];
+
+export const PACKAGE_STATUSES = ['Succeeded', 'Queued', 'Building', 'Uploading', 'Failed'] as const;
+export type PackageStatus = (typeof PACKAGE_STATUSES)[number];
+
+export const v1AppSchema = z.object({
+  AppId: z.string().min(1),
+  Name: z.string(),
+  ProjectId: z.string().min(1),
+  Url: opt(z.string()),
+});
+export type V1App = z.infer<typeof v1AppSchema>;
+
+export const v1EnvironmentSchema = z.object({
+  Status: z.enum(V1_ENVIRONMENT_STATUSES),
+  EnvironmentId: z.string().min(1),
+  Mode: z.string().min(1),
+  Url: opt(z.string()),
+  ModelVersion: opt(z.string()),
+  MendixVersion: opt(z.string()),
+  Production: z.boolean(),
+});
+export type V1Environment = z.infer<typeof v1EnvironmentSchema>;
+
+/** Start answers `{JobId}`, or HTTP 200 with error code ALREADY_STARTED (a documented quirk). */
+export const v1StartResponseSchema = z.object({
+  JobId: opt(z.string().min(1)),
+  errorCode: opt(z.string()),
+  code: opt(z.string()),
+});
+
+export const V1_START_JOB_STATUSES = ['Starting', 'Started'] as const;
+export const v1StartJobSchema = z.object({ Status: z.enum(V1_START_JOB_STATUSES) });
+export type V1StartJob = z.infer<typeof v1StartJobSchema>;
+
+/** A package download URL: documented as `{Location, TTL}`, tolerated as a plain string. */
+export const packageUrlSchema = z
+  .union([z.object({ Location: z.string().min(1), TTL: opt(looseNumber) }), z.string().min(1)])
+  .transform((u) => (typeof u === 'string' ? { Location: u, TTL: undefined } : u));
+export type PackageUrl = z.infer<typeof packageUrlSchema>;
+
+export const packageSchema = z.object({
+  PackageId: z.string().min(1),
+  Name: opt(z.string()),
+  Description: opt(z.string()),
+  Version: opt(z.string()),
+  Creator: opt(z.string()),
+  CreationDate: opt(looseNumber),
+  Status: z.enum(PACKAGE_STATUSES),
+  Size: opt(looseNumber),
+  ExpiryDate: opt(z.union([z.number(), z.string()])),
+  Url: opt(packageUrlSchema),
+});
+export type MendixPackage = z.infer<typeof packageSchema>;
+
+export const buildResponseSchema = z.object({ PackageId: z.string().min(1) });
+
+export const constantSchema = z.object({
+  Name: z.string().min(1),
+  DataType: opt(z.string()),
+  Value: opt(z.string()),
+  DeployedValue: opt(z.string()),
+});
+export const customSettingSchema = z.object({ Name: z.string().min(1), Value: opt(z.string()) });
+export const scheduledEventSchema = z.object({
+  Name: z.string().min(1),
+  Value: z.enum(['Enabled', 'Disabled']),
+  DeployedValue: opt(z.string()),
+});
+export const v1SettingsSchema = z.object({
+  Constants: z.array(constantSchema),
+  CustomSettings: z.array(customSettingSchema).nullish().transform((v) => v ?? []),
+  ScheduledEvents: z.array(scheduledEventSchema),
+});
+export type V1Settings = z.infer<typeof v1SettingsSchema>;
+export type V1Constant = z.infer<typeof constantSchema>;
+export type V1CustomSetting = z.infer<typeof customSettingSchema>;
+export type V1ScheduledEvent = z.infer<typeof scheduledEventSchema>;
+
+/** What may be sent to POST settings: only the entries to change (Name + Value). */
+export interface V1SettingsUpdate {
+  Constants?: { Name: string; Value: string }[];
+  CustomSettings?: { Name: string; Value: string }[];
+  ScheduledEvents?: { Name: string; Value: 'Enabled' | 'Disabled' }[];
+}
+
+export const v1ScaleResponseSchema = z.object({
+  Status: opt(z.string()),
+  Instances: looseNumber,
+  MemoryPerInstance: looseNumber,
+  TotalMemory: opt(looseNumber),
+  Mode: opt(z.string()),
+  Production: opt(z.boolean()),
+  ModelVersion: opt(z.string()),
+  MendixVersion: opt(z.string()),
+  Url: opt(z.string()),
+});
+export type V1ScaleResult = z.infer<typeof v1ScaleResponseSchema>;
+
+/** GET tags: the example shows one `{"Tag"}`; lists of `{Tag}` or of strings are accepted too. */
+const tagItem = z.union([z.string(), z.object({ Tag: z.string() }).transform((t) => t.Tag)]);
+export const v1TagsSchema = z
+  .union([z.array(tagItem), z.object({ Tag: z.string() }).transform((t) => [t.Tag]), z.object({ Tags: z.array(tagItem) }).transform((t) => t.Tags)])
+  .transform((tags) => [...new Set(tags)]);

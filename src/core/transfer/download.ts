@@ -1,0 +1,327 @@
+/**
+ * Resumable, checksummed download of a package or backup archive to disk.
+ *
+ * Bytes go to `<dest>.part`; `<dest>.part.json` keeps the validator (ETag / Last-Modified) and total
+ * so a dropped connection — or a restarted process — continues with `Range` + `If-Range` instead of
+ * starting over. SHA-256 is computed while writing; the finished file is renamed into place and
+ * `<dest>.manifest.json` records its size and hash. Download URLs are pre-signed: no Mendix
+ * credentials are ever sent to them, and their query string (the signature) is never logged.
+ */
+import { open, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
+import { abortReason, systemClock, type Clock, type RandomSource } from '../api/clock';
+import { isAbortError } from '../api/errors';
+import { DEFAULT_RETRY_POLICY, backoffDelay, parseRetryAfter } from '../api/retry';
+import type { Logger } from '../util/logger';
+import { HashingFileSink, InlineHasher, type StreamHasher } from './hashingFileSink';
+import { buildManifest, hashFile, manifestPath, partPath, partStatePath, readPartState, writeJsonAtomic, type DownloadManifest, type PartState } from './manifest';
+import { ProgressMeter, type ProgressListener } from './progress';
+import { ChecksumMismatchError, DownloadError, DownloadUrlExpiredError } from './transferErrors';
+
+export interface DownloadOptions {
+  /** Pre-signed URL (package `Url.Location` or archive `url`). */
+  url: string;
+  /** Final path of the file. */
+  dest: string;
+  /** Names the file in messages, e.g. "archive a6f5…"; defaults to the file name. */
+  label?: string;
+  expectedSize?: number;
+  expectedSha256?: string;
+  onProgress?: ProgressListener;
+  signal?: AbortSignal;
+  logger?: Logger;
+  clock?: Clock;
+  random?: RandomSource;
+  /** Consecutive attempts without progress before giving up (default 6). */
+  maxAttempts?: number;
+  /** A connection silent this long is dropped and resumed (default 60 s). */
+  idleTimeoutMs?: number;
+  /** Secret-free facts to record in the manifest. */
+  details?: DownloadManifest['details'];
+  /** Builds the hasher; tests and benchmarks may swap it. */
+  hasherFactory?: () => StreamHasher;
+  /** HTTP client without credentials; defaults to a shared one. */
+  http?: AxiosInstance;
+}
+
+export interface DownloadResult {
+  path: string;
+  size: number;
+  sha256: string;
+  manifestPath: string;
+  manifest: DownloadManifest;
+  /** Bytes already on disk from an earlier run that were reused. */
+  resumedFrom: number;
+  /** Bytes received over the network by this call. */
+  bytesFetched: number;
+  /** HTTP requests made. */
+  requests: number;
+}
+
+let sharedHttp: AxiosInstance | undefined;
+function downloadHttp(): AxiosInstance {
+  // No default headers at all: these URLs carry their own signature.
+  sharedHttp ??= axios.create({ maxRedirects: 5, decompress: false, validateStatus: () => true, responseType: 'stream', maxContentLength: Infinity });
+  return sharedHttp;
+}
+
+/** `https://host/path?…` — enough to recognise the URL in a log, without its signature. */
+export function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}${u.search ? '?…' : ''}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+async function sizeOf(path: string): Promise<number | undefined> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return undefined;
+  }
+}
+
+async function readSmallBody(stream: Readable, limit = 64 * 1024): Promise<string> {
+  const parts: Buffer[] = [];
+  let n = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (n < limit) parts.push(chunk.subarray(0, limit - n));
+      n += chunk.length;
+    }
+  } catch {
+    // a partial error body is still informative
+  }
+  return Buffer.concat(parts).toString('utf8');
+}
+
+function header(res: AxiosResponse, name: string): string | undefined {
+  const v: unknown = res.headers[name];
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+}
+
+/** Parses `bytes start-end/total`. */
+function parseContentRange(v: string | undefined): { start: number; total?: number } | undefined {
+  const m = v ? /^bytes\s+(\d+)-(\d+)\/(\d+|\*)$/i.exec(v.trim()) : null;
+  if (!m) return undefined;
+  return { start: Number(m[1]), total: m[3] === '*' ? undefined : Number(m[3]) };
+}
+
+class RetryableDrop extends Error {
+  constructor(
+    readonly reason: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(reason);
+  }
+}
+
+export async function downloadToFile(opts: DownloadOptions): Promise<DownloadResult> {
+  const clock = opts.clock ?? systemClock;
+  const random = opts.random ?? Math.random;
+  const http = opts.http ?? downloadHttp();
+  const label = opts.label ?? basename(opts.dest);
+  const where = describeUrl(opts.url);
+  const log = opts.logger;
+  const maxAttempts = opts.maxAttempts ?? 6;
+  const idleMs = opts.idleTimeoutMs ?? 60_000;
+  const newHasher = opts.hasherFactory ?? (() => new InlineHasher());
+  const part = partPath(opts.dest);
+  const stateFile = partStatePath(opts.dest);
+  await mkdir(dirname(opts.dest), { recursive: true });
+
+  // Pick up a `.part` from an earlier run when we still know how to validate it.
+  let state: PartState | undefined = await readPartState(opts.dest);
+  let offset = (await sizeOf(part)) ?? 0;
+  let hasher = newHasher();
+  let resumedFrom = 0;
+  if (offset > 0 && state && (state.etag || state.lastModified) && (state.total === undefined || offset <= state.total)) {
+    log?.info(`resuming ${label} from byte ${offset}: re-hashing the part already on disk`);
+    const rehash = await hashPrefix(part, offset, hasher, opts.signal);
+    offset = rehash;
+    resumedFrom = offset;
+  } else {
+    offset = 0;
+    state = undefined;
+  }
+  const fh = await open(part, offset > 0 ? 'r+' : 'w');
+  if (offset === 0) await fh.truncate(0);
+
+  const meter = new ProgressMeter(offset, state?.total ?? opts.expectedSize, opts.onProgress, clock);
+  let bytesFetched = 0;
+  let requests = 0;
+  let failures = 0;
+  let total: number | undefined = state?.total;
+  try {
+    for (;;) {
+      if (opts.signal?.aborted) throw abortReason(opts.signal);
+      if (total !== undefined && offset === total && offset > 0) break;
+      const headers: Record<string, string> = {};
+      const validator = state?.etag ?? state?.lastModified;
+      if (offset > 0 && validator) {
+        headers.Range = `bytes=${offset}-`;
+        headers['If-Range'] = validator;
+      }
+      requests++;
+      const progressBefore = offset;
+      try {
+        const res = await http.get<Readable>(opts.url, { headers, signal: opts.signal, responseType: 'stream', timeout: idleMs });
+        const status = res.status;
+        log?.info(`GET ${where} → ${status}${headers.Range ? ` (${headers.Range})` : ''}`);
+        if (status === 403 || status === 401) {
+          const body = await readSmallBody(res.data);
+          throw new DownloadUrlExpiredError(label, /request has expired/i.test(body) ? 'Request has expired' : `HTTP ${status}`);
+        }
+        if (status === 416 && total !== undefined && offset >= total) break;
+        if (status === 429 || status >= 500 || status === 416) {
+          res.data.resume();
+          const ra = parseRetryAfter(header(res, 'retry-after'), clock.now());
+          if (status === 416) {
+            // The server no longer agrees with our part: start over.
+            offset = await restart(fh, meter);
+            hasher.close();
+            hasher = newHasher();
+            state = undefined;
+          }
+          throw new RetryableDrop(`HTTP ${status}`, ra);
+        }
+        if (status !== 200 && status !== 206) {
+          res.data.resume();
+          throw new DownloadError(label, `HTTP ${status}`, offset);
+        }
+        const etag = header(res, 'etag');
+        const lastModified = header(res, 'last-modified');
+        const length = Number(header(res, 'content-length') ?? NaN);
+        if (status === 206) {
+          const range = parseContentRange(header(res, 'content-range'));
+          if (!range || range.start !== offset) {
+            res.data.resume();
+            offset = await restart(fh, meter);
+            hasher.close();
+            hasher = newHasher();
+            state = undefined;
+            throw new RetryableDrop('unexpected Content-Range');
+          }
+          total = range.total ?? total;
+        } else {
+          // 200: a fresh copy (first request, or the resource changed so If-Range failed).
+          if (offset > 0) {
+            log?.warn(`${label}: the server sent the whole file again (it changed or does not support ranges); starting over`);
+            offset = await restart(fh, meter);
+            hasher.close();
+            hasher = newHasher();
+          }
+          total = Number.isFinite(length) ? length : undefined;
+        }
+        if (opts.expectedSize !== undefined && total !== undefined && total !== opts.expectedSize) {
+          res.data.resume();
+          throw new ChecksumMismatchError(label, `${opts.expectedSize} bytes`, `${total} bytes announced by the server`);
+        }
+        meter.setTotal(total);
+        if (state?.etag !== etag || state?.lastModified !== lastModified || state?.total !== total) {
+          state = { version: 1, etag, lastModified, total };
+          await writeJsonAtomic(stateFile, state);
+        }
+        const sink = new HashingFileSink(fh.fd, offset, hasher, (n) => meter.add(n));
+        try {
+          await pipeWithIdleTimeout(res.data, sink, idleMs);
+        } finally {
+          await sink.settled();
+          offset = sink.position;
+          bytesFetched += sink.written;
+        }
+        if (total !== undefined && offset < total) throw new RetryableDrop(`connection closed at byte ${offset} of ${total}`);
+        if (total === undefined) total = offset;
+        break;
+      } catch (e) {
+        if (opts.signal?.aborted || isAbortError(e)) throw abortReason(opts.signal);
+        if (e instanceof DownloadUrlExpiredError || e instanceof DownloadError || e instanceof ChecksumMismatchError) throw e;
+        const reason = e instanceof RetryableDrop ? e.reason : describeError(e);
+        failures = offset > progressBefore ? 1 : failures + 1;
+        if (failures >= maxAttempts) throw new DownloadError(label, `${reason}; gave up after ${failures} attempts without progress`, offset);
+        const delay = e instanceof RetryableDrop && e.retryAfterMs !== undefined ? e.retryAfterMs : backoffDelay(failures, DEFAULT_RETRY_POLICY, random);
+        log?.warn(`${label}: ${reason} at byte ${offset}; resuming in ${delay} ms`);
+        await clock.sleep(delay, opts.signal);
+      }
+    }
+    meter.finish();
+  } finally {
+    await fh.close();
+  }
+
+  const sha256 = await hasher.digest();
+  hasher.close();
+  const size = offset;
+  if (opts.expectedSize !== undefined && size !== opts.expectedSize) {
+    await discardPart(opts.dest);
+    throw new ChecksumMismatchError(label, `${opts.expectedSize} bytes`, `${size} bytes`);
+  }
+  if (opts.expectedSha256 !== undefined && sha256 !== opts.expectedSha256.toLowerCase()) {
+    await discardPart(opts.dest);
+    throw new ChecksumMismatchError(label, `SHA-256 ${opts.expectedSha256}`, `SHA-256 ${sha256}`);
+  }
+  await rename(part, opts.dest);
+  const manifest = buildManifest(opts.dest, size, sha256, state?.etag, opts.details);
+  await writeJsonAtomic(manifestPath(opts.dest), manifest);
+  await rm(stateFile, { force: true });
+  log?.info(`${label}: ${size} bytes, SHA-256 ${sha256}${resumedFrom ? `, resumed from byte ${resumedFrom}` : ''}`);
+  return { path: opts.dest, size, sha256, manifestPath: manifestPath(opts.dest), manifest, resumedFrom, bytesFetched, requests };
+}
+
+/** Removes a `.part` file and its state (after a checksum mismatch, or when the caller gives up). */
+export async function discardPart(dest: string): Promise<void> {
+  await rm(partPath(dest), { force: true });
+  await rm(partStatePath(dest), { force: true });
+}
+
+async function restart(fh: { truncate(n: number): Promise<void> }, meter: ProgressMeter): Promise<number> {
+  await fh.truncate(0);
+  meter.reset(0);
+  return 0;
+}
+
+/** Feeds the first `length` bytes of a file into the hasher; returns how many it read. */
+async function hashPrefix(path: string, length: number, hasher: StreamHasher, signal?: AbortSignal): Promise<number> {
+  const { createReadStream } = await import('node:fs');
+  let n = 0;
+  for await (const chunk of createReadStream(path, { start: 0, end: length - 1, highWaterMark: 4 * 1024 * 1024, signal }) as AsyncIterable<Buffer>) {
+    await hasher.update([chunk]);
+    n += chunk.length;
+  }
+  return n;
+}
+
+function describeError(e: unknown): string {
+  if (e instanceof AxiosError) return e.code ?? e.message;
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === 'string') return code;
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** pipeline() plus a watchdog that drops a connection silent for `idleMs`. */
+async function pipeWithIdleTimeout(source: Readable, sink: HashingFileSink, idleMs: number): Promise<void> {
+  let last = Date.now();
+  const onData = () => {
+    last = Date.now();
+  };
+  source.on('data', onData);
+  const timer = setInterval(
+    () => {
+      if (Date.now() - last > idleMs) source.destroy(Object.assign(new Error('idle timeout'), { code: 'ETIMEDOUT' }));
+    },
+    Math.max(50, Math.min(5000, idleMs / 4)),
+  );
+  try {
+    await pipeline(source, sink);
+  } finally {
+    clearInterval(timer);
+    source.off('data', onData);
+  }
+}
+
+export { hashFile };

@@ -1,0 +1,93 @@
+/**
+ * A Writable that writes chunks to a file at explicit positions and feeds them to a SHA-256 hasher
+ * only after the write succeeded, so the hash always covers exactly the bytes on disk — which is
+ * what makes resuming after a dropped connection correct.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { write, writev } from 'node:fs';
+import { Writable } from 'node:stream';
+
+/** Incremental SHA-256; `update` may apply backpressure by returning a promise. */
+export interface StreamHasher {
+  update(chunks: readonly Buffer[]): void | Promise<void>;
+  digest(): Promise<string>;
+  close(): void;
+}
+
+export class InlineHasher implements StreamHasher {
+  private readonly hash: Hash = createHash('sha256');
+  update(chunks: readonly Buffer[]): void {
+    for (const c of chunks) this.hash.update(c);
+  }
+  digest(): Promise<string> {
+    return Promise.resolve(this.hash.digest('hex'));
+  }
+  close(): void {
+    // nothing to release
+  }
+}
+
+export class HashingFileSink extends Writable {
+  /** File offset of the next byte (= bytes on disk that the hash covers). */
+  position: number;
+  /** Bytes written through this sink (not counting what was on disk before). */
+  written = 0;
+  private inFlight: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly fd: number,
+    start: number,
+    private readonly hasher: StreamHasher,
+    private readonly onBytes: (n: number) => void,
+    highWaterMark = 8 * 1024 * 1024,
+  ) {
+    super({ highWaterMark });
+    this.position = start;
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
+    this.flush([chunk], cb);
+  }
+
+  override _writev(chunks: { chunk: Buffer }[], cb: (e?: Error | null) => void): void {
+    this.flush(
+      chunks.map((c) => c.chunk),
+      cb,
+    );
+  }
+
+  /**
+   * Resolves once no write is in flight. A write started before the stream was destroyed still
+   * lands (and is hashed); read `position` only after this, or the hash and the offset disagree.
+   */
+  settled(): Promise<void> {
+    return this.inFlight;
+  }
+
+  private flush(buffers: Buffer[], done: (e?: Error | null) => void): void {
+    const total = buffers.reduce((n, b) => n + b.length, 0);
+    let release!: () => void;
+    this.inFlight = new Promise<void>((r) => (release = r));
+    const cb = (e?: Error | null) => {
+      release();
+      done(e);
+    };
+    const after = (err: NodeJS.ErrnoException | null, bytes: number) => {
+      if (err) return cb(err);
+      if (bytes !== total) return cb(new Error(`short write: ${bytes} of ${total} bytes`));
+      this.position += total;
+      this.written += total;
+      this.onBytes(total);
+      let pending: void | Promise<void>;
+      try {
+        pending = this.hasher.update(buffers);
+      } catch (e) {
+        return cb(e as Error);
+      }
+      if (pending) pending.then(() => cb(), cb);
+      else cb();
+    };
+    if (buffers.length === 1) write(this.fd, buffers[0], 0, total, this.position, after);
+    else writev(this.fd, buffers, this.position, after);
+  }
+}

@@ -1,0 +1,65 @@
+/** Typed errors of downloads, uploads and archive checks. Messages never carry a URL's query (tokens). */
+import { MendixError } from '../api/errors';
+
+/** A download URL was refused as expired (S3 "Request has expired", 403): ask the service for a fresh one. */
+export class DownloadUrlExpiredError extends MendixError {
+  readonly kind = 'downloadUrlExpired';
+  constructor(
+    readonly target: string,
+    readonly detail: string,
+  ) {
+    super(`the download URL for ${target} has expired or was refused (${detail}); request a fresh URL (a new archive or package URL) and download again`);
+    this.name = 'DownloadUrlExpiredError';
+  }
+}
+
+/** A download failed for another reason after the allowed retries. The `.part` file is kept for a resume. */
+export class DownloadError extends MendixError {
+  readonly kind = 'download';
+  constructor(
+    readonly target: string,
+    readonly reason: string,
+    readonly bytesOnDisk: number,
+  ) {
+    super(`download of ${target} failed: ${reason} (${bytesOnDisk} bytes kept for resuming)`);
+    this.name = 'DownloadError';
+  }
+}
+
+/** The finished file does not match the size or SHA-256 we were told to expect. */
+export class ChecksumMismatchError extends MendixError {
+  readonly kind = 'checksumMismatch';
+  constructor(
+    readonly file: string,
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super(`${file}: expected ${expected}, got ${actual}`);
+    this.name = 'ChecksumMismatchError';
+  }
+}
+
+/** A package is larger than the upload limit; refused before sending. */
+export class UploadTooLargeError extends MendixError {
+  readonly kind = 'uploadTooLarge';
+  constructor(
+    readonly file: string,
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super(`${file} is ${size} bytes; the package upload limit is ${limit} bytes (1 GB), so it was not sent`);
+    this.name = 'UploadTooLargeError';
+  }
+}
+
+/** A backup archive is not what a restore needs. */
+export class BackupArchiveError extends MendixError {
+  readonly kind = 'backupArchive';
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+  ) {
+    super(`${file} is not a valid Mendix backup: ${problem}`);
+    this.name = 'BackupArchiveError';
+  }
+}
