@@ -1,0 +1,60 @@
+/**
+ * Foundation figures:
+ * - bundle.kb: size of dist/extension.js from a production (minified) build;
+ * - activation.ms: how long our activate() took as VS Code itself reports it in code-server's
+ *   "Running Extensions" editor (code loading + the activate call), median of 3 fresh starts.
+ */
+import { execFileSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { openWorkbench } from '../e2e/browser';
+import { extensionFolderName, startCodeServer, waitForExtensionHostLog } from '../e2e/codeServer';
+import { figure, type BenchContext, type Figure } from './run';
+
+const STARTS = 3;
+const SETTLE_MS = 3000;
+
+/** One fresh code-server + browser; returns the activation time VS Code shows for our extension. */
+async function measureActivation(ctx: BenchContext, run: number): Promise<number> {
+  const { id, version } = extensionFolderName(ctx.root);
+  const server = await startCodeServer();
+  try {
+    const wb = await openWorkbench(server);
+    try {
+      // Measure a user opening the view once the workbench settled, not a race with the start-up
+      // work of the built-in extensions (which shares the extension host's event loop).
+      await waitForExtensionHostLog(server, /Eager extensions activated/);
+      await wb.page.waitForTimeout(SETTLE_MS);
+      await wb.clickActivityBarItem('Mendix Cloud');
+      await waitForExtensionHostLog(server, new RegExp(`_doActivateExtension ${id.replace(/\./g, '\\.')}\\b`));
+      await wb.runCommand('Developer: Show Running Extensions');
+      const name = id.split('.')[1];
+      const row = wb.page.locator(`.monaco-list-row[aria-label="${name}"]`).filter({ hasText: version });
+      const time = row.locator('.activation-time');
+      await time.filter({ hasText: /\d+ms/ }).waitFor({ timeout: 30_000 });
+      const text = await time.innerText();
+      const m = /(\d+(?:\.\d+)?)ms/.exec(text);
+      if (!m) throw new Error(`unexpected activation text: ${text}`);
+      ctx.log(`start ${run}: "${text}"`);
+      return Number(m[1]);
+    } finally {
+      await wb.close();
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+export async function run(ctx: BenchContext): Promise<Record<string, Figure>> {
+  execFileSync(process.execPath, ['esbuild.js', '--production'], { cwd: ctx.root, stdio: 'inherit' });
+  const bytes = statSync(join(ctx.root, 'dist', 'extension.js')).size;
+  ctx.log(`dist/extension.js (production): ${bytes} bytes`);
+  execFileSync('bash', [join(ctx.root, 'scripts', 'install-code-server.sh')], { cwd: ctx.root, stdio: 'inherit' });
+  const times: number[] = [];
+  for (let i = 1; i <= STARTS; i++) times.push(await measureActivation(ctx, i));
+  const median = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
+  return {
+    'bundle.kb': figure(bytes / 1024, 'KB', '<= 300'),
+    'activation.ms': figure(median, 'ms', '<= 20'),
+  };
+}
