@@ -1,0 +1,67 @@
+/**
+ * Joins Deploy API v1 apps (sub-domain AppId, URL) with v4 apps (region, Technical Contact, licence)
+ * on ProjectId = v4 id, so one row shows everything. Either list may be missing when the account
+ * has only an API key or only a PAT.
+ */
+import type { CloudApp, NodeGeneration } from './model';
+
+/** The v1 fields we use (structural, so this stays independent of the client's schema types). */
+export interface V1AppFields {
+  AppId: string;
+  Name: string;
+  ProjectId: string;
+  Url?: string;
+}
+
+export interface V4AppFields {
+  id: string;
+  name: string;
+  subdomain: string;
+  licenseType: 'free' | 'licensed';
+  region?: string;
+  technicalContact?: { userId: string; name?: string };
+}
+
+function generationOf(v1: V1AppFields | undefined, v4: V4AppFields | undefined, v4Known: boolean): NodeGeneration {
+  if (v4) return v4.licenseType === 'free' && !v1 ? 'none' : v4.licenseType === 'licensed' ? 'v4' : 'unknown';
+  // Deploy API v4 only serves Mendix Cloud v4; an app v1 lists but v4 does not runs on v3.
+  if (v1 && v4Known) return 'v3';
+  return 'unknown';
+}
+
+export function mergeApps(v1: readonly V1AppFields[] | undefined, v4: readonly V4AppFields[] | undefined): CloudApp[] {
+  const byProject = new Map<string, { v1?: V1AppFields; v4?: V4AppFields }>();
+  for (const a of v1 ?? []) byProject.set(a.ProjectId, { ...byProject.get(a.ProjectId), v1: a });
+  for (const a of v4 ?? []) byProject.set(a.id, { ...byProject.get(a.id), v4: a });
+  const out: CloudApp[] = [];
+  for (const [projectId, { v1: a1, v4: a4 }] of byProject) {
+    const generation = generationOf(a1, a4, v4 !== undefined);
+    out.push({
+      appId: a1?.AppId ?? a4?.subdomain ?? projectId,
+      projectId,
+      name: a1?.Name ?? a4?.name ?? projectId,
+      url: a1?.Url,
+      // A free app's "region" is the sandbox cluster, not a node: leave it out.
+      region: generation === 'none' ? undefined : a4?.region,
+      licenseType: a4?.licenseType,
+      technicalContact: a4?.technicalContact ? { userId: a4.technicalContact.userId, name: a4.technicalContact.name } : undefined,
+      generation,
+    });
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }) || a.projectId.localeCompare(b.projectId));
+}
+
+/** v1 `Empty|Stopped|Running` and v4 `notdeployed|stopped|running` onto the explorer's vocabulary. */
+export function normaliseStatus(status: string): 'running' | 'stopped' | 'empty' | 'unknown' {
+  switch (status.toLowerCase()) {
+    case 'running':
+      return 'running';
+    case 'stopped':
+      return 'stopped';
+    case 'empty':
+    case 'notdeployed':
+      return 'empty';
+    default:
+      return 'unknown';
+  }
+}

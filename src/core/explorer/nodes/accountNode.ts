@@ -1,0 +1,95 @@
+/** Level 1: a signed-in account. Hidden (its apps shown at the root) when it is the only one. */
+import type { AccountSummary } from '../accounts';
+import type { CloudService } from '../cloudService';
+import { COMMANDS } from '../commandIds';
+import { filterApps } from '../filterApps';
+import type { CloudApp } from '../model';
+import type { TreeItemSpec } from '../treeSpec';
+import { AppNode } from './appNode';
+import { ChildPool, LoadingNode, type ExplorerEnv, type ExplorerNode, type Pageable } from './explorerNode';
+import { EmptyNode, ErrorNode, LoadMoreNode } from './stateNodes';
+
+export class AccountNode extends LoadingNode<CloudApp[]> implements Pageable {
+  readonly kind = 'account';
+  readonly parent = undefined;
+  /** True when this is the only account, so the tree shows its apps at the top level. */
+  hidden = false;
+  private shown: number;
+  private readonly apps: ChildPool<CloudApp, AppNode>;
+
+  constructor(
+    env: ExplorerEnv,
+    public account: AccountSummary,
+    readonly service: CloudService,
+  ) {
+    super(env);
+    this.shown = env.pageSize();
+    this.apps = new ChildPool(
+      (a) => a.projectId || a.appId,
+      (a) => new AppNode(env, this, a),
+      (n, a) => n.setApp(a),
+    );
+  }
+
+  get id(): string {
+    return `account:${this.account.id}`;
+  }
+
+  /** Apps known after the last successful load, before filtering; undefined before that. */
+  get appCount(): number | undefined {
+    return this.current?.length;
+  }
+
+  /** The loaded apps (for quick picks); loads them when needed. Throws on failure, unlike getChildren. */
+  async loadApps(): Promise<CloudApp[]> {
+    return this.loadData();
+  }
+
+  /** The tree's node for `app` when it is on screen (so refreshes show), else a fresh one. */
+  appNodeFor(app: CloudApp): AppNode {
+    return this.apps.find(app) ?? new AppNode(this.env, this, app);
+  }
+
+  getTreeItem(): TreeItemSpec {
+    const who = this.account.username ? this.account.username : this.account.hasPat ? 'Personal Access Token' : '';
+    return {
+      id: this.id,
+      label: this.account.name,
+      description: who,
+      tooltip: `**${this.account.name}**\n\nAPI key: ${this.account.hasApiKey ? 'yes' : 'no'}  \nPersonal Access Token: ${this.account.hasPat ? 'yes' : 'no'}`,
+      icon: { id: 'account' },
+      collapsible: 'expanded',
+      contextValue: 'account',
+    };
+  }
+
+  async loadMore(): Promise<void> {
+    this.shown += this.env.pageSize();
+    return Promise.resolve();
+  }
+
+  protected load(): Promise<CloudApp[]> {
+    return this.env.limiter.run(() => this.service.listApps());
+  }
+
+  protected build(apps: CloudApp[]): ExplorerNode[] {
+    if (apps.length === 0) return this.hidden ? [] : [new EmptyNode(this, 'No apps in this account')];
+    const filter = this.env.filterText();
+    const matching = filterApps(apps, filter);
+    if (matching.length === 0) {
+      return [new EmptyNode(this, `No apps match "${filter}"`, { command: COMMANDS.clearFilter, title: 'Clear Filter' })];
+    }
+    const page = matching.slice(0, this.shown);
+    const nodes: ExplorerNode[] = this.apps.take(page);
+    if (matching.length > page.length) nodes.push(new LoadMoreNode(this, page.length, matching.length));
+    return nodes;
+  }
+
+  protected errorChildren(e: unknown): ExplorerNode[] {
+    return [new ErrorNode(this, 'apps', e)];
+  }
+
+  protected describe(): string {
+    return `apps of account ${this.account.name}`;
+  }
+}

@@ -1,0 +1,53 @@
+/** The one registration table: every command id mapped to its implementation and a short action name for errors. */
+import type { Command } from '../../core/explorer/commands/commandDeps';
+import { clearFilter } from '../../core/explorer/commands/clearFilter';
+import { copyAppId } from '../../core/explorer/commands/copyAppId';
+import { copyEnvironmentId } from '../../core/explorer/commands/copyEnvironmentId';
+import { copyProjectId } from '../../core/explorer/commands/copyProjectId';
+import { createBackup } from '../../core/explorer/commands/createBackup';
+import { downloadBackup } from '../../core/explorer/commands/downloadBackup';
+import { downloadPackage } from '../../core/explorer/commands/downloadPackage';
+import { filterApps } from '../../core/explorer/commands/filterApps';
+import { loadMore } from '../../core/explorer/commands/loadMore';
+import { openUrl } from '../../core/explorer/commands/openUrl';
+import { refreshApps } from '../../core/explorer/commands/refreshApps';
+import { refreshNode } from '../../core/explorer/commands/refreshNode';
+import { retryNode } from '../../core/explorer/commands/retryNode';
+import { showLog } from '../../core/explorer/commands/showLog';
+import { showSettings } from '../../core/explorer/commands/showSettings';
+import { signIn } from '../../core/explorer/commands/signIn';
+import { signOut } from '../../core/explorer/commands/signOut';
+import { startEnvironment } from '../../core/explorer/commands/startEnvironment';
+import { startMigration } from '../../core/explorer/commands/startMigration';
+import { stopEnvironment } from '../../core/explorer/commands/stopEnvironment';
+import { COMMANDS, type CommandId } from '../../core/explorer/commandIds';
+
+export interface CommandEntry {
+  run: Command;
+  /** Names the action in error messages: "<action> failed: …". */
+  action: string;
+}
+
+/** Typed by CommandId, so adding an id without an implementation does not compile. */
+export const COMMAND_TABLE: Readonly<Record<CommandId, CommandEntry>> = {
+  [COMMANDS.signIn]: { run: signIn, action: 'Sign in' },
+  [COMMANDS.signOut]: { run: signOut, action: 'Sign out' },
+  [COMMANDS.showLog]: { run: showLog, action: 'Show log' },
+  [COMMANDS.refresh]: { run: refreshApps, action: 'Refresh' },
+  [COMMANDS.filter]: { run: filterApps, action: 'Filter apps' },
+  [COMMANDS.clearFilter]: { run: clearFilter, action: 'Clear filter' },
+  [COMMANDS.refreshNode]: { run: refreshNode, action: 'Refresh' },
+  [COMMANDS.loadMore]: { run: loadMore, action: 'Load more' },
+  [COMMANDS.retry]: { run: retryNode, action: 'Retry' },
+  [COMMANDS.openUrl]: { run: openUrl, action: 'Open URL' },
+  [COMMANDS.copyAppId]: { run: copyAppId, action: 'Copy AppId' },
+  [COMMANDS.copyProjectId]: { run: copyProjectId, action: 'Copy ProjectId' },
+  [COMMANDS.copyEnvironmentId]: { run: copyEnvironmentId, action: 'Copy EnvironmentId' },
+  [COMMANDS.startEnvironment]: { run: startEnvironment, action: 'Start environment' },
+  [COMMANDS.stopEnvironment]: { run: stopEnvironment, action: 'Stop environment' },
+  [COMMANDS.downloadPackage]: { run: downloadPackage, action: 'Download deployed package' },
+  [COMMANDS.createBackup]: { run: createBackup, action: 'Create backup' },
+  [COMMANDS.downloadBackup]: { run: downloadBackup, action: 'Download backup' },
+  [COMMANDS.showSettings]: { run: showSettings, action: 'Show settings' },
+  [COMMANDS.startMigration]: { run: startMigration, action: 'Start migration' },
+};

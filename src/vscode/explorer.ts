@@ -1,0 +1,122 @@
+/**
+ * Wires the Mendix Cloud explorer: account store, Apps tree, status bar and every command. Nothing
+ * here talks to the network; the first request happens when the Apps view asks for its children.
+ */
+import * as vscode from 'vscode';
+import { AccountStore } from '../core/explorer/accounts';
+import type { CloudService, CredentialChecker, Credentials } from '../core/explorer/cloudService';
+import { CONTEXT_KEYS, VIEWS } from '../core/explorer/commandIds';
+import type { CommandDeps, MigrationLauncher } from '../core/explorer/commands/commandDeps';
+import { Limiter } from '../core/explorer/limiter';
+import { AppsRoot } from '../core/explorer/nodes/appsRoot';
+import type { ExplorerEnv } from '../core/explorer/nodes/explorerNode';
+import type { Logger } from '../core/util/logger';
+import type { Redactor } from '../core/util/redact';
+import { registerCommands } from './commands/registerCommands';
+import { VsCodeHost } from './host';
+import { secretBackend } from './secretBackend';
+import { affectsApi, affectsTree, downloadFolder, treePageSize } from './settings';
+import { AccountStatusBar } from './statusBar';
+import { AppsTreeProvider, type ExplorerViewState } from './tree/appsTreeProvider';
+import { VsCodeProgressRunner, VsCodeUserInput } from './userInput';
+
+/** Children stay fresh this long; refresh reloads sooner. Short, because statuses change. */
+const CACHE_TTL_MS = 30_000;
+/** Concurrent requests caused by expanding nodes; keeps large accounts from request storms. */
+const MAX_CONCURRENT_REQUESTS = 4;
+
+export interface ExplorerOptions {
+  context: vscode.ExtensionContext;
+  channel: vscode.LogOutputChannel;
+  log: Logger;
+  redactor: Redactor;
+  /** Built lazily on first use: creating API clients pulls in the HTTP stack. */
+  services: () => { create(credentials: Credentials): CloudService; check: CredentialChecker };
+  migration?: MigrationLauncher;
+}
+
+export interface Explorer {
+  statusBar: AccountStatusBar;
+  tree: AppsTreeProvider;
+}
+
+export function registerExplorer(opts: ExplorerOptions): Explorer {
+  const { context, log, redactor } = opts;
+  const accounts = new AccountStore(secretBackend(context.secrets));
+  const state: ExplorerViewState = { filter: '', epoch: 0 };
+  const env: ExplorerEnv = {
+    now: Date.now,
+    cacheTtlMs: CACHE_TTL_MS,
+    pageSize: treePageSize,
+    limiter: new Limiter(MAX_CONCURRENT_REQUESTS),
+    filterText: () => state.filter.toLowerCase(),
+    epoch: () => state.epoch,
+    log: log.child('explorer'),
+  };
+
+  const statusBar = new AccountStatusBar();
+  const setContext = (key: string, value: boolean) => void vscode.commands.executeCommand('setContext', key, value);
+
+  const root = new AppsRoot(
+    env,
+    () => accounts.list(),
+    async (a) => {
+      const credentials = await accounts.credentials(a.id);
+      if (!credentials) throw new Error(`No stored credentials for ${a.name}`);
+      redactor.add(credentials.apiKey);
+      redactor.add(credentials.pat);
+      return opts.services().create(credentials);
+    },
+    (s) => {
+      setContext(CONTEXT_KEYS.signedIn, s.signedIn);
+      setContext(CONTEXT_KEYS.noApps, s.noApps);
+    },
+  );
+  const tree = new AppsTreeProvider(root, state);
+  const view = vscode.window.createTreeView(VIEWS.apps, { treeDataProvider: tree, showCollapseAll: true });
+  tree.onFilterChanged = (f) => {
+    view.description = f ? `filter: ${f}` : undefined;
+    setContext(CONTEXT_KEYS.filtered, f !== '');
+  };
+
+  const syncAccounts = async () => {
+    const list = await accounts.list();
+    statusBar.setAccounts(list);
+    setContext(CONTEXT_KEYS.signedIn, list.length > 0);
+  };
+  // Reading SecretStorage is local and cheap, but still async: do not hold activation for it.
+  void syncAccounts();
+
+  const deps: CommandDeps = {
+    ui: new VsCodeUserInput(),
+    progress: new VsCodeProgressRunner(),
+    host: new VsCodeHost(opts.channel, redactor),
+    accounts,
+    checkCredentials: (c, signal) => opts.services().check(c, signal),
+    root,
+    tree,
+    settings: { downloadFolder },
+    log,
+    migration: opts.migration,
+  };
+
+  context.subscriptions.push(
+    tree,
+    view,
+    statusBar,
+    accounts.onDidChange(() => void syncAccounts()),
+    context.secrets.onDidChange(() => {
+      // Another window signed in or out.
+      accounts.reset();
+      root.forget();
+      void syncAccounts();
+      tree.refresh();
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (affectsApi(e)) root.forget();
+      if (affectsApi(e) || affectsTree(e)) tree.refresh();
+    }),
+    ...registerCommands(deps, redactor),
+  );
+  return { statusBar, tree };
+}
