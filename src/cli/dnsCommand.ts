@@ -1,0 +1,109 @@
+/** `mendix-migrate dns <domain>`: per-resolver propagation of the custom domain's CNAME. */
+import { parseArgs } from 'node:util';
+import { checkCaa } from '../core/dns/caa';
+import { validateCustomDomain } from '../core/dns/domain';
+import { checkPropagation, type PropagationOptions, type PropagationReport } from '../core/dns/propagation';
+import { DEFAULT_PUBLIC_RESOLVERS, parseEndpoint, resolverFromAddress, type ResolverDescriptor } from '../core/dns/resolvers';
+import { watchPropagation } from '../core/dns/watch';
+import { UsageError, type CliIo, type SubCommand } from './command';
+import { formatCaa, formatPropagation } from './dnsTable';
+
+const USAGE = `Usage: mendix-migrate dns <domain> [options]
+
+Checks whether the custom domain's CNAME has reached the public resolvers.
+
+Options:
+  --expect <target>        Expected CNAME target (default: <domain>.cname.mendix.net.)
+  --resolver <ip[:port]>   Ask this resolver instead of the public list (repeatable)
+  --authoritative <ip[:port]>  Ask this authoritative server instead of discovering the zone's NS (repeatable)
+  --doh                    Use DNS-over-HTTPS where a resolver offers it
+  --timeout <ms>           Per-query timeout (default 3000)
+  --caa                    Also report CAA records that could block certificate issuance
+  --watch                  Repeat until fully propagated (Ctrl+C stops)
+  --interval <ms>          Shortest pause between checks in watch mode (default 2000)
+  --json                   Machine-readable output (one JSON object per check)
+
+Exit codes: 0 fully propagated, 1 not yet, 2 bad input.`;
+
+function positiveInt(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} needs a positive whole number, got "${value}"`);
+  return n;
+}
+
+async function run(args: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        expect: { type: 'string' },
+        resolver: { type: 'string', multiple: true },
+        authoritative: { type: 'string', multiple: true },
+        'authoritative-port': { type: 'string' },
+        doh: { type: 'boolean', default: false },
+        timeout: { type: 'string' },
+        caa: { type: 'boolean', default: false },
+        watch: { type: 'boolean', default: false },
+        interval: { type: 'string' },
+        'max-interval': { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'Give the custom domain to check.' : `Give exactly one domain, got: ${positionals.join(' ')}`);
+  const domain = validateCustomDomain(positionals[0]);
+  if (!domain.ok) throw new UsageError(domain.message);
+
+  let resolvers: ResolverDescriptor[];
+  let authoritative: string[] | 'discover' = 'discover';
+  try {
+    resolvers = values.resolver?.length ? values.resolver.map((r) => resolverFromAddress(r)) : [...DEFAULT_PUBLIC_RESOLVERS];
+    if (values.authoritative?.length) {
+      // Parse early so a typo is a usage error (exit 2), not a failed check.
+      for (const a of values.authoritative) parseEndpoint(a);
+      authoritative = values.authoritative;
+    }
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  const opts: PropagationOptions = {
+    domain: domain.domain,
+    expected: values.expect ?? domain.expectedTarget,
+    resolvers,
+    authoritative,
+    authoritativePort: positiveInt(values['authoritative-port'], '--authoritative-port', 53),
+    timeoutMs: positiveInt(values.timeout, '--timeout', 3000),
+    preferDoh: values.doh,
+    signal: io.signal,
+  };
+
+  if (values.caa) {
+    const caa = await checkCaa(domain.domain, { resolvers, timeoutMs: opts.timeoutMs, signal: io.signal, preferDoh: values.doh });
+    io.out(values.json ? JSON.stringify({ caa }) : formatCaa(caa) + '\n');
+  }
+
+  const print = (r: PropagationReport) => io.out(values.json ? JSON.stringify(r) : formatPropagation(r) + '\n');
+  if (!values.watch) {
+    const report = await checkPropagation(opts);
+    print(report);
+    return report.complete ? 0 : 1;
+  }
+  let last: PropagationReport | undefined;
+  for await (const report of watchPropagation({
+    ...opts,
+    minIntervalMs: positiveInt(values.interval, '--interval', 2000),
+    maxIntervalMs: positiveInt(values['max-interval'], '--max-interval', 60_000),
+  })) {
+    last = report;
+    print(report);
+  }
+  return last?.complete === true ? 0 : 1;
+}
+
+export const dnsCommand: SubCommand = { name: 'dns', summary: 'Check DNS propagation of a custom domain (CNAME to Mendix Cloud)', usage: USAGE, run };

@@ -1,0 +1,62 @@
+/** Human-readable rendering of a propagation report for the terminal. */
+import type { CaaReport } from '../core/dns/caa';
+import type { PropagationReport, ResolverResult } from '../core/dns/propagation';
+
+const MARK: Record<string, string> = { matches: '✓', old: '…', nxdomain: '✗', servfail: '✗', timeout: '?', unreachable: '?', unknown: '?' };
+
+function table(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`;
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return h > 0 ? `${h} h ${m} min` : `${m} min ${s} s`;
+}
+
+function row(r: ResolverResult): string[] {
+  return [
+    r.name,
+    r.location,
+    `${MARK[r.status]} ${r.status}`,
+    r.remainingTtl === undefined ? '' : `${r.remainingTtl}`,
+    `${Math.round(r.latencyMs)} ms`,
+    r.chainText || r.value || r.error || '',
+  ];
+}
+
+export function formatPropagation(report: PropagationReport): string {
+  const out: string[] = [];
+  out.push(`${report.domain}${report.expected ? `  expected: ${report.expected}` : ''}   (checked ${report.checkedAt})`);
+  const a = report.authoritative;
+  const servers = a.servers.map((s) => s.server).join(', ');
+  const authLine =
+    a.status === 'unknown'
+      ? `Authoritative: unknown (${a.error ?? 'no answer'})`
+      : `Authoritative${a.zone ? ` for ${a.zone}` : ''} [${servers}]: ${a.chainText || a.rcode || ''}${a.ttl === undefined ? '' : `  TTL ${a.ttl} s`}  ${MARK[a.status]} ${a.status}`;
+  out.push(authLine, '');
+  out.push(table(['RESOLVER', 'LOCATION', 'STATUS', 'TTL', 'LATENCY', 'ANSWER'], report.results.map(row)));
+  out.push('', 'Answers:');
+  for (const g of report.groups) out.push(`  ${String(g.resolvers.length).padStart(3)}  ${g.status.padEnd(11)} ${g.value || '—'}`);
+  const answered = report.results.length - report.counts.timeout - report.counts.unreachable;
+  const when = report.eta === undefined ? 'unknown' : report.etaSeconds === 0 ? 'now' : `${report.eta} (in ${formatDuration(report.etaSeconds ?? 0)})`;
+  out.push('', `Propagation: ${report.percentage} % (${report.counts.matches}/${answered} answering resolvers)${report.complete ? ' — complete' : ''}`);
+  out.push(`ETA: ${when} — ${report.etaNote}`);
+  for (const w of report.warnings) out.push(`Warning: ${w}`);
+  return out.join('\n');
+}
+
+export function formatCaa(report: CaaReport): string {
+  const lines = [`CAA: ${report.message}`];
+  for (const r of report.records) lines.push(`  ${r.owner} CAA ${r.flags} ${r.tag} "${r.value}"`);
+  if (report.error) lines.push(`  (${report.error})`);
+  return lines.join('\n');
+}
