@@ -1,0 +1,63 @@
+/**
+ * The plan of a migration as data: every step of the guides in dependency order for one flavour.
+ * Steps that do not apply (URL change when a custom domain is kept, domain steps without one) are
+ * left out, so the plan shows exactly what this run will do.
+ */
+import type { StepDefinition } from './stepTypes';
+import type { MigrationInput, StepKind, Phase } from './types';
+import { DEFAULT_PLAN_OPTIONS, type PlanOptions } from './steps/common';
+import { startSteps } from './steps/startSteps';
+import { packageSteps } from './steps/packageSteps';
+import { backupSteps } from './steps/backupSteps';
+import { configSteps } from './steps/configSteps';
+import { cutoverSteps, restartSource } from './steps/cutoverSteps';
+import { DOMAIN_CERT, DOMAIN_DNS, finishSteps, OFFBOARD_REQUEST, URL_CHANGE } from './steps/finishSteps';
+import type { RollbackAction } from './runner';
+
+export interface Plan {
+  steps: StepDefinition[];
+  rollback: RollbackAction;
+}
+
+export function buildPlan(input: MigrationInput, options: Partial<PlanOptions> = {}): Plan {
+  const opts: PlanOptions = { ...DEFAULT_PLAN_OPTIONS, ...options };
+  const finish = finishSteps(opts);
+  const hasDomain = input.customDomains.length > 0;
+  const finishing = finish
+    .filter((s) => (s.id === URL_CHANGE ? !hasDomain : true))
+    .filter((s) => (s.id === DOMAIN_DNS ? hasDomain : true))
+    .filter((s) => (s.id === DOMAIN_CERT ? hasDomain && input.certificate !== 'none' : true))
+    .map((s) => {
+      if (s.id !== OFFBOARD_REQUEST) return s;
+      // Offboard last: after the URL or domain has moved, so nothing still points at the old node.
+      const extra = hasDomain ? [DOMAIN_DNS, ...(input.certificate !== 'none' ? [DOMAIN_CERT] : [])] : [URL_CHANGE];
+      return { ...s, dependsOn: [...s.dependsOn, ...extra] };
+    });
+  const cut = cutoverSteps(opts);
+  const steps: StepDefinition[] = [
+    ...startSteps(),
+    ...packageSteps(opts),
+    ...backupSteps('backup', opts),
+    ...configSteps(opts),
+    cut[0],
+    ...backupSteps('cutover', opts),
+    cut[1],
+    ...finishing,
+  ];
+  return { steps, rollback: restartSource(opts) };
+}
+
+export interface PlanLine {
+  index: number;
+  id: string;
+  phase: Phase;
+  kind: StepKind;
+  title: string;
+  dependsOn: readonly string[];
+  describe: string;
+}
+
+/** The plan without behaviour: for `mendix-migrate plan`, the VS Code view and the report. */
+export function describePlan(steps: readonly StepDefinition[]): PlanLine[] {
+  return steps.map((s, i) => ({ index: i + 1, id: s.id, phase: s.phase, kind: s.kind, title: s.title, dependsOn: s.dependsOn, describe: s.describe }));
+}

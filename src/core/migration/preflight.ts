@@ -1,0 +1,219 @@
+/**
+ * Guide step 1: the preflight report (pass / warn / fail). Everything is read through the API; no
+ * constant value ever appears in the report (a constant is named, never shown). The checks are pure
+ * functions over the gathered facts so they are tested without a cloud.
+ */
+import type { EnvironmentSettings, PermissionsInfo, V4App, V4Environment, EnvironmentInfo } from './services';
+import type { Flavour } from './types';
+
+export type CheckResult = 'pass' | 'warn' | 'fail';
+
+export interface PreflightItem {
+  id: string;
+  title: string;
+  result: CheckResult;
+  detail: string;
+}
+
+export interface PreflightFacts {
+  flavour: Flavour;
+  username: string;
+  sourceEnv: EnvironmentInfo;
+  /** v4 view of the source environment with its package (runtime version of the deployed package). */
+  sourceEnvV4?: V4Environment;
+  sourceSettings: EnvironmentSettings;
+  sourceApp?: V4App;
+  sourcePermissions?: PermissionsInfo;
+  tempA?: V4App;
+  tempB?: V4App;
+  tempBEnvironments?: V4Environment[];
+  /** Undefined when temporary app A is not linked to the target node yet. */
+  targetEnv?: EnvironmentInfo;
+  targetPermissions?: PermissionsInfo;
+  targetApp?: V4App;
+  packageSize?: number;
+  freeDiskBytes?: number;
+  targetDatabaseRamGb?: number;
+  longestScheduledEventMinutes?: number;
+}
+
+const GB = 1024 ** 3;
+
+function major(v: string | undefined): number | undefined {
+  const m = v ? /^(\d+)\./.exec(v) : null;
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Same runtime when one version string is a prefix of the other by components (10.24.3 vs 10.24.3.73587). */
+export function sameRuntime(a: string, b: string): boolean {
+  const x = a.split('.');
+  const y = b.split('.');
+  const n = Math.min(x.length, y.length, 3);
+  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
+function permissionItem(id: string, label: string, p: PermissionsInfo | undefined, user: string): PreflightItem {
+  const title = `API Rights, Transport Rights and Access to Backups on the ${label}`;
+  if (!p) return { id, title, result: 'warn', detail: `not checked: the ${label} is not visible yet` };
+  const mine = p.permissions.find((x) => x.userId.toLowerCase() === user.toLowerCase());
+  if (!mine) return { id, title, result: 'fail', detail: `${user} has no permissions on the ${label}` };
+  const missing = [!mine.canAccessAPI && 'API Rights', !mine.canDeployApp && 'Transport Rights', !mine.canManageBackups && 'Access to Backups'].filter(
+    (x): x is string => typeof x === 'string',
+  );
+  return missing.length === 0
+    ? { id, title, result: 'pass', detail: `${user} has all three` }
+    : { id, title, result: 'fail', detail: `missing ${missing.join(', ')}: grant them in the portal (Environments → Permissions) or through the v4 permissions API` };
+}
+
+function tcItem(id: string, label: string, app: V4App | undefined, p: PermissionsInfo | undefined, user: string): PreflightItem {
+  const title = `Technical Contact of the ${label}`;
+  const tc = app?.technicalContact?.userId ?? p?.technicalContact;
+  if (!tc) return { id, title, result: 'warn', detail: 'not visible through the API' };
+  return tc.toLowerCase() === user.toLowerCase()
+    ? { id, title, result: 'pass', detail: `${user} is Technical Contact` }
+    : { id, title, result: 'fail', detail: `the Technical Contact is ${tc}; linking nodes needs you to be Technical Contact of both nodes` };
+}
+
+const MAIL = /smtp|imap|pop3|\bmail/i;
+const FTP = /\bs?ftp/i;
+const PRIVATE = /\b10\.\d+\.\d+\.\d+|\b192\.168\.|\b172\.(1[6-9]|2\d|3[01])\.|\.corp\.|\.local\b|\.internal\b|\bvpn\b|\bldap/i;
+
+function hintItems(s: EnvironmentSettings): PreflightItem[] {
+  const entries = [...s.constants, ...s.customSettings];
+  const hit = (re: RegExp): string[] => entries.filter((c) => re.test(c.name) || re.test(c.value)).map((c) => c.name);
+  const mail = hit(MAIL);
+  const ftp = hit(FTP);
+  const vpn = hit(PRIVATE);
+  return [
+    {
+      id: 'mail',
+      title: 'Mail server use',
+      result: mail.length ? 'warn' : 'pass',
+      detail: mail.length ? `${mail.join(', ')} look like a mail server: use a third-party email provider on the target` : 'no mail server settings found',
+    },
+    {
+      id: 'ftp',
+      title: 'FTP server use',
+      result: ftp.length ? 'warn' : 'pass',
+      detail: ftp.length ? `${ftp.join(', ')} look like an FTP server: use a third-party FTP provider` : 'no FTP settings found',
+    },
+    {
+      id: 'vpn',
+      title: 'VPN / private network use',
+      result: vpn.length ? 'warn' : 'pass',
+      detail: vpn.length
+        ? `${vpn.join(', ')} point at a private network: a VPN is not available, use the recommended ways to secure outgoing connections`
+        : 'no private-network addresses found',
+    },
+  ];
+}
+
+function v3ToV4Items(f: PreflightFacts): PreflightItem[] {
+  const instances = f.sourceEnv.instances ?? 1;
+  const pool = Number(f.sourceSettings.customSettings.find((c) => c.name === 'ConnectionPoolingMaxActive')?.value ?? '50');
+  const needed = pool * instances;
+  const limit = f.targetDatabaseRamGb !== undefined ? Math.floor(100 * f.targetDatabaseRamGb) : undefined;
+  const fileConn = f.sourceSettings.customSettings.find((c) => c.name === 'com.mendix.storage.s3.MaxConnections');
+  const events = f.sourceSettings.scheduledEvents.filter((e) => e.value === 'Enabled').map((e) => e.name);
+  return [
+    { id: 'tls', title: 'TLS 1.2 or higher for incoming clients', result: 'warn', detail: 'Mendix Cloud v4 accepts only TLS 1.2+: make sure every external client calling the app supports it' },
+    {
+      id: 'db-connections',
+      title: 'Database connections',
+      result: limit === undefined ? 'warn' : needed <= limit ? 'pass' : 'fail',
+      detail:
+        limit === undefined
+          ? `pool ${pool} × ${instances} instance(s) = ${needed}; the target limit (about 100 per GB of database RAM) is unknown`
+          : `pool ${pool} × ${instances} instance(s) = ${needed} vs about ${limit} allowed (100 per GB of database RAM)`,
+    },
+    {
+      id: 'file-connections',
+      title: 'File connections',
+      result: 'pass',
+      detail: fileConn ? `com.mendix.storage.s3.MaxConnections = ${fileConn.value}` : 'default 50; raise com.mendix.storage.s3.MaxConnections if logs show "Timeout waiting for connection from pool"',
+    },
+    {
+      id: 'debugger',
+      title: 'Debugger',
+      result: instances > 1 ? 'warn' : 'pass',
+      detail: instances > 1 ? `${instances} instances: the debugger works only when scaled to one instance` : 'one instance: the debugger can be used',
+    },
+    {
+      id: 'scheduled-events',
+      title: 'Long-running scheduled events',
+      result: events.length === 0 ? 'pass' : f.longestScheduledEventMinutes !== undefined && f.longestScheduledEventMinutes <= 10 ? 'pass' : 'warn',
+      detail:
+        events.length === 0
+          ? 'no enabled scheduled events'
+          : `${events.join(', ')} enabled: split long runs into smaller chunks (e.g. a queue) so they survive instance restarts`,
+    },
+  ];
+}
+
+export function buildPreflight(f: PreflightFacts): PreflightItem[] {
+  const items: PreflightItem[] = [];
+  const mx = f.sourceEnv.mendixVersion;
+  const m = major(mx);
+  if (f.flavour === 'v3-to-v4') {
+    items.push({
+      id: 'mendix-version',
+      title: 'Supported Mendix version (v3 → v4 needs 6 or above)',
+      result: m === undefined ? 'warn' : m >= 6 ? 'pass' : 'fail',
+      detail: m === undefined ? 'the running version is not visible' : `runs Mendix ${mx}`,
+    });
+  } else {
+    items.push({
+      id: 'mendix-version',
+      title: 'Supported Mendix version',
+      result: m === undefined ? 'warn' : m >= 9 ? 'pass' : m >= 8 ? 'warn' : 'fail',
+      detail: m === undefined ? 'the running version is not visible' : m >= 9 ? `runs Mendix ${mx}` : `runs Mendix ${mx}: upgrade and test it before migrating (not during)`,
+    });
+  }
+  const pkgRuntime = f.sourceEnvV4?.runtimeVersion;
+  items.push({
+    id: 'same-runtime',
+    title: 'The package to carry has the running Mendix version',
+    result: !pkgRuntime || !mx ? 'warn' : sameRuntime(pkgRuntime, mx) ? 'pass' : 'fail',
+    detail:
+      !pkgRuntime || !mx
+        ? 'could not compare the package with the running version'
+        : sameRuntime(pkgRuntime, mx)
+          ? `package ${pkgRuntime} = running ${mx}`
+          : `package ${pkgRuntime} ≠ running ${mx}: do not upgrade the runtime during a migration`,
+  });
+  items.push(permissionItem('permissions-source', 'source node', f.sourcePermissions, f.username));
+  items.push(permissionItem('permissions-target', 'target node', f.targetPermissions, f.username));
+  items.push(tcItem('tc-source', 'source node', f.sourceApp, f.sourcePermissions, f.username));
+  items.push(tcItem('tc-target', 'target node', f.targetApp ?? f.tempA, f.targetPermissions, f.username));
+  items.push({
+    id: 'temp-apps',
+    title: 'Temporary apps A and B exist',
+    result: f.tempA && f.tempB ? ((f.tempBEnvironments?.length ?? 0) > 0 ? 'warn' : 'pass') : 'fail',
+    detail: !f.tempA || !f.tempB
+      ? `missing: ${[!f.tempA && 'A', !f.tempB && 'B'].filter(Boolean).join(', ')} — create blank apps without Free App environments`
+      : (f.tempBEnvironments?.length ?? 0) > 0
+        ? 'temporary app B still has environments: unlink its Free App environment first (unlinking deletes them)'
+        : 'both exist',
+  });
+  items.push({
+    id: 'target-empty',
+    title: 'The target node is empty',
+    result: !f.targetEnv ? 'warn' : f.targetEnv.status === 'Empty' ? 'pass' : 'warn',
+    detail: !f.targetEnv
+      ? 'checked once temporary app A is linked to the target node'
+      : f.targetEnv.status === 'Empty'
+        ? `${f.targetEnv.mode} is empty`
+        : `${f.targetEnv.mode} is ${f.targetEnv.status}: its database will be overwritten by the restore`,
+  });
+  const need = (f.packageSize ?? 0) * 2 + GB;
+  items.push({
+    id: 'disk',
+    title: 'Free disk space for package and backups',
+    result: f.freeDiskBytes === undefined ? 'warn' : f.freeDiskBytes < (f.packageSize ?? 0) ? 'fail' : f.freeDiskBytes < need ? 'warn' : 'pass',
+    detail: f.freeDiskBytes === undefined ? 'could not read free disk space' : `${(f.freeDiskBytes / GB).toFixed(1)} GB free in the download folder`,
+  });
+  items.push(...hintItems(f.sourceSettings));
+  if (f.flavour === 'v3-to-v4') items.push(...v3ToV4Items(f));
+  return items;
+}

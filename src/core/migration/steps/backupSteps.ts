@@ -1,0 +1,305 @@
+/**
+ * Guide steps 5–7, once for the rehearsal (`backup.*`, `restore`) and once for the cutover
+ * (`cutover.*`): snapshot the source, prepare a `files_and_database` archive, download and verify it,
+ * let a person upload it to the target in the portal (proved by the new snapshot the API then lists),
+ * and restore it through the Backups API into the stopped target.
+ */
+import { join } from 'node:path';
+import { ExpiredUrlError, type ArchiveInfo, type SnapshotInfo } from '../services';
+import { NeedsPersonError, RefusedError, type StepContext, type StepDefinition } from '../stepTypes';
+import { findEnvironment, num, poll, sourceEnvironment, stopAndWait, str, targetEnvironment, targetProjectId, type PlanOptions } from './common';
+
+/** Archive URLs stay valid this long after the archive completed. */
+const ARCHIVE_URL_LIFETIME_MS = 8 * 3600_000;
+
+export interface BackupStepIds {
+  snapshot: string;
+  archive: string;
+  download: string;
+  upload: string;
+  restore: string;
+}
+
+export function backupStepIds(prefix: 'backup' | 'cutover'): BackupStepIds {
+  return prefix === 'backup'
+    ? { snapshot: 'backup.snapshot', archive: 'backup.archive', download: 'backup.download', upload: 'backup.upload', restore: 'restore' }
+    : { snapshot: 'cutover.snapshot', archive: 'cutover.archive', download: 'cutover.download', upload: 'cutover.upload', restore: 'cutover.restore' };
+}
+
+const failedState = (s: { state: string; statusMessage?: string | null }): string | undefined =>
+  s.state === 'failed' ? (s.statusMessage ?? 'failed') : undefined;
+
+async function waitSnapshot(ctx: StepContext, opts: PlanOptions, envId: string, id: string): Promise<SnapshotInfo> {
+  const { projectId } = ctx.input.source;
+  return poll(ctx, opts, 'the backup snapshot', () => ctx.services.getSnapshot(projectId, envId, id), (s) => s.state === 'completed', failedState);
+}
+
+async function waitArchive(ctx: StepContext, opts: PlanOptions, envId: string, snapshotId: string, archiveId: string): Promise<ArchiveInfo> {
+  const { projectId } = ctx.input.source;
+  return poll(ctx, opts, 'the backup archive', () => ctx.services.getArchive(projectId, envId, snapshotId, archiveId), (a) => a.state === 'completed', (a) =>
+    a.state === 'failed' ? 'archive preparation failed' : undefined,
+  );
+}
+
+/** Requests an archive of a snapshot (intent first) and waits for it; returns the completed archive. */
+export async function requestArchive(ctx: StepContext, opts: PlanOptions, envId: string, snapshotId: string, intent: string): Promise<ArchiveInfo> {
+  await ctx.recordIntent(intent, { snapshotId });
+  const a = await ctx.services.createArchive(ctx.input.source.projectId, envId, snapshotId);
+  await ctx.resolveIntent(intent, { [`${intent}Id`]: a.archiveId });
+  return waitArchive(ctx, opts, envId, snapshotId, a.archiveId);
+}
+
+export function backupSteps(prefix: 'backup' | 'cutover', opts: PlanOptions): StepDefinition[] {
+  const ids = backupStepIds(prefix);
+  const final = prefix === 'cutover';
+  const label = final ? 'final' : 'rehearsal';
+  const window = final ? { cutoverWindow: true } : {};
+  const out = (ctx: StepContext, id: string) => ctx.stateOf(id)?.outputs ?? {};
+
+  const snapshot: StepDefinition = {
+    id: ids.snapshot,
+    phase: final ? 'cutover' : 'backup',
+    title: final ? 'Take the final backup of the stopped source' : 'Back up the source (rehearsal)',
+    kind: 'api',
+    dependsOn: final ? ['cutover.stop-source'] : ['preflight'],
+    describe: final
+      ? 'Creates the final snapshot only after the source is stopped, so no data written before the freeze is lost; it is refused while the source runs.'
+      : 'Creates a snapshot of the source environment to rehearse the data transfer. The source keeps running.',
+    ...window,
+    isDone: async (ctx) => {
+      const id = str(ctx.state().outputs.snapshotId);
+      if (!id) return false;
+      const env = await sourceEnvironment(ctx);
+      return (await ctx.services.getSnapshot(ctx.input.source.projectId, env.environmentId, id)).state === 'completed';
+    },
+    run: async (ctx) => {
+      const env = await sourceEnvironment(ctx);
+      if (final && env.status === 'Running') {
+        throw new RefusedError('the final backup is refused while the source runs: data written after it would be lost', 'stop the source first (step cutover.stop-source)');
+      }
+      let id = str(ctx.state().outputs.snapshotId);
+      const pending = ctx.unresolvedIntent('snapshot');
+      if (!id && pending) {
+        const comment = str(pending.details?.comment);
+        const found = (await ctx.services.listSnapshots(ctx.input.source.projectId, env.environmentId)).find((s) => s.comment === comment);
+        if (found) {
+          id = found.snapshotId;
+          await ctx.resolveIntent('snapshot', { snapshotId: id, foundAfterRestart: true });
+        }
+      }
+      if (!id) {
+        // A unique comment lets a resumed run find this snapshot instead of creating another.
+        const comment = `mendix-migrate ${ctx.input.name} ${label} ${ctx.clock.now().toISOString()}`;
+        await ctx.recordIntent('snapshot', { comment });
+        const s = await ctx.services.createSnapshot(ctx.input.source.projectId, env.environmentId, comment);
+        id = s.snapshotId;
+        await ctx.resolveIntent('snapshot', { snapshotId: id, comment });
+      }
+      const done = await waitSnapshot(ctx, opts, env.environmentId, id);
+      await ctx.setOutputs({ environmentId: env.environmentId, modelVersion: done.modelVersion ?? null, finishedAt: done.finishedAt ?? null });
+    },
+    verify: async (ctx) => {
+      const id = str(ctx.state().outputs.snapshotId) ?? '';
+      const env = await sourceEnvironment(ctx);
+      const s = await ctx.services.getSnapshot(ctx.input.source.projectId, env.environmentId, id);
+      if (final && env.status === 'Running') return { ok: false, detail: 'the source runs again: the final backup no longer covers all data' };
+      return { ok: s.state === 'completed', detail: `snapshot ${id} is ${s.state}` };
+    },
+  };
+
+  const archive: StepDefinition = {
+    id: ids.archive,
+    phase: final ? 'cutover' : 'backup',
+    title: `Prepare the ${label} backup archive`,
+    kind: 'api',
+    dependsOn: [ids.snapshot],
+    describe: 'Asks the Backups API for a files_and_database archive of the snapshot and waits until it can be downloaded.',
+    ...window,
+    isDone: async (ctx) => {
+      const archiveId = str(ctx.state().outputs.archiveId);
+      const snapshotId = str(out(ctx, ids.snapshot).snapshotId);
+      const envId = str(out(ctx, ids.snapshot).environmentId);
+      if (!archiveId || !snapshotId || !envId) return false;
+      return (await ctx.services.getArchive(ctx.input.source.projectId, envId, snapshotId, archiveId)).state === 'completed';
+    },
+    run: async (ctx) => {
+      const snapshotId = str(out(ctx, ids.snapshot).snapshotId);
+      const envId = str(out(ctx, ids.snapshot).environmentId);
+      if (!snapshotId || !envId) throw new Error('no snapshot to archive');
+      const existing = str(ctx.state().outputs.archiveId);
+      // No API lists a snapshot's archives, so an archive request whose answer was lost is made
+      // again; that only prepares a download, it changes no data.
+      const a = existing ? await waitArchive(ctx, opts, envId, snapshotId, existing) : await requestArchive(ctx, opts, envId, snapshotId, 'archive');
+      await ctx.setOutputs({ finishedAt: a.finishedAt ?? ctx.clock.now().toISOString() });
+    },
+    verify: async (ctx) => {
+      const o = ctx.state().outputs;
+      const so = out(ctx, ids.snapshot);
+      const a = await ctx.services.getArchive(ctx.input.source.projectId, str(so.environmentId) ?? '', str(so.snapshotId) ?? '', str(o.archiveId) ?? '');
+      return { ok: a.state === 'completed', detail: `archive ${a.archiveId} is ${a.state}` };
+    },
+  };
+
+  const fileIntact = async (ctx: StepContext): Promise<boolean> => {
+    const o = ctx.state().outputs;
+    const path = str(o.path);
+    if (!path || !str(o.sha256) || o.verified !== true) return false;
+    const m = await ctx.services.readDownloadManifest(path);
+    return m !== undefined && m.sha256 === o.sha256;
+  };
+
+  const download: StepDefinition = {
+    id: ids.download,
+    phase: final ? 'cutover' : 'backup',
+    title: `Download and verify the ${label} backup`,
+    kind: 'api',
+    dependsOn: [ids.archive],
+    describe:
+      'Downloads the archive (resumable, SHA-256 recorded) and checks its structure: .metadata, a PostgreSQL custom-format dump, files only under tree/. An expired archive URL is re-requested.',
+    ...window,
+    isDone: fileIntact,
+    run: async (ctx) => {
+      const so = out(ctx, ids.snapshot);
+      const envId = str(so.environmentId);
+      const snapshotId = str(so.snapshotId);
+      let archiveId = str(ctx.state().outputs.archiveId) ?? str(out(ctx, ids.archive).archiveId);
+      if (!envId || !snapshotId || !archiveId) throw new Error('no archive to download');
+      const path = join(ctx.input.downloadFolder, `${ctx.input.name}-${label}-files_and_database-${snapshotId}.tar.gz`);
+      await ctx.setOutputs({ path });
+      for (let attempt = 0; ; attempt++) {
+        const a = await ctx.services.getArchive(ctx.input.source.projectId, envId, snapshotId, archiveId);
+        const finished = a.finishedAt ? Date.parse(a.finishedAt) : NaN;
+        const expired = !a.url || (!Number.isNaN(finished) && ctx.clock.now().getTime() - finished > ARCHIVE_URL_LIFETIME_MS);
+        try {
+          if (expired) throw new ExpiredUrlError(`archive ${archiveId} completed more than 8 hours ago`);
+          const r = await ctx.services.download(a.url ?? '', path, { signal: ctx.signal, onProgress: (p) => ctx.progress(`backup ${p.bytes} bytes`) });
+          await ctx.setOutputs({ size: r.size, sha256: r.sha256 });
+          break;
+        } catch (e) {
+          if (!(e instanceof ExpiredUrlError) || attempt >= 2) throw e;
+          ctx.log.info('archive URL expired: requesting a fresh archive');
+          const fresh = await requestArchive(ctx, opts, envId, snapshotId, `rearchive${attempt + 1}`);
+          archiveId = fresh.archiveId;
+          await ctx.setOutputs({ archiveId });
+        }
+      }
+      const check = await ctx.services.verifyBackupArchive(path);
+      if (!check.ok) throw new Error(`the downloaded backup is not a valid archive: ${check.detail}`);
+      await ctx.setOutputs({ verified: true, modelVersion: check.modelVersion ?? null });
+    },
+    verify: async (ctx) => {
+      const o = ctx.state().outputs;
+      if (!(await fileIntact(ctx))) return { ok: false, detail: 'the backup file is missing, changed or not verified' };
+      const check = await ctx.services.verifyBackupArchive(str(o.path) ?? '');
+      return check.ok ? { ok: true, detail: `backup ${num(o.size) ?? '?'} bytes verified (${check.detail})` } : { ok: false, detail: check.detail };
+    },
+  };
+
+  const findUploaded = async (ctx: StepContext): Promise<SnapshotInfo | undefined> => {
+    const baseline = ctx.state().outputs.baseline;
+    if (!Array.isArray(baseline)) return undefined;
+    const known = new Set(baseline.map(String));
+    const env = await targetEnvironment(ctx);
+    const snaps = await ctx.services.listSnapshots(targetProjectId(ctx), env.environmentId);
+    return snaps.find((s) => !known.has(s.snapshotId) && s.state === 'completed');
+  };
+
+  const upload: StepDefinition = {
+    id: ids.upload,
+    phase: final ? 'cutover' : 'restore',
+    title: `Upload the ${label} backup to the target (portal)`,
+    kind: 'portal',
+    dependsOn: final ? [ids.download] : [ids.download, 'target.prepare'],
+    describe:
+      'No API accepts a backup upload, so a person uploads the downloaded archive in the portal; the engine then sees it as a new snapshot of the target environment.',
+    ...window,
+    instructions: async (ctx) => {
+      const file = str(out(ctx, ids.download).path) ?? '';
+      const env = await targetEnvironment(ctx);
+      return {
+        summary: `Upload ${file} to the ${ctx.input.target.environment} environment on node ${ctx.input.target.nodeSubdomain}`,
+        actions: [
+          `Open the portal and select the app "${ctx.input.target.tempAppA.name}" (linked to node ${ctx.input.target.nodeSubdomain}).`,
+          `Go to Backups, choose the ${env.mode} environment, click Upload Archive and pick the file.`,
+          'Choose "Full Snapshot" (database and files) and wait until the upload shows as completed.',
+          'Then run the migration again (or "Mark Manual Step Done"): the engine checks that the snapshot appeared.',
+        ],
+        url: `${ctx.input.portalUrl.replace(/\/+$/, '')}/link/deploy/${targetProjectId(ctx)}`,
+        file,
+      };
+    },
+    run: async (ctx) => {
+      if (Array.isArray(ctx.state().outputs.baseline)) return;
+      const env = await targetEnvironment(ctx);
+      const snaps = await ctx.services.listSnapshots(targetProjectId(ctx), env.environmentId);
+      await ctx.setOutputs({ baseline: snaps.map((s) => s.snapshotId), targetEnvironmentId: env.environmentId });
+    },
+    isDone: async (ctx) => {
+      const s = await findUploaded(ctx);
+      if (!s) return false;
+      if (str(ctx.state().outputs.uploadedSnapshotId) !== s.snapshotId) await ctx.setOutputs({ uploadedSnapshotId: s.snapshotId });
+      return true;
+    },
+    verify: async (ctx) => {
+      const s = await findUploaded(ctx);
+      return s ? { ok: true, detail: `the target lists the uploaded snapshot ${s.snapshotId} (${s.statusMessage ?? s.state})` } : { ok: false, detail: 'no new completed snapshot on the target environment yet' };
+    },
+  };
+
+  const restore: StepDefinition = {
+    id: ids.restore,
+    phase: final ? 'cutover' : 'restore',
+    title: `Restore the ${label} backup on the target`,
+    kind: 'api',
+    dependsOn: [ids.upload],
+    describe: 'Restores the uploaded snapshot into the target environment through the Backups API (the environment is stopped first, as a restore requires).',
+    ...window,
+    isDone: async (ctx) => {
+      const id = str(ctx.state().outputs.restoreId);
+      if (!id) return false;
+      const env = await targetEnvironment(ctx);
+      return (await ctx.services.getRestore(targetProjectId(ctx), env.environmentId, id)).state === 'completed';
+    },
+    run: async (ctx) => {
+      const { target } = ctx.input;
+      const snapshotId = str(out(ctx, ids.upload).uploadedSnapshotId);
+      if (!snapshotId) throw new Error('no uploaded snapshot to restore');
+      let restoreId = str(ctx.state().outputs.restoreId);
+      if (!restoreId && ctx.unresolvedIntent('restore')) {
+        // No API lists restores: a person must look before anything is restored a second time.
+        throw new NeedsPersonError({
+          summary: 'A restore was requested but its answer was lost; check whether it ran before restoring again',
+          actions: [
+            `In the portal, open Backups of ${target.environment} on node ${target.nodeSubdomain} and look at the latest restore.`,
+            'If it completed, confirm this step ("Mark Manual Step Done" / `mendix-migrate confirm`).',
+            'If none ran, confirm with a note and run again to restore.',
+          ],
+          url: ctx.input.portalUrl,
+        });
+      }
+      const env = await targetEnvironment(ctx);
+      if (!restoreId) {
+        await stopAndWait(ctx, opts, target.nodeSubdomain, target.environment);
+        await ctx.recordIntent('restore', { snapshotId });
+        const r = await ctx.services.createRestore(targetProjectId(ctx), env.environmentId, snapshotId);
+        restoreId = r.restoreId;
+        await ctx.resolveIntent('restore', { restoreId });
+      }
+      const id = restoreId;
+      await poll(ctx, opts, 'the restore', () => ctx.services.getRestore(targetProjectId(ctx), env.environmentId, id), (r) => r.state === 'completed', failedState);
+    },
+    verify: async (ctx) => {
+      const id = str(ctx.state().outputs.restoreId);
+      if (!id) {
+        const c = ctx.state().confirmation;
+        return c ? { ok: true, detail: `restore confirmed by ${c.by}` } : { ok: false, detail: 'no restore recorded' };
+      }
+      const env = await targetEnvironment(ctx);
+      const r = await ctx.services.getRestore(targetProjectId(ctx), env.environmentId, id);
+      const te = await findEnvironment(ctx, ctx.input.target.nodeSubdomain, ctx.input.target.environment);
+      return { ok: r.state === 'completed', detail: `restore ${id} is ${r.state}; target is ${te.status}` };
+    },
+  };
+
+  return [snapshot, archive, download, upload, restore];
+}

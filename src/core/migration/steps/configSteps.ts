@@ -1,0 +1,166 @@
+/**
+ * Guide step 8 (configure the target like the source) and step 9 (test): the API-writable part of
+ * the configuration is diffed and applied after confirmation; the portal-only part becomes a
+ * checklist a person confirms; then the target is started and its URL checked.
+ */
+import { diffConfiguration, mergedSettings, PORTAL_ONLY_SETTINGS, type ConfigDifference, type ConfigSide } from '../configDiff';
+import { NeedsPersonError, type StepContext, type StepDefinition } from '../stepTypes';
+import type { JsonObject } from '../types';
+import { findEnvironment, startAndWait, str, type PlanOptions } from './common';
+import { TARGET_PREPARE } from './packageSteps';
+
+export const CONFIG_APPLY = 'config.apply';
+export const CONFIG_CHECKLIST = 'config.portal-checklist';
+export const TEST_START = 'test.start-target';
+export const TEST_CONFIRM = 'test.confirm';
+
+async function side(ctx: StepContext, appId: string, mode: string): Promise<ConfigSide> {
+  const [settings, environment, tags] = await Promise.all([
+    ctx.services.getSettings(appId, mode),
+    findEnvironment(ctx, appId, mode),
+    ctx.services.getTags(appId, mode),
+  ]);
+  return { settings, environment, tags };
+}
+
+export async function currentDiff(ctx: StepContext): Promise<ConfigDifference[]> {
+  const { source, target } = ctx.input;
+  const [s, t] = await Promise.all([side(ctx, source.nodeSubdomain, source.environment), side(ctx, target.nodeSubdomain, target.environment)]);
+  return diffConfiguration(s, t);
+}
+
+function diffJson(d: ConfigDifference[]): JsonObject[] {
+  return d.map((x) => ({ area: x.area, name: x.name, source: x.source, target: x.target, writable: x.writable, ...(x.note ? { note: x.note } : {}) }));
+}
+
+export function configSteps(opts: PlanOptions): StepDefinition[] {
+  const apply: StepDefinition = {
+    id: CONFIG_APPLY,
+    phase: 'configure',
+    title: 'Copy the configuration to the target',
+    kind: 'api',
+    dependsOn: [TARGET_PREPARE],
+    describe:
+      'Compares constants (values masked), scheduled events, custom runtime settings, scaling and tags of source and target, and after your confirmation applies the differences the Deploy API can write.',
+    isDone: async (ctx) => {
+      const o = ctx.state().outputs;
+      if (o.declined === true) return true;
+      if (o.applied !== true) return false;
+      return (await currentDiff(ctx)).every((d) => !d.writable);
+    },
+    run: async (ctx) => {
+      const diff = await currentDiff(ctx);
+      const writable = diff.filter((d) => d.writable);
+      await ctx.setOutputs({ diffBefore: diffJson(diff) });
+      if (writable.length > 0) {
+        const answer = await ctx.prompt.confirm(
+          `Apply ${writable.length} configuration difference(s) to the target?`,
+          writable.map((d) => `${d.area} ${d.name}: ${d.source} → target ${d.target}`).join('\n'),
+        );
+        if (answer === undefined) {
+          throw new NeedsPersonError({
+            summary: `Confirm applying ${writable.length} configuration difference(s) to the target`,
+            actions: [
+              ...writable.map((d) => `${d.area} ${d.name}: source ${d.source}, target ${d.target}`),
+              'Run again with --yes to apply them, or confirm the step to keep the target as it is.',
+            ],
+          });
+        }
+        if (!answer) {
+          await ctx.setOutputs({ declined: true });
+          return;
+        }
+        const { source, target } = ctx.input;
+        const [ss, ts] = await Promise.all([ctx.services.getSettings(source.nodeSubdomain, source.environment), ctx.services.getSettings(target.nodeSubdomain, target.environment)]);
+        await ctx.services.setSettings(target.nodeSubdomain, target.environment, mergedSettings(ss, ts));
+        const srcEnv = await findEnvironment(ctx, source.nodeSubdomain, source.environment);
+        if (writable.some((d) => d.area === 'scaling') && srcEnv.instances !== undefined && srcEnv.memoryPerInstanceMb !== undefined) {
+          await ctx.services.scale(target.nodeSubdomain, target.environment, srcEnv.instances, srcEnv.memoryPerInstanceMb);
+        }
+        for (const d of writable.filter((x) => x.area === 'tag')) await ctx.services.addTag(target.nodeSubdomain, target.environment, d.name);
+      }
+      await ctx.setOutputs({ applied: true, appliedCount: writable.length });
+    },
+    verify: async (ctx) => {
+      if (ctx.state().outputs.declined === true) return { ok: true, detail: 'differences left as they are (declined)' };
+      const left = (await currentDiff(ctx)).filter((d) => d.writable);
+      await ctx.setOutputs({ diffAfter: diffJson(left) });
+      return left.length === 0
+        ? { ok: true, detail: 'constants, scheduled events, custom settings, scaling and tags match' }
+        : { ok: false, detail: `still different: ${left.map((d) => d.name).join(', ')}` };
+    },
+  };
+
+  const checklist: StepDefinition = {
+    id: CONFIG_CHECKLIST,
+    phase: 'configure',
+    title: 'Copy the portal-only settings (checklist)',
+    kind: 'portal',
+    dependsOn: [TARGET_PREPARE],
+    describe: 'Some settings have no API at all; a person copies them in the portal from the source to the target environment and confirms.',
+    instructions: (ctx) => ({
+      summary: `Copy the portal-only settings from ${ctx.input.source.name} ${ctx.input.source.environment} to node ${ctx.input.target.nodeSubdomain}`,
+      actions: [...PORTAL_ONLY_SETTINGS.map((s) => `Copy: ${s}`), 'Confirm this step when done.'],
+      url: ctx.input.portalUrl,
+    }),
+    isDone: (ctx) => Promise.resolve(ctx.state().confirmation?.method === 'person'),
+    run: () => Promise.resolve(),
+    verify: (ctx) => {
+      const c = ctx.state().confirmation;
+      return Promise.resolve(c ? { ok: true, detail: `no API can read these settings; confirmed by ${c.by}` } : { ok: false, detail: 'waiting for a person to confirm' });
+    },
+  };
+
+  const start: StepDefinition = {
+    id: TEST_START,
+    phase: 'test',
+    title: 'Start the target and check its URL',
+    kind: 'api',
+    dependsOn: ['restore', CONFIG_APPLY],
+    describe: 'Starts the target with the restored data and configuration, and checks that its URL answers.',
+    isDone: async (ctx) => {
+      if (ctx.state().outputs.httpOk !== true) return false;
+      return (await findEnvironment(ctx, ctx.input.target.nodeSubdomain, ctx.input.target.environment)).status === 'Running';
+    },
+    run: async (ctx) => {
+      const { target } = ctx.input;
+      await startAndWait(ctx, opts, target.nodeSubdomain, target.environment, true, 'start');
+      const env = await findEnvironment(ctx, target.nodeSubdomain, target.environment);
+      const check = await ctx.services.httpCheck(env.url);
+      await ctx.setOutputs({ url: env.url, httpStatus: check.status, httpOk: check.ok, modelVersion: env.modelVersion ?? null });
+      if (!check.ok) throw new Error(`the target started but ${env.url} answered ${check.status}: ${check.detail}`);
+    },
+    verify: async (ctx) => {
+      const env = await findEnvironment(ctx, ctx.input.target.nodeSubdomain, ctx.input.target.environment);
+      return env.status === 'Running' && ctx.state().outputs.httpOk === true
+        ? { ok: true, detail: `${env.url} runs model ${env.modelVersion ?? '?'}` }
+        : { ok: false, detail: `the target is ${env.status}` };
+    },
+  };
+
+  const confirm: StepDefinition = {
+    id: TEST_CONFIRM,
+    phase: 'test',
+    title: 'Test the app on the target',
+    kind: 'portal',
+    dependsOn: [TEST_START, CONFIG_CHECKLIST],
+    describe:
+      'A person tests the app on the target with the copied data. If something is wrong, fix it and rehearse again (steps 3–8 re-run and are timed); the rehearsal timings predict the cutover downtime.',
+    instructions: (ctx) => {
+      const url = str(ctx.stateOf(TEST_START)?.outputs.url) ?? '';
+      return {
+        summary: `Test the app at ${url} and confirm that it works`,
+        actions: [`Open ${url} and test the main flows with the copied data.`, 'Confirm this step when it works; otherwise fix it and start another rehearsal.'],
+        url,
+      };
+    },
+    isDone: (ctx) => Promise.resolve(ctx.state().confirmation?.method === 'person'),
+    run: () => Promise.resolve(),
+    verify: (ctx) => {
+      const c = ctx.state().confirmation;
+      return Promise.resolve(c ? { ok: true, detail: `tested and confirmed by ${c.by}` } : { ok: false, detail: 'waiting for a person to test' });
+    },
+  };
+
+  return [apply, checklist, start, confirm];
+}

@@ -1,0 +1,117 @@
+/**
+ * Guide step 10: the cutover with a data freeze. The source is stopped only after a typed
+ * confirmation; the final backup is taken after the stop (see backupSteps); the target is started
+ * on the restored data. Downtime is predicted from the rehearsal before the stop and measured after.
+ */
+import { predictDowntimeMs } from '../timings';
+import { NeedsPersonError, RefusedError, type StepContext, type StepDefinition } from '../stepTypes';
+import { findEnvironment, poll, sourceEnvironment, startAndWait, stopAndWait, type PlanOptions } from './common';
+import { TEST_CONFIRM } from './configSteps';
+
+export const CUTOVER_STOP = 'cutover.stop-source';
+export const CUTOVER_START = 'cutover.start-target';
+
+function minutes(ms: number | undefined): string {
+  return ms === undefined ? 'unknown' : `${Math.max(1, Math.round(ms / 60000))} min`;
+}
+
+export function cutoverSteps(opts: PlanOptions): StepDefinition[] {
+  const stop: StepDefinition = {
+    id: CUTOVER_STOP,
+    phase: 'cutover',
+    title: 'Stop the source (data freeze)',
+    kind: 'api',
+    dependsOn: [TEST_CONFIRM],
+    describe:
+      'Stops the source so no data changes after the final backup. Asks you to type the app name first. The downtime predicted from the rehearsal is recorded before the stop.',
+    isDone: async (ctx) => {
+      if (ctx.state().outputs.stopped !== true || !ctx.journal().cutover.startedAt) return false;
+      return (await sourceEnvironment(ctx)).status !== 'Running';
+    },
+    run: async (ctx) => {
+      const { source } = ctx.input;
+      const predicted = predictDowntimeMs(ctx.journal());
+      await ctx.updateJournal((j) => {
+        j.cutover.predictedDowntimeMs = predicted;
+      });
+      if (!ctx.journal().cutover.startedAt) {
+        const answer = await ctx.prompt.confirmTyped(
+          `This stops ${source.name} (${source.environment}) for about ${minutes(predicted)}. Type the app name to stop it.`,
+          source.name,
+        );
+        if (answer === undefined) {
+          throw new NeedsPersonError({
+            summary: `Confirm the data freeze: type the app name "${source.name}" to stop the source (predicted downtime ${minutes(predicted)})`,
+            actions: [
+              'Tell the app’s users about the downtime.',
+              `Run again with --confirm-stop "${source.name}" (CLI) or answer the prompt (VS Code).`,
+            ],
+          });
+        }
+        if (!answer) throw new RefusedError('the typed name did not match; the source keeps running', `type exactly "${source.name}" to stop it`);
+        // Recorded before the stop call: from here on, a failure rolls back by restarting the source.
+        await ctx.updateJournal((j) => {
+          j.cutover.startedAt = ctx.clock.now().toISOString();
+          j.cutover.rollback = undefined;
+        });
+      }
+      await stopAndWait(ctx, opts, source.nodeSubdomain, source.environment);
+      await ctx.setOutputs({ stopped: true, confirmedBy: ctx.prompt.person });
+    },
+    verify: async (ctx) => {
+      const env = await sourceEnvironment(ctx);
+      return env.status !== 'Running' ? { ok: true, detail: `${ctx.input.source.name} is ${env.status}` } : { ok: false, detail: 'the source still runs' };
+    },
+  };
+
+  const start: StepDefinition = {
+    id: CUTOVER_START,
+    phase: 'cutover',
+    title: 'Start the target on the final data',
+    kind: 'api',
+    dependsOn: ['cutover.restore'],
+    cutoverWindow: true,
+    describe: 'Starts the target with the restored final backup and checks its URL; this ends the downtime, which is then measured.',
+    isDone: async (ctx) => {
+      if (!ctx.journal().cutover.endedAt) return false;
+      return (await findEnvironment(ctx, ctx.input.target.nodeSubdomain, ctx.input.target.environment)).status === 'Running';
+    },
+    run: async (ctx) => {
+      const { target } = ctx.input;
+      await startAndWait(ctx, opts, target.nodeSubdomain, target.environment, true, 'start');
+      const env = await findEnvironment(ctx, target.nodeSubdomain, target.environment);
+      const check = await ctx.services.httpCheck(env.url);
+      if (!check.ok) throw new Error(`the target started but ${env.url} answered ${check.status}: ${check.detail}`);
+      const end = ctx.clock.now();
+      await ctx.updateJournal((j) => {
+        j.cutover.endedAt = end.toISOString();
+        if (j.cutover.startedAt) j.cutover.measuredDowntimeMs = end.getTime() - Date.parse(j.cutover.startedAt);
+      });
+      await ctx.setOutputs({ url: env.url, httpStatus: check.status });
+    },
+    verify: async (ctx) => {
+      const env = await findEnvironment(ctx, ctx.input.target.nodeSubdomain, ctx.input.target.environment);
+      const c = ctx.journal().cutover;
+      return env.status === 'Running'
+        ? { ok: true, detail: `target runs; downtime ${minutes(c.measuredDowntimeMs)} (predicted ${minutes(c.predictedDowntimeMs)})` }
+        : { ok: false, detail: `the target is ${env.status}` };
+    },
+  };
+
+  return [stop, start];
+}
+
+/** Rollback inside the cutover window: start the source again (its data was never changed). */
+export function restartSource(opts: PlanOptions): (ctx: StepContext) => Promise<string> {
+  return async (ctx) => {
+    const { source } = ctx.input;
+    const env = await sourceEnvironment(ctx);
+    if (env.status === 'Running') return 'the source was still running';
+    const r = await ctx.services.start(source.nodeSubdomain, source.environment, false);
+    if (r.jobId) {
+      const jobId = r.jobId;
+      await poll(ctx, opts, 'restart of the source', () => ctx.services.getStartJob(source.nodeSubdomain, source.environment, jobId), (s) => s === 'Started');
+    }
+    return `${source.name} ${source.environment} started again`;
+  };
+}
