@@ -9,7 +9,7 @@ export interface RecordedRequest {
   body: Buffer;
 }
 
-export type Handler = (req: RecordedRequest, res: http.ServerResponse, index: number) => void | Promise<void>;
+export type Handler = (req: RecordedRequest, res: http.ServerResponse, index: number) => unknown;
 
 export interface FakeServer {
   baseUrl: string;

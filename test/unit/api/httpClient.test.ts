@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { ManualClock } from '../../../src/core/api/clock';
+import type { MendixCredentials } from '../../../src/core/api/config';
 import {
   MendixApiError,
   MendixMissingCredentialsError,
@@ -21,7 +22,7 @@ describe('MendixHttp (through MendixClient)', () => {
   let logs: MemoryLogSink;
   const redactor = new Redactor();
 
-  const make = (credentials = { username: 'jane@example.com', apiKey: 'key-secret-123', pat: 'pat-secret-456' }) => {
+  const make = (credentials: MendixCredentials = { username: 'jane@example.com', apiKey: 'key-secret-123', pat: 'pat-secret-456' }) => {
     clock = new ManualClock(1_000_000);
     logs = new MemoryLogSink();
     return new MendixClient({
@@ -64,7 +65,7 @@ describe('MendixHttp (through MendixClient)', () => {
 
   it('refuses before sending when the family credential is missing', async () => {
     client.dispose();
-    client = make({ pat: 'only-a-pat-999' } as never);
+    client = make({ pat: 'only-a-pat-999' });
     await assert.rejects(client.v1.listApps(), (e: unknown) => e instanceof MendixMissingCredentialsError && e.family === 'apiKey' && /API key/.test(e.message));
     assert.equal(server.requests.length, 0);
   });
@@ -99,7 +100,7 @@ describe('MendixHttp (through MendixClient)', () => {
   });
 
   it('never repeats a non-idempotent POST after the connection dropped', async () => {
-    server.setHandler((req, res) => {
+    server.setHandler((_req, res) => {
       res.socket?.destroy();
     });
     await assert.rejects(
