@@ -1,0 +1,16 @@
+import type { BlobStore } from './blobs';
+import type { CallLog } from './callLog';
+import type { FaultRegistry } from './faults';
+import type { Store } from './store';
+
+/** What every route module needs; passed in, never looked up globally. */
+export interface EmulatorContext {
+  store: Store;
+  blobs: BlobStore;
+  faults: FaultRegistry;
+  calls: CallLog;
+  /** Rebuilds the model from a seed (control endpoint `POST /_emulator/reset`). */
+  reseed(seed: SeedName): void;
+}
+
+export type SeedName = 'demo' | 'scale' | 'empty';

@@ -1,0 +1,186 @@
+/**
+ * Signed download URLs on the emulator's own origin (`/_downloads/...`), behaving like S3 presigned
+ * URLs: no Mendix credentials, an expiry, `Content-Length`, `ETag`, `Accept-Ranges`, single `Range`
+ * (206/416) and `If-Range`. Bodies stream from disk, so memory stays flat whatever the size.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import type { BlobInfo } from './blobs';
+import type { EmulatorContext } from './context';
+import { ApiError } from './errors';
+
+export const PACKAGE_URL_TTL = 900;
+/** Archive URLs stay valid for 8 hours after the archive completed (contract §5). */
+export const ARCHIVE_URL_VALID_MS = 8 * 3600 * 1000;
+
+export type DownloadKind = 'packages' | 'archives' | 'logs';
+
+function amzDate(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+}
+
+function parseAmzDate(text: string): number {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
+  return m ? Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) : NaN;
+}
+
+function sign(secret: string, path: string, date: string, expires: string): string {
+  return createHmac('sha256', secret).update(`${path}\n${date}\n${expires}`).digest('hex');
+}
+
+export function originOf(req: { headers: Record<string, unknown>; protocol: string }): string {
+  const host = req.headers.host;
+  return `${req.protocol}://${typeof host === 'string' ? host : '127.0.0.1'}`;
+}
+
+/** A presigned-looking URL valid from `issuedAt` until `expiresAt` (virtual ms). */
+export function signedUrl(
+  ctx: EmulatorContext,
+  req: { headers: Record<string, unknown>; protocol: string },
+  kind: DownloadKind,
+  id: string,
+  fileName: string,
+  issuedAt: number,
+  expiresAt: number,
+): string {
+  const path = `/_downloads/${kind}/${id}/${encodeURIComponent(fileName)}`;
+  const date = amzDate(issuedAt);
+  const expires = String(Math.max(1, Math.round((expiresAt - Math.floor(issuedAt / 1000) * 1000) / 1000)));
+  const sig = sign(ctx.store.state.downloadSecret, path, date, expires);
+  const q = new URLSearchParams({
+    'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+    'X-Amz-Credential': `EMULATOR/${date.slice(0, 8)}/eu-central-1/s3/aws4_request`,
+    'X-Amz-Date': date,
+    'X-Amz-Expires': expires,
+    'X-Amz-SignedHeaders': 'host',
+    'X-Amz-Signature': sig,
+  });
+  return `${originOf(req)}${path}?${q.toString()}`;
+}
+
+type DownloadRequest = FastifyRequest<{ Params: { kind: string; id: string; file: string }; Querystring: Record<string, string | undefined> }>;
+
+function verify(ctx: EmulatorContext, req: DownloadRequest): void {
+  const path = req.url.split('?')[0];
+  const date = req.query['X-Amz-Date'] ?? '';
+  const expires = req.query['X-Amz-Expires'] ?? '';
+  const given = Buffer.from(req.query['X-Amz-Signature'] ?? '', 'utf8');
+  const want = Buffer.from(sign(ctx.store.state.downloadSecret, path, date, expires), 'utf8');
+  if (given.length !== want.length || !timingSafeEqual(given, want)) {
+    throw new ApiError(403, 'AccessDenied', 'The request signature we calculated does not match the signature you provided.');
+  }
+  const issued = parseAmzDate(date);
+  if (!(ctx.store.now() <= issued + Number(expires) * 1000)) throw new ApiError(403, 'AccessDenied', 'Request has expired');
+}
+
+async function contentFor(ctx: EmulatorContext, kind: string, id: string): Promise<{ info: BlobInfo; type: string } | { text: string }> {
+  const s = ctx.store.state;
+  if (kind === 'packages') {
+    const pkg = s.packages[id];
+    if (pkg) return { info: await ctx.blobs.package(pkg), type: 'application/octet-stream' };
+  } else if (kind === 'archives') {
+    const archive = s.archives[id];
+    if (archive?.state === 'completed') {
+      const snap = s.snapshots[archive.snapshotId];
+      const type = archive.dataType === 'database_only' ? 'application/octet-stream' : 'application/gzip';
+      return { info: await ctx.blobs.archive(archive, snap?.modelVersion ?? null), type };
+    }
+  } else if (kind === 'logs') {
+    const [envId, date] = id.split('~');
+    const env = envId ? s.environments[envId] : undefined;
+    if (env && date) {
+      const lines = Array.from({ length: 50 }, (_, i) => `${date}T${String(i % 24).padStart(2, '0')}:00:00.000Z INFO - Core: ${env.name} heartbeat ${i}`);
+      return { text: lines.join('\n') + '\n' };
+    }
+  }
+  throw new ApiError(404, 'NoSuchKey', 'The specified key does not exist.');
+}
+
+interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/** Parses one `bytes=` range; 'ignore' for syntax we do not honour (multi-range), 'unsatisfiable' for 416. */
+export function parseRange(header: string, size: number): ByteRange | 'ignore' | 'unsatisfiable' {
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return 'ignore';
+  if (m[1] === '') {
+    const suffix = Number(m[2]);
+    if (suffix === 0) return 'unsatisfiable';
+    return { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  if (m[2] !== '' && Number(m[2]) < start) return 'ignore';
+  if (start >= size) return 'unsatisfiable';
+  return { start, end };
+}
+
+export async function serveFile(req: FastifyRequest, reply: FastifyReply, info: BlobInfo, type: string): Promise<void> {
+  const etag = `"${info.sha256}"`;
+  const headers: Record<string, string | number> = {
+    'Content-Type': type,
+    'Accept-Ranges': 'bytes',
+    ETag: etag,
+    'Content-Disposition': `attachment; filename="${info.fileName}"`,
+  };
+  let status = 200;
+  let start = 0;
+  let end = info.size - 1;
+  const range = req.headers.range;
+  const ifRange = req.headers['if-range'];
+  if (range && (ifRange === undefined || ifRange === etag)) {
+    const r = parseRange(range, info.size);
+    if (r === 'unsatisfiable') {
+      if (req.call) req.call.status = 416;
+      reply.code(416).header('Content-Range', `bytes */${info.size}`).header('Accept-Ranges', 'bytes').type('application/xml');
+      await reply.send('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidRange</Code><Message>The requested range is not satisfiable</Message></Error>');
+      return;
+    }
+    if (r !== 'ignore') {
+      status = 206;
+      start = r.start;
+      end = r.end;
+      headers['Content-Range'] = `bytes ${start}-${end}/${info.size}`;
+    }
+  }
+  headers['Content-Length'] = Math.max(0, end - start + 1);
+  if (req.call) req.call.status = status;
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(status, headers);
+  if (req.method === 'HEAD' || end < start) {
+    res.end();
+    return;
+  }
+  const cut = req.fault?.kind === 'reset' ? (req.fault.afterBytes ?? 0) : undefined;
+  const last = cut !== undefined ? Math.min(end, start + cut - 1) : end;
+  if (last < start) {
+    res.socket?.destroy();
+    return;
+  }
+  const stream = createReadStream(info.path, { start, end: last, highWaterMark: 1024 * 1024 });
+  try {
+    await pipeline(stream, res, { end: cut === undefined });
+    if (cut !== undefined) res.socket?.destroy();
+  } catch {
+    // The client went away mid-download; nothing to clean up beyond the stream pipeline already did.
+    res.destroy();
+  }
+}
+
+export function registerDownloads(app: FastifyInstance, ctx: EmulatorContext): void {
+  const handler = async (req: DownloadRequest, reply: FastifyReply): Promise<void> => {
+    verify(ctx, req);
+    const content = await contentFor(ctx, req.params.kind, req.params.id);
+    if ('text' in content) {
+      await reply.type('text/plain; charset=utf-8').send(content.text);
+      return;
+    }
+    await serveFile(req, reply, content.info, content.type);
+  };
+  app.route({ method: ['GET', 'HEAD'], url: '/_downloads/:kind/:id/:file', exposeHeadRoute: false, handler });
+}

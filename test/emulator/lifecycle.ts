@@ -1,0 +1,212 @@
+/**
+ * Asynchronous work on the virtual clock: package builds and uploads, start jobs, snapshots, archives
+ * and restores. Each item gets a timeline when created; `tick` applies every transition whose time has
+ * come (called before each request is handled, so clock jumps take effect at once).
+ */
+import type { BackupState, Environment, JobStatus, PackageStatus, Pkg, Timeline } from './model';
+import type { Store } from './store';
+
+/** Virtual durations in seconds. The docs give none; these look plausible in the demo at --time-scale 60. */
+export const DURATIONS = {
+  uploadQueued: 2,
+  uploadRunning: 8,
+  /** After the upload job completes the MDA is still processed for a while: transport answers 503. */
+  packageProcessing: 20,
+  buildQueued: 5,
+  building: 60,
+  buildUploading: 15,
+  start: 45,
+  snapshotQueued: 3,
+  snapshotRunning: 60,
+  archiveQueued: 3,
+  archiveRunning: 90,
+  restoreQueued: 5,
+  restoreRunning: 120,
+};
+
+export function timeline(start: number, steps: [string, number][]): Timeline {
+  let at = start;
+  return {
+    steps: steps.map(([state, afterSeconds]) => {
+      at += afterSeconds * 1000;
+      return { state, at };
+    }),
+  };
+}
+
+/** The last step reached by `now`, and whether it is the final one. */
+function reached(tl: Timeline, now: number): { state: string; at: number; final: boolean } | undefined {
+  let found: { state: string; at: number } | undefined;
+  for (const step of tl.steps) if (step.at <= now) found = step;
+  if (!found) return undefined;
+  return { ...found, final: found === tl.steps[tl.steps.length - 1] };
+}
+
+/** Applies every due transition. Returns true when something changed. */
+export function tick(store: Store): boolean {
+  if (store.pending.size === 0) return false;
+  const now = store.now();
+  const s = store.state;
+  let changed = false;
+  for (const key of [...store.pending]) {
+    const [kind, id] = key.split(':') as [string, string];
+    let done = false;
+    switch (kind) {
+      case 'package': {
+        const p = s.packages[id];
+        if (!p?.timeline) {
+          done = true;
+          break;
+        }
+        const r = reached(p.timeline, now);
+        if (r && p.status !== r.state) {
+          p.status = r.state as PackageStatus;
+          changed = true;
+        }
+        if (r?.final) {
+          p.timeline = null;
+          done = true;
+        }
+        break;
+      }
+      case 'upload': {
+        const j = s.uploadJobs[id];
+        if (!j) {
+          done = true;
+          break;
+        }
+        const r = reached(j.timeline, now);
+        if (r && j.status !== r.state) {
+          j.status = r.state as JobStatus;
+          changed = true;
+        }
+        if (r?.final) {
+          const p = s.packages[j.packageId];
+          if (p) p.status = j.outcome === 'Completed' ? 'Succeeded' : 'Failed';
+          done = true;
+        }
+        break;
+      }
+      case 'start': {
+        const j = s.startJobs[id];
+        if (!j || j.result !== null) {
+          done = true;
+          break;
+        }
+        if (now >= j.doneAt) {
+          j.result = j.plannedResult;
+          const env = s.environments[j.envId];
+          if (env && j.result === 'Started') applyStarted(store, env);
+          changed = true;
+          done = true;
+        }
+        break;
+      }
+      case 'snapshot': {
+        const x = s.snapshots[id];
+        if (!x?.timeline) {
+          done = true;
+          break;
+        }
+        const r = reached(x.timeline, now);
+        if (r && x.state !== r.state) {
+          x.state = r.state as BackupState;
+          x.updatedAt = r.at;
+          x.statusMessage = r.state === 'running' ? 'Creating backup' : r.state === 'completed' ? 'Completed backup creation' : x.statusMessage;
+          if (r.final) x.finishedAt = r.at;
+          changed = true;
+        }
+        if (r?.final) {
+          x.timeline = null;
+          done = true;
+        }
+        break;
+      }
+      case 'archive': {
+        const x = s.archives[id];
+        if (!x?.timeline) {
+          done = true;
+          break;
+        }
+        const r = reached(x.timeline, now);
+        if (r && x.state !== r.state) {
+          x.state = r.state as BackupState;
+          x.updatedAt = r.at;
+          x.statusMessage = r.state === 'running' ? 'Preparing download archive' : r.state === 'completed' ? 'Done preparing download archive' : x.statusMessage;
+          if (r.final) x.finishedAt = r.at;
+          changed = true;
+        }
+        if (r?.final) {
+          x.timeline = null;
+          done = true;
+        }
+        break;
+      }
+      case 'restore': {
+        const x = s.restores[id];
+        if (!x?.timeline) {
+          done = true;
+          break;
+        }
+        const r = reached(x.timeline, now);
+        if (r && x.state !== r.state) {
+          x.state = r.state as BackupState;
+          x.updatedAt = r.at;
+          if (r.state === 'running') x.statusMessage = 'Restoring backup';
+          if (r.final) {
+            x.finishedAt = r.at;
+            applyRestoreOutcome(store, x.id);
+          }
+          changed = true;
+        }
+        if (r?.final) {
+          x.timeline = null;
+          done = true;
+        }
+        break;
+      }
+      default:
+        done = true;
+    }
+    if (done) store.pending.delete(key);
+  }
+  if (changed) store.changed();
+  return changed;
+}
+
+function applyStarted(store: Store, env: Environment): void {
+  const pkg = env.packageId ? store.state.packages[env.packageId] : undefined;
+  env.status = 'Running';
+  if (pkg) env.dbModelVersion = pkg.version;
+  // Values set through the settings call take effect at this (re)start.
+  for (const c of env.constants) c.DeployedValue = c.Value;
+  for (const e of env.scheduledEvents) e.DeployedValue = e.Value;
+}
+
+function applyRestoreOutcome(store: Store, restoreId: string): void {
+  const s = store.state;
+  const r = s.restores[restoreId];
+  if (!r) return;
+  const snap = s.snapshots[r.sourceSnapshotId];
+  const env = s.environments[r.targetEnvId];
+  if (r.state === 'completed') {
+    r.statusMessage = 'Restore completed';
+    if (env && snap?.modelVersion) env.dbModelVersion = snap.modelVersion;
+  } else {
+    r.statusMessage = 'Restore failed: the backup does not fit in the target database';
+  }
+}
+
+/** Transport 503 window: the package exists but its MDA is still being processed. */
+export function isProcessing(pkg: Pkg, now: number): boolean {
+  return pkg.status !== 'Failed' && (pkg.status !== 'Succeeded' || now < pkg.processedAt);
+}
+
+/** True while a snapshot or restore is under way on the environment (ENVIRONMENT_BUSY). */
+export function environmentBusy(store: Store, envId: string): boolean {
+  const s = store.state;
+  return (
+    Object.values(s.snapshots).some((x) => x.envId === envId && (x.state === 'queued' || x.state === 'running')) ||
+    Object.values(s.restores).some((x) => x.targetEnvId === envId && (x.state === 'queued' || x.state === 'running'))
+  );
+}
