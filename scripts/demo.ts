@@ -48,7 +48,7 @@ type Emulator = { baseUrl: string; close(): Promise<void> };
 
 async function startDemoEmulator(): Promise<Emulator | undefined> {
   try {
-    const { startEmulator } = await import('../test/emulator/server');
+    const { startEmulator } = await import('../test/emulator/server.js');
     // The extension host runs beside code-server on this machine, so loopback is enough even when
     // the workbench itself is opened wider.
     return await startEmulator({ host: '127.0.0.1', seed: 'demo', timeScale: 60 });
