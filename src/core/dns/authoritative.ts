@@ -41,6 +41,8 @@ export interface AuthoritativeAnswer {
   /** Negative-caching TTL when the name does not exist. */
   negativeTtl?: number;
   servers: AuthoritativeServerAnswer[];
+  /** The zone's servers only know their own part of a CNAME chain; the rest came from this resolver. */
+  chainFollowedVia?: string;
   /** Set when no server could be asked or none answered. */
   error?: string;
 }
@@ -130,6 +132,29 @@ export async function authoritativeAnswer(domain: string, opts: AuthoritativeOpt
     negativeTtl: best.rcode === 'NXDOMAIN' ? negativeTtl(best.authority) : undefined,
     servers: answers,
   };
+}
+
+const MAX_CHAIN = 8;
+
+/**
+ * Completes a chain that leaves the zone (a CNAME whose target the answer does not cover) through the
+ * first resolver. Called after the resolvers have answered, so no resolver has two queries in flight.
+ */
+export async function followChain(chain: DnsRecord[], opts: AuthoritativeOptions): Promise<{ chain: DnsRecord[]; via?: string }> {
+  const resolver = opts.resolvers[0];
+  let out = chain;
+  let via: string | undefined;
+  for (let i = 0; i < MAX_CHAIN && resolver; i++) {
+    const dangling = out.find((r) => r.type === 'CNAME' && !out.some((o) => sameName(o.name, r.data)));
+    if (!dangling) break;
+    const r = await askResolver(resolver, { name: dangling.data, type: 'A', recursionDesired: true }, opts);
+    if (!r.ok) break;
+    const more = answersOf(r.packet).filter((a) => !out.some((o) => o.name === a.name && o.type === a.type && o.data === a.data));
+    if (!more.some((a) => sameName(a.name, dangling.data))) break;
+    out = [...out, ...more];
+    via = resolver.name;
+  }
+  return { chain: out, via };
 }
 
 async function askAuthoritative(server: string, domain: string, opts: ResolverQueryOptions): Promise<AuthoritativeServerAnswer> {

@@ -2,7 +2,7 @@
  * One propagation check: the authoritative answer and every resolver's cached answer, side by side,
  * with a percentage and an ETA (when the last old cached answer expires).
  */
-import { authoritativeAnswer, type AuthoritativeAnswer } from './authoritative';
+import { authoritativeAnswer, followChain, type AuthoritativeAnswer } from './authoritative';
 import { answersOf, authoritiesOf, chainReaches, describeChain, describeHop, firstHop, negativeTtl, toFqdn, type DnsRecord } from './records';
 import { askResolver, type ResolverQueryOptions } from './resolverQuery';
 import type { ResolverDescriptor } from './resolvers';
@@ -87,6 +87,12 @@ export async function checkPropagation(opts: PropagationOptions): Promise<Propag
   const authHop = firstHop(domain, auth.chain);
   const authValue = describeHop(authHop);
   const expected = opts.expected === undefined ? undefined : normalizeExpected(opts.expected);
+  // Only when the zone's own answer does not already reach the expected target is the rest of the chain needed.
+  if (expected !== undefined && auth.rcode === 'NOERROR' && authHop.length > 0 && !chainReaches(auth.chain, expected)) {
+    const followed = await followChain(auth.chain, { ...opts, authoritative: opts.authoritative });
+    auth.chain = followed.chain;
+    if (followed.via !== undefined) auth.chainFollowedVia = followed.via;
+  }
 
   const matches = (chain: DnsRecord[]): boolean => {
     if (expected !== undefined) return chainReaches(chain, expected);
