@@ -70,6 +70,8 @@ export function validateCustomDomain(input: string): DomainValidation {
   }
 
   const noDot = raw.replace(/\.$/, '');
+  // WHATWG URL rules read a numeric last label as an IPv4 part, so check it before domainToASCII.
+  if (/(^|\.)\d+$/.test(noDot)) return fail('numeric-tld', `"${raw}" ends in a number; the last label must be a top-level domain such as com.`);
   // Check lengths on the punycode form; node's domainToASCII gives '' for names it cannot encode.
   const ascii = domainToASCII(noDot).toLowerCase();
   if (ascii === '') {
@@ -86,7 +88,6 @@ export function validateCustomDomain(input: string): DomainValidation {
   if (badChar) return fail('invalid-characters', `The label "${badChar}" may contain only letters, digits and hyphens (underscores are not valid in host names).`);
   const hyphen = labels.find((l) => l.startsWith('-') || l.endsWith('-'));
   if (hyphen) return fail('bad-hyphen', `The label "${hyphen}" must not start or end with a hyphen.`);
-  if (/^\d+$/.test(labels[labels.length - 1])) return fail('numeric-tld', `"${raw}" ends in a number; the last label must be a top-level domain such as com.`);
   if (labels.length < 2) return fail('single-label', `"${raw}" is a single label. Enter a fully qualified name such as app.example.com.`);
 
   const registered = registeredLabelCount(labels);
