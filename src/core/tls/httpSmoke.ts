@@ -78,7 +78,7 @@ export async function httpSmoke(target: string, opts: HttpSmokeOptions = {}): Pr
   const finalUrl = last?.url ?? startUrl;
   const hstsHeader = final?.headers['strict-transport-security'];
   const hsts = finalUrl.startsWith('https:') && typeof hstsHeader === 'string' ? hstsHeader : undefined;
-  const ok = last?.error === undefined && finalStatus !== undefined && finalStatus < 400 && (!startIsHttp || redirectsToHttps);
+  const ok = problems.length === 0 && finalStatus !== undefined;
   return { startUrl, hops, finalUrl, finalStatus, redirectsToHttps, hsts, ok, latencyMs: Math.round((performance.now() - started) * 10) / 10, problems };
 }
 

@@ -153,7 +153,8 @@ export async function checkTls(opts: TlsCheckOptions): Promise<TlsReport> {
     // OpenSSL says "unable to verify the first certificate" when the leaf's issuer is neither sent nor trusted.
     const intermediatesPresent = authorizationError !== 'UNABLE_TO_VERIFY_LEAF_SIGNATURE';
     if (!intermediatesPresent) problems.push('The server does not send the intermediate certificate(s); upload the full chain with the certificate.');
-    const chainValid = authorizationError === undefined;
+    // Node also flags a host-name mismatch here; that is the SAN check below, not a chain problem.
+    const chainValid = authorizationError === undefined || authorizationError === 'ERR_TLS_CERT_ALTNAME_INVALID';
     if (!chainValid && intermediatesPresent && !expired) problems.push(`The certificate chain does not verify: ${authorizationError}.`);
 
     const sanCoversDomain = leaf?.fingerprint256 !== undefined && checkServerIdentity(opts.servername, leaf) === undefined;
