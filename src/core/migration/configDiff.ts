@@ -24,6 +24,7 @@ export interface ConfigSide {
 
 /** Settings no API can read or write; the person copies them by hand (the v3→v4 copy checklist). */
 export const PORTAL_ONLY_SETTINGS: readonly string[] = [
+  'Instances and memory per instance, when the API does not report them (General tab → Scale)',
   'Custom environment variables (Runtime tab)',
   'HTTP response headers (Network tab)',
   'Path-based access restrictions and IP restriction profiles (Network / Connectivity tab)',

@@ -29,8 +29,9 @@ export function buildPlan(input: MigrationInput, options: Partial<PlanOptions> =
     .filter((s) => (s.id === DOMAIN_CERT ? hasDomain && input.certificate !== 'none' : true))
     .map((s) => {
       if (s.id !== OFFBOARD_REQUEST) return s;
-      // Offboard last: after the URL or domain has moved, so nothing still points at the old node.
-      const extra = hasDomain ? [DOMAIN_DNS, ...(input.certificate !== 'none' ? [DOMAIN_CERT] : [])] : [URL_CHANGE];
+      // Offboard after the domain has moved, so nothing still points at the old node. The URL change
+      // is not awaited: Support can only give the old sub-domain to the target once the old node is gone.
+      const extra = hasDomain ? [DOMAIN_DNS, ...(input.certificate !== 'none' ? [DOMAIN_CERT] : [])] : [];
       return { ...s, dependsOn: [...s.dependsOn, ...extra] };
     });
   const cut = cutoverSteps(opts);

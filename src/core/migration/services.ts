@@ -161,6 +161,8 @@ export interface MigrationServices {
   getAppV4(projectId: string): Promise<V4App>;
   listEnvironmentsV4(projectId: string): Promise<V4Environment[]>;
   getPermissions(projectId: string, environmentId: string): Promise<PermissionsInfo>;
+  /** Grants API Rights, Transport Rights and Access to Backups (linking a node resets them). */
+  grantNodePermissions(projectId: string, environmentId: string, userId: string): Promise<void>;
 
   listSnapshots(projectId: string, environmentId: string): Promise<SnapshotInfo[]>;
   getSnapshot(projectId: string, environmentId: string, snapshotId: string): Promise<SnapshotInfo>;

@@ -56,7 +56,7 @@ export function finishSteps(opts: PlanOptions): StepDefinition[] {
     phase: 'relink',
     title: 'Unlink the app from the source node (portal)',
     kind: 'portal',
-    dependsOn: [CUTOVER_START],
+    dependsOn: [CUTOVER_START, OFFBOARD_BACKUPS],
     describe: 'There is no "unlink": linking temporary app B to the source node detaches the real app from it, so it can be linked to the target node next.',
     instructions: (ctx) => ({
       summary: `Link "${ctx.input.target.tempAppB.name}" to the source node ${ctx.input.source.nodeSubdomain}`,
@@ -124,6 +124,14 @@ export function finishSteps(opts: PlanOptions): StepDefinition[] {
       const { target } = ctx.input;
       const pkg = sourcePackageId(ctx);
       if (!pkg) throw new Error('the source package is unknown');
+      // Linking the node reset its permissions; the Technical Contact grants them back.
+      const env = await findEnvironment(ctx, target.nodeSubdomain, target.environment);
+      const perms = await ctx.services.getPermissions(ctx.input.source.projectId, env.environmentId);
+      const me = perms.permissions.find((p) => p.userId.toLowerCase() === ctx.services.username.toLowerCase());
+      if (!me || !me.canAccessAPI || !me.canDeployApp || !me.canManageBackups) {
+        await ctx.services.grantNodePermissions(ctx.input.source.projectId, env.environmentId, ctx.services.username);
+        await ctx.setOutputs({ permissionsRegranted: true });
+      }
       const deployed = await ctx.services.getDeployedPackage(target.nodeSubdomain, target.environment);
       if (deployed?.packageId !== pkg) {
         await stopAndWait(ctx, opts, target.nodeSubdomain, target.environment);
@@ -181,7 +189,9 @@ export function finishSteps(opts: PlanOptions): StepDefinition[] {
 
   async function urlMoved(ctx: StepContext): Promise<boolean> {
     const oldHost = host(str(ctx.stateOf('preflight')?.outputs.sourceUrl));
-    const env = await findEnvironment(ctx, ctx.input.target.nodeSubdomain, ctx.input.target.environment);
+    // The URL change renames the node, and with it the app's v1 AppId: look the app up again.
+    const appId = (await currentAppId(ctx, ctx.input.source.projectId)) ?? ctx.input.target.nodeSubdomain;
+    const env = await findEnvironment(ctx, appId, ctx.input.target.environment);
     const label = oldHost.split('.')[0];
     return label !== '' && host(env.url).split('.')[0] === label;
   }
@@ -330,15 +340,9 @@ export function finishSteps(opts: PlanOptions): StepDefinition[] {
     return keptBackups({ ...ctx, state: () => ({ status: 'done', attempts: 0, intents: [], outputs: { kept: raw ?? [] } }) });
   }
 
+  /** Temporary app B was linked to the source node; once the node is offboarded it is linked to nothing. */
   async function nodeGone(ctx: StepContext): Promise<boolean> {
-    try {
-      const envs = await ctx.services.listEnvironments(ctx.input.source.nodeSubdomain);
-      return envs.length === 0;
-    } catch (e) {
-      const status = (e as { status?: unknown }).status;
-      if (status === 404) return true;
-      throw e;
-    }
+    return (await currentAppId(ctx, ctx.input.target.tempAppB.projectId)) !== ctx.input.source.nodeSubdomain;
   }
 
   return [unlink, link, redeploy, urlChange, dns, cert, offboardBackups, offboard];

@@ -1,0 +1,185 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildPlan, describePlan } from '../../../src/core/migration/plan';
+import { OutcomeUnknownError, type MigrationServices } from '../../../src/core/migration/services';
+import { FakeCloud } from './fakeCloud';
+import { actAsPerson, FakeClock, openRunner } from './drive';
+import { sampleInput } from './fixtures';
+
+/** Lets the call reach the cloud, then loses the answer (as when the process dies mid-call). */
+function loseAnswerOnce(cloud: FakeCloud, op: keyof MigrationServices): MigrationServices {
+  let armed = true;
+  return new Proxy(cloud, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      if (prop !== op || typeof v !== 'function') return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      return async (...args: unknown[]) => {
+        const r: unknown = await (v as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        if (armed) {
+          armed = false;
+          throw new OutcomeUnknownError(`${String(op)}: connection reset after the request was sent`);
+        }
+        return r;
+      };
+    },
+  });
+}
+
+describe('migration plan over the in-memory cloud', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'mm-plan-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is data: every step has an id, kind, description and known dependencies', () => {
+    const plan = buildPlan(sampleInput(dir));
+    const ids = new Set(plan.steps.map((s) => s.id));
+    for (const s of plan.steps) {
+      assert.ok(s.describe.length > 20, `${s.id} describes itself`);
+      for (const d of s.dependsOn) assert.ok(ids.has(d), `${s.id} → ${d}`);
+    }
+    const lines = describePlan(plan.steps);
+    assert.equal(lines[0].id, 'preflight');
+    assert.ok(ids.has('url.change') && !ids.has('domain.dns'), 'no custom domain: URL change instead');
+    const withDomain = buildPlan(sampleInput(dir, { customDomains: ['orders.example.com'], certificate: 'mendix-keystore' }));
+    const ids2 = new Set(withDomain.steps.map((s) => s.id));
+    assert.ok(ids2.has('domain.dns') && ids2.has('domain.certificate') && !ids2.has('url.change'));
+    // The package is carried alongside the backup: neither depends on the other.
+    const up = plan.steps.find((s) => s.id === 'backup.snapshot');
+    assert.deepEqual(up?.dependsOn, ['preflight']);
+  });
+
+  it('migrates end to end, stopping for each portal/support step, without repeating a non-idempotent call', async () => {
+    const cloud = FakeCloud.demo();
+    const clock = new FakeClock();
+    const input = sampleInput(dir);
+    const { runner, store } = await openRunner(dir, input, cloud, clock, true);
+    const stops: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const out = await runner.run();
+      if (out.status === 'completed') break;
+      assert.equal(out.status, 'waiting-for-person', JSON.stringify(out.failed));
+      stops.push(...(await actAsPerson(cloud, runner, out, input)));
+    }
+    const j = store.peek();
+    assert.equal(j.status, 'completed', JSON.stringify(Object.entries(j.steps).filter(([, s]) => s.status !== 'done')));
+    assert.ok(stops.includes('backup.upload') && stops.includes('cutover.upload') && stops.includes('relink.link-target'));
+
+    // The target (renamed to the old sub-domain by Support) runs the source's own package with the final data.
+    const target = cloud.env('orderportal', 'Production');
+    assert.equal(target.environmentId, 'env-tgt');
+    assert.equal(target.status, 'Running');
+    assert.equal(target.packageId, 'pkg-1');
+    assert.equal(target.data, 'live-data-v1');
+    assert.deepEqual(
+      target.settings.constants.map((c) => [c.name, c.value]),
+      [
+        ['Email.SMTPHost', 'smtp.mailrelay.example.com'],
+        ['OrderPortal.ERPBaseUrl', 'https://erp.example.com/api/v2/prod'],
+      ],
+    );
+    assert.deepEqual(target.settings.scheduledEvents.map((e) => e.value), ['Enabled', 'Enabled']);
+
+    // Non-idempotent calls: exactly one per pass.
+    assert.equal(cloud.count('uploadPackage'), 1);
+    assert.equal(cloud.count('createSnapshot'), 2, 'rehearsal + final');
+    assert.equal(cloud.count('createArchive'), 2);
+    assert.equal(cloud.count('createRestore'), 2);
+
+    // The final backup was taken while the source was stopped, and downtime was predicted and measured.
+    assert.ok(j.cutover.predictedDowntimeMs !== undefined && j.cutover.measuredDowntimeMs !== undefined);
+    assert.equal(j.rehearsals.length, 1);
+    assert.ok(Date.parse(j.steps['cutover.snapshot'].startedAt ?? '') >= Date.parse(j.cutover.startedAt ?? 'x'));
+    // Offboarding came only after the backups were verified.
+    assert.ok(Date.parse(j.steps['offboard.backups'].finishedAt ?? '') <= Date.parse(j.steps['offboard.request'].finishedAt ?? ''));
+    assert.equal(j.steps['offboard.backups'].status, 'done');
+    // Linking reset the target permissions; the engine granted them back.
+    assert.equal(j.steps['relink.redeploy'].outputs.permissionsRegranted, true);
+    // Secrets never enter the journal: constants are masked in the diff.
+    const text = readFileSync(store.paths.journal, 'utf8') + readFileSync(store.paths.events, 'utf8');
+    assert.ok(!text.includes('smtp.mailrelay.example.com'), 'constant values stay out of the journal');
+    assert.ok(!text.includes('fake://archive'), 'signed download URLs are not persisted');
+  });
+
+  it('after a lost answer to a snapshot or upload call, resumes by looking the result up', async () => {
+    const cloud = FakeCloud.demo();
+    const clock = new FakeClock();
+    const input = sampleInput(dir);
+    const lossy = loseAnswerOnce(cloud, 'createSnapshot');
+    const { runner } = await openRunner(dir, input, lossy, clock, true);
+    const first = await runner.run();
+    assert.ok(first.failed.some((f) => f.stepId === 'backup.snapshot'));
+    assert.equal(cloud.count('createSnapshot'), 1);
+
+    const lossy2 = loseAnswerOnce(cloud, 'uploadPackage');
+    const again = await openRunner(dir, input, lossy2, clock, false);
+    const second = await again.runner.run();
+    assert.equal(again.store.peek().steps['backup.snapshot'].status, 'done');
+    assert.equal(again.store.peek().steps['backup.snapshot'].outputs.foundAfterRestart, true);
+    assert.ok(second.failed.some((f) => f.stepId === 'package.upload'));
+
+    const third = await openRunner(dir, input, cloud, clock, false);
+    await third.runner.run();
+    assert.equal(third.store.peek().steps['package.upload'].status, 'done');
+    assert.equal(third.store.peek().steps['package.upload'].outputs.foundAfterRestart, true);
+    assert.equal(cloud.count('createSnapshot'), 1);
+    assert.equal(cloud.count('uploadPackage'), 1);
+  });
+
+  it('a restore whose answer was lost waits for a person instead of restoring twice', async () => {
+    const cloud = FakeCloud.demo();
+    const clock = new FakeClock();
+    const input = sampleInput(dir);
+    const { runner, store } = await openRunner(dir, input, loseAnswerOnce(cloud, 'createRestore'), clock, true);
+    for (let i = 0; i < 5; i++) {
+      const out = await runner.run();
+      const waitingRestore = out.waiting.find((w) => w.stepId === 'restore');
+      if (waitingRestore) {
+        assert.match(waitingRestore.instructions.summary, /answer was lost/);
+        break;
+      }
+      await actAsPerson(cloud, runner, { ...out, waiting: out.waiting.filter((w) => w.stepId === 'backup.upload') }, input);
+    }
+    assert.equal(store.peek().steps.restore.status, 'waiting-for-person');
+    assert.equal(cloud.count('createRestore'), 1);
+  });
+
+  it('re-requests an archive whose download URL expired', async () => {
+    const cloud = FakeCloud.demo();
+    cloud.expireArchiveDownloads = 1;
+    const clock = new FakeClock();
+    const { runner, store } = await openRunner(dir, sampleInput(dir), cloud, clock, true);
+    await runner.run();
+    const st = store.peek().steps['backup.download'];
+    assert.equal(st.status, 'done');
+    assert.equal(cloud.count('createArchive'), 2);
+    assert.ok(st.intents.some((i) => i.action === 'rearchive1' && i.resolvedAt));
+  });
+
+  it('refuses the final backup while the source runs', async () => {
+    const cloud = FakeCloud.demo();
+    const clock = new FakeClock();
+    const input = sampleInput(dir);
+    const { runner, store } = await openRunner(dir, input, cloud, clock, true);
+    for (let i = 0; i < 10; i++) {
+      const out = await runner.run();
+      if (store.peek().steps['cutover.stop-source'].status === 'done') break;
+      await actAsPerson(cloud, runner, out, input);
+    }
+    assert.equal(store.peek().steps['cutover.stop-source'].status, 'done');
+    // Someone starts the source again behind the engine's back, and the snapshot step must refuse.
+    await store.update((j) => {
+      j.steps['cutover.snapshot'] = { status: 'pending', attempts: 0, outputs: {}, intents: [] };
+      for (const id of ['cutover.archive', 'cutover.download', 'cutover.upload', 'cutover.restore', 'cutover.start-target']) j.steps[id] = { status: 'pending', attempts: 0, outputs: {}, intents: [] };
+    });
+    cloud.env('orderportal', 'Production').status = 'Running';
+    const snapsBefore = cloud.count('createSnapshot');
+    const out = await runner.run({ onlyStep: 'cutover.snapshot' });
+    assert.equal(out.status, 'failed');
+    assert.match(out.failed[0].error.message, /refused while the source runs/);
+    assert.equal(cloud.count('createSnapshot'), snapsBefore);
+  });
+});
