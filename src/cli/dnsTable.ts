@@ -29,7 +29,7 @@ function row(r: ResolverResult): string[] {
     `${MARK[r.status]} ${r.status}`,
     r.remainingTtl === undefined ? '' : `${r.remainingTtl}`,
     `${Math.round(r.latencyMs)} ms`,
-    r.chainText || r.value || r.error || '',
+    r.chainText || r.value || r.error || r.rcode || '',
   ];
 }
 

@@ -43,7 +43,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return await command.run(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`${e.message}\n\n${command.usage}`);
+      io.err(`${e.message}\nRun "mendix-migrate ${command.name} --help" for the options.`);
       return EXIT_BAD_INPUT;
     }
     io.err(`mendix-migrate ${name}: ${e instanceof Error ? e.message : String(e)}`);

@@ -1,0 +1,99 @@
+import { strict as assert } from 'node:assert';
+import { main } from '../../../src/cli/main';
+import type { CliIo } from '../../../src/cli/command';
+import type { PropagationReport } from '../../../src/core/dns/propagation';
+import { rr, startFakeDnsServer, type FakeDnsServer } from './fakeDnsServer';
+
+const DOMAIN = 'app.example.test';
+const EXPECTED = 'app.example.test.cname.mendix.net.';
+
+function capture(signal = new AbortController().signal): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), signal };
+}
+
+describe('mendix-migrate dns', () => {
+  let auth: FakeDnsServer;
+  let fresh: FakeDnsServer;
+  let stale: FakeDnsServer;
+  before(async () => {
+    auth = await startFakeDnsServer(() => ({ authoritative: true, answers: [rr.cname(DOMAIN, EXPECTED, 300)] }));
+    fresh = await startFakeDnsServer(() => ({ answers: [rr.cname(DOMAIN, EXPECTED, 280)] }));
+    stale = await startFakeDnsServer(() => ({ answers: [rr.cname(DOMAIN, 'old.example.net', 90)] }));
+  });
+  after(async () => {
+    await Promise.all([auth, fresh, stale].map((s) => s.close()));
+  });
+
+  it('exits 0 and prints JSON when every resolver has the Mendix target (the default expectation)', async () => {
+    const io = capture();
+    const code = await main(['dns', DOMAIN, '--resolver', fresh.address, '--authoritative', auth.address, '--json'], io);
+    assert.equal(code, 0, io.stderr.join('\n'));
+    const report = JSON.parse(io.stdout[0]) as PropagationReport;
+    assert.equal(report.expected, EXPECTED);
+    assert.equal(report.complete, true);
+    assert.equal(report.results[0].name, fresh.address);
+  });
+
+  it('exits 1 and prints a table with the ETA while a resolver still has the old answer', async () => {
+    const io = capture();
+    const code = await main(['dns', DOMAIN, '--resolver', fresh.address, '--resolver', stale.address, '--authoritative', auth.address], io);
+    assert.equal(code, 1);
+    const text = io.stdout.join('\n');
+    assert.match(text, /RESOLVER\s+LOCATION\s+STATUS\s+TTL\s+LATENCY\s+ANSWER/);
+    assert.match(text, /✓ matches/);
+    assert.match(text, /… old\s+90/);
+    assert.match(text, /Propagation: 50 % \(1\/2 answering resolvers\)/);
+    assert.match(text, /ETA: .* \(in 1 min 30 s\)/);
+  });
+
+  it('honours --expect', async () => {
+    const io = capture();
+    const code = await main(['dns', DOMAIN, '--expect', 'old.example.net', '--resolver', stale.address, '--authoritative', auth.address, '--json'], io);
+    const report = JSON.parse(io.stdout[0]) as PropagationReport;
+    assert.equal(report.results[0].status, 'matches');
+    assert.equal(report.authoritative.status, 'old');
+    assert.equal(code, 1);
+  });
+
+  it('watches until complete with --watch', async () => {
+    let n = 0;
+    const flipping = await startFakeDnsServer(() => (++n >= 2 ? { answers: [rr.cname(DOMAIN, EXPECTED, 300)] } : { answers: [rr.cname(DOMAIN, 'old.example.net', 0)] }));
+    try {
+      const io = capture();
+      const code = await main(['dns', DOMAIN, '--resolver', flipping.address, '--authoritative', auth.address, '--watch', '--interval', '10', '--json'], io);
+      assert.equal(code, 0);
+      assert.deepEqual(io.stdout.map((l) => (JSON.parse(l) as PropagationReport).percentage), [0, 100]);
+    } finally {
+      await flipping.close();
+    }
+  });
+
+  it('exits 2 with a clear message on bad input', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['dns'], /Give the custom domain/],
+      [['dns', 'example.com'], /apex/],
+      [['dns', 'https://app.example.com/'], /looks like a URL/],
+      [['dns', '192.0.2.1'], /IP address/],
+      [['dns', DOMAIN, '--resolver', 'dns.google'], /not a resolver address/],
+      [['dns', DOMAIN, '--timeout', 'soon'], /--timeout needs a positive whole number/],
+      [['dns', DOMAIN, '--bogus'], /Unknown option/],
+      [['nope'], /Unknown command "nope"/],
+    ];
+    for (const [args, message] of cases) {
+      const io = capture();
+      assert.equal(await main(args, io), 2, args.join(' '));
+      assert.match(io.stderr.join('\n') || io.stdout.join('\n'), message, args.join(' '));
+    }
+  });
+
+  it('prints the command list and per-command help', async () => {
+    const io = capture();
+    assert.equal(await main(['--help'], io), 0);
+    assert.match(io.stdout[0], /dns\s+Check DNS propagation/);
+    const help = capture();
+    assert.equal(await main(['dns', '--help'], help), 0);
+    assert.match(help.stdout[0], /Exit codes: 0 fully propagated, 1 not yet, 2 bad input/);
+  });
+});
