@@ -1,0 +1,195 @@
+/**
+ * The Mendix Cloud explorer in a real VS Code (code-server) against the emulator's demo seed:
+ * sign in through the real input boxes (a wrong key first), see the demo apps with regions and
+ * statuses, stop and start "Order Portal" Acceptance from the context menu and watch the icon change.
+ */
+import assert from 'node:assert/strict';
+import type { Locator } from 'playwright-core';
+import { startEmulator, type RunningEmulator } from '../emulator/server';
+import { DEMO } from '../emulator/seeds/demo';
+import { openWorkbench, type Workbench } from './browser';
+import { readOutputChannelLog, startCodeServer, type CodeServer } from './codeServer';
+
+describe('explorer: Mendix Cloud apps in code-server against the emulator', function () {
+  let emulator: RunningEmulator | undefined;
+  let server: CodeServer | undefined;
+  let wb: Workbench | undefined;
+
+  before(async function () {
+    // A start takes a few virtual minutes; time runs 60x faster so the test watches it finish.
+    emulator = await startEmulator({ seed: 'demo', quiet: true, timeScale: 60 });
+    server = await startCodeServer({
+      keepLogsAs: 'e2e-explorer',
+      settings: {
+        'mendixMigration.api.deployBaseUrl': emulator.baseUrl,
+        'mendixMigration.api.cloudPortalBaseUrl': emulator.baseUrl,
+        'mendixMigration.api.homeBaseUrl': emulator.baseUrl,
+      },
+    });
+    wb = await openWorkbench(server);
+    await wb.clickActivityBarItem('Mendix Cloud');
+  });
+
+  after(async function () {
+    await wb?.close();
+    await server?.stop();
+    await emulator?.close();
+  });
+
+  function ready(): { wb: Workbench; server: CodeServer } {
+    assert.ok(wb && server, 'code-server, the emulator and the workbench are up');
+    return { wb, server };
+  }
+
+  const appsPane = (w: Workbench): Locator =>
+    w.page.locator('.part.sidebar .pane', { has: w.page.locator('.pane-header', { hasText: /^\s*Apps\s*$/i }) });
+
+  const row = (w: Workbench, label: string): Locator =>
+    appsPane(w)
+      .locator('.monaco-list-row')
+      .filter({ has: w.page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[()]/g, '\\$&')}$`) }) })
+      .first();
+
+  /** F1, the command's title, Enter: leaves the command's own prompts open (runCommand waits for them to close). */
+  async function startCommand(w: Workbench, title: string): Promise<void> {
+    await w.page.locator('.monaco-workbench').focus().catch(() => undefined);
+    await w.page.keyboard.press('F1');
+    const input = w.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill(`>${title}`);
+    const entry = w.page.locator('.quick-input-widget .monaco-list-row', { has: w.page.locator('.label-name', { hasText: new RegExp(`^${title}$`) }) }).first();
+    await entry.waitFor({ state: 'visible', timeout: 15_000 });
+    await entry.click();
+  }
+
+  /** Answers the prompt whose title contains `step` by typing `text` into the real input box. */
+  async function answer(w: Workbench, step: string, text: string): Promise<void> {
+    const widget = w.page.locator('.quick-input-widget');
+    await widget.locator('.quick-input-title', { hasText: step }).waitFor({ state: 'visible', timeout: 15_000 });
+    const input = widget.locator('.quick-input-box input');
+    await input.fill(text);
+    if (step.includes('(1/4)')) {
+      // A quick pick: wait until the typed text has narrowed the list to the wanted entry.
+      await widget.locator('.monaco-list-row.focused', { hasText: text }).waitFor({ timeout: 15_000 });
+    }
+    await input.press('Enter');
+  }
+
+  async function signIn(w: Workbench, apiKey: string, pat?: string): Promise<void> {
+    await startCommand(w, 'Mendix: Sign In');
+    await answer(w, '(1/4)', pat ? 'Both' : 'Username and API key');
+    await answer(w, '(2/4)', DEMO.username);
+    await answer(w, '(3/4)', apiKey);
+    if (pat) {
+      // The PAT box has the same step number; wait for the API key box to be replaced.
+      await w.page.locator('.quick-input-widget .quick-input-message', { hasText: /Personal Access Token/ }).waitFor({ timeout: 15_000 });
+      await answer(w, '(3/4)', pat);
+    }
+    await answer(w, '(4/4)', 'Demo');
+  }
+
+  async function envIcon(w: Workbench, label: string): Promise<string> {
+    const icon = row(w, label).locator('.custom-view-tree-node-item-icon').first();
+    return (await icon.getAttribute('class')) ?? '';
+  }
+
+  async function waitForIcon(w: Workbench, label: string, codicon: string, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      last = await envIcon(w, label).catch(() => '');
+      if (last.includes(`codicon-${codicon}`)) return;
+      await w.page.waitForTimeout(250);
+    }
+    const html = await row(w, label).innerHTML().catch(() => '');
+    assert.fail(`the ${label} row did not show codicon-${codicon} within ${timeoutMs} ms (last: ${last}) ${html}`);
+  }
+
+  async function contextMenu(w: Workbench, label: string, action: string): Promise<void> {
+    await row(w, label).click({ button: 'right' });
+    // The menu acts on mouse-up over the entry's anchor, not on the list item around it.
+    const item = w.page.locator('.context-view .monaco-menu a.action-menu-item', { hasText: new RegExp(`^\\s*${action}\\s*$`) }).first();
+    await item.waitFor({ state: 'visible', timeout: 15_000 });
+    await item.hover();
+    await item.click();
+  }
+
+  async function confirmDialog(w: Workbench, button: string): Promise<void> {
+    const dialog = w.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 15_000 }).catch(async (e: unknown) => {
+      await w.screenshot('e2e-explorer-debug');
+      throw e;
+    });
+    await dialog.getByRole('button', { name: button, exact: true }).click();
+    await dialog.waitFor({ state: 'hidden', timeout: 15_000 });
+  }
+
+  it('rejects a wrong API key with a clear message and stays signed out', async function () {
+    const { wb, server } = ready();
+    await appsPane(wb).locator('.welcome-view-content').waitFor({ state: 'visible', timeout: 30_000 });
+    await signIn(wb, 'wrong-api-key');
+    const toast = wb.page.locator('.notifications-toasts .notification-toast', { hasText: /Sign-in failed/ });
+    await toast.waitFor({ state: 'visible', timeout: 30_000 });
+    const text = await toast.innerText();
+    assert.match(text, /username and API key were not accepted \(HTTP 401\)/);
+    assert.match(text, /Nothing was stored/);
+    assert.doesNotMatch(text, /wrong-api-key/);
+    await wb.screenshot('e2e-explorer-wrong-key');
+    // Still signed out: the sign-in welcome is what the Apps view shows.
+    assert.equal(await appsPane(wb).locator('.welcome-view-content').isVisible(), true);
+    assert.equal(await appsPane(wb).locator('.monaco-list-row').count(), 0);
+    const log = readOutputChannelLog(server, 'Mendix Cloud Migration');
+    assert.match(log, /Sign-in as "Demo" rejected/);
+    assert.doesNotMatch(log, /wrong-api-key/);
+    await toast.locator('.codicon-notifications-clear').click().catch(() => undefined);
+  });
+
+  it('signs in with the demo API key and PAT and lists every demo app with its region', async function () {
+    const { wb, server } = ready();
+    await signIn(wb, DEMO.apiKey, DEMO.pat);
+    await row(wb, 'Order Portal').waitFor({ state: 'visible', timeout: 30_000 });
+    const expected: [string, RegExp][] = [
+      ['Legacy HR', /^legacyhr · Frankfurt$/],
+      ['Legacy HR (temp A)', /^legacyhr-v4 · Frankfurt-2$/],
+      ['Legacy HR (temp B)', /^no node$/],
+      ['Order Portal', /^orderportal · Frankfurt-2$/],
+      ['Order Portal (temp A)', /^orderportal-us · Oregon$/],
+      ['Order Portal (temp B)', /^no node$/],
+    ];
+    for (const [name, description] of expected) {
+      const r = row(wb, name);
+      await r.waitFor({ state: 'visible', timeout: 15_000 });
+      assert.match((await r.locator('.label-description').innerText()).trim(), description, `${name} description`);
+    }
+    assert.equal(await appsPane(wb).locator('.monaco-list-row').count(), expected.length);
+    const statusBar = wb.page.locator('.part.statusbar', { hasText: 'Demo' });
+    assert.equal(await statusBar.isVisible(), true, 'the status bar shows the signed-in account');
+    assert.doesNotMatch(readOutputChannelLog(server, 'Mendix Cloud Migration'), new RegExp(`${DEMO.apiKey}|${DEMO.pat}`));
+    await wb.screenshot('e2e-explorer-apps');
+  });
+
+  it('shows Order Portal’s environments running Mendix 10.24 with the running icon', async function () {
+    const { wb } = ready();
+    await row(wb, 'Order Portal').click();
+    await row(wb, 'Production').waitFor({ state: 'visible', timeout: 30_000 });
+    await row(wb, 'Acceptance').waitFor({ state: 'visible', timeout: 15_000 });
+    for (const env of ['Production', 'Acceptance']) {
+      assert.match(await row(wb, env).locator('.label-description').innerText(), /^Mendix 10\.24\.3\.\d+ · model 1\.\d\.0\.\d+$/);
+      await waitForIcon(wb, env, 'vm-running', 5_000);
+    }
+  });
+
+  it('stops and starts Order Portal Acceptance from the context menu and the icon follows', async function () {
+    const { wb } = ready();
+    await contextMenu(wb, 'Acceptance', 'Stop Environment');
+    await confirmDialog(wb, 'Stop');
+    await waitForIcon(wb, 'Acceptance', 'vm-outline');
+    await waitForIcon(wb, 'Production', 'vm-running', 1_000);
+    await wb.screenshot('e2e-explorer-stopped');
+
+    await contextMenu(wb, 'Acceptance', 'Start Environment');
+    await confirmDialog(wb, 'Start');
+    await waitForIcon(wb, 'Acceptance', 'vm-running', 90_000);
+    await wb.screenshot('e2e-explorer-started');
+  });
+});
