@@ -11,7 +11,7 @@ import {
 } from './codeServer';
 
 describe('foundation: the extension in a real VS Code (code-server)', function () {
-  const { id, version } = extensionFolderName();
+  const { id } = extensionFolderName();
   let server: CodeServer | undefined;
   let wb: Workbench | undefined;
 
@@ -58,11 +58,12 @@ describe('foundation: the extension in a real VS Code (code-server)', function (
     assert.match(log, /Extension host with pid \d+ started/);
     const deadline = Date.now() + 15_000;
     let channel = '';
-    while (Date.now() < deadline && !channel.includes('activated')) {
+    while (Date.now() < deadline && !/\bactivated\b/.test(channel)) {
       channel = readOutputChannelLog(server, 'Mendix Cloud Migration');
       await new Promise((r) => setTimeout(r, 200));
     }
-    assert.match(channel, new RegExp(`\\[info\\] Mendix Cloud Migration ${version.replace(/\./g, '\\.')} activated`));
+    // The extension says it activated in its own log channel (the exact wording is the extension's).
+    assert.match(channel, /\[info\].*\bactivated\b/);
     assert.deepEqual(errorLinesMentioning(server, id), [], 'no error lines mention the extension');
     assert.deepEqual(errorLinesMentioning(server, 'Mendix Cloud Migration'), [], 'no error lines mention the extension by name');
     assert.doesNotMatch(channel, /\[error\]/);

@@ -1,5 +1,5 @@
 /**
- * Bundles the extension-host suite (test/exthost/suite) into .cache/exthost/ as plain CommonJS
+ * Bundles the extension-host suite (test/exthost/suite) into .cache/exthost/<run>/ as plain CommonJS
  * that VS Code's extension host can `require`: `vscode` comes from the host, mocha from the
  * project's node_modules (the bundle sits inside the project, so Node finds it).
  */
@@ -9,10 +9,13 @@ import { build } from 'esbuild';
 
 export const root = resolve(__dirname, '..', '..');
 export const suiteSrc = join(root, 'test', 'exthost', 'suite');
-export const suiteOut = join(root, '.cache', 'exthost');
 
-/** Builds the suite; returns the folder whose index.js is the `extensionTestsPath`. */
+/**
+ * Builds the suite into a folder of its own (runs may overlap); returns the folder whose index.js
+ * is the `extensionTestsPath`. The caller removes it when done.
+ */
 export async function bundleSuite(): Promise<string> {
+  const suiteOut = join(root, '.cache', 'exthost', `run-${process.pid}-${Date.now()}`);
   rmSync(suiteOut, { recursive: true, force: true });
   const entries = readdirSync(suiteSrc)
     .filter((f) => f === 'index.ts' || f.endsWith('.test.ts'))

@@ -64,6 +64,7 @@ async function main(): Promise<number> {
   } finally {
     await wb?.close();
     await server?.stop();
+    rmSync(suiteDir, { recursive: true, force: true });
   }
 }
 

@@ -36,6 +36,7 @@ async function main(): Promise<number> {
     return code;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
+    rmSync(suiteDir, { recursive: true, force: true });
   }
 }
 
