@@ -1,0 +1,273 @@
+/**
+ * `MigrationServices` over the shared Mendix API client and transfer helpers: maps the client's
+ * wire vocabulary (v1 `AppId`/`Mode`, Backups v2 snake_case, v4 camelCase) to the engine's port, and
+ * the transfer errors to the engine's (`ExpiredUrlError`). Nothing here retries on its own: the
+ * client already retries what is safe and never repeats a non-idempotent call.
+ */
+import { mkdir, stat, statfs } from 'node:fs/promises';
+import axios from 'axios';
+import type { MendixClient } from '../api/mendixClient';
+import { MendixApiError } from '../api/errors';
+import { downloadToFile } from '../transfer/download';
+import { readManifest } from '../transfer/manifest';
+import { DownloadUrlExpiredError } from '../transfer/transferErrors';
+import { verifyBackupArchive } from '../transfer/verifyBackupArchive';
+import type { Logger } from '../util/logger';
+import {
+  ExpiredUrlError,
+  type AppSummary,
+  type ArchiveCheck,
+  type ArchiveInfo,
+  type DownloadResult,
+  type EnvironmentInfo,
+  type EnvironmentSettings,
+  type MigrationServices,
+  type PackageInfo,
+  type PermissionsInfo,
+  type RestoreInfo,
+  type SnapshotInfo,
+  type TransferOptions,
+  type UploadJobStatus,
+  type V4App,
+  type V4Environment,
+} from './services';
+import type { V1Environment } from '../api/schemas/deployV1Schemas';
+import type { Archive, Restore, Snapshot } from '../api/schemas/backupsSchemas';
+
+export interface ClientAdapterOptions {
+  client: MendixClient;
+  /** The API key's user name (node permissions are looked up for it). */
+  username: string;
+  logger?: Logger;
+  /** Replaces the HTTP check of an app URL (tests, or hosts that cannot reach the app). */
+  httpCheck?: (url: string) => Promise<{ ok: boolean; status: number; detail: string }>;
+}
+
+const env = (e: V1Environment): EnvironmentInfo => ({
+  environmentId: e.EnvironmentId,
+  mode: e.Mode,
+  status: e.Status,
+  url: e.Url ?? '',
+  modelVersion: e.ModelVersion ?? undefined,
+  mendixVersion: e.MendixVersion ?? undefined,
+  production: e.Production,
+});
+
+const snapshot = (s: Snapshot): SnapshotInfo => ({
+  snapshotId: s.snapshot_id,
+  state: s.state,
+  comment: s.comment ?? null,
+  createdAt: s.created_at ?? null,
+  finishedAt: s.finished_at ?? null,
+  statusMessage: s.status_message ?? null,
+  modelVersion: s.model_version ?? null,
+});
+
+const archive = (a: Archive, snapshotId: string): ArchiveInfo => ({
+  archiveId: a.archive_id,
+  snapshotId: a.snapshot_id ?? snapshotId,
+  state: a.state,
+  url: a.url ?? null,
+  finishedAt: a.finished_at ?? null,
+});
+
+const restore = (r: Restore): RestoreInfo => ({
+  restoreId: r.restore_id,
+  state: r.state,
+  sourceSnapshotId: r.source_snapshot_id ?? null,
+  statusMessage: r.status_message ?? null,
+});
+
+async function defaultHttpCheck(url: string): Promise<{ ok: boolean; status: number; detail: string }> {
+  try {
+    const res = await axios.get(url, { timeout: 15_000, maxRedirects: 5, validateStatus: () => true, responseType: 'stream' });
+    (res.data as { destroy?: () => void }).destroy?.();
+    return { ok: res.status < 500, status: res.status, detail: `HTTP ${res.status}` };
+  } catch (e) {
+    return { ok: false, status: 0, detail: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+export class ClientMigrationServices implements MigrationServices {
+  readonly username: string;
+  private readonly c: MendixClient;
+
+  constructor(private readonly opts: ClientAdapterOptions) {
+    this.c = opts.client;
+    this.username = opts.username;
+  }
+
+  async listApps(): Promise<AppSummary[]> {
+    return (await this.c.v1.listApps()).map((a) => ({ appId: a.AppId, projectId: a.ProjectId, name: a.Name, url: a.Url ?? undefined }));
+  }
+  async listEnvironments(appId: string): Promise<EnvironmentInfo[]> {
+    return (await this.c.v1.listEnvironments(appId)).map(env);
+  }
+  async getEnvironment(appId: string, mode: string): Promise<EnvironmentInfo> {
+    return env(await this.c.v1.getEnvironment(appId, mode));
+  }
+  async getDeployedPackage(appId: string, mode: string): Promise<PackageInfo | undefined> {
+    try {
+      const p = await this.c.v1.getDeployedPackage(appId, mode);
+      return { packageId: p.PackageId, name: p.Name ?? `${p.PackageId}.mda`, version: p.Version ?? undefined, size: p.Size ?? undefined, status: p.Status };
+    } catch (e) {
+      if (e instanceof MendixApiError && e.status === 404) return undefined;
+      throw e;
+    }
+  }
+  async getDeployedPackageUrl(appId: string, mode: string): Promise<string> {
+    const p = await this.c.v1.getDeployedPackage(appId, mode, { url: true });
+    if (!p.Url) throw new Error(`no download URL for the package deployed on ${appId}/${mode}`);
+    return p.Url.Location;
+  }
+  async listPackages(appId: string): Promise<PackageInfo[]> {
+    return (await this.c.build.listPackages(appId)).map((p) => ({
+      packageId: p.PackageId,
+      name: p.Name ?? '',
+      version: p.Version ?? undefined,
+      size: p.Size ?? undefined,
+      status: p.Status,
+    }));
+  }
+  async uploadPackage(appId: string, file: string, name: string, o?: TransferOptions): Promise<{ packageId: string; jobId: string }> {
+    const r = await this.c.v2.uploadPackage(appId, file, { name, signal: o?.signal, onProgress: o?.onProgress });
+    return { packageId: r.PackageId, jobId: r.JobId };
+  }
+  async getUploadJob(appId: string, jobId: string): Promise<UploadJobStatus> {
+    return (await this.c.v2.getJob(appId, jobId)).Status;
+  }
+  transport(appId: string, mode: string, packageId: string): Promise<void> {
+    return this.c.v1.transport(appId, mode, packageId);
+  }
+  async start(appId: string, mode: string, autoSyncDb: boolean): Promise<{ jobId?: string; alreadyStarted: boolean }> {
+    const r = await this.c.v1.startEnvironment(appId, mode, { autoSyncDb });
+    return r.kind === 'started' ? { jobId: r.jobId, alreadyStarted: false } : { alreadyStarted: true };
+  }
+  async getStartJob(appId: string, mode: string, jobId: string): Promise<'Starting' | 'Started'> {
+    return (await this.c.v1.getStartJob(appId, mode, jobId)).Status;
+  }
+  stop(appId: string, mode: string): Promise<void> {
+    return this.c.v1.stopEnvironment(appId, mode);
+  }
+  async getSettings(appId: string, mode: string): Promise<EnvironmentSettings> {
+    const s = await this.c.v1.getSettings(appId, mode);
+    return {
+      constants: s.Constants.map((c) => ({ name: c.Name, value: c.Value ?? '', dataType: c.DataType ?? undefined })),
+      scheduledEvents: s.ScheduledEvents.map((e) => ({ name: e.Name, value: e.Value })),
+      customSettings: s.CustomSettings.map((c) => ({ name: c.Name, value: c.Value ?? '' })),
+    };
+  }
+  async setSettings(appId: string, mode: string, settings: EnvironmentSettings): Promise<void> {
+    await this.c.v1.setSettings(appId, mode, {
+      Constants: settings.constants.map((c) => ({ Name: c.name, Value: c.value })),
+      ScheduledEvents: settings.scheduledEvents.map((e) => ({ Name: e.name, Value: e.value === 'Enabled' ? 'Enabled' : 'Disabled' })),
+      CustomSettings: settings.customSettings.map((c) => ({ Name: c.name, Value: c.value })),
+    });
+  }
+  async scale(appId: string, mode: string, instances: number, memoryPerInstanceMb: number): Promise<void> {
+    await this.c.v1.scale(appId, mode, { Instances: instances, MemoryPerInstance: memoryPerInstanceMb });
+  }
+  getTags(appId: string, mode: string): Promise<string[]> {
+    return this.c.v1.getTags(appId, mode);
+  }
+  addTag(appId: string, mode: string, tag: string): Promise<void> {
+    return this.c.v1.addTag(appId, mode, tag);
+  }
+  async getAppV4(projectId: string): Promise<V4App> {
+    const a = await this.c.v4.getApp(projectId);
+    return {
+      id: a.id,
+      name: a.name,
+      subdomain: a.subdomain,
+      region: a.region ?? undefined,
+      licenseType: a.licenseType,
+      technicalContact: a.technicalContact ? { userId: a.technicalContact.userId, status: a.technicalContact.status ?? undefined } : undefined,
+    };
+  }
+  async listEnvironmentsV4(projectId: string): Promise<V4Environment[]> {
+    return (await this.c.v4.listAllEnvironments(projectId, { expandPackage: true })).map((e) => ({
+      id: e.id,
+      name: e.name,
+      state: e.state,
+      url: e.url,
+      isProduction: e.isProduction,
+      planName: e.planName ?? undefined,
+      modelVersion: e.package?.modelVersion ?? undefined,
+      runtimeVersion: e.package?.runtimeVersion ?? undefined,
+    }));
+  }
+  async getPermissions(projectId: string, environmentId: string): Promise<PermissionsInfo> {
+    const p = await this.c.v4.getPermissions(projectId, environmentId);
+    return {
+      technicalContact: p.technicalContact ?? undefined,
+      permissions: p.permissions.map((x) => ({
+        userId: x.member.userId,
+        canAccessAPI: x.canAccessAPI === true,
+        canDeployApp: x.canDeployApp === true,
+        canManageBackups: x.canManageBackups === true,
+      })),
+    };
+  }
+  async grantNodePermissions(projectId: string, environmentId: string, userId: string): Promise<void> {
+    await this.c.v4.patchPermissions(projectId, environmentId, [{ member: { userId }, canAccessAPI: true, canDeployApp: true, canManageBackups: true }]);
+  }
+  async listSnapshots(projectId: string, environmentId: string): Promise<SnapshotInfo[]> {
+    return (await this.c.backups.listAllSnapshots(projectId, environmentId)).map(snapshot);
+  }
+  async getSnapshot(projectId: string, environmentId: string, snapshotId: string): Promise<SnapshotInfo> {
+    return snapshot(await this.c.backups.getSnapshot(projectId, environmentId, snapshotId));
+  }
+  async createSnapshot(projectId: string, environmentId: string, comment: string): Promise<SnapshotInfo> {
+    return snapshot(await this.c.backups.createSnapshot(projectId, environmentId, { comment }));
+  }
+  async createArchive(projectId: string, environmentId: string, snapshotId: string): Promise<ArchiveInfo> {
+    return archive(await this.c.backups.createArchive(projectId, environmentId, snapshotId, 'files_and_database'), snapshotId);
+  }
+  async getArchive(projectId: string, environmentId: string, snapshotId: string, archiveId: string): Promise<ArchiveInfo> {
+    return archive(await this.c.backups.getArchive(projectId, environmentId, snapshotId, archiveId), snapshotId);
+  }
+  async createRestore(projectId: string, environmentId: string, snapshotId: string): Promise<RestoreInfo> {
+    return restore(await this.c.backups.createRestore(projectId, environmentId, snapshotId));
+  }
+  async getRestore(projectId: string, environmentId: string, restoreId: string): Promise<RestoreInfo> {
+    return restore(await this.c.backups.getRestore(projectId, environmentId, restoreId));
+  }
+  async download(url: string, dest: string, o?: TransferOptions): Promise<DownloadResult> {
+    try {
+      const r = await downloadToFile({ url, dest, signal: o?.signal, onProgress: o?.onProgress, logger: this.opts.logger });
+      return { path: r.path, size: r.size, sha256: r.manifest.sha256 };
+    } catch (e) {
+      if (e instanceof DownloadUrlExpiredError) throw new ExpiredUrlError(e.detail);
+      throw e;
+    }
+  }
+  async readDownloadManifest(dest: string): Promise<DownloadResult | undefined> {
+    const m = await readManifest(dest);
+    if (!m) return undefined;
+    // A cheap intactness check (size on disk); the full SHA-256 is checked when the file is verified.
+    const st = await stat(dest).catch(() => undefined);
+    if (!st || st.size !== m.size) return undefined;
+    return { path: dest, size: m.size, sha256: m.sha256 };
+  }
+  async verifyBackupArchive(file: string): Promise<ArchiveCheck> {
+    try {
+      const r = await verifyBackupArchive(file);
+      const mv = r.metadata?.modelVersion;
+      return {
+        ok: true,
+        detail: r.kind === 'full' ? `.metadata, db ${r.dbBytes} bytes, ${r.treeFiles} file(s) under tree/` : 'database-only dump (PGDMP)',
+        modelVersion: typeof mv === 'string' ? mv : undefined,
+      };
+    } catch (e) {
+      return { ok: false, detail: e instanceof Error ? e.message : String(e) };
+    }
+  }
+  async freeDiskBytes(folder: string): Promise<number> {
+    await mkdir(folder, { recursive: true });
+    const s = await statfs(folder);
+    return s.bavail * s.bsize;
+  }
+  httpCheck(url: string): Promise<{ ok: boolean; status: number; detail: string }> {
+    return (this.opts.httpCheck ?? defaultHttpCheck)(url);
+  }
+}
