@@ -66,8 +66,6 @@ export function renderError(family: Family, status: number, code: string, messag
         body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${s3}</Code><Message>${message}</Message></Error>`,
       };
     }
-    case 'control':
-      return { contentType: 'application/json; charset=utf-8', body: JSON.stringify({ error: code, message }) };
     default:
       return { contentType: 'application/json; charset=utf-8', body: JSON.stringify({ errorCode: code, errorMessage: message }) };
   }

@@ -62,7 +62,9 @@ export function registerCertificates(app: FastifyInstance, ctx: EmulatorContext)
     const status = req.query.status;
     if (status !== undefined && !['UPCOMING', 'VALID', 'EXPIRES SOON', 'EXPIRED'].includes(status)) throw bad('status must be UPCOMING, VALID, EXPIRES SOON or EXPIRED');
     const now = store.now();
+    // Reversed first so that, at equal updatedAt, the later-created certificate still comes first.
     const all = Object.values(store.state.certificates)
+      .reverse()
       .filter((c) => status === undefined || certificateStatus(c, now) === status)
       .filter((c) => req.query.domain === undefined || new X509Certificate(c.certificatePem).checkHost(req.query.domain) !== undefined)
       .sort((a, b) => b.updatedAt - a.updatedAt);
