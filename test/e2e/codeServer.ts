@@ -142,8 +142,11 @@ function httpStatus(url: string): Promise<number> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-// --- process-group bookkeeping: end what we started, whatever way this process ends ---
+// --- bookkeeping: end what we started, whatever way this process ends ---
+/** Process groups of servers still running (removed as soon as the server exits). */
 const liveGroups = new Set<number>();
+/** Temp folders of servers not stopped yet. */
+const liveDirs = new Set<string>();
 let hooksInstalled = false;
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
@@ -154,16 +157,20 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+function endAll(): void {
+  for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
+  liveGroups.clear();
+  if (!process.env.E2E_KEEP_TMP) for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
+  liveDirs.clear();
+}
+
 function installExitHooks(): void {
   if (hooksInstalled) return;
   hooksInstalled = true;
-  process.on('exit', () => {
-    for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
-  });
+  process.on('exit', endAll);
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     const onSignal = (): void => {
-      for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
-      liveGroups.clear();
+      endAll();
       // When nobody else handles the signal, keep its default meaning: end this process.
       if (process.listenerCount(sig) === 1) {
         process.removeListener(sig, onSignal);
@@ -246,6 +253,7 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
     const pid = child.pid;
     if (pid === undefined) throw new Error('code-server did not start');
     liveGroups.add(pid);
+    liveDirs.add(dir);
     child.once('exit', () => liveGroups.delete(pid));
 
     const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
@@ -266,6 +274,7 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
       lastError = tail(serverLogFile);
       // Someone took the port between our probe and code-server's bind: try another one.
       if (/EADDRINUSE/.test(lastError) && opts.port === undefined) continue;
+      liveDirs.delete(dir);
       rmSync(dir, { recursive: true, force: true });
       throw new Error(`code-server did not answer on ${url}:\n${lastError}`);
     }
@@ -306,6 +315,7 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
         killGroup(pid, 'SIGKILL');
         liveGroups.delete(pid);
         if (opts.keepLogsAs) keepLogs(server, opts.keepLogsAs);
+        liveDirs.delete(dir);
         if (!process.env.E2E_KEEP_TMP) rmSync(dir, { recursive: true, force: true });
       },
     };
