@@ -124,12 +124,14 @@ export function finishSteps(opts: PlanOptions): StepDefinition[] {
       const { target } = ctx.input;
       const pkg = sourcePackageId(ctx);
       if (!pkg) throw new Error('the source package is unknown');
-      // Linking the node reset its permissions; the Technical Contact grants them back.
-      const env = await findEnvironment(ctx, target.nodeSubdomain, target.environment);
-      const perms = await ctx.services.getPermissions(ctx.input.source.projectId, env.environmentId);
+      // Linking the node reset its permissions (v1 calls now answer NO_ACCESS); the Technical
+      // Contact grants them back through v4, which needs no node permission.
+      const env = (await ctx.services.listEnvironmentsV4(ctx.input.source.projectId)).find((e) => e.name.toLowerCase() === target.environment.toLowerCase());
+      if (!env) throw new Error(`environment ${target.environment} not found on the target node`);
+      const perms = await ctx.services.getPermissions(ctx.input.source.projectId, env.id);
       const me = perms.permissions.find((p) => p.userId.toLowerCase() === ctx.services.username.toLowerCase());
       if (!me || !me.canAccessAPI || !me.canDeployApp || !me.canManageBackups) {
-        await ctx.services.grantNodePermissions(ctx.input.source.projectId, env.environmentId, ctx.services.username);
+        await ctx.services.grantNodePermissions(ctx.input.source.projectId, env.id, ctx.services.username);
         await ctx.setOutputs({ permissionsRegranted: true });
       }
       const deployed = await ctx.services.getDeployedPackage(target.nodeSubdomain, target.environment);
