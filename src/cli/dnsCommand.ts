@@ -1,12 +1,15 @@
 /** `mendix-migrate dns <domain>`: per-resolver propagation of the custom domain's CNAME. */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { checkCaa } from '../core/dns/caa';
 import { validateCustomDomain } from '../core/dns/domain';
 import { checkPropagation, type PropagationOptions, type PropagationReport } from '../core/dns/propagation';
 import { DEFAULT_PUBLIC_RESOLVERS, parseEndpoint, resolverFromAddress, type ResolverDescriptor } from '../core/dns/resolvers';
 import { watchPropagation } from '../core/dns/watch';
+import { httpSmoke } from '../core/tls/httpSmoke';
+import { checkTls } from '../core/tls/tlsCheck';
 import { UsageError, type CliIo, type SubCommand } from './command';
-import { formatCaa, formatPropagation } from './dnsTable';
+import { formatCaa, formatHttp, formatPropagation, formatTls } from './dnsTable';
 
 const USAGE = `Usage: mendix-migrate dns <domain> [options]
 
@@ -19,6 +22,10 @@ Options:
   --doh                    Use DNS-over-HTTPS where a resolver offers it
   --timeout <ms>           Per-query timeout (default 3000)
   --caa                    Also report CAA records that could block certificate issuance
+  --tls                    Also check TLS with SNI = the domain: protocol ≥ 1.2, chain, SAN, expiry
+  --http                   Also run an HTTP smoke test: redirect to HTTPS, status, latency
+  --connect <host[:port]>  For --tls/--http: connect here instead of the domain (e.g. the new endpoint before the DNS change)
+  --ca <file>              For --tls/--http: trust this PEM bundle instead of the system roots
   --watch                  Repeat until fully propagated (Ctrl+C stops)
   --interval <ms>          Shortest pause between checks in watch mode (default 2000)
   --json                   Machine-readable output (one JSON object per check)
@@ -46,6 +53,10 @@ async function run(args: string[], io: CliIo): Promise<number> {
         doh: { type: 'boolean', default: false },
         timeout: { type: 'string' },
         caa: { type: 'boolean', default: false },
+        tls: { type: 'boolean', default: false },
+        http: { type: 'boolean', default: false },
+        connect: { type: 'string' },
+        ca: { type: 'string' },
         watch: { type: 'boolean', default: false },
         interval: { type: 'string' },
         'max-interval': { type: 'string' },
@@ -88,11 +99,27 @@ async function run(args: string[], io: CliIo): Promise<number> {
     io.out(values.json ? JSON.stringify({ caa }) : formatCaa(caa) + '\n');
   }
 
+  let endpointOk = true;
+  if (values.tls || values.http) {
+    const ca = values.ca === undefined ? undefined : readPem(values.ca);
+    const connect = values.connect === undefined ? undefined : splitHostPort(values.connect);
+    if (values.tls) {
+      const tls = await checkTls({ host: connect?.host ?? domain.domain, port: connect?.port, servername: domain.domain, ca });
+      io.out(values.json ? JSON.stringify({ tls }) : formatTls(tls) + '\n');
+      endpointOk &&= tls.ok;
+    }
+    if (values.http) {
+      const http = await httpSmoke(domain.domain, { ca, connectAddress: connect?.host });
+      io.out(values.json ? JSON.stringify({ http }) : formatHttp(http) + '\n');
+      endpointOk &&= http.ok;
+    }
+  }
+
   const print = (r: PropagationReport) => io.out(values.json ? JSON.stringify(r) : formatPropagation(r) + '\n');
   if (!values.watch) {
     const report = await checkPropagation(opts);
     print(report);
-    return report.complete ? 0 : 1;
+    return report.complete && endpointOk ? 0 : 1;
   }
   let last: PropagationReport | undefined;
   for await (const report of watchPropagation({
@@ -103,7 +130,23 @@ async function run(args: string[], io: CliIo): Promise<number> {
     last = report;
     print(report);
   }
-  return last?.complete === true ? 0 : 1;
+  return last?.complete === true && endpointOk ? 0 : 1;
+}
+
+function readPem(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--ca: cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** "host", "host:port", "ip:port" or "[ipv6]:port". */
+function splitHostPort(text: string): { host: string; port?: number } {
+  const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(text) ?? /^([^:]+)(?::(\d+))?$/.exec(text);
+  if (!m) return { host: text };
+  if (m[2] === undefined) return { host: m[1] };
+  return { host: m[1], port: positiveInt(m[2], '--connect port', 443) };
 }
 
 export const dnsCommand: SubCommand = { name: 'dns', summary: 'Check DNS propagation of a custom domain (CNAME to Mendix Cloud)', usage: USAGE, run };

@@ -1,6 +1,8 @@
 /** Human-readable rendering of a propagation report for the terminal. */
 import type { CaaReport } from '../core/dns/caa';
 import type { PropagationReport, ResolverResult } from '../core/dns/propagation';
+import type { HttpSmokeReport } from '../core/tls/httpSmoke';
+import type { TlsReport } from '../core/tls/tlsCheck';
 
 const MARK: Record<string, string> = { matches: '✓', old: '…', nxdomain: '✗', servfail: '✗', timeout: '?', unreachable: '?', unknown: '?' };
 
@@ -58,5 +60,22 @@ export function formatCaa(report: CaaReport): string {
   const lines = [`CAA: ${report.message}`];
   for (const r of report.records) lines.push(`  ${r.owner} CAA ${r.flags} ${r.tag} "${r.value}"`);
   if (report.error) lines.push(`  (${report.error})`);
+  return lines.join('\n');
+}
+
+export function formatTls(r: TlsReport): string {
+  const lines = [`TLS ${r.host}:${r.port} (SNI ${r.servername}): ${r.ok ? '✓ ok' : '✗ problems'}`];
+  if (r.protocol) lines.push(`  protocol ${r.protocol}${r.protocolOk ? '' : ' (below TLS 1.2)'}`);
+  if (r.chain.length > 0) lines.push(`  chain ${r.chain.map((c) => c.subject).join(' ← ')}`);
+  if (r.daysToExpiry !== undefined) lines.push(`  expires in ${r.daysToExpiry} day(s) (${r.chain[0]?.validTo ?? '?'})`);
+  for (const p of r.problems) lines.push(`  ✗ ${p}`);
+  return lines.join('\n');
+}
+
+export function formatHttp(r: HttpSmokeReport): string {
+  const lines = [`HTTP ${r.startUrl}: ${r.ok ? '✓ ok' : '✗ problems'} in ${Math.round(r.latencyMs)} ms`];
+  for (const h of r.hops) lines.push(`  ${h.url} → ${h.status ?? h.error ?? '?'}${h.location ? ` (${h.location})` : ''} ${Math.round(h.latencyMs)} ms`);
+  if (r.hsts) lines.push(`  HSTS ${r.hsts}`);
+  for (const p of r.problems) lines.push(`  ✗ ${p}`);
   return lines.join('\n');
 }

@@ -4,7 +4,8 @@
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { LookupFunction } from 'node:net';
+import { lookup } from 'node:dns';
+import { isIP, type LookupFunction } from 'node:net';
 
 export interface HttpHop {
   url: string;
@@ -33,7 +34,7 @@ export interface HttpSmokeOptions {
   ca?: string | Buffer | (string | Buffer)[];
   timeoutMs?: number;
   maxRedirects?: number;
-  /** Connect to this address whatever the host name resolves to, like curl --resolve. */
+  /** Connect to this address or host whatever the URL's host resolves to, like curl --resolve. */
   connectAddress?: string;
 }
 
@@ -87,7 +88,9 @@ function isHttpsOnSameHost(to: URL, from: URL): boolean {
 }
 
 function fixedLookup(address: string): LookupFunction {
-  const family = address.includes(':') ? 6 : 4;
+  // A host name (e.g. the Mendix endpoint) is resolved normally, only in place of the URL's host.
+  if (isIP(address) === 0) return (_hostname, options, callback) => lookup(address, options, callback);
+  const family = isIP(address);
   return (_hostname, options, callback) => {
     // Node asks with all: true when it races address families (autoSelectFamily).
     if (options.all === true) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address, family }]);

@@ -1,5 +1,12 @@
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer as createTlsServer } from 'node:tls';
 import { main } from '../../../src/cli/main';
+import type { TlsReport } from '../../../src/core/tls/tlsCheck';
+import { makeTestPki } from '../tls/certFactory';
 import type { CliIo } from '../../../src/cli/command';
 import type { PropagationReport } from '../../../src/core/dns/propagation';
 import { rr, startFakeDnsServer, type FakeDnsServer } from './fakeDnsServer';
@@ -95,5 +102,36 @@ describe('mendix-migrate dns', () => {
     const help = capture();
     assert.equal(await main(['dns', '--help'], help), 0);
     assert.match(help.stdout[0], /Exit codes: 0 fully propagated, 1 not yet, 2 bad input/);
+  });
+
+  it('checks TLS of the new endpoint with SNI = the domain (--tls --connect --ca), and fails the exit code on a bad certificate', async function () {
+    this.timeout(10_000);
+    const dir = mkdtempSync(join(tmpdir(), 'cli-tls-'));
+    const pki = makeTestPki(dir, DOMAIN);
+    const serve = async (key: string, cert: string) => {
+      const server = createTlsServer({ key, cert }, (sock) => sock.end());
+      server.on('tlsClientError', () => undefined);
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+      return { server, port: (server.address() as AddressInfo).port };
+    };
+    const good = await serve(pki.valid.key, pki.valid.cert + pki.intermediateCert);
+    const expired = await serve(pki.expired.key, pki.expired.cert + pki.intermediateCert);
+    try {
+      const args = (port: number) => ['dns', DOMAIN, '--resolver', fresh.address, '--authoritative', auth.address, '--tls', '--connect', `127.0.0.1:${port}`, '--ca', join(dir, 'root.pem'), '--json'];
+      const ok = capture();
+      assert.equal(await main(args(good.port), ok), 0, ok.stdout.join('\n'));
+      const tls = (JSON.parse(ok.stdout[0]) as { tls: TlsReport }).tls;
+      assert.equal(tls.ok, true);
+      assert.equal(tls.servername, DOMAIN);
+      const bad = capture();
+      assert.equal(await main(args(expired.port), bad), 1);
+      assert.equal((JSON.parse(bad.stdout[0]) as { tls: TlsReport }).tls.expired, true);
+      const text = capture();
+      await main(args(expired.port).filter((a) => a !== '--json'), text);
+      assert.match(text.stdout[0], /✗ The certificate expired on 2020-04-01/);
+    } finally {
+      for (const s of [good.server, expired.server]) await new Promise<void>((r) => s.close(() => r()));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

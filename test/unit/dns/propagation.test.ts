@@ -195,4 +195,46 @@ describe('checkPropagation', () => {
     assert.ok(report.wallMs < 200, `wall ${report.wallMs} ms for 5 × 60 ms`);
     assert.equal(report.complete, true);
   });
+
+  it('tries a resolver\'s next address when the first is unreachable', async () => {
+    const auth = await start(() => ({ authoritative: true, answers: [rr.cname(DOMAIN, EXPECTED, 300)] }));
+    const second = await start(() => ({ answers: [rr.cname(DOMAIN, EXPECTED, 60)] }));
+    const r: ResolverDescriptor = { name: 'two', operator: 't', location: 'l', addresses: [`127.0.0.1:${await closedUdpPort()}`, second.address] };
+    const report = await checkPropagation({ domain: DOMAIN, expected: EXPECTED, resolvers: [r], authoritative: [auth.address], timeoutMs: 500 });
+    assert.equal(report.results[0].status, 'matches');
+    assert.equal(report.results[0].endpoint, second.address);
+  });
+
+  it('keeps one query in flight per resolver while asking all resolvers at once', async () => {
+    const auth = await start(() => ({ authoritative: true, answers: [rr.cname(DOMAIN, EXPECTED, 300)] }));
+    let inFlight = 0;
+    let maxPerResolver = 0;
+    let maxOverall = 0;
+    const perServer = new Map<number, number>();
+    const list: ResolverDescriptor[] = [];
+    for (let i = 0; i < 4; i++) {
+      const id = i;
+      // SERVFAIL on A makes the checker ask a second question (CNAME) of the same resolver.
+      list.push(
+        resolver(
+          `r${i}`,
+          await start(async (q) => {
+            const mine = (perServer.get(id) ?? 0) + 1;
+            perServer.set(id, mine);
+            inFlight++;
+            maxPerResolver = Math.max(maxPerResolver, mine);
+            maxOverall = Math.max(maxOverall, inFlight);
+            await new Promise((r) => setTimeout(r, 30));
+            inFlight--;
+            perServer.set(id, (perServer.get(id) ?? 1) - 1);
+            return q.type === 'A' ? { rcode: 'SERVFAIL' } : { answers: [rr.cname(DOMAIN, EXPECTED, 60)] };
+          }),
+        ),
+      );
+    }
+    const report = await checkPropagation({ domain: DOMAIN, expected: EXPECTED, resolvers: list, authoritative: [auth.address], timeoutMs: 1000 });
+    assert.equal(report.complete, true);
+    assert.equal(maxPerResolver, 1);
+    assert.equal(maxOverall, 4);
+  });
 });
