@@ -50,6 +50,8 @@ export interface CodeServerOptions {
   logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error';
   /** Extra command-line arguments for code-server. */
   args?: string[];
+  /** Extra environment for code-server (its extension host inherits it). */
+  env?: Record<string, string>;
   /** Name used for the copy of the logs kept under test-results/logs/ after stop (default: none kept). */
   keepLogsAs?: string;
   /** Milliseconds to wait for the server to answer (default 60 s). */
@@ -246,7 +248,7 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
         detached: true,
         stdio: ['ignore', out, out],
         // Keep code-server's default config.yaml and data out of the user's home.
-        env: { ...process.env, XDG_CONFIG_HOME: join(dir, 'xdg-config'), XDG_DATA_HOME: join(dir, 'xdg-data') },
+        env: { ...process.env, ...opts.env, XDG_CONFIG_HOME: join(dir, 'xdg-config'), XDG_DATA_HOME: join(dir, 'xdg-data') },
       },
     );
     closeSync(out);
