@@ -1,12 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
 import { main } from '../../../src/cli/main';
 import type { TlsReport } from '../../../src/core/tls/tlsCheck';
-import { makeTestPki } from '../tls/certFactory';
+import { sharedTestPki } from '../tls/certFactory';
 import type { CliIo } from '../../../src/cli/command';
 import type { PropagationReport } from '../../../src/core/dns/propagation';
 import { rr, startFakeDnsServer, type FakeDnsServer } from './fakeDnsServer';
@@ -106,8 +104,7 @@ describe('mendix-migrate dns', () => {
 
   it('checks TLS of the new endpoint with SNI = the domain (--tls --connect --ca), and fails the exit code on a bad certificate', async function () {
     this.timeout(10_000);
-    const dir = mkdtempSync(join(tmpdir(), 'cli-tls-'));
-    const pki = makeTestPki(dir, DOMAIN);
+    const pki = sharedTestPki();
     const serve = async (key: string, cert: string) => {
       const server = createTlsServer({ key, cert }, (sock) => sock.end());
       server.on('tlsClientError', () => undefined);
@@ -117,7 +114,7 @@ describe('mendix-migrate dns', () => {
     const good = await serve(pki.valid.key, pki.valid.cert + pki.intermediateCert);
     const expired = await serve(pki.expired.key, pki.expired.cert + pki.intermediateCert);
     try {
-      const args = (port: number) => ['dns', DOMAIN, '--resolver', fresh.address, '--authoritative', auth.address, '--tls', '--connect', `127.0.0.1:${port}`, '--ca', join(dir, 'root.pem'), '--json'];
+      const args = (port: number) => ['dns', DOMAIN, '--resolver', fresh.address, '--authoritative', auth.address, '--tls', '--connect', `127.0.0.1:${port}`, '--ca', join(pki.dir, 'root.pem'), '--json'];
       const ok = capture();
       assert.equal(await main(args(good.port), ok), 0, ok.stdout.join('\n'));
       const tls = (JSON.parse(ok.stdout[0]) as { tls: TlsReport }).tls;
@@ -131,7 +128,6 @@ describe('mendix-migrate dns', () => {
       assert.match(text.stdout[0], /✗ The certificate expired on 2020-04-01/);
     } finally {
       for (const s of [good.server, expired.server]) await new Promise<void>((r) => s.close(() => r()));
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,29 +1,23 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { queryDoh } from '../../../src/core/dns/doh';
 import { checkPropagation } from '../../../src/core/dns/propagation';
 import { answersOf } from '../../../src/core/dns/records';
 import { DnsQueryError } from '../../../src/core/dns/wire';
-import { makeTestPki, type TestPki } from '../tls/certFactory';
+import { sharedTestPki, TEST_DOMAIN, type TestPki } from '../tls/certFactory';
 import { rr, startFakeDnsServer, startFakeDohServer, type FakeDohServer } from './fakeDnsServer';
 
-const DOMAIN = 'app.example.test';
+const DOMAIN = TEST_DOMAIN;
 const EXPECTED = 'app.example.test.cname.mendix.net.';
 
 describe('DNS-over-HTTPS (RFC 8484)', function () {
   this.timeout(10_000);
-  let dir: string;
   let pki: TestPki;
   let doh: FakeDohServer | undefined;
   const tlsMaterial = () => ({ key: pki.valid.key, cert: pki.valid.cert + pki.intermediateCert });
 
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'doh-test-'));
-    pki = makeTestPki(dir, DOMAIN);
+    pki = sharedTestPki();
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
   afterEach(async () => {
     await doh?.close();
     doh = undefined;

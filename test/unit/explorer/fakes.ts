@@ -43,6 +43,8 @@ export class FakeCloudService implements CloudService {
   settings: EnvironmentSettings = { constants: [], scheduledEvents: [], customSettings: [] };
   pkg: DeployedPackage | undefined = { packageId: 'pkg-1', name: 'Main-1.0.0.1.mda', version: '1.0.0.1', sizeBytes: 2048 };
   failApps: Error | undefined;
+  /** When set, listApps first answers without regions and hands these over through onEnriched later. */
+  enrichLater: CloudApp[] | undefined;
   failEnvs: Error | undefined;
   calls: string[] = [];
   /** Resolves environment loads only when released, to observe concurrency. */
@@ -50,9 +52,11 @@ export class FakeCloudService implements CloudService {
   inFlight = 0;
   maxInFlight = 0;
 
-  async listApps(): Promise<CloudApp[]> {
+  async listApps(_signal?: AbortSignal, onEnriched?: (apps: CloudApp[]) => void): Promise<CloudApp[]> {
     this.calls.push('listApps');
     if (this.failApps) throw this.failApps;
+    const later = this.enrichLater;
+    if (later && onEnriched) setTimeout(() => onEnriched(later), 5);
     return Promise.resolve(this.apps.map((a) => ({ ...a })));
   }
   async listEnvironments(a: CloudApp): Promise<CloudEnvironment[]> {
@@ -221,7 +225,7 @@ export class FakeTree implements TreeControl {
 }
 
 export interface World {
-  env: ExplorerEnv & { time: number; filter: string; epochValue: number };
+  env: ExplorerEnv & { time: number; filter: string; epochValue: number; changedNodes: ExplorerNode[] };
   secrets: MemorySecrets;
   accounts: AccountStore;
   services: Map<string, FakeCloudService>;
@@ -248,6 +252,10 @@ export function world(opts: { pageSize?: number; ttlMs?: number; maxConcurrent?:
     },
     epoch() {
       return env.epochValue;
+    },
+    changedNodes: [] as ExplorerNode[],
+    changed(node: ExplorerNode) {
+      env.changedNodes.push(node);
     },
     log: createLogger(logs.sink),
   };

@@ -92,6 +92,20 @@ describe('Apps tree', () => {
     assert.equal(w.services.get('big')?.calls.filter((c) => c === 'listApps').length, 1);
   });
 
+  it('draws the fast app list first and adds regions when the slower source answers', async () => {
+    const w = world();
+    const { svc, node } = await signedIn(w, 'Work', [app('Order Portal', { region: undefined, generation: 'unknown' })]);
+    svc.enrichLater = [app('Order Portal')];
+    const first = await w.root.getChildren();
+    assert.equal(first[0].getTreeItem().description, 'orderportal');
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(w.env.changedNodes, [node]);
+    const again = await w.root.getChildren();
+    assert.equal(again[0], first[0]);
+    assert.equal(again[0].getTreeItem().description, 'orderportal · Frankfurt-2');
+    assert.equal(svc.calls.filter((c) => c === 'listApps').length, 1);
+  });
+
   it('filters apps and offers to clear a filter that matches nothing', async () => {
     const w = world();
     await signedIn(w);

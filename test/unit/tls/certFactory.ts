@@ -3,7 +3,8 @@
  * a root CA, an intermediate, and leaves signed by the intermediate (valid, expired, wrong SAN).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface TestPki {
@@ -87,4 +88,17 @@ export function makeTestPki(dir: string, domain: string): TestPki {
     expired: leaf(dir, 'expired', san, ['-startdate', '20200101000000Z', '-enddate', '20200401000000Z']),
     wrongSan: leaf(dir, 'wrongsan', 'DNS:other.example.org', ['-days', '90']),
   };
+}
+
+export const TEST_DOMAIN = 'app.example.test';
+let shared: TestPki | undefined;
+
+/** One PKI for TEST_DOMAIN per test process (openssl takes ~0.4 s); removed when the process exits. */
+export function sharedTestPki(): TestPki {
+  if (!shared) {
+    const dir = mkdtempSync(join(tmpdir(), 'test-pki-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    shared = makeTestPki(dir, TEST_DOMAIN);
+  }
+  return shared;
 }

@@ -1,18 +1,14 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { httpSmoke } from '../../../src/core/tls/httpSmoke';
-import { makeTestPki, type TestPki } from './certFactory';
+import { sharedTestPki, TEST_DOMAIN, type TestPki } from './certFactory';
 
-const DOMAIN = 'app.example.test';
+const DOMAIN = TEST_DOMAIN;
 
 describe('httpSmoke', function () {
   this.timeout(10_000);
-  let dir: string;
   let pki: TestPki;
   const servers: Server[] = [];
   const listen = async (s: Server) => {
@@ -25,10 +21,8 @@ describe('httpSmoke', function () {
   const smoke = (url: string) => httpSmoke(url, { ca: pki.rootCert, connectAddress: '127.0.0.1', timeoutMs: 2000 });
 
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'http-smoke-'));
-    pki = makeTestPki(dir, DOMAIN);
+    pki = sharedTestPki();
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
   afterEach(async () => {
     for (const s of servers.splice(0)) {
       s.closeAllConnections();

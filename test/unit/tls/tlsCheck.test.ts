@@ -1,13 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createServer, type SecureContextOptions, type Server, type TlsOptions } from 'node:tls';
 import { checkTls } from '../../../src/core/tls/tlsCheck';
-import { makeTestPki, type TestPki } from './certFactory';
+import { sharedTestPki, TEST_DOMAIN, type TestPki } from './certFactory';
 
-const DOMAIN = 'app.example.test';
+const DOMAIN = TEST_DOMAIN;
 
 async function tlsServer(options: TlsOptions & SecureContextOptions): Promise<{ server: Server; port: number }> {
   const server = createServer(options, (socket) => socket.end('HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n'));
@@ -18,7 +15,6 @@ async function tlsServer(options: TlsOptions & SecureContextOptions): Promise<{ 
 
 describe('checkTls', function () {
   this.timeout(10_000);
-  let dir: string;
   let pki: TestPki;
   const servers: Server[] = [];
   const serve = async (options: TlsOptions & SecureContextOptions) => {
@@ -29,10 +25,8 @@ describe('checkTls', function () {
   const check = (port: number) => checkTls({ host: '127.0.0.1', port, servername: DOMAIN, ca: pki.rootCert, timeoutMs: 3000 });
 
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'tls-test-'));
-    pki = makeTestPki(dir, DOMAIN);
+    pki = sharedTestPki();
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
   afterEach(async () => {
     await Promise.all(servers.splice(0).map((s) => new Promise<void>((r) => s.close(() => r()))));
   });
