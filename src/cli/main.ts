@@ -5,9 +5,11 @@
  */
 import { UsageError, type CliIo, type SubCommand } from './command';
 import { dnsCommand } from './dnsCommand';
+import { MIGRATE_COMMANDS } from './migrateCommands';
 
 export const COMMANDS: readonly SubCommand[] = [
   dnsCommand,
+  ...MIGRATE_COMMANDS,
 ];
 
 export const EXIT_BAD_INPUT = 2;

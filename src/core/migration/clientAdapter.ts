@@ -88,6 +88,27 @@ async function defaultHttpCheck(url: string): Promise<{ ok: boolean; status: num
   }
 }
 
+/**
+ * An "HTTP check" that asks the Deploy API instead of the app: the app URL counts as answering when
+ * the environment serving it runs. For hosts that cannot reach the app (and the emulator, which
+ * serves no app hosts).
+ */
+export function apiStatusHttpCheck(client: MendixClient): (url: string) => Promise<{ ok: boolean; status: number; detail: string }> {
+  return async (url) => {
+    for (const app of await client.v1.listApps()) {
+      let envs: V1Environment[];
+      try {
+        envs = await client.v1.listEnvironments(app.AppId);
+      } catch {
+        continue; // an app whose node permissions were reset cannot be listed; it is not ours to check
+      }
+      const e = envs.find((x) => x.Url === url);
+      if (e) return e.Status === 'Running' ? { ok: true, status: 200, detail: 'environment runs (checked through the API)' } : { ok: false, status: 503, detail: `environment is ${e.Status}` };
+    }
+    return { ok: false, status: 404, detail: 'no environment serves this URL' };
+  };
+}
+
 export class ClientMigrationServices implements MigrationServices {
   readonly username: string;
   private readonly c: MendixClient;

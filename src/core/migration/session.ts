@@ -45,16 +45,26 @@ function wire(store: JournalStore, deps: SessionDeps): MigrationSession {
   return { store, plan, runner };
 }
 
-/** Validates the answers and writes a new journal under `<workspace>/.mendix-migrations/`. */
-export async function createMigration(workspaceFolder: string, input: MigrationInput, deps: SessionDeps): Promise<MigrationSession> {
-  const parsed = migrationInputSchema.safeParse(input);
+/** Checks the wizard's answers (also those read from a file by the CLI); throws naming the field. */
+export function validateInput(data: unknown): MigrationInput {
+  const parsed = migrationInputSchema.safeParse(data);
   if (!parsed.success) {
     const i = parsed.error.issues[0];
     throw new Error(`invalid migration answers${i ? ` (${i.path.map(String).join('.')}: ${i.message})` : ''}`);
   }
-  const stepIds = buildPlan(input, deps.planOptions).steps.map((s) => s.id);
-  const clock = deps.clock ?? systemClock;
-  const store = await JournalStore.create(journalPathsFor(workspaceFolder, input.name), input, stepIds, () => clock.now());
+  return parsed.data;
+}
+
+/** Writes a new journal (refusing to overwrite one) without needing credentials. */
+export async function createJournal(journalFile: string, input: MigrationInput, clock: Clock = systemClock, planOptions?: Partial<PlanOptions>): Promise<JournalStore> {
+  const valid = validateInput(input);
+  const stepIds = buildPlan(valid, planOptions).steps.map((s) => s.id);
+  return JournalStore.create(pathsForJournalFile(journalFile), valid, stepIds, () => clock.now());
+}
+
+/** Validates the answers and writes a new journal under `<workspace>/.mendix-migrations/`. */
+export async function createMigration(workspaceFolder: string, input: MigrationInput, deps: SessionDeps): Promise<MigrationSession> {
+  const store = await createJournal(journalPathsFor(workspaceFolder, input.name).journal, input, deps.clock, deps.planOptions);
   return wire(store, deps);
 }
 

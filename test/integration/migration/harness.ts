@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import axios from 'axios';
 import { MendixClient } from '../../../src/core/api/mendixClient';
-import { ClientMigrationServices } from '../../../src/core/migration/clientAdapter';
+import { apiStatusHttpCheck, ClientMigrationServices } from '../../../src/core/migration/clientAdapter';
 import type { MigrationRunner, RunOutcome } from '../../../src/core/migration/runner';
 import type { MigrationInput } from '../../../src/core/migration/types';
 import { DEMO } from '../../emulator/seeds/demo';
@@ -48,21 +48,9 @@ export function demoClient(baseUrl: string): MendixClient {
   });
 }
 
-/** The emulator serves no app hosts: an app URL "answers" when the environment behind it runs. */
-export function emulatorHttpCheck(client: MendixClient): (url: string) => Promise<{ ok: boolean; status: number; detail: string }> {
-  return async (url) => {
-    for (const app of await client.v1.listApps()) {
-      for (const env of await client.v1.listEnvironments(app.AppId)) {
-        if (env.Url === url) return env.Status === 'Running' ? { ok: true, status: 200, detail: 'running' } : { ok: false, status: 503, detail: env.Status };
-      }
-    }
-    return { ok: false, status: 404, detail: 'no environment has this URL' };
-  };
-}
-
 export function demoServices(baseUrl: string): { client: MendixClient; services: ClientMigrationServices } {
   const client = demoClient(baseUrl);
-  return { client, services: new ClientMigrationServices({ client, username: DEMO.username, httpCheck: emulatorHttpCheck(client) }) };
+  return { client, services: new ClientMigrationServices({ client, username: DEMO.username, httpCheck: apiStatusHttpCheck(client) }) };
 }
 
 export class Portal {

@@ -1,0 +1,100 @@
+/**
+ * The sign-off report: one Markdown document with the before/after, the preflight, every step with
+ * its timing and who confirmed it, the downtime (predicted vs measured), and the checksums of every
+ * file carried. Built only from the journal, so it never contains a secret the journal does not.
+ */
+import type { StepDefinition } from './stepTypes';
+import type { Journal, JsonValue, StepState } from './types';
+
+function cell(v: unknown): string {
+  const s = v === undefined || v === null ? '' : typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+export function formatDuration(ms: number | undefined): string {
+  if (ms === undefined) return '';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `${s} s`;
+  const m = Math.floor(s / 60);
+  return m < 120 ? `${m} min ${s % 60} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+function objects(v: JsonValue | undefined): Record<string, JsonValue>[] {
+  return Array.isArray(v) ? v.filter((x): x is Record<string, JsonValue> => typeof x === 'object' && x !== null && !Array.isArray(x)) : [];
+}
+
+function files(j: Readonly<Journal>): { step: string; path: string; size: JsonValue; sha256: JsonValue }[] {
+  const out: { step: string; path: string; size: JsonValue; sha256: JsonValue }[] = [];
+  for (const [id, st] of Object.entries(j.steps)) {
+    const o = st.outputs;
+    if (typeof o.path === 'string' && typeof o.sha256 === 'string') out.push({ step: id, path: o.path, size: o.size ?? null, sha256: o.sha256 });
+    for (const k of objects(o.kept)) out.push({ step: `${id} (${cell(k.snapshotId)})`, path: cell(k.path), size: k.size ?? null, sha256: k.sha256 ?? null });
+  }
+  return out;
+}
+
+function confirmation(st: StepState | undefined): string {
+  const c = st?.confirmation;
+  return c ? `${c.method === 'person' ? c.by : 'verified through the API'} (${c.at})` : '';
+}
+
+export function renderReport(journal: Readonly<Journal>, steps: readonly StepDefinition[]): string {
+  const j = journal;
+  const i = j.input;
+  const pre = j.steps.preflight?.outputs ?? {};
+  const L: string[] = [];
+  L.push(`# Migration report: ${i.source.name}`, '');
+  L.push(`- Run: \`${j.name}\` (${i.flavour === 'v3-to-v4' ? 'Mendix Cloud v3 → v4' : 'node/region move'}), status **${j.status}**`);
+  L.push(`- Created ${j.createdAt}, last change ${j.updatedAt}`);
+  if (j.abort) L.push(`- Aborted ${j.abort.at}: ${j.abort.reason} (source ${j.abort.sourceTouched ? 'was restarted' : 'untouched'})`);
+  L.push('', '## Before and after', '', '| | Before (source) | After (target) |', '|---|---|---|');
+  const redeploy = j.steps['relink.redeploy']?.outputs ?? {};
+  const test = j.steps['cutover.start-target']?.outputs ?? j.steps['test.start-target']?.outputs ?? {};
+  L.push(`| Node | ${cell(i.source.nodeSubdomain)} | ${cell(i.target.nodeSubdomain)} |`);
+  L.push(`| Environment | ${cell(i.source.environment)} | ${cell(i.target.environment)} |`);
+  L.push(`| URL | ${cell(pre.sourceUrl)} | ${cell(test.url)} |`);
+  L.push(`| Mendix version | ${cell(pre.sourceMendixVersion)} | ${cell(pre.sourceMendixVersion)} (same package) |`);
+  L.push(`| Model version | ${cell(pre.sourceModelVersion)} | ${cell(j.steps['test.start-target']?.outputs.modelVersion ?? '')} |`);
+  L.push(`| Package | ${cell(j.steps['package.download']?.outputs.name)} | ${cell(redeploy.packageId ?? j.steps['package.upload']?.outputs.packageId)} |`);
+  L.push(`| Project ID | ${cell(i.source.projectId)} | ${cell(i.source.projectId)} (temporary app A: ${cell(i.target.tempAppA.projectId)}) |`);
+
+  const report = objects(pre.report);
+  if (report.length) {
+    L.push('', '## Preflight', '', '| Check | Result | Detail |', '|---|---|---|');
+    for (const r of report) L.push(`| ${cell(r.title)} | ${cell(r.result).toUpperCase()} | ${cell(r.detail)} |`);
+  }
+
+  L.push('', '## Steps', '', '| # | Step | Kind | Status | Duration | Confirmed by |', '|---|---|---|---|---|---|');
+  steps.forEach((s, n) => {
+    const st = j.steps[s.id];
+    L.push(`| ${n + 1} | ${cell(s.title)} | ${s.kind} | ${st?.status ?? 'pending'} | ${formatDuration(st?.durationMs)} | ${cell(confirmation(st))} |`);
+  });
+
+  L.push('', '## Downtime', '');
+  L.push(`- Predicted from the rehearsal: ${formatDuration(j.cutover.predictedDowntimeMs) || 'not yet'}`);
+  L.push(`- Measured (source stopped → target started): ${formatDuration(j.cutover.measuredDowntimeMs) || 'not yet'}`);
+  if (j.cutover.predictedDowntimeMs && j.cutover.measuredDowntimeMs) {
+    const err = Math.abs(j.cutover.predictedDowntimeMs - j.cutover.measuredDowntimeMs) / j.cutover.measuredDowntimeMs;
+    L.push(`- Prediction error: ${(err * 100).toFixed(1)} %`);
+  }
+  if (j.cutover.rollback) L.push(`- Rollback ${j.cutover.rollback.at}: ${j.cutover.rollback.result} — ${j.cutover.rollback.reason}`);
+  if (j.rehearsals.length) {
+    L.push('', '### Rehearsals', '', '| # | Started | Step durations |', '|---|---|---|');
+    j.rehearsals.forEach((r, n) => L.push(`| ${n + 1} | ${r.startedAt} | ${cell(Object.entries(r.durationsMs).map(([k, v]) => `${k} ${formatDuration(v)}`).join(', '))} |`));
+  }
+
+  const diff = objects(j.steps['config.apply']?.outputs.diffBefore);
+  if (diff.length) {
+    L.push('', '## Configuration differences found (constant values masked)', '', '| Area | Name | Source | Target before | Applied by API |', '|---|---|---|---|---|');
+    for (const d of diff) L.push(`| ${cell(d.area)} | ${cell(d.name)} | ${cell(d.source)} | ${cell(d.target)} | ${d.writable === true ? 'yes' : 'no (portal)'} |`);
+  }
+
+  const f = files(j);
+  if (f.length) {
+    L.push('', '## Files and checksums', '', '| Step | File | Size (bytes) | SHA-256 |', '|---|---|---|---|');
+    for (const x of f) L.push(`| ${cell(x.step)} | ${cell(x.path)} | ${cell(x.size)} | \`${cell(x.sha256)}\` |`);
+  }
+  L.push('', '## Sign-off', '', '| Role | Name | Date | Signature |', '|---|---|---|---|', '| Technical Contact | | | |', '| App owner | | | |', '');
+  return L.join('\n');
+}
