@@ -7,6 +7,7 @@ import { answersOf, authoritiesOf, chainReaches, describeChain, describeHop, fir
 import { askResolver, type ResolverQueryOptions } from './resolverQuery';
 import type { ResolverDescriptor } from './resolvers';
 import type { RecordType } from 'dns-packet';
+import type { Logger } from '../util/logger';
 
 export type ResolverStatus = 'matches' | 'old' | 'nxdomain' | 'servfail' | 'timeout' | 'unreachable';
 
@@ -71,6 +72,7 @@ export interface PropagationOptions extends ResolverQueryOptions {
   /** The record type asked for; A gives the whole CNAME chain. */
   recordType?: RecordType;
   now?: () => Date;
+  logger?: Logger;
 }
 
 export async function checkPropagation(opts: PropagationOptions): Promise<PropagationReport> {
@@ -126,6 +128,9 @@ export async function checkPropagation(opts: PropagationOptions): Promise<Propag
   if (unanswered > 0) warnings.push(`${unanswered} resolver(s) did not answer and are left out of the percentage`);
 
   const eta = estimate(results, authStatus, complete, checkedAt);
+  const log = opts.logger?.child('dns');
+  for (const r of results) if (r.error !== undefined) log?.debug(`${r.name} (${r.endpoint}): ${r.status}: ${r.error}`);
+  log?.info(`${domain} ${percentage} % (${counts.matches}/${answered}); authoritative ${authStatus}; ${eta.etaNote}`);
   return {
     domain,
     expected,

@@ -3,6 +3,7 @@
  * so lowering the TTL only helps once one *old* TTL has passed since the change. We remember the
  * first TTL seen and when it went down; the state is plain JSON the caller stores between runs.
  */
+import type { PropagationReport } from './propagation';
 
 export interface TtlObservation {
   ttl: number;
@@ -71,6 +72,12 @@ export function observeTtl(state: TtlReadinessState, ttl: number, now: Date): Tt
     delete next.ttlBeforeLowering;
   }
   return next;
+}
+
+/** Feeds the authoritative TTL of a propagation check; a report without one leaves the state as is. */
+export function observeReport(state: TtlReadinessState, report: Pick<PropagationReport, 'authoritative' | 'checkedAt'>): TtlReadinessState {
+  const ttl = report.authoritative.ttl;
+  return ttl === undefined ? state : observeTtl(state, ttl, new Date(report.checkedAt));
 }
 
 export function markCutoverDone(state: TtlReadinessState, now: Date): TtlReadinessState {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { queryEndpoint } from '../../../src/core/dns/wire';
 
-export const INSTALL_HINT = 'sudo apt-get install -y nsd unbound';
+export const INSTALL_HINT = 'apt-get install -y nsd unbound';
 
 export interface LabRecord {
   /** Relative owner name, e.g. "app". */
@@ -131,6 +131,7 @@ export class DnsLab {
         clearTimeout(timer);
       }),
     );
+    process.removeListener('exit', this.killOnExit);
     rmSync(this.dir, { recursive: true, force: true });
   }
 
@@ -138,7 +139,13 @@ export class DnsLab {
     return this.procs.map((p) => `--- ${p.name}\n${existsSync(p.log) ? readFileSync(p.log, 'utf8').slice(-2000) : '(no log)'}`).join('\n');
   }
 
+  /** Last resort if the test process exits without the after hook (e.g. mocha --bail on a crash). */
+  private readonly killOnExit = (): void => {
+    for (const p of this.procs) if (p.child.exitCode === null && p.child.pid !== undefined) p.child.kill('SIGKILL');
+  };
+
   private spawn(name: string, bin: string, args: string[], pidFile: string, log: string): void {
+    if (this.procs.length === 0) process.once('exit', this.killOnExit);
     const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr?.on('data', (c: Buffer) => {

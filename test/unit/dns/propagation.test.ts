@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { createSocket } from 'node:dgram';
 import { checkPropagation } from '../../../src/core/dns/propagation';
+import { createLogger, MemoryLogSink } from '../../../src/core/util/logger';
 import type { ResolverDescriptor } from '../../../src/core/dns/resolvers';
 import { rr, startFakeDnsServer, type FakeDnsServer, type FakeHandler } from './fakeDnsServer';
 
@@ -97,7 +98,9 @@ describe('checkPropagation', () => {
   it('is complete at 100 % with ETA now when every answering resolver matches', async () => {
     const auth = await start(() => ({ authoritative: true, answers: [rr.cname(DOMAIN, EXPECTED, 300)] }));
     const list = [resolver('a', await start(() => ({ answers: [rr.cname(DOMAIN, EXPECTED, 10)] }))), resolver('b', await start(() => ({ answers: [rr.cname(DOMAIN, EXPECTED, 20)] })))];
-    const report = await checkPropagation({ domain: DOMAIN, expected: EXPECTED, resolvers: list, authoritative: [auth.address], timeoutMs: 200, now: () => NOW });
+    const sink = new MemoryLogSink();
+    const report = await checkPropagation({ domain: DOMAIN, expected: EXPECTED, resolvers: list, authoritative: [auth.address], timeoutMs: 200, now: () => NOW, logger: createLogger(sink.sink) });
+    assert.deepEqual(sink.lines, [{ level: 'info', message: `[dns] ${DOMAIN}. 100 % (2/2); authoritative matches; every answering resolver has the new value` }]);
     assert.equal(report.percentage, 100);
     assert.equal(report.complete, true);
     assert.equal(report.etaSeconds, 0);

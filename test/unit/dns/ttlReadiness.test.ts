@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { evaluateTtlReadiness, markCutoverDone, newTtlReadinessState, observeTtl, TtlReadiness, type TtlReadinessState } from '../../../src/core/dns/ttlReadiness';
+import type { PropagationReport } from '../../../src/core/dns/propagation';
+import { evaluateTtlReadiness, markCutoverDone, newTtlReadinessState, observeReport, observeTtl, TtlReadiness, type TtlReadinessState } from '../../../src/core/dns/ttlReadiness';
 
 const T0 = new Date('2026-05-01T00:00:00.000Z');
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
@@ -96,5 +97,12 @@ describe('TTL readiness', () => {
     assert.equal(r.status, 'raise-again');
     assert.match(r.messages[0], /back to about 14400 s/);
     assert.equal(markCutoverDone(tracker.state, at(5)).cutoverDoneAt, at(5).toISOString());
+  });
+
+  it('takes the authoritative TTL from a propagation report', () => {
+    const s = observeReport(newTtlReadinessState('d.example.com'), { checkedAt: T0.toISOString(), authoritative: { ttl: 900 } as PropagationReport['authoritative'] });
+    assert.deepEqual(s.firstSeen, { ttl: 900, at: T0.toISOString() });
+    const unchanged = observeReport(s, { checkedAt: at(5).toISOString(), authoritative: {} as PropagationReport['authoritative'] });
+    assert.equal(unchanged, s);
   });
 });
