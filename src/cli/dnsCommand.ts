@@ -19,6 +19,7 @@ Options:
   --expect <target>        Expected CNAME target (default: <domain>.cname.mendix.net.)
   --resolver <ip[:port]>   Ask this resolver instead of the public list (repeatable)
   --authoritative <ip[:port]>  Ask this authoritative server instead of discovering the zone's NS (repeatable)
+  --authoritative-port <n> Port for discovered name servers (default 53; for test labs)
   --doh                    Use DNS-over-HTTPS where a resolver offers it
   --timeout <ms>           Per-query timeout (default 3000)
   --caa                    Also report CAA records that could block certificate issuance
@@ -28,6 +29,7 @@ Options:
   --ca <file>              For --tls/--http: trust this PEM bundle instead of the system roots
   --watch                  Repeat until fully propagated (Ctrl+C stops)
   --interval <ms>          Shortest pause between checks in watch mode (default 2000)
+  --max-interval <ms>      Longest pause between checks in watch mode (default 60000)
   --json                   Machine-readable output (one JSON object per check)
 
 Exit codes: 0 fully propagated, 1 not yet, 2 bad input.`;

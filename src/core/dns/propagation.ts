@@ -82,7 +82,7 @@ export async function checkPropagation(opts: PropagationOptions): Promise<Propag
   const type = opts.recordType ?? 'A';
   // The authoritative lookup and all resolvers run together: the slowest single path sets the wall time.
   const [auth, raw] = await Promise.all([
-    authoritativeAnswer(domain, { ...opts, authoritative: opts.authoritative }),
+    authoritativeAnswer(domain, opts),
     Promise.all(opts.resolvers.map((r) => queryOne(r, domain, type, opts))),
   ]);
   const checkedAt = now();
@@ -91,7 +91,7 @@ export async function checkPropagation(opts: PropagationOptions): Promise<Propag
   const expected = opts.expected === undefined ? undefined : normalizeExpected(opts.expected);
   // Only when the zone's own answer does not already reach the expected target is the rest of the chain needed.
   if (expected !== undefined && auth.rcode === 'NOERROR' && authHop.length > 0 && !chainReaches(auth.chain, expected)) {
-    const followed = await followChain(auth.chain, { ...opts, authoritative: opts.authoritative });
+    const followed = await followChain(auth.chain, opts);
     auth.chain = followed.chain;
     if (followed.via !== undefined) auth.chainFollowedVia = followed.via;
   }
