@@ -48,6 +48,13 @@ describe('DNS-over-HTTPS (RFC 8484)', function () {
     );
   });
 
+  it('reports an HTTP error status and a non-https URL as unreachable', async () => {
+    doh = await startFakeDohServer(() => ({}), tlsMaterial());
+    const q = { name: DOMAIN, type: 'A' as const, recursionDesired: true };
+    await assert.rejects(queryDoh(doh.url.replace('/dns-query', '/nope'), q, { timeoutMs: 2000, ca: pki.rootCert }), (e: unknown) => e instanceof DnsQueryError && e.kind === 'unreachable' && /HTTP 404/.test(e.message));
+    await assert.rejects(queryDoh(doh.url.replace('https:', 'http:'), q, { timeoutMs: 2000 }), (e: unknown) => e instanceof DnsQueryError && /must use https/.test(e.message));
+  });
+
   it('refuses a DoH server whose certificate is not trusted', async () => {
     doh = await startFakeDohServer(() => ({}), tlsMaterial());
     await assert.rejects(

@@ -240,4 +240,28 @@ describe('checkPropagation', () => {
     assert.equal(maxPerResolver, 1);
     assert.equal(maxOverall, 4);
   });
+
+  it('looks up name-server addresses when the NS answer carries no glue', async () => {
+    const auth = await start(() => ({ authoritative: true, answers: [rr.cname(DOMAIN, EXPECTED, 300)] }));
+    const res = await start((q) => {
+      if (q.type === 'NS' && q.name === 'example.test') return { answers: [rr.ns('example.test', 'ns.dns-host.example')] };
+      if (q.type === 'NS') return {};
+      if (q.name === 'ns.dns-host.example') return q.type === 'A' ? { answers: [rr.a('ns.dns-host.example', '127.0.0.1')] } : {};
+      return { answers: [rr.cname(DOMAIN, EXPECTED, 100)] };
+    });
+    const report = await checkPropagation({ domain: DOMAIN, expected: EXPECTED, resolvers: [resolver('r', res)], authoritative: 'discover', authoritativePort: auth.port, timeoutMs: 300 });
+    assert.deepEqual(report.authoritative.servers.map((s) => s.server), [`127.0.0.1:${auth.port}`]);
+    assert.ok(res.seen.some((q) => q.name === 'ns.dns-host.example' && q.type === 'A'));
+    assert.equal(report.complete, true);
+  });
+
+  it('still judges resolvers against the expected value when the authoritative answer is unavailable', async () => {
+    const res = await start((q) => (q.type === 'NS' ? { rcode: 'SERVFAIL' } : { answers: [rr.cname(DOMAIN, 'old.example.net', 33)] }));
+    const report = await checkPropagation({ domain: DOMAIN, expected: EXPECTED, resolvers: [resolver('r', res)], authoritative: 'discover', timeoutMs: 300, now: () => NOW });
+    assert.equal(report.authoritative.status, 'unknown');
+    assert.match(report.authoritative.error ?? '', /could not find the name servers/);
+    assert.ok(report.warnings.some((w) => /authoritative answer unavailable/.test(w)));
+    assert.equal(report.results[0].status, 'old');
+    assert.equal(report.etaSeconds, 33);
+  });
 });
