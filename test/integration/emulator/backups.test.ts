@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { x as extract } from 'tar';
-import { download, E, errorCode, P, useEmulator, type Client } from './helpers';
+import { download, E, errorCode, P, packageForm, useEmulator, type Client } from './helpers';
 
 interface Snap {
   snapshot_id: string;
@@ -234,8 +234,7 @@ describe('emulator: Backups API v2', () => {
     const empty = await c.v2('POST', `${US_PROD}/restores?source_snapshot_id=${up.json.snapshot_id}`);
     assert.equal(errorCode(empty), 'ERROR_NOT_ALLOWED');
     const src = await c.v1<{ Url: { Location: string }; Name: string }>('GET', '/apps/orderportal/environments/Production/package?url=true');
-    const form = new FormData();
-    form.append('file', new Blob([(await download(src.json.Url.Location)).body]), src.json.Name);
+    const form = packageForm((await download(src.json.Url.Location)).body, src.json.Name);
     const pkg = await c.req<{ PackageId: string }>('POST', '/api/v2/apps/orderportal-us/packages/upload', { auth: 'key', raw: form });
     await c.advance(60);
     assert.equal((await c.v1('POST', '/apps/orderportal-us/environments/Production/transport', { PackageId: pkg.json.PackageId })).status, 200);

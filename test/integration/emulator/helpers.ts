@@ -120,7 +120,7 @@ export function errorCode(res: Res): string | undefined {
 /** Builds the multipart body of a package upload (field `file`). */
 export function packageForm(bytes: Uint8Array, fileName = 'app.mda'): FormData {
   const form = new FormData();
-  form.append('file', new Blob([bytes]), fileName);
+  form.append('file', new Blob([new Uint8Array(bytes)]), fileName);
   return form;
 }
 
