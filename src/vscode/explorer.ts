@@ -51,6 +51,8 @@ export function registerExplorer(opts: ExplorerOptions): Explorer {
     limiter: new Limiter(MAX_CONCURRENT_REQUESTS),
     filterText: () => state.filter.toLowerCase(),
     epoch: () => state.epoch,
+    // The tree is built below; nodes only report changes after it exists.
+    changed: (node) => tree.redraw(node),
     log: log.child('explorer'),
   };
 
@@ -78,6 +80,24 @@ export function registerExplorer(opts: ExplorerOptions): Explorer {
     view.description = f ? `filter: ${f}` : undefined;
     setContext(CONTEXT_KEYS.filtered, f !== '');
   };
+
+  // Load the API client module (no requests) while VS Code is still laying out the visible view,
+  // so the first listing does not wait for it; activation itself stays free of it.
+  let warmed = false;
+  const warmUp = () => {
+    if (warmed) return;
+    warmed = true;
+    setTimeout(() => opts.services(), 0);
+  };
+  if (view.visible) warmUp();
+  else {
+    const sub = view.onDidChangeVisibility((e) => {
+      if (!e.visible) return;
+      sub.dispose();
+      warmUp();
+    });
+    context.subscriptions.push(sub);
+  }
 
   const syncAccounts = async () => {
     const list = await accounts.list();

@@ -159,7 +159,13 @@ describe('explorer: Mendix Cloud apps in code-server against the emulator', func
     for (const [name, description] of expected) {
       const r = row(wb, name);
       await r.waitFor({ state: 'visible', timeout: 15_000 });
-      assert.match((await r.locator('.label-description').innerText()).trim(), description, `${name} description`);
+      // Regions come from Deploy API v4 and may be drawn a moment after the rows.
+      const ok = await r
+        .locator('.label-description', { hasText: description })
+        .waitFor({ timeout: 15_000 })
+        .then(() => true)
+        .catch(() => false);
+      assert.ok(ok, `${name} description is ${await r.locator('.label-description').innerText()}, expected ${String(description)}`);
     }
     assert.equal(await appsPane(wb).locator('.monaco-list-row').count(), expected.length);
     const statusBar = wb.page.locator('.part.statusbar', { hasText: 'Demo' });

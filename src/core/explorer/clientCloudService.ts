@@ -79,10 +79,21 @@ export class ClientCloudService implements CloudService {
     return this.client.http.hasFamily('v4');
   }
 
-  async listApps(signal?: AbortSignal): Promise<CloudApp[]> {
-    const v1 = this.hasApiKey ? this.client.v1.listApps({ signal }) : Promise.resolve(undefined);
+  async listApps(signal?: AbortSignal, onEnriched?: (apps: CloudApp[]) => void): Promise<CloudApp[]> {
+    if (!this.hasApiKey) return mergeApps(undefined, this.hasPat ? await this.listV4Apps(signal) : undefined);
+    // v1 first: one call for the whole list, while v4 pages through it.
+    const v1 = await this.client.v1.listApps({ signal });
     const v4 = this.hasPat ? this.listV4Apps(signal) : Promise.resolve(undefined);
-    return mergeApps(await v1, await v4);
+    if (!this.hasPat || !onEnriched) return mergeApps(v1, await v4);
+    // v4 pages through every app; show the v1 list now and add regions when v4 is done.
+    let settled: Awaited<typeof v4> | null = null;
+    const later = v4.then((apps) => (settled = apps));
+    await Promise.race([later, Promise.resolve()]);
+    if (settled !== null) return mergeApps(v1, settled);
+    void later.then((apps) => {
+      if (apps) onEnriched(mergeApps(v1, apps));
+    });
+    return mergeApps(v1, undefined);
   }
 
   /** v4 only adds region and Technical Contact: with an API key as well, its failure is logged, not fatal. */

@@ -24,7 +24,11 @@ export type JobProgress = (phase: string) => void;
 export type TransferProgress = (t: TransferSnapshot) => void;
 
 export interface CloudService {
-  listApps(signal?: AbortSignal): Promise<CloudApp[]>;
+  /**
+   * Resolves as soon as the fast source answers. When a slower source (v4: region, Technical
+   * Contact) is still loading, `onEnriched` later receives the complete list.
+   */
+  listApps(signal?: AbortSignal, onEnriched?: (apps: CloudApp[]) => void): Promise<CloudApp[]>;
   listEnvironments(app: CloudApp, signal?: AbortSignal): Promise<CloudEnvironment[]>;
   /** Undefined when nothing is deployed. */
   getDeployedPackage(app: CloudApp, env: CloudEnvironment, signal?: AbortSignal): Promise<DeployedPackage | undefined>;

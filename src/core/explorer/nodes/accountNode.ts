@@ -69,7 +69,21 @@ export class AccountNode extends LoadingNode<CloudApp[]> implements Pageable {
   }
 
   protected load(): Promise<CloudApp[]> {
-    return this.env.limiter.run(() => this.service.listApps());
+    const epoch = this.env.epoch();
+    const started = this.env.now();
+    const loading = this.env.limiter.run(() =>
+      this.service.listApps(undefined, (enriched) => {
+        // Ignore details that arrive after a refresh started a newer load.
+        if (this.env.epoch() !== epoch || this.current === undefined) return;
+        this.setData(enriched);
+        this.env.changed(this);
+        this.env.log.info(`${this.account.name}: regions and Technical Contacts added after ${this.env.now() - started} ms`);
+      }),
+    );
+    return loading.then((apps) => {
+      this.env.log.info(`${this.account.name}: ${apps.length} apps listed in ${this.env.now() - started} ms`);
+      return apps;
+    });
   }
 
   protected build(apps: CloudApp[]): ExplorerNode[] {

@@ -39,6 +39,8 @@ export interface ExplorerEnv {
   filterText(): string;
   /** Bumped by a whole-tree refresh: data loaded in an older epoch counts as stale. */
   epoch(): number;
+  /** A node's data changed without a user action (e.g. late-arriving details): redraw it. */
+  changed(node: ExplorerNode): void;
   log: Logger;
 }
 
