@@ -14,9 +14,9 @@ import { queryEndpoint } from '../../../src/core/dns/wire';
 export const INSTALL_HINT = 'apt-get install -y nsd unbound';
 
 export interface LabRecord {
-  /** Relative owner name, e.g. "app". */
+  /** Relative owner name, e.g. "app", or "@" for the zone apex. */
   owner: string;
-  type: 'CNAME' | 'A';
+  type: 'CNAME' | 'A' | 'CAA';
   ttl: number;
   data: string;
 }

@@ -5,6 +5,7 @@
  * moment the last one actually flips.
  */
 import { strict as assert } from 'node:assert';
+import { checkCaa } from '../../../src/core/dns/caa';
 import { checkPropagation, type PropagationReport } from '../../../src/core/dns/propagation';
 import type { ResolverDescriptor } from '../../../src/core/dns/resolvers';
 import { watchPropagation } from '../../../src/core/dns/watch';
@@ -23,6 +24,7 @@ const records = (target: string): LabRecord[] => [
   { owner: 'app', type: 'CNAME', ttl: TTL, data: target },
   { owner: 'old', type: 'A', ttl: TTL, data: '192.0.2.1' },
   { owner: 'new', type: 'A', ttl: TTL, data: '192.0.2.2' },
+  { owner: '@', type: 'CAA', ttl: 3600, data: '0 issue "letsencrypt.org"' },
 ];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -58,6 +60,14 @@ describe('DNS propagation against nsd + unbound on loopback', function () {
     assert.equal(r.results[0].status, 'nxdomain');
     assert.equal(r.authoritative.status, 'nxdomain');
     assert.ok((r.results[0].remainingTtl ?? 99) <= 5, 'SOA minimum is 5 s');
+  });
+
+  it('finds the zone\'s CAA record through a real resolver and names the allowed CA', async () => {
+    const r = await checkCaa(DOMAIN, { resolvers: spare, timeoutMs: 1000, issuers: ['letsencrypt.org', 'digicert.com'] });
+    assert.equal(r.foundAt, `${ZONE}.`);
+    assert.deepEqual(r.allowedIssuers, ['letsencrypt.org']);
+    assert.deepEqual(r.verdicts.map((v) => v.allowed), [true, false]);
+    assert.equal(r.blocked, false);
   });
 
   it('keeps old answers until each cached TTL runs out; the ETA matches the last actual flip', async () => {
