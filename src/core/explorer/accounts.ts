@@ -96,11 +96,6 @@ export class AccountStore {
     this.cache = undefined;
   }
 
-  /** Every secret value held, so the logger can mask them. */
-  async secretValues(): Promise<string[]> {
-    return (await this.load()).flatMap((a) => [a.credentials.apiKey, a.credentials.pat].filter((s): s is string => Boolean(s)));
-  }
-
   private async load(): Promise<StoredAccount[]> {
     if (this.cache) return this.cache;
     const raw = await this.backend.get(SECRET_KEYS.accounts);
