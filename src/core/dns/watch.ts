@@ -9,6 +9,8 @@ export interface WatchOptions extends PropagationOptions {
   minIntervalMs?: number;
   maxIntervalMs?: number;
   backoffFactor?: number;
+  /** Told before each pause, so a UI can show "next check in 12 s". */
+  onSchedule?: (delayMs: number, nextCheckAt: Date) => void;
   /** Injected in tests; resolves early (without throwing) when the signal aborts. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -69,6 +71,7 @@ export async function* watchPropagation(opts: WatchOptions): AsyncGenerator<Prop
     const print = fingerprint(report);
     delay = nextDelay(report, delay, previous !== undefined && print !== previous, opts);
     previous = print;
+    opts.onSchedule?.(delay, new Date(Date.now() + delay));
     await sleep(delay, opts.signal);
   }
 }

@@ -51,6 +51,7 @@ describe('watchPropagation', () => {
         return asked >= 3 ? { answers: [rr.cname(DOMAIN, EXPECTED, 300)] } : { answers: [rr.cname(DOMAIN, 'old.example.net', 3 - asked)] };
       });
       const sleeps: number[] = [];
+      const scheduled: number[] = [];
       const seen: Array<[number, boolean]> = [];
       const last = await watchUntilDone(
         {
@@ -61,6 +62,10 @@ describe('watchPropagation', () => {
           timeoutMs: 500,
           minIntervalMs: 100,
           maxIntervalMs: 10_000,
+          onSchedule: (ms, at) => {
+            scheduled.push(ms);
+            assert.ok(Math.abs(at.getTime() - Date.now() - ms) < 50);
+          },
           sleep: (ms) => {
             sleeps.push(ms);
             return Promise.resolve();
@@ -72,6 +77,7 @@ describe('watchPropagation', () => {
       assert.equal(last?.complete, true);
       // First pause: the minimum backoff (100) is shorter than the 2 s TTL; second: backoff grew to 150.
       assert.deepEqual(sleeps, [100, 150]);
+      assert.deepEqual(scheduled, sleeps);
     });
 
     it('ends the pause and the watch at once when aborted', async () => {
