@@ -19,7 +19,8 @@ async function measureActivation(ctx: BenchContext, run: number): Promise<number
   const { id, version } = extensionFolderName(ctx.root);
   const server = await startCodeServer();
   try {
-    const wb = await openWorkbench(server);
+    // Tall enough that the Running Extensions list (virtualized, 70 px a row) draws every row.
+    const wb = await openWorkbench(server, { viewport: { width: 1400, height: 3000 } });
     try {
       // Measure a user opening the view once the workbench settled, not a race with the start-up
       // work of the built-in extensions (which shares the extension host's event loop).
