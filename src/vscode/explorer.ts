@@ -35,9 +35,14 @@ export interface ExplorerOptions {
   migration?: MigrationLauncher;
 }
 
+/** What other parts of the extension (the migration wizard and panel) use from the explorer. */
 export interface Explorer {
   statusBar: AccountStatusBar;
   tree: AppsTreeProvider;
+  /** Signed-in accounts and their credentials (SecretStorage). */
+  accounts: AccountStore;
+  /** Wires "Start Migration from Here" to the engine once its VS Code side is registered. */
+  setMigrationLauncher(launcher: MigrationLauncher | undefined): void;
 }
 
 export function registerExplorer(opts: ExplorerOptions): Explorer {
@@ -138,5 +143,12 @@ export function registerExplorer(opts: ExplorerOptions): Explorer {
     }),
     ...registerCommands(deps, redactor),
   );
-  return { statusBar, tree };
+  return {
+    statusBar,
+    tree,
+    accounts,
+    setMigrationLauncher: (launcher) => {
+      deps.migration = launcher;
+    },
+  };
 }
