@@ -21,6 +21,17 @@ if [[ "${1:-}" == "--print-entry" ]]; then print_entry=1; fi
 
 log() { echo "install-code-server: $*" >&2; }
 
+# retry CMD...: registry hiccups should not fail a CI run; try up to 3 times.
+retry() {
+  local n
+  for n in 1 2 3; do
+    if "$@"; then return 0; fi
+    log "attempt ${n} of '$*' failed"
+    sleep $((n * 5))
+  done
+  return 1
+}
+
 start=$(date +%s%N)
 elapsed() { echo "$(( ($(date +%s%N) - start) / 1000000 ))"; }
 
@@ -63,12 +74,12 @@ log "installing code-server ${version} into ${target} (a few minutes the first t
   cd "$work"
   echo '{ "name": "code-server-cache", "private": true }' >package.json
   # 1. the package itself, without its postinstall (which refuses root and downloads ripgrep)
-  npm install --ignore-scripts --no-audit --no-fund --loglevel=error "code-server@${version}"
+  retry npm install --ignore-scripts --no-audit --no-fund --loglevel=error "code-server@${version}"
 
   vscode_dir="${work}/node_modules/code-server/lib/vscode"
   # 2. VS Code's own runtime dependencies
   cd "$vscode_dir"
-  npm install --ignore-scripts --omit=dev --no-audit --no-fund --loglevel=error
+  retry npm install --ignore-scripts --omit=dev --no-audit --no-fund --loglevel=error
   # 3. Debian's ripgrep where @vscode/ripgrep expects its binary (its postinstall then skips the download)
   mkdir -p node_modules/@vscode/ripgrep/bin
   cp "$(command -v rg)" node_modules/@vscode/ripgrep/bin/rg
@@ -80,7 +91,7 @@ log "installing code-server ${version} into ${target} (a few minutes the first t
   ln -sfn browser-linux.sh bin/helpers/browser.sh
   # 6. built-in extensions' dependencies
   cd "${vscode_dir}/extensions"
-  npm install --omit=dev --no-audit --no-fund --loglevel=error
+  retry npm install --omit=dev --no-audit --no-fund --loglevel=error
   # 7. argon2's native binding, at the top
   cd "$work"
   npm_config_yes=true npm rebuild argon2 --no-audit --no-fund --loglevel=error

@@ -9,14 +9,15 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeTally } from '../../scripts/mochaTallyReporter';
 import { openWorkbench, type Workbench } from '../e2e/browser';
-import { startCodeServer, type CodeServer } from '../e2e/codeServer';
+import { readExtensionHostLog, startCodeServer, type CodeServer } from '../e2e/codeServer';
 import { bundleSuite, hasSuiteTests, root } from './bundle';
 import type { ExthostResults } from './suite/index';
 
 const TIMEOUT_MS = Number(process.env.EXTHOST_TIMEOUT_MS ?? 180_000);
 
-async function waitForResults(file: string, server: CodeServer): Promise<ExthostResults> {
+async function waitForResults(file: string, server: CodeServer, consoleErrors: string[]): Promise<ExthostResults> {
   const deadline = Date.now() + TIMEOUT_MS;
+  let exitedAt: number | undefined;
   while (Date.now() < deadline) {
     if (existsSync(file)) {
       try {
@@ -25,9 +26,17 @@ async function waitForResults(file: string, server: CodeServer): Promise<Exthost
         // Still being written.
       }
     }
+    // The workbench ends the extension host once run() settles; no results by then means the
+    // suite could not load or crashed before writing them.
+    if (exitedAt === undefined && /Extension host with pid \d+ exiting/.test(readExtensionHostLog(server))) exitedAt = Date.now();
+    if (exitedAt !== undefined && Date.now() - exitedAt > 3000) break;
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`no results from the extension host within ${TIMEOUT_MS} ms (logs: ${server.logsDir})`);
+  const log = readExtensionHostLog(server).split('\n').slice(-20).join('\n');
+  throw new Error(
+    `no results from the extension host (logs kept in test-results/logs/exthost)\n${log}\n` +
+      (consoleErrors.length > 0 ? `workbench console errors:\n${consoleErrors.slice(-10).join('\n')}` : ''),
+  );
 }
 
 async function main(): Promise<number> {
@@ -50,7 +59,11 @@ async function main(): Promise<number> {
         ['extensionTestsPath', server.remoteUri(join(suiteDir, 'index.js'))],
       ],
     });
-    const results = await waitForResults(resultsFile, server);
+    const consoleErrors: string[] = [];
+    wb.page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    const results = await waitForResults(resultsFile, server, consoleErrors);
     console.log('\n  extension host (code-server)');
     for (const t of results.tests) {
       const mark = t.state === 'passed' ? '✔' : t.state === 'failed' ? '✘' : '-';

@@ -34,14 +34,19 @@ export async function run(): Promise<void> {
   }
   const tests: ExthostTestResult[] = [];
   const started = Date.now();
-  await new Promise<void>((resolve) => {
-    const runner = mocha.run(() => resolve());
-    runner.on(Mocha.Runner.constants.EVENT_TEST_PASS, (t: Mocha.Test) => tests.push({ title: t.fullTitle(), state: 'passed', durationMs: t.duration }));
-    runner.on(Mocha.Runner.constants.EVENT_TEST_PENDING, (t: Mocha.Test) => tests.push({ title: t.fullTitle(), state: 'skipped' }));
-    runner.on(Mocha.Runner.constants.EVENT_TEST_FAIL, (t: Mocha.Runnable, err: Error) =>
-      tests.push({ title: t.fullTitle(), state: 'failed', error: err.stack ?? err.message }),
-    );
-  });
+  try {
+    await new Promise<void>((resolve) => {
+      const runner = mocha.run(() => resolve());
+      runner.on(Mocha.Runner.constants.EVENT_TEST_PASS, (t: Mocha.Test) => tests.push({ title: t.fullTitle(), state: 'passed', durationMs: t.duration }));
+      runner.on(Mocha.Runner.constants.EVENT_TEST_PENDING, (t: Mocha.Test) => tests.push({ title: t.fullTitle(), state: 'skipped' }));
+      runner.on(Mocha.Runner.constants.EVENT_TEST_FAIL, (t: Mocha.Runnable, err: Error) =>
+        tests.push({ title: t.fullTitle(), state: 'failed', error: err.stack ?? err.message }),
+      );
+    });
+  } catch (e) {
+    // A test file that throws while loading: report it as a failure rather than no results at all.
+    tests.push({ title: 'loading the suite', state: 'failed', error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  }
   const results: ExthostResults = {
     passed: tests.filter((t) => t.state === 'passed').length,
     failed: tests.filter((t) => t.state === 'failed').length,
