@@ -179,6 +179,9 @@ const CHUNK = 1024 * 1024;
  * read while the previous one is being written. No per-chunk allocation keeps RSS flat and the GC idle.
  */
 async function pump(path: string, start: number, last: number, res: ServerResponse): Promise<void> {
+  // A write callback may never come once the client is gone, so every wait also ends on 'close'.
+  const closed = new Promise<never>((_resolve, reject) => res.once('close', () => reject(new Error('client closed the connection'))));
+  closed.catch(() => undefined);
   const fh = await open(path, 'r');
   try {
     const buffers = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
@@ -189,12 +192,13 @@ async function pump(path: string, start: number, last: number, res: ServerRespon
       const { bytesRead } = await fh.read(buf, 0, Math.min(CHUNK, last - pos + 1), pos);
       if (bytesRead === 0) throw new Error(`${path} is shorter than expected`);
       pos += bytesRead;
-      await writing;
+      await Promise.race([writing, closed]);
       if (res.destroyed) throw new Error('client closed the connection');
       const chunk = bytesRead === CHUNK ? buf : buf.subarray(0, bytesRead);
       writing = new Promise<void>((resolve, reject) => res.write(chunk, (err) => (err ? reject(err) : resolve())));
+      writing.catch(() => undefined); // observed by the next race; this only keeps it from counting as unhandled
     }
-    await writing;
+    await Promise.race([writing, closed]);
   } finally {
     await fh.close();
   }

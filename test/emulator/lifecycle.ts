@@ -6,22 +6,26 @@
 import type { BackupState, Environment, JobStatus, PackageStatus, Pkg, Timeline } from './model';
 import type { Store } from './store';
 
-/** Virtual durations in seconds. The docs give none; these look plausible in the demo at --time-scale 60. */
+/**
+ * Virtual durations in seconds. The docs give none; these look plausible in a demo at real speed and
+ * stay short enough for a black-box check that only polls.
+ */
 export const DURATIONS = {
-  uploadQueued: 2,
-  uploadRunning: 8,
+  uploadQueued: 1,
+  uploadRunning: 4,
   /** After the upload job completes the MDA is still processed for a while: transport answers 503. */
-  packageProcessing: 20,
-  buildQueued: 5,
-  building: 60,
-  buildUploading: 15,
-  start: 45,
-  snapshotQueued: 3,
-  snapshotRunning: 60,
-  archiveQueued: 3,
-  archiveRunning: 90,
-  restoreQueued: 5,
-  restoreRunning: 120,
+  packageProcessing: 10,
+  buildQueued: 3,
+  building: 20,
+  buildUploading: 5,
+  /** A v3 node takes twice as long. */
+  start: 20,
+  snapshotQueued: 2,
+  snapshotRunning: 20,
+  archiveQueued: 2,
+  archiveRunning: 30,
+  restoreQueued: 3,
+  restoreRunning: 40,
 };
 
 export function timeline(start: number, steps: [string, number][]): Timeline {

@@ -101,8 +101,8 @@ export function restoreView(x: Restore): Record<string, unknown> {
   };
 }
 
-export function v4App(store: Store, project: Project): Record<string, unknown> {
-  const node = store.nodeOfProject(project.id);
+/** `node` may be passed by callers that already looked it up (listing many apps). */
+export function v4App(store: Store, project: Project, node: AppNode | undefined = store.nodeOfProject(project.id)): Record<string, unknown> {
   const tcId = node ? node.technicalContactId : project.ownerId;
   const tc = store.state.users[tcId];
   return {

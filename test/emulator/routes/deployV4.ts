@@ -53,13 +53,14 @@ export function registerDeployV4(app: FastifyInstance, ctx: EmulatorContext): vo
     const p = page(req.query);
     const lt = req.query.licenseType;
     if (lt !== undefined && lt !== 'free' && lt !== 'licensed') throw v4Error(400, 'Bad Request', [{ name: 'licenseType', reason: 'must be free or licensed' }]);
+    const nodeOf = new Map(Object.values(store.state.nodes).map((n) => [n.linkedProjectId, n]));
+    const licensed = (x: Project) => (nodeOf.get(x.id)?.generation ?? 'free') !== 'free';
     const apps = Object.values(store.state.projects)
       .filter((x) => x.members.includes(c.user.id))
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .map((x) => v4App(store, x))
-      .filter((a) => lt === undefined || a.licenseType === lt);
+      .filter((x) => lt === undefined || licensed(x) === (lt === 'licensed'))
+      .sort((a, b) => a.name.localeCompare(b.name));
     const r = paginate(apps, p);
-    return { apps: r.items, pagination: r.pagination };
+    return { apps: r.items.map((x) => v4App(store, x, nodeOf.get(x.id))), pagination: r.pagination };
   });
 
   app.get<{ Params: { appId: string } }>('/api/v4/apps/:appId', (req) => v4App(store, projectFor(caller(req, false), req.params.appId)));

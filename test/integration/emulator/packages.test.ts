@@ -48,10 +48,10 @@ describe('emulator: Build API and package upload (v1 row 10, v2)', () => {
     const r = await c.v1<{ PackageId: string }>('POST', '/apps/orderportal/packages', { Branch: 'main', Revision: 'abc123', Version: '1.8.0', Description: 'next' });
     assert.equal(r.status, 200);
     const seen: string[] = [];
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; i < 20; i++) {
       const p = await c.v1<PackageObj>('GET', `/apps/orderportal/packages/${r.json.PackageId}`);
       if (seen[seen.length - 1] !== p.json.Status) seen.push(p.json.Status);
-      await c.advance(10);
+      await c.advance(2);
     }
     assert.deepEqual(seen, ['Queued', 'Building', 'Uploading', 'Succeeded']);
     const done = await c.v1<PackageObj>('GET', `/apps/orderportal/packages/${r.json.PackageId}`);
