@@ -49,6 +49,15 @@ export async function requestArchive(ctx: StepContext, opts: PlanOptions, envId:
   return waitArchive(ctx, opts, envId, snapshotId, a.archiveId);
 }
 
+/**
+ * The completed archive of a snapshot for this step: reuses the archive an earlier attempt already
+ * requested (its id is in the outputs), so a resumed download never asks for a second one.
+ */
+export async function archiveOnce(ctx: StepContext, opts: PlanOptions, envId: string, snapshotId: string, intent: string): Promise<ArchiveInfo> {
+  const known = str(ctx.state().outputs[`${intent}Id`]);
+  return known ? waitArchive(ctx, opts, envId, snapshotId, known) : requestArchive(ctx, opts, envId, snapshotId, intent);
+}
+
 export function backupSteps(prefix: 'backup' | 'cutover', opts: PlanOptions): StepDefinition[] {
   const ids = backupStepIds(prefix);
   const final = prefix === 'cutover';
@@ -77,6 +86,8 @@ export function backupSteps(prefix: 'backup' | 'cutover', opts: PlanOptions): St
       if (final && env.status === 'Running') {
         throw new RefusedError('the final backup is refused while the source runs: data written after it would be lost', 'stop the source first (step cutover.stop-source)');
       }
+      // Written before anything else: "already done" must imply every output later steps read.
+      if (str(ctx.state().outputs.environmentId) !== env.environmentId) await ctx.setOutputs({ environmentId: env.environmentId });
       let id = str(ctx.state().outputs.snapshotId);
       const pending = ctx.unresolvedIntent('snapshot');
       if (!id && pending) {
@@ -96,7 +107,7 @@ export function backupSteps(prefix: 'backup' | 'cutover', opts: PlanOptions): St
         await ctx.resolveIntent('snapshot', { snapshotId: id, comment });
       }
       const done = await waitSnapshot(ctx, opts, env.environmentId, id);
-      await ctx.setOutputs({ environmentId: env.environmentId, modelVersion: done.modelVersion ?? null, finishedAt: done.finishedAt ?? null });
+      await ctx.setOutputs({ modelVersion: done.modelVersion ?? null, finishedAt: done.finishedAt ?? null });
     },
     verify: async (ctx) => {
       const id = str(ctx.state().outputs.snapshotId) ?? '';

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { RefusedError, type StepContext, type StepDefinition } from '../stepTypes';
 import type { JsonObject, JsonValue } from '../types';
 import { currentAppId, findEnvironment, startAndWait, stopAndWait, str, type PlanOptions } from './common';
-import { requestArchive } from './backupSteps';
+import { archiveOnce } from './backupSteps';
+import { ExpiredUrlError } from '../services';
 import { PACKAGE_DOWNLOAD } from './packageSteps';
 import { CUTOVER_START } from './cutoverSteps';
 
@@ -285,10 +286,18 @@ export function finishSteps(opts: PlanOptions): StepDefinition[] {
       const kept = keptBackups(ctx);
       for (const snapshotId of ctx.input.keepBackups) {
         if (kept.some((k) => k.snapshotId === snapshotId && k.verified)) continue;
-        const intent = `archive-${snapshotId}`;
-        const a = await requestArchive(ctx, opts, envId, snapshotId, intent);
         const path = join(ctx.input.downloadFolder, `${ctx.input.name}-kept-${snapshotId}.tar.gz`);
-        const r = await ctx.services.download(a.url ?? '', path, { signal: ctx.signal, onProgress: (p) => ctx.progress(`backup ${snapshotId}: ${p.bytes} bytes`) });
+        let r;
+        for (let attempt = 0; ; attempt++) {
+          const a = await archiveOnce(ctx, opts, envId, snapshotId, attempt === 0 ? `archive-${snapshotId}` : `archive-${snapshotId}-again${attempt}`);
+          try {
+            r = await ctx.services.download(a.url ?? '', path, { signal: ctx.signal, onProgress: (p) => ctx.progress(`backup ${snapshotId}: ${p.bytes} bytes`) });
+            break;
+          } catch (e) {
+            // An archive URL lives 8 hours: a resumed run past that asks for a fresh archive.
+            if (!(e instanceof ExpiredUrlError) || attempt >= 2) throw e;
+          }
+        }
         const check = await ctx.services.verifyBackupArchive(path);
         if (!check.ok) throw new Error(`backup ${snapshotId} is not a valid archive: ${check.detail}`);
         const entry: JsonValue = { snapshotId, path, size: r.size, sha256: r.sha256, verified: true };
