@@ -1,0 +1,75 @@
+import { strict as assert } from 'node:assert';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { journalJsonSchema, parseJournal } from '../../../src/core/migration/journalSchema';
+import { JournalStore, journalPathsFor } from '../../../src/core/migration/journalStore';
+import { sampleInput } from './fixtures';
+
+const SCHEMA_FILE = resolve(__dirname, '..', '..', '..', 'schemas', 'migration-journal.schema.json');
+
+describe('migration journal', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'mm-journal-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is created under .mendix-migrations, refuses to overwrite, and reopens identically', async () => {
+    const paths = journalPathsFor(dir, 'order-portal');
+    assert.equal(paths.journal, join(dir, '.mendix-migrations', 'order-portal.json'));
+    const store = await JournalStore.create(paths, sampleInput(dir), ['a', 'b']);
+    await assert.rejects(JournalStore.create(paths, sampleInput(dir), ['a']), /already exists/);
+    await store.update((j) => {
+      j.steps.a.status = 'done';
+      j.steps.a.outputs.snapshotId = 's-1';
+    });
+    const again = await JournalStore.open(paths);
+    assert.deepEqual(again.journal, store.journal);
+    assert.equal(again.peek().steps.a.outputs.snapshotId, 's-1');
+  });
+
+  it('writes atomically: no temp files are left and concurrent updates all land in order', async () => {
+    const paths = journalPathsFor(dir, 'x');
+    const store = await JournalStore.create(paths, sampleInput(dir), ['a']);
+    await Promise.all(Array.from({ length: 20 }, (_, i) => store.update((j) => void (j.steps.a.outputs[`k${i}`] = i))));
+    const onDisk = JSON.parse(readFileSync(paths.journal, 'utf8')) as { steps: { a: { outputs: Record<string, number> } } };
+    assert.equal(Object.keys(onDisk.steps.a.outputs).length, 20);
+    assert.deepEqual(readdirSync(join(dir, '.mendix-migrations')).filter((f) => f.endsWith('.tmp')), []);
+  });
+
+  it('keeps an append-only event log that survives a torn last line', async () => {
+    const paths = journalPathsFor(dir, 'ev');
+    const store = await JournalStore.create(paths, sampleInput(dir), ['a']);
+    await store.appendEvent({ type: 'step-started', stepId: 'a' });
+    await store.appendEvent({ type: 'step-finished', stepId: 'a', durationMs: 12 });
+    appendFileSync(paths.events, '{"at":"2026-01-01T00:00:00Z","type":"step-sta'); // a crash mid-write
+    const events = await store.readEvents();
+    assert.deepEqual(events.map((e) => e.type), ['journal-created', 'step-started', 'step-finished']);
+    assert.ok(events.every((e) => typeof e.at === 'string'));
+  });
+
+  it('rejects a damaged journal with the offending field named', () => {
+    assert.throws(() => parseJournal({ schemaVersion: 1, name: 'x' }, 'f.json'), /f\.json is not a valid migration journal \(field "createdAt"\)/);
+  });
+
+  it('takes over a lock left by a dead process but refuses one held by a live process', async () => {
+    const paths = journalPathsFor(dir, 'lk');
+    const store = await JournalStore.create(paths, sampleInput(dir), ['a']);
+    writeFileSync(paths.lock, JSON.stringify({ pid: 2 ** 22 + 12345 }));
+    await store.acquireLock();
+    assert.equal((JSON.parse(readFileSync(paths.lock, 'utf8')) as { pid: number }).pid, process.pid);
+    await store.releaseLock();
+    assert.ok(!existsSync(paths.lock));
+    writeFileSync(paths.lock, JSON.stringify({ pid: process.ppid }));
+    await assert.rejects(store.acquireLock(), /is being run by process/);
+  });
+
+  it('the committed JSON Schema matches the journal schema (regenerate with UPDATE_SCHEMA=1)', () => {
+    const generated = JSON.stringify(journalJsonSchema(), null, 2) + '\n';
+    if (process.env.UPDATE_SCHEMA === '1') writeFileSync(SCHEMA_FILE, generated);
+    assert.equal(readFileSync(SCHEMA_FILE, 'utf8'), generated);
+    const schema = JSON.parse(generated) as { properties: Record<string, unknown>; required: string[] };
+    for (const k of ['input', 'steps', 'cutover', 'rehearsals']) assert.ok(k in schema.properties && schema.required.includes(k), k);
+  });
+});
