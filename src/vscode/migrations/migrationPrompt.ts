@@ -1,0 +1,23 @@
+/** The engine's questions while it runs (typed confirmations, apply-or-not), asked with VS Code's modal UI. */
+import * as vscode from 'vscode';
+import type { MigrationPrompt } from '../../core/migration/stepTypes';
+
+export class VsCodeMigrationPrompt implements MigrationPrompt {
+  constructor(readonly person: string) {}
+
+  async confirmTyped(question: string, expected: string): Promise<boolean | undefined> {
+    const typed = await vscode.window.showInputBox({
+      title: 'Mendix migration',
+      prompt: `${question} Type "${expected}" to confirm.`,
+      placeHolder: expected,
+      ignoreFocusOut: true,
+    });
+    if (typed === undefined) return false;
+    return typed === expected;
+  }
+
+  async confirm(question: string, detail?: string): Promise<boolean | undefined> {
+    const answer = await vscode.window.showWarningMessage(question, { modal: true, detail }, 'Yes', 'No');
+    return answer === 'Yes';
+  }
+}

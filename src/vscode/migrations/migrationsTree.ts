@@ -1,0 +1,64 @@
+/** The Migrations view: every journal of the workspace with its phase; refreshes are debounced. */
+import * as vscode from 'vscode';
+import { listJournals, planLinesFor, readJournalFile } from '../../core/migrationCommands/journalList';
+import type { MigrationController } from '../../core/migrationCommands/migrationController';
+import { MigrationMessageNode, MigrationRunNode, type MigrationTreeNode } from '../../core/migrationCommands/migrationNodes';
+import type { Logger } from '../../core/util/logger';
+import { toTreeItem } from '../tree/toTreeItem';
+
+const DEBOUNCE_MS = 150;
+
+export class MigrationsTreeProvider implements vscode.TreeDataProvider<MigrationTreeNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<MigrationTreeNode | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly folder: () => string | undefined,
+    /** Undefined until the engine was needed once; the view reads the files without it. */
+    private readonly controller: () => MigrationController | undefined,
+    private readonly log: Logger,
+  ) {}
+
+  refresh(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.emitter.fire(undefined);
+    }, DEBOUNCE_MS);
+  }
+
+  getTreeItem(node: MigrationTreeNode): vscode.TreeItem {
+    return toTreeItem(node.getTreeItem(), node);
+  }
+
+  async getChildren(node?: MigrationTreeNode): Promise<MigrationTreeNode[]> {
+    if (node) return node.getChildren();
+    const folder = this.folder();
+    if (!folder) return [];
+    try {
+      const list = await listJournals(folder);
+      const mc = this.controller();
+      const rows: MigrationTreeNode[] = [];
+      for (const s of list) {
+        if (s.error) {
+          rows.push(new MigrationRunNode(s));
+          continue;
+        }
+        // While a run holds the journal its in-memory state is the newest; otherwise the file is.
+        const live = mc?.busy(s.file) ? mc.peek(s.file) : undefined;
+        const journal = live ?? (await readJournalFile(s.file));
+        rows.push(new MigrationRunNode(s, { journal, lines: planLinesFor(journal) }, mc?.busy(s.file)));
+      }
+      return rows;
+    } catch (e) {
+      this.log.warn(`migrations view: ${e instanceof Error ? e.message : String(e)}`);
+      return [new MigrationMessageNode('migrations:error', 'Could not read the migrations; use Refresh to try again', 'warning')];
+    }
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.emitter.dispose();
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * Wires migrations into VS Code: the Migrations view, the panel (and its serializer), the status
+ * bar phase and the workbench the migration commands use. The engine and the API client are loaded
+ * on first use; activation only registers things.
+ */
+import { userInfo } from 'node:os';
+import * as vscode from 'vscode';
+import { AccountStore } from '../../core/explorer/accounts';
+import { COMMANDS, VIEWS } from '../../core/explorer/commandIds';
+import { UserFacingError } from '../../core/explorer/errors';
+import type { MigrationServices } from '../../core/migration/services';
+import type { Journal } from '../../core/migration/types';
+import type { MigrationController } from '../../core/migrationCommands/migrationController';
+import type { MigrationWorkbench } from '../../core/migrationCommands/workbench';
+import type { DnsWatchConfig } from '../../core/panel/dnsWatch';
+import type { Logger } from '../../core/util/logger';
+import type { Redactor } from '../../core/util/redact';
+import { VsCodeHost } from '../host';
+import { MigrationPanels } from '../panel/migrationPanel';
+import { secretBackend } from '../secretBackend';
+import { apiConfig } from '../settings';
+import type { AccountStatusBar } from '../statusBar';
+import { VsCodeProgressRunner, VsCodeUserInput } from '../userInput';
+import { VsCodeMigrationPrompt } from './migrationPrompt';
+import { MigrationsTreeProvider } from './migrationsTree';
+
+export interface MigrationsOptions {
+  context: vscode.ExtensionContext;
+  channel: vscode.LogOutputChannel;
+  log: Logger;
+  redactor: Redactor;
+}
+
+export interface Migrations {
+  workbench: MigrationWorkbench;
+  /** Shows the running migration's phase next to the account. */
+  attachStatusBar(statusBar: AccountStatusBar): void;
+}
+
+const ACCOUNTS_KEY = 'mendixMigration.journalAccounts';
+
+function setting<T>(key: string, fallback: T): T {
+  return vscode.workspace.getConfiguration('mendixMigration').get<T>(key) ?? fallback;
+}
+
+/** DNS settings: resolver and authoritative lists (`ip[:port]`, or `name=ip[:port]`) replace the defaults when given. */
+function dnsConfig(): DnsWatchConfig {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const r = require('../../core/dns/resolvers') as typeof import('../../core/dns/resolvers');
+  const resolvers = setting<string[]>('dns.resolvers', []).filter((x) => typeof x === 'string' && x.trim() !== '');
+  const authoritative = setting<string[]>('dns.authoritative', []).filter((x) => typeof x === 'string' && x.trim() !== '');
+  return {
+    resolvers: resolvers.length
+      ? resolvers.map((x) => {
+          const [name, addr] = x.includes('=') ? x.split('=', 2) : [undefined, x];
+          return r.resolverFromAddress(addr.trim(), name?.trim());
+        })
+      : [...r.DEFAULT_PUBLIC_RESOLVERS],
+    authoritative: authoritative.length ? authoritative : 'discover',
+    timeoutMs: setting<number>('dns.timeoutMs', 2000),
+    minIntervalMs: setting<number>('dns.minIntervalMs', 2000),
+  };
+}
+
+export function registerMigrations(opts: MigrationsOptions): Migrations {
+  const { context, log, redactor } = opts;
+  const accounts = new AccountStore(secretBackend(context.secrets));
+  const folder = (): string | undefined => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const ui = new VsCodeUserInput();
+  const ops = { ui, progress: new VsCodeProgressRunner(), host: new VsCodeHost(opts.channel, redactor) };
+  let controller: MigrationController | undefined;
+  let statusBar: AccountStatusBar | undefined;
+
+  const accountFor = async (file: string, journal: Readonly<Journal>): Promise<string> => {
+    const remembered = context.workspaceState.get<Record<string, string>>(ACCOUNTS_KEY, {})[file];
+    const list = await accounts.list();
+    if (remembered && list.some((a) => a.id === remembered)) return remembered;
+    if (list.length === 0) throw new UserFacingError('Sign in to Mendix Cloud first: the migration needs an account.', 'Run "Mendix: Sign In".');
+    const id = list.length === 1 ? list[0].id : await ui.pick(list.map((a) => ({ label: a.name, description: a.username, value: a.id })), { title: `Account for migration ${journal.name}` });
+    await workbench.rememberAccount(file, id);
+    return id;
+  };
+
+  const services = async (file: string, journal: Readonly<Journal>): Promise<MigrationServices> => {
+    const id = await accountFor(file, journal);
+    const credentials = await accounts.credentials(id);
+    if (!credentials) throw new UserFacingError('The account of this migration has no stored credentials.', 'Sign in again.');
+    redactor.add(credentials.apiKey);
+    redactor.add(credentials.pat);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const api = require('../../core/api/mendixClient') as typeof import('../../core/api/mendixClient');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const adapter = require('../../core/migration/clientAdapter') as typeof import('../../core/migration/clientAdapter');
+    const client = new api.MendixClient({ credentials, config: apiConfig(), logger: log.child('api'), redactor });
+    const summary = (await accounts.list()).find((a) => a.id === id);
+    return new adapter.ClientMigrationServices({ client, username: credentials.username ?? summary?.username ?? '', logger: log.child('migration') });
+  };
+
+  const tree = new MigrationsTreeProvider(folder, () => controller, log.child('migrations'));
+  const view = vscode.window.createTreeView(VIEWS.migrations, { treeDataProvider: tree });
+
+  const getController = (): MigrationController => {
+    if (controller) return controller;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const m = require('../../core/migrationCommands/migrationController') as typeof import('../../core/migrationCommands/migrationController');
+    const poll = setting<number>('migration.pollIntervalMs', 0);
+    const mc = new m.MigrationController({
+      services,
+      prompt: new VsCodeMigrationPrompt(userInfo().username || 'person'),
+      logger: log,
+      planOptions: () => (poll > 0 ? { pollIntervalMs: poll } : {}),
+    });
+    mc.onDidChange((c) => {
+      if (c.kind === 'busy') {
+        tree.refresh();
+        const name = mc.peek(c.file)?.name;
+        statusBar?.setMigrationPhase(c.busy && name ? `${name}: ${c.busy}` : undefined);
+      } else if (c.kind === 'runner' && c.event.type !== 'progress') {
+        tree.refresh();
+        const name = mc.peek(c.file)?.name;
+        if (mc.busy(c.file) && name) statusBar?.setMigrationPhase(`${name}: ${c.event.title}`);
+      }
+    });
+    controller = mc;
+    return mc;
+  };
+
+  const panels = new MigrationPanels({ extensionUri: context.extensionUri, workbench: () => workbench, ops, log, dnsConfig });
+
+  const workbench: MigrationWorkbench = {
+    kind: 'migrationWorkbench',
+    get controller() {
+      return getController();
+    },
+    workspaceFolder: folder,
+    journals: async () => {
+      const f = folder();
+      if (!f) return [];
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const j = require('../../core/migrationCommands/journalList') as typeof import('../../core/migrationCommands/journalList');
+      return j.listJournals(f);
+    },
+    openPanel: (file) => panels.show(file),
+    rememberAccount: async (file, accountId) => {
+      const map = { ...context.workspaceState.get<Record<string, string>>(ACCOUNTS_KEY, {}), [file]: accountId };
+      await context.workspaceState.update(ACCOUNTS_KEY, map);
+    },
+    refreshView: () => tree.refresh(),
+    // The explorer's "Start Migration from Here" hands over the app; the wizard asks the rest.
+    start: async () => {
+      await vscode.commands.executeCommand(COMMANDS.startMigration);
+    },
+  };
+
+  const watcher = vscode.workspace.createFileSystemWatcher('**/.mendix-migrations/*.json');
+  const onFile = (uri: vscode.Uri) => {
+    tree.refresh();
+    if (controller) void controller.reload(uri.fsPath).catch((e: unknown) => log.debug(`reload ${uri.fsPath}: ${String(e)}`));
+  };
+  context.subscriptions.push(
+    tree,
+    view,
+    panels,
+    panels.register(),
+    watcher,
+    watcher.onDidCreate(onFile),
+    watcher.onDidChange(onFile),
+    watcher.onDidDelete(() => tree.refresh()),
+    context.secrets.onDidChange(() => accounts.reset()),
+  );
+  return { workbench, attachStatusBar: (sb) => (statusBar = sb) };
+}

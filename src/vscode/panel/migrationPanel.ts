@@ -1,0 +1,190 @@
+/**
+ * The migration panel in VS Code: a webview per journal with a strict CSP (nonce from
+ * `crypto.randomBytes`), narrow resource roots, every inbound message validated (in the core
+ * controller), DNS watching paused while hidden, and a serializer that brings it back after a reload.
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { MigrationController } from '../../core/migrationCommands/migrationController';
+import {
+  copySupportRequestFor,
+  markDoneWithMessage,
+  openPortalFor,
+  runWithProgress,
+  verifyWithMessage,
+  type OperationDeps,
+} from '../../core/migrationCommands/operations';
+import type { MigrationWorkbench } from '../../core/migrationCommands/workbench';
+import { DnsWatch, type DnsWatchConfig } from '../../core/panel/dnsWatch';
+import { PanelController } from '../../core/panel/panelController';
+import { panelHtml } from '../../core/panel/panelHtml';
+import { PANEL_VIEW_TYPE, parseViewState, type HostMessage, type RunAction, type StepAction } from '../../core/panel/protocol';
+import type { Logger } from '../../core/util/logger';
+
+export interface PanelHostDeps {
+  extensionUri: vscode.Uri;
+  workbench: () => MigrationWorkbench;
+  ops: OperationDeps;
+  log: Logger;
+  dnsConfig: () => DnsWatchConfig;
+}
+
+/** One open panel: the webview, its controller and its DNS watch. */
+class MigrationPanel implements vscode.Disposable {
+  private readonly controller: PanelController;
+  private readonly dns: DnsWatch | undefined;
+  private readonly subs: vscode.Disposable[] = [];
+  private disposed = false;
+
+  constructor(
+    readonly file: string,
+    readonly panel: vscode.WebviewPanel,
+    private readonly deps: PanelHostDeps,
+    private readonly mc: MigrationController,
+    onDispose: () => void,
+  ) {
+    const log = deps.log.child('panel');
+    const webview = panel.webview;
+    webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(deps.extensionUri, 'media')] };
+    this.controller = new PanelController({
+      source: { journalFile: file, journal: () => mc.peek(file), plan: () => mc.planLines(file), busy: () => mc.busy(file) },
+      actions: { stepAction: (a, id) => this.stepAction(a, id), runAction: (a) => this.runAction(a) },
+      post: (m: HostMessage) => void webview.postMessage(m),
+      log,
+    });
+    const domain = mc.peek(file)?.input.customDomains[0];
+    if (domain) this.dns = new DnsWatch(domain, deps.dnsConfig, (m) => this.controller.dns(m), log);
+    if (this.dns) this.controller.dns(this.dns.model);
+    for (const row of mc.transfers(file)) this.controller.transfer(row);
+
+    const change = mc.onDidChange((c) => {
+      if (c.file !== file) return;
+      if (c.kind === 'transfer') this.controller.transfer(c.row);
+      else if (c.kind === 'journal' || c.kind === 'busy') {
+        this.controller.refresh();
+        if (c.kind === 'journal' && this.dns && !this.dns.running && mc.peek(file)?.steps['domain.dns']?.status === 'waiting-for-person' && panel.visible) this.dns.start();
+      }
+    });
+    this.subs.push(
+      { dispose: () => change.dispose() },
+      webview.onDidReceiveMessage((raw: unknown) => void this.controller.receive(raw)),
+      panel.onDidChangeViewState(() => {
+        if (panel.visible) this.dns?.resume();
+        else this.dns?.pause();
+      }),
+      panel.onDidDispose(() => {
+        this.dispose();
+        onDispose();
+      }),
+    );
+    panel.title = `Migration: ${mc.peek(file)?.name ?? 'migration'}`;
+    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'mendix-cloud.svg');
+    webview.html = panelHtml({
+      cspSource: webview.cspSource,
+      nonce: randomBytes(16).toString('base64'),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview', 'migration.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, 'media', 'panel.css')).toString(),
+      title: panel.title,
+    });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.dns?.stop();
+    this.controller.dispose();
+    for (const s of this.subs.splice(0)) s.dispose();
+  }
+
+  private async stepAction(action: StepAction, stepId: string): Promise<void> {
+    const wb = this.deps.workbench();
+    const ops = this.deps.ops;
+    switch (action) {
+      case 'run':
+        await runWithProgress(ops, wb, this.file, stepId);
+        return;
+      case 'verify':
+        await verifyWithMessage(ops, wb, this.file, stepId);
+        return;
+      case 'markDone':
+        await markDoneWithMessage(ops, wb, this.file, stepId);
+        return;
+      case 'openPortal':
+        await openPortalFor(ops, wb, this.file, stepId);
+        return;
+      case 'copySupportRequest':
+        await copySupportRequestFor(ops, wb, this.file, stepId);
+        return;
+      case 'showLog':
+        ops.host.showLog();
+        return;
+    }
+  }
+
+  private async runAction(action: RunAction): Promise<void> {
+    const wb = this.deps.workbench();
+    switch (action) {
+      case 'runAll':
+        await runWithProgress(this.deps.ops, wb, this.file);
+        return;
+      case 'exportReport':
+        await this.deps.ops.host.openDocument(await this.mc.report(this.file), 'markdown');
+        return;
+      case 'watchDns':
+        this.dns?.start();
+        return;
+      case 'stopDns':
+        this.dns?.stop();
+        return;
+    }
+  }
+}
+
+/** Opens, reveals and revives migration panels (one per journal). */
+export class MigrationPanels implements vscode.Disposable {
+  private readonly open = new Map<string, MigrationPanel>();
+
+  constructor(private readonly deps: PanelHostDeps) {}
+
+  /** Registers the serializer so panels come back after a window reload. */
+  register(): vscode.Disposable {
+    return vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state) => {
+        const view = parseViewState(state);
+        if (!view) {
+          this.deps.log.warn('panel: could not restore a migration panel (no journal in its state)');
+          panel.dispose();
+          return;
+        }
+        try {
+          await this.attach(view.journalFile, panel);
+        } catch (e) {
+          this.deps.log.warn(`panel: could not restore ${view.journalFile}: ${e instanceof Error ? e.message : String(e)}`);
+          panel.dispose();
+        }
+      },
+    });
+  }
+
+  async show(file: string): Promise<void> {
+    const existing = this.open.get(file);
+    if (existing) {
+      existing.panel.reveal();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Migration', vscode.ViewColumn.Active, { enableScripts: true, retainContextWhenHidden: false });
+    await this.attach(file, panel);
+  }
+
+  dispose(): void {
+    for (const p of [...this.open.values()]) p.dispose();
+    this.open.clear();
+  }
+
+  private async attach(file: string, panel: vscode.WebviewPanel): Promise<void> {
+    const mc = this.deps.workbench().controller;
+    await mc.load(file);
+    const p = new MigrationPanel(file, panel, this.deps, mc, () => this.open.delete(file));
+    this.open.set(file, p);
+  }
+}
