@@ -103,7 +103,12 @@ export async function receiveBackup(ctx: EmulatorContext, projectId: string | un
   const id = newId();
   const file = join(ctx.blobs.uploadDir, `backup-${id}`);
   const inspector = new Inspector();
-  await pipeline(body, inspector, createWriteStream(file));
+  try {
+    await pipeline(body, inspector, createWriteStream(file));
+  } catch (e) {
+    rmSync(file, { force: true });
+    throw new ApiError(400, 'UPLOAD_FAILED', `The upload did not complete: ${(e as Error).message}`);
+  }
   const f = inspector.found;
   const reject = (message: string): never => {
     rmSync(file, { force: true });

@@ -135,7 +135,6 @@ export async function serveFile(req: FastifyRequest, reply: FastifyReply, info: 
   if (range && (ifRange === undefined || ifRange === etag)) {
     const r = parseRange(range, info.size);
     if (r === 'unsatisfiable') {
-      if (req.call) req.call.status = 416;
       reply.code(416).header('Content-Range', `bytes */${info.size}`).header('Accept-Ranges', 'bytes').type('application/xml');
       await reply.send('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidRange</Code><Message>The requested range is not satisfiable</Message></Error>');
       return;
@@ -148,7 +147,6 @@ export async function serveFile(req: FastifyRequest, reply: FastifyReply, info: 
     }
   }
   headers['Content-Length'] = Math.max(0, end - start + 1);
-  if (req.call) req.call.status = status;
   reply.hijack();
   const res = reply.raw;
   res.writeHead(status, headers);

@@ -110,7 +110,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     const auth = req.headers.authorization;
     const secrets = `${typeof key === 'string' ? ` Mendix-ApiKey: ${key}` : ''}${auth ? ` Authorization: ${auth}` : ''}`;
     for (const s of [key, auth]) if (typeof s === 'string') redactor.add(s.replace(/^mxtoken\s+/i, ''));
-    sink(redactor.redact(`${req.method} ${req.url} -> ${reply.statusCode} (${reply.elapsedTime.toFixed(1)} ms)${who}${secrets}`));
+    const status = reply.raw.headersSent ? String(reply.raw.statusCode) : 'reset';
+    sink(redactor.redact(`${req.method} ${req.url} -> ${status} (${reply.elapsedTime.toFixed(1)} ms)${who}${secrets}`));
   });
 
   await app.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
@@ -157,6 +158,14 @@ function buildApp(ctx: EmulatorContext, logLine: (req: FastifyRequest, reply: Fa
 
   app.addHook('onRequest', async (req, reply) => {
     if (tick(ctx.store)) ctx.store.changed();
+    // 'close' also fires for hijacked downloads and reset connections, unlike fastify's onResponse.
+    reply.raw.once('close', () => {
+      if (req.call) {
+        req.call.status = reply.raw.headersSent ? reply.raw.statusCode : 0;
+        req.call.durationMs = Math.round(reply.elapsedTime * 10) / 10;
+      }
+      logLine(req, reply);
+    });
     const path = req.url.split('?')[0];
     if (path.startsWith('/_emulator')) return;
     req.call = ctx.calls.start(req.method, path, req.query as Record<string, string>, ctx.store.now());
@@ -188,20 +197,12 @@ function buildApp(ctx: EmulatorContext, logLine: (req: FastifyRequest, reply: Fa
           req.fault = fault; // the download route cuts the body after `afterBytes`
           return;
         }
-        req.call.status = 0;
         reply.hijack();
         req.raw.socket.destroy();
         return reply;
     }
   });
 
-  app.addHook('onResponse', async (req, reply) => {
-    if (req.call) {
-      req.call.status = reply.statusCode;
-      req.call.durationMs = Math.round(reply.elapsedTime * 10) / 10;
-    }
-    logLine(req, reply);
-  });
 
   app.setErrorHandler((err: unknown, req, reply) => {
     const path = req.url.split('?')[0];
