@@ -146,9 +146,21 @@ function makeWorkbench(page: Page, context: BrowserContext, browser: Browser, br
         .locator('.quick-input-widget .quick-input-list .monaco-list-row')
         .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) })
         .first();
-      await row.waitFor({ state: 'visible', timeout: 15_000 });
+      try {
+        await row.waitFor({ state: 'visible', timeout: 15_000 });
+      } catch {
+        const offered = await page.locator('.quick-input-widget .quick-input-list .label-name').allInnerTexts();
+        await page.keyboard.press('Escape');
+        throw new Error(`no command titled "${title}" in the palette; it offered: ${JSON.stringify(offered.slice(0, 15))}`);
+      }
       await row.click();
-      await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
+      // The palette closes, or (for commands that ask something) is reused for the next question.
+      const deadline = Date.now() + 15_000;
+      while (Date.now() < deadline) {
+        if (!(await input.isVisible()) || (await input.inputValue().catch(() => '')) !== `>${title}`) return;
+        await page.waitForTimeout(100);
+      }
+      throw new Error(`the palette did not run "${title}"`);
     },
     async screenshot(name: string): Promise<string> {
       mkdirSync(resultsDir, { recursive: true });
