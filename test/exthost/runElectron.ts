@@ -43,7 +43,11 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (e: unknown) => {
-    console.error(e instanceof Error ? e.message : String(e));
+    const message = e instanceof Error ? e.message : String(e);
+    console.error(message);
+    if (/ENOTFOUND|EAI_AGAIN|ECONNREFUSED|getaddrinfo/.test(message)) {
+      console.error('VS Code could not be downloaded here; `npm test` runs the same suite inside code-server.');
+    }
     process.exit(1);
   },
 );
