@@ -88,6 +88,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const store = new Store(state, clock, opts.stateFile);
 
   const workDir = mkdtempSync(join(tmpdir(), 'mendix-emulator-'));
+  // A process that exits without close() (a test runner bailing out) still removes the cache.
+  const removeWorkDir = () => rmSync(workDir, { recursive: true, force: true });
+  process.once('exit', removeWorkDir);
   const blobs = new BlobStore(join(workDir, 'cache'), opts.stateFile ? `${opts.stateFile}.blobs` : join(workDir, 'uploads'));
   const ctx: EmulatorContext = {
     store,
@@ -129,7 +132,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       store.saveNow();
       await app.close();
       await blobs.close(!opts.stateFile);
-      rmSync(workDir, { recursive: true, force: true });
+      process.removeListener('exit', removeWorkDir);
+      removeWorkDir();
     },
   };
 }
@@ -231,6 +235,15 @@ function buildApp(ctx: EmulatorContext, logLine: (req: FastifyRequest, reply: Fa
 
   void app.register(fastifyMultipart, { limits: { files: 1, fields: 10 } });
   void app.register((api, _opts, done) => {
+    // Any other content type: JSON when it parses, otherwise ignored (v1 asks for JSON but clients vary).
+    api.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, parsed) => {
+      const text = typeof body === 'string' ? body : body.toString('utf8');
+      try {
+        parsed(null, text.trim() === '' ? undefined : (JSON.parse(text) as unknown));
+      } catch {
+        parsed(null, undefined);
+      }
+    });
     registerDeployV1(api, ctx);
     registerDeployV1Settings(api, ctx);
     registerBuild(api, ctx);
