@@ -86,13 +86,17 @@ export function registerExplorer(opts: ExplorerOptions): Explorer {
     setContext(CONTEXT_KEYS.filtered, f !== '');
   };
 
-  // Load the API client module (no requests) while VS Code is still laying out the visible view,
-  // so the first listing does not wait for it; activation itself stays free of it.
+  // Once the Apps view is visible it will ask for its apps anyway: start that load (and the API
+  // client module) right after activation returns, while VS Code is still laying out the view. The
+  // view's own request then shares the pending load. Nothing is fetched while the view is hidden.
   let warmed = false;
   const warmUp = () => {
     if (warmed) return;
     warmed = true;
-    setTimeout(() => opts.services(), 0);
+    setTimeout(() => {
+      opts.services();
+      void root.getChildren();
+    }, 0);
   };
   if (view.visible) warmUp();
   else {

@@ -39,6 +39,17 @@ describe('Apps tree', () => {
     assert.deepEqual(w.states.at(-1), { signedIn: true, noApps: false });
   });
 
+  it('shares one load between concurrent root requests (a prefetch and the view itself)', async () => {
+    const w = world();
+    const { svc } = await signedIn(w);
+    w.root.forget();
+    const [a, b] = await Promise.all([w.root.getChildren(), w.root.getChildren()]);
+    assert.deepEqual(labels(a), ['Order Portal', 'Legacy HR']);
+    assert.equal(a[0], b[0]);
+    assert.equal(w.services.size, 1);
+    assert.equal(svc.calls.filter((c) => c === 'listApps').length, 1);
+  });
+
   it('shows account nodes when more than one account is signed in', async () => {
     const w = world();
     await signedIn(w, 'Work');

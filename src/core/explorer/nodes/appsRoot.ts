@@ -17,6 +17,7 @@ export interface RootState {
 export class AppsRoot {
   private readonly nodes = new Map<string, AccountNode>();
   private lastState: RootState | undefined;
+  private pendingNodes: Promise<AccountNode[]> | undefined;
 
   constructor(
     private readonly env: ExplorerEnv,
@@ -48,7 +49,15 @@ export class AppsRoot {
   }
 
   /** The account nodes for the current accounts, reusing existing ones (and their caches). */
-  async accountNodes(): Promise<AccountNode[]> {
+  accountNodes(): Promise<AccountNode[]> {
+    // Concurrent callers (a prefetch and the view's own request) must get the same node objects.
+    this.pendingNodes ??= this.buildAccountNodes().finally(() => {
+      this.pendingNodes = undefined;
+    });
+    return this.pendingNodes;
+  }
+
+  private async buildAccountNodes(): Promise<AccountNode[]> {
     const accounts = await this.listAccounts();
     const keep = new Set(accounts.map((a) => a.id));
     for (const id of [...this.nodes.keys()]) if (!keep.has(id)) this.nodes.delete(id);
