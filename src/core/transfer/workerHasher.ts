@@ -55,7 +55,7 @@ export class WorkerHasher implements StreamHasher {
     this.inFlight += bytes;
     this.worker.postMessage(
       { type: 'data', chunks: copies },
-      copies.map((c) => c.buffer as ArrayBuffer),
+      copies.map((c) => c.buffer),
     );
     if (this.inFlight <= this.maxInFlight) return;
     return new Promise<void>((resolve) => this.waiters.push(resolve)).then(() => {
