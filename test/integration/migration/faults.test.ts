@@ -66,7 +66,7 @@ describe('migration under injected faults', function () {
     const j = s.s.store.peek();
     const rehearsal = j.steps['backup.download'].outputs;
     assert.equal(rehearsal.verified, true);
-    assert.equal((await hashFile(String(rehearsal.path))).sha256, rehearsal.sha256, 'the resumed file has the recorded SHA-256');
+    assert.equal((await hashFile(typeof rehearsal.path === 'string' ? rehearsal.path : '')).sha256, rehearsal.sha256, 'the resumed file has the recorded SHA-256');
     const final = j.steps['cutover.download'];
     assert.ok(final.intents.some((i) => i.action === 'rearchive1' && i.resolvedAt), 'a fresh archive was requested for the expired URL');
     const remaining = (await axios.get<unknown[]>(`${emu.baseUrl}/_emulator/faults`)).data;
