@@ -129,6 +129,10 @@ describe('emulator: Backups API v2', () => {
     assert.equal(queued.json.state, 'queued');
     assert.equal(queued.json.url, null);
     assert.equal(queued.json.data_type, 'files_and_database');
+    await c.advance(5);
+    const running = await c.v2<Arch>('GET', `${OP_PROD}/snapshots/${snap.snapshot_id}/archives/${queued.json.archive_id}`);
+    assert.equal(running.json.state, 'running');
+    assert.equal(running.json.url, null);
     await c.advance(120);
     const a = (await c.v2<Arch>('GET', `${OP_PROD}/snapshots/${snap.snapshot_id}/archives/${queued.json.archive_id}`)).json;
     assert.equal(a.state, 'completed');
