@@ -4,7 +4,6 @@
  */
 import * as vscode from 'vscode';
 import { AccountStore } from '../core/explorer/accounts';
-import type { CloudService, CredentialChecker, Credentials } from '../core/explorer/cloudService';
 import { CONTEXT_KEYS, VIEWS } from '../core/explorer/commandIds';
 import type { CommandDeps, MigrationLauncher } from '../core/explorer/commands/commandDeps';
 import { Limiter } from '../core/explorer/limiter';
@@ -12,6 +11,7 @@ import { AppsRoot } from '../core/explorer/nodes/appsRoot';
 import type { ExplorerEnv } from '../core/explorer/nodes/explorerNode';
 import type { Logger } from '../core/util/logger';
 import type { Redactor } from '../core/util/redact';
+import type { ApiServices } from './apiServices';
 import { registerCommands } from './commands/registerCommands';
 import { VsCodeHost } from './host';
 import { secretBackend } from './secretBackend';
@@ -31,7 +31,7 @@ export interface ExplorerOptions {
   log: Logger;
   redactor: Redactor;
   /** Built lazily on first use: creating API clients pulls in the HTTP stack. */
-  services: () => { create(credentials: Credentials): CloudService; check: CredentialChecker };
+  services: () => ApiServices;
   migration?: MigrationLauncher;
 }
 
