@@ -9,7 +9,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { buildPlan, describePlan } from '../core/migration/plan';
 import { JournalStore, pathsForJournalFile } from '../core/migration/journalStore';
 import { renderReport } from '../core/migration/report';
-import { REHEARSAL_PHASES, type RunnerEvent } from '../core/migration/runner';
+import { resetRehearsal, type RunnerEvent } from '../core/migration/runner';
 import { createJournal, openMigration, validateInput, type MigrationSession } from '../core/migration/session';
 import { ScriptedPrompt } from '../core/migration/stepTypes';
 import { UsageError, type CliIo, type SubCommand } from './command';
@@ -248,19 +248,13 @@ Refused once the cutover has started. Then run "mendix-migrate run".`,
     const store = await JournalStore.open(pathsForJournalFile(journal));
     await store.acquireLock();
     try {
-      const j = store.peek();
-      if (j.cutover.startedAt || j.steps['cutover.stop-source']?.status === 'done') {
-        io.err('the cutover has started: a rehearsal is no longer possible');
+      let ids: string[];
+      try {
+        ids = await resetRehearsal(store, buildPlan(store.peek().input).steps);
+      } catch (e) {
+        io.err(e instanceof Error ? e.message : String(e));
         return EXIT_BAD_INPUT;
       }
-      const ids = buildPlan(j.input).steps.filter((s) => REHEARSAL_PHASES.has(s.phase) && s.id !== 'package.download').map((s) => s.id);
-      await store.update((jj) => {
-        for (const id of ids) {
-          const st = jj.steps[id];
-          if (st) jj.steps[id] = { status: 'pending', attempts: st.attempts, outputs: {}, intents: [] };
-        }
-      });
-      await store.appendEvent({ type: 'rehearsal', detail: { restarted: ids } });
       io.out(values.json ? JSON.stringify({ restarted: ids }) : `Rehearsal reset: ${ids.join(', ')}`);
       return EXIT_OK;
     } finally {

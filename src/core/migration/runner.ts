@@ -211,18 +211,6 @@ export class MigrationRunner {
     return { sourceTouched: inWindow, rollback };
   }
 
-  /** Starts another rehearsal pass: the given steps go back to pending; their earlier timings stay recorded. */
-  async startRehearsal(stepIds: readonly string[]): Promise<void> {
-    await this.opts.store.update((j) => {
-      for (const id of stepIds) {
-        const st = j.steps[id];
-        if (!st) continue;
-        j.steps[id] = { status: 'pending', attempts: st.attempts, outputs: {}, intents: [] };
-      }
-    });
-    await this.opts.store.appendEvent({ type: 'rehearsal', detail: { restarted: [...stepIds] } });
-  }
-
   /** True between "source stopped" and "target started" of the cutover. */
   inCutoverWindow(j: Readonly<Journal> = this.opts.store.peek()): boolean {
     return j.cutover.startedAt !== undefined && j.cutover.endedAt === undefined;
@@ -483,3 +471,22 @@ export const REHEARSAL_PHASES: ReadonlySet<string> = new Set([
   'configure',
   'test',
 ]);
+
+/**
+ * Starts another rehearsal pass (guide steps 3–9 run again and are timed anew): those steps go back
+ * to pending, their earlier timings stay in `rehearsals`. Refused once the cutover has begun. The
+ * downloaded package is kept: it is the same build. Returns the ids reset.
+ */
+export async function resetRehearsal(store: JournalStore, steps: readonly StepDefinition[]): Promise<string[]> {
+  const j = store.peek();
+  if (j.cutover.startedAt || j.steps['cutover.stop-source']?.status === 'done') throw new Error('the cutover has started: a rehearsal is no longer possible');
+  const ids = steps.filter((s) => REHEARSAL_PHASES.has(s.phase) && s.id !== 'package.download').map((s) => s.id);
+  await store.update((jj) => {
+    for (const id of ids) {
+      const st = jj.steps[id];
+      if (st) jj.steps[id] = { status: 'pending', attempts: st.attempts, outputs: {}, intents: [] };
+    }
+  });
+  await store.appendEvent({ type: 'rehearsal', detail: { restarted: ids } });
+  return ids;
+}

@@ -1,0 +1,158 @@
+import { strict as assert } from 'node:assert';
+import { buildPreflight, sameRuntime, type PreflightFacts } from '../../../src/core/migration/preflight';
+import { diffConfiguration, mergedSettings, type ConfigSide } from '../../../src/core/migration/configDiff';
+import { criticalPathMs, predictDowntimeMs } from '../../../src/core/migration/timings';
+import type { StepDefinition } from '../../../src/core/migration/stepTypes';
+import type { Journal } from '../../../src/core/migration/types';
+
+const ME = 'me@example.com';
+const allowed = { userId: ME, canAccessAPI: true, canDeployApp: true, canManageBackups: true };
+
+function facts(over: Partial<PreflightFacts> = {}): PreflightFacts {
+  return {
+    flavour: 'node-move',
+    username: ME,
+    sourceEnv: { environmentId: 'e1', mode: 'Production', status: 'Running', url: 'https://a.mendixcloud.com', mendixVersion: '10.24.3', modelVersion: '1.0.0.1' },
+    sourceEnvV4: { id: 'e1', name: 'Production', state: 'running', url: 'https://a', runtimeVersion: '10.24.3.73587' },
+    sourceSettings: { constants: [{ name: 'Mod.ApiBase', value: 'https://api.example.com' }], scheduledEvents: [], customSettings: [] },
+    sourceApp: { id: 'p', name: 'A', subdomain: 'a', technicalContact: { userId: ME } },
+    sourcePermissions: { technicalContact: ME, permissions: [allowed] },
+    tempA: { id: 'ta', name: 'A (temp A)', subdomain: 'b' },
+    tempB: { id: 'tb', name: 'A (temp B)', subdomain: 'c' },
+    tempBEnvironments: [],
+    targetEnv: { environmentId: 'e2', mode: 'Production', status: 'Empty', url: 'https://b' },
+    targetPermissions: { technicalContact: ME, permissions: [allowed] },
+    packageSize: 1000,
+    freeDiskBytes: 50 * 1024 ** 3,
+    ...over,
+  };
+}
+
+const result = (items: ReturnType<typeof buildPreflight>, id: string) => items.find((i) => i.id === id)?.result;
+
+describe('preflight', () => {
+  it('passes a healthy node move', () => {
+    const items = buildPreflight(facts());
+    assert.deepEqual(items.filter((i) => i.result !== 'pass').map((i) => i.id), []);
+  });
+
+  it('fails a runtime change, missing permissions and a foreign Technical Contact', () => {
+    const items = buildPreflight(
+      facts({
+        sourceEnvV4: { id: 'e1', name: 'Production', state: 'running', url: 'x', runtimeVersion: '10.18.0.1' },
+        targetPermissions: { technicalContact: 'other@example.com', permissions: [{ ...allowed, canManageBackups: false }] },
+        targetApp: { id: 'ta', name: 't', subdomain: 't', technicalContact: { userId: 'other@example.com' } },
+      }),
+    );
+    assert.equal(result(items, 'same-runtime'), 'fail');
+    assert.equal(result(items, 'permissions-target'), 'fail');
+    assert.match(items.find((i) => i.id === 'permissions-target')?.detail ?? '', /Access to Backups/);
+    assert.equal(result(items, 'tc-target'), 'fail');
+  });
+
+  it('flags mail, FTP and VPN use by name without ever showing a value', () => {
+    const secretish = 'smtp.internal.corp.example.com';
+    const items = buildPreflight(
+      facts({
+        sourceSettings: {
+          constants: [
+            { name: 'Email.Host', value: secretish },
+            { name: 'Export.Target', value: 'sftp://files.example.com' },
+          ],
+          scheduledEvents: [],
+          customSettings: [],
+        },
+      }),
+    );
+    assert.equal(result(items, 'mail'), 'warn');
+    assert.equal(result(items, 'ftp'), 'warn');
+    assert.equal(result(items, 'vpn'), 'warn');
+    assert.ok(!JSON.stringify(items).includes(secretish));
+  });
+
+  it('adds the v3 → v4 considerations and enforces Mendix 6+', () => {
+    const old = buildPreflight(facts({ flavour: 'v3-to-v4', sourceEnv: { ...facts().sourceEnv, mendixVersion: '5.21.0', instances: 2 } }));
+    assert.equal(result(old, 'mendix-version'), 'fail');
+    assert.equal(result(old, 'debugger'), 'warn');
+    assert.equal(result(old, 'tls'), 'warn');
+    const ok = buildPreflight(
+      facts({
+        flavour: 'v3-to-v4',
+        sourceEnv: { ...facts().sourceEnv, mendixVersion: '7.23.7' },
+        sourceEnvV4: undefined,
+        targetDatabaseRamGb: 1,
+        sourceSettings: { constants: [], scheduledEvents: [{ name: 'SE', value: 'Enabled' }], customSettings: [{ name: 'ConnectionPoolingMaxActive', value: '200' }] },
+      }),
+    );
+    assert.equal(result(ok, 'mendix-version'), 'pass');
+    assert.equal(result(ok, 'db-connections'), 'fail', '200 connections vs ~100 allowed for 1 GB');
+    assert.equal(result(ok, 'scheduled-events'), 'warn');
+  });
+
+  it('compares runtime versions by their first three components', () => {
+    assert.ok(sameRuntime('10.24.3.73587', '10.24.3'));
+    assert.ok(!sameRuntime('10.24.3', '10.24.4'));
+  });
+
+  it('fails when the disk cannot hold the package and warns when space is tight', () => {
+    assert.equal(result(buildPreflight(facts({ freeDiskBytes: 10, packageSize: 1000 })), 'disk'), 'fail');
+    assert.equal(result(buildPreflight(facts({ freeDiskBytes: 2000 + 1024 ** 3 - 1, packageSize: 1000 })), 'disk'), 'warn');
+  });
+});
+
+describe('configuration diff', () => {
+  const side = (over: Partial<ConfigSide['settings']> = {}, tags: string[] = []): ConfigSide => ({
+    settings: { constants: [], scheduledEvents: [], customSettings: [], ...over },
+    environment: { environmentId: 'e', mode: 'Production', status: 'Stopped', url: 'u' },
+    tags,
+  });
+
+  it('masks constant values and separates API-writable differences', () => {
+    const src = side({ constants: [{ name: 'A', value: 'secret-1' }, { name: 'Gone', value: 'x' }], scheduledEvents: [{ name: 'SE', value: 'Enabled' }], customSettings: [{ name: 'Pool', value: '100' }] }, ['t1']);
+    const tgt = side({ constants: [{ name: 'A', value: 'default' }], scheduledEvents: [{ name: 'SE', value: 'Disabled' }] });
+    const d = diffConfiguration(src, tgt);
+    assert.ok(!JSON.stringify(d).includes('secret-1'));
+    assert.deepEqual(
+      d.map((x) => [x.area, x.name, x.writable]),
+      [
+        ['constant', 'A', true],
+        ['constant', 'Gone', false],
+        ['scheduled-event', 'SE', true],
+        ['custom-setting', 'Pool', true],
+        ['tag', 't1', true],
+      ],
+    );
+    const merged = mergedSettings(src.settings, tgt.settings);
+    assert.deepEqual(merged.constants, [{ name: 'A', value: 'secret-1' }]);
+    assert.deepEqual(merged.scheduledEvents, [{ name: 'SE', value: 'Enabled' }]);
+    assert.deepEqual(merged.customSettings, [{ name: 'Pool', value: '100' }]);
+    assert.deepEqual(diffConfiguration({ ...src, settings: merged }, { ...tgt, settings: merged, tags: ['t1'] }), []);
+  });
+});
+
+describe('timings', () => {
+  const step = (id: string, dependsOn: string[]): StepDefinition => ({
+    id,
+    phase: 'backup',
+    title: id,
+    kind: 'api',
+    dependsOn,
+    describe: '',
+    isDone: () => Promise.resolve(false),
+    run: () => Promise.resolve(),
+    verify: () => Promise.resolve({ ok: true, detail: '' }),
+  });
+
+  it('finds the longest dependency chain', () => {
+    const steps = [step('a', []), step('pkg', ['a']), step('snap', ['a']), step('arch', ['snap']), step('up', ['pkg', 'arch'])];
+    const cp = criticalPathMs(steps, { a: 1, pkg: 10, snap: 4, arch: 4, up: 2 });
+    assert.equal(cp.ms, 13);
+    assert.deepEqual(cp.path, ['a', 'pkg', 'up']);
+  });
+
+  it('predicts the downtime from the last rehearsal', () => {
+    const j = { rehearsals: [{ startedAt: 'x', durationsMs: { 'backup.snapshot': 10, 'backup.archive': 20, 'backup.download': 30, 'backup.upload': 40, restore: 50, 'test.start-target': 60 } }] } as unknown as Journal;
+    assert.equal(predictDowntimeMs(j), 210);
+    assert.equal(predictDowntimeMs({ ...j, rehearsals: [] }), undefined);
+  });
+});
