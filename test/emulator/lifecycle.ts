@@ -3,7 +3,7 @@
  * and restores. Each item gets a timeline when created; `tick` applies every transition whose time has
  * come (called before each request is handled, so clock jumps take effect at once).
  */
-import type { BackupState, Environment, JobStatus, PackageStatus, Pkg, Timeline } from './model';
+import type { BackupJobKind, BackupState, Environment, JobStatus, PackageStatus, Pkg, Timeline } from './model';
 import type { Store } from './store';
 
 /**
@@ -116,7 +116,7 @@ export function tick(store: Store): boolean {
         if (r && x.state !== r.state) {
           x.state = r.state as BackupState;
           x.updatedAt = r.at;
-          x.statusMessage = r.state === 'running' ? 'Creating backup' : r.state === 'completed' ? 'Completed backup creation' : x.statusMessage;
+          x.statusMessage = r.state === 'running' ? 'Creating backup' : r.state === 'completed' ? 'Completed backup creation' : 'Backup creation failed';
           if (r.final) x.finishedAt = r.at;
           changed = true;
         }
@@ -136,7 +136,7 @@ export function tick(store: Store): boolean {
         if (r && x.state !== r.state) {
           x.state = r.state as BackupState;
           x.updatedAt = r.at;
-          x.statusMessage = r.state === 'running' ? 'Preparing download archive' : r.state === 'completed' ? 'Done preparing download archive' : x.statusMessage;
+          x.statusMessage = r.state === 'running' ? 'Preparing download archive' : r.state === 'completed' ? 'Done preparing download archive' : 'Preparing download archive failed';
           if (r.final) x.finishedAt = r.at;
           changed = true;
         }
@@ -197,8 +197,17 @@ function applyRestoreOutcome(store: Store, restoreId: string): void {
     r.statusMessage = 'Restore completed';
     if (env && snap?.modelVersion) env.dbModelVersion = snap.modelVersion;
   } else {
-    r.statusMessage = 'Restore failed: the backup does not fit in the target database';
+    r.statusMessage = 'Restore failed';
   }
+}
+
+/** True (and consumed) when a test asked the next job of this kind on the environment to fail. */
+export function takeFailure(env: Environment, kind: BackupJobKind): boolean {
+  const list = env.failNext ?? [];
+  const i = list.indexOf(kind);
+  if (i < 0) return false;
+  list.splice(i, 1);
+  return true;
 }
 
 /** Transport 503 window: the package exists but its MDA is still being processed. */

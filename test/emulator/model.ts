@@ -128,7 +128,11 @@ export interface Environment {
   permissions: Record<string, Permission>;
   /** Test hook: the next start fails with this error code on the poll call. */
   startFailure: string | null;
+  /** Test hook: the next job of each listed kind on this environment ends `failed`. Optional in old state files. */
+  failNext?: BackupJobKind[];
 }
+
+export type BackupJobKind = 'snapshot' | 'archive' | 'restore';
 
 export type PackageStatus = 'Succeeded' | 'Queued' | 'Building' | 'Uploading' | 'Failed';
 

@@ -6,7 +6,7 @@ import type { EmulatorContext } from '../context';
 import { ARCHIVE_URL_VALID_MS, signedUrl } from '../downloads';
 import { ApiError } from '../errors';
 import { isUuid, newId } from '../ids';
-import { DURATIONS, environmentBusy, timeline } from '../lifecycle';
+import { DURATIONS, environmentBusy, takeFailure, timeline } from '../lifecycle';
 import type { Archive, Environment, Restore, Snapshot } from '../model';
 import { archiveView, restoreView, snapshotView } from '../views';
 import { bodyObject } from './v1Common';
@@ -89,7 +89,7 @@ export function registerBackups(app: FastifyInstance, ctx: EmulatorContext): voi
       timeline: timeline(now, [
         ['queued', 0],
         ['running', DURATIONS.snapshotQueued],
-        ['completed', DURATIONS.snapshotRunning],
+        [takeFailure(env, 'snapshot') ? 'failed' : 'completed', DURATIONS.snapshotRunning],
       ]),
       uploadFile: null,
     };
@@ -140,7 +140,7 @@ export function registerBackups(app: FastifyInstance, ctx: EmulatorContext): voi
       timeline: timeline(now, [
         ['queued', 0],
         ['running', DURATIONS.archiveQueued],
-        ['completed', DURATIONS.archiveRunning],
+        [takeFailure(env, 'archive') ? 'failed' : 'completed', DURATIONS.archiveRunning],
       ]),
     };
     store.state.archives[a.id] = a;
@@ -175,6 +175,7 @@ export function registerBackups(app: FastifyInstance, ctx: EmulatorContext): voi
     const starting = Object.values(store.state.startJobs).some((j) => j.envId === env.id && j.result === null);
     if (starting || environmentBusy(store, env.id)) throw new ApiError(400, 'ENVIRONMENT_BUSY', 'The environment is busy');
     const now = store.now();
+    const outcome = takeFailure(env, 'restore') ? 'failed' : 'completed';
     const r: Restore = {
       id: newId(),
       sourceSnapshotId: snap.id,
@@ -186,11 +187,11 @@ export function registerBackups(app: FastifyInstance, ctx: EmulatorContext): voi
       createdAt: now,
       updatedAt: now,
       finishedAt: null,
-      plannedOutcome: 'completed',
+      plannedOutcome: outcome,
       timeline: timeline(now, [
         ['queued', 0],
         ['running', DURATIONS.restoreQueued],
-        ['completed', DURATIONS.restoreRunning],
+        [outcome, DURATIONS.restoreRunning],
       ]),
     };
     store.state.restores[r.id] = r;

@@ -112,6 +112,18 @@ export function registerControl(app: FastifyInstance, ctx: EmulatorContext): voi
     return { environmentId: env.id, errorCode: env.startFailure };
   });
 
+  // Makes the next snapshot, archive or restore of an environment end in state `failed`.
+  app.post('/_emulator/job-failure', (req) => {
+    const b = obj(req.body);
+    const env = typeof b.environmentId === 'string' ? store.state.environments[b.environmentId] : undefined;
+    if (!env) throw new ApiError(404, 'ENVIRONMENT_NOT_FOUND', 'No such environment');
+    const kind = b.operation;
+    if (kind !== 'snapshot' && kind !== 'archive' && kind !== 'restore') throw new ApiError(400, 'INVALID_PARAMETERS', 'operation must be snapshot, archive or restore');
+    env.failNext = [...(env.failNext ?? []), kind];
+    store.changed();
+    return { environmentId: env.id, failNext: env.failNext };
+  });
+
   app.post('/_emulator/portal/link', (req) => {
     const b = obj(req.body);
     return linkProject(store, b.projectId, b.nodeSubdomain);

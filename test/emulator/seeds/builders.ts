@@ -95,6 +95,7 @@ export function addNode(s: EmulatorState, spec: NodeSpec): AppNode {
       customDomains: (e.customDomains ?? []).map((domain) => ({ domain, certificateId: null })),
       permissions: e.permissions ?? {},
       startFailure: null,
+      failNext: [],
     };
     s.environments[env.id] = env;
   }

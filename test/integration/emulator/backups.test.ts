@@ -248,6 +248,30 @@ describe('emulator: Backups API v2', () => {
     assert.equal((await c.v2<Rest>('GET', `${US_PROD}/restores/${r.json.restore_id}`)).json.state, 'completed');
   });
 
+  it('a job failure set through the control endpoint ends the next snapshot, archive or restore as failed', async () => {
+    const c = client();
+    for (const operation of ['snapshot', 'archive', 'restore']) {
+      assert.equal((await c.control('POST', '/job-failure', { environmentId: E.orderPortalAcceptance.id, operation })).status, 200);
+    }
+    const snap = await c.v2<Snap>('POST', `${OP_ACCP}/snapshots`, {});
+    await c.advance(60);
+    const failed = (await c.v2<Snap>('GET', `${OP_ACCP}/snapshots/${snap.json.snapshot_id}`)).json;
+    assert.equal(failed.state, 'failed');
+    assert.equal(failed.status_message, 'Backup creation failed');
+    const good = (await c.v2<{ snapshots: Snap[] }>('GET', `${OP_ACCP}/snapshots`)).json.snapshots.find((s) => s.state === 'completed')!;
+    const archive = await completedArchive(c, OP_ACCP, good.snapshot_id);
+    assert.equal(archive.state, 'failed');
+    assert.equal(archive.url, null);
+    assert.equal((await completedArchive(c, OP_ACCP, good.snapshot_id)).state, 'completed', 'only the next one fails');
+    await c.v1('POST', '/apps/orderportal/environments/Acceptance/stop');
+    const r = await c.v2<Rest>('POST', `${OP_ACCP}/restores?source_snapshot_id=${good.snapshot_id}`);
+    await c.advance(200);
+    const restored = (await c.v2<Rest>('GET', `${OP_ACCP}/restores/${r.json.restore_id}`)).json;
+    assert.equal(restored.state, 'failed');
+    assert.equal(restored.status_message, 'Restore failed');
+    assert.equal((await c.control('POST', '/job-failure', { environmentId: E.orderPortalAcceptance.id, operation: 'deploy' })).status, 400);
+  });
+
   it('portal upload accepts a bare PGDMP dump and refuses non-backups and files-only archives', async () => {
     const c = client();
     const path = `/_emulator/portal/upload-backup?projectId=${P.orderPortalTempA.id}&environmentId=${E.orderPortalUsAcceptance.id}`;
