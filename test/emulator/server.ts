@@ -129,8 +129,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     close: async () => {
       if (closed) return;
       closed = true;
-      store.saveNow();
       await app.close();
+      store.saveNow();
       await blobs.close(!opts.stateFile);
       process.removeListener('exit', removeWorkDir);
       removeWorkDir();
