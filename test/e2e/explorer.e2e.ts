@@ -63,12 +63,12 @@ describe('explorer: Mendix Cloud apps in code-server against the emulator', func
   }
 
   /** Answers the prompt whose title contains `step` by typing `text` into the real input box. */
-  async function answer(w: Workbench, step: string, text: string): Promise<void> {
+  async function answer(w: Workbench, step: string, text: string, isPick = false): Promise<void> {
     const widget = w.page.locator('.quick-input-widget');
     await widget.locator('.quick-input-title', { hasText: step }).waitFor({ state: 'visible', timeout: 15_000 });
     const input = widget.locator('.quick-input-box input');
     await input.fill(text);
-    if (step.includes('(1/4)')) {
+    if (isPick) {
       // A quick pick: wait until the typed text has narrowed the list to the wanted entry.
       await widget.locator('.monaco-list-row.focused', { hasText: text }).waitFor({ timeout: 15_000 });
     }
@@ -77,15 +77,12 @@ describe('explorer: Mendix Cloud apps in code-server against the emulator', func
 
   async function signIn(w: Workbench, apiKey: string, pat?: string): Promise<void> {
     await startCommand(w, 'Mendix: Sign In');
-    await answer(w, '(1/4)', pat ? 'Both' : 'Username and API key');
-    await answer(w, '(2/4)', DEMO.username);
-    await answer(w, '(3/4)', apiKey);
-    if (pat) {
-      // The PAT box has the same step number; wait for the API key box to be replaced.
-      await w.page.locator('.quick-input-widget .quick-input-message', { hasText: /Personal Access Token/ }).waitFor({ timeout: 15_000 });
-      await answer(w, '(3/4)', pat);
-    }
-    await answer(w, '(4/4)', 'Demo');
+    await answer(w, 'Mendix: Sign In', pat ? 'Both' : 'Username and API key', true);
+    const total = pat ? 5 : 4;
+    await answer(w, `(2/${total})`, DEMO.username);
+    await answer(w, `(3/${total})`, apiKey);
+    if (pat) await answer(w, '(4/5)', pat);
+    await answer(w, `(${total}/${total})`, 'Demo');
   }
 
   async function envIcon(w: Workbench, label: string): Promise<string> {

@@ -126,6 +126,7 @@ export const CANCEL = Symbol('cancel');
 /** Answers prompts in order; records what was asked. Runs validators so tests see what a person would. */
 export class ScriptedInput implements UserInput {
   readonly asked: string[] = [];
+  readonly titles: string[] = [];
   readonly infos: string[] = [];
   readonly validationErrors: string[] = [];
   constructor(private readonly answers: Answer[]) {}
@@ -136,6 +137,7 @@ export class ScriptedInput implements UserInput {
     return this.answers.shift() as Answer;
   }
   pick<T>(items: readonly PickItem<T>[], options: PickOptions): Promise<T> {
+    this.titles.push(options.title);
     const a = this.next(`pick: ${options.title}`);
     if (a === CANCEL) return Promise.reject(new UserCancelledError());
     if (typeof a === 'function') return Promise.resolve(a(items) as T);
@@ -144,6 +146,7 @@ export class ScriptedInput implements UserInput {
     return Promise.resolve(hit.value);
   }
   input(options: InputOptions): Promise<string> {
+    this.titles.push(options.title);
     const a = this.next(`input: ${options.prompt ?? options.title}`);
     if (a === CANCEL) return Promise.reject(new UserCancelledError());
     if (typeof a !== 'string') throw new Error('input answers must be strings');
