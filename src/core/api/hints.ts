@@ -48,6 +48,7 @@ export function hintFor(h: HintInput): string | undefined {
     if (code === 'APP_NOT_FOUND') return 'no app with this AppId (the v1 AppId is the app sub-domain, not the project UUID)';
     if (code === 'ENVIRONMENT_NOT_FOUND') return 'no such environment: check the environment name (Mode) or EnvironmentId';
     if (code === 'PACKAGE_NOT_FOUND') return 'no such deployment package (it may have expired or nothing is deployed)';
+    if (/permission not found/i.test(h.serverMessage ?? '')) return 'that user has no permissions on this environment yet: invite them to the app first, then grant permissions';
     if (code === 'NO_SUCH_STARTJOB') return 'the start job is unknown; look at the environment status instead';
     return 'not found: check the app, environment and object IDs (and that the app is linked to the node you expect)';
   }

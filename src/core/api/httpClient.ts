@@ -307,7 +307,7 @@ export class MendixHttp {
         errorCode: parsed.errorCode,
         serverMessage: parsed.message !== undefined ? this.redactor.redact(parsed.message) : undefined,
         requestId,
-        hint: hintFor({ family: spec.family, method: spec.method, path: spec.path, status, errorCode: parsed.errorCode }),
+        hint: hintFor({ family: spec.family, method: spec.method, path: spec.path, status, errorCode: parsed.errorCode, serverMessage: parsed.message }),
         attempts: attempt,
       });
     }
