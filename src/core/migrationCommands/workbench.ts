@@ -25,7 +25,7 @@ export function isMigrationWorkbench(m: unknown): m is MigrationWorkbench {
 }
 
 export function workbenchOf(deps: CommandDeps): MigrationWorkbench {
-  if (!isMigrationWorkbench(deps.migration)) throw new UserFacingError('The migration engine is not available in this window.');
+  if (!isMigrationWorkbench(deps.migration)) throw new UserFacingError('Migration engine not available yet.');
   return deps.migration;
 }
 

@@ -29,6 +29,8 @@ export interface MigrationsOptions {
   channel: vscode.LogOutputChannel;
   log: Logger;
   redactor: Redactor;
+  /** The explorer's account store (SecretStorage); its own one when not given. */
+  accounts?: AccountStore;
 }
 
 export interface Migrations {
@@ -57,6 +59,8 @@ function dnsConfig(): DnsWatchConfig {
         })
       : [...r.DEFAULT_PUBLIC_RESOLVERS],
     authoritative: authoritative.length ? authoritative : 'discover',
+    // The panel checks the CNAME itself (✓ against <domain>.cname.mendix.net), not where it leads.
+    recordType: 'CNAME',
     timeoutMs: setting<number>('dns.timeoutMs', 2000),
     minIntervalMs: setting<number>('dns.minIntervalMs', 2000),
   };
@@ -64,7 +68,7 @@ function dnsConfig(): DnsWatchConfig {
 
 export function registerMigrations(opts: MigrationsOptions): Migrations {
   const { context, log, redactor } = opts;
-  const accounts = new AccountStore(secretBackend(context.secrets));
+  const accounts = opts.accounts ?? new AccountStore(secretBackend(context.secrets));
   const folder = (): string | undefined => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const ui = new VsCodeUserInput();
   const ops = { ui, progress: new VsCodeProgressRunner(), host: new VsCodeHost(opts.channel, redactor) };
