@@ -181,8 +181,9 @@ async function pump(path: string, start: number, last: number, res: ServerRespon
   const closed = new Promise<never>((_resolve, reject) => res.once('close', () => reject(new Error('client closed the connection'))));
   closed.catch(() => undefined);
   const fh = await open(path, 'r');
+  const buffers = [takeBuffer(), takeBuffer()];
+  let clean = false;
   try {
-    const buffers = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
     let writing: Promise<void> = Promise.resolve();
     let pos = start;
     for (let i = 0; pos <= last; i++) {
@@ -197,9 +198,24 @@ async function pump(path: string, start: number, last: number, res: ServerRespon
       writing.catch(() => undefined); // observed by the next race; this only keeps it from counting as unhandled
     }
     await Promise.race([writing, closed]);
+    clean = true;
   } finally {
     await fh.close();
+    // After an error a write may still hold a buffer, so only buffers from a finished copy are reused.
+    if (clean) for (const b of buffers) giveBack(b);
   }
+}
+
+/** Chunk buffers shared by all downloads, so repeated downloads do not grow external memory. */
+const pool: Buffer[] = [];
+const POOL_MAX = 8;
+
+function takeBuffer(): Buffer {
+  return pool.pop() ?? Buffer.allocUnsafe(CHUNK);
+}
+
+function giveBack(buf: Buffer): void {
+  if (pool.length < POOL_MAX) pool.push(buf);
 }
 
 export function registerDownloads(app: FastifyInstance, ctx: EmulatorContext): void {
