@@ -18,6 +18,7 @@ import {
   type AppSummary,
   type ArchiveCheck,
   type ArchiveInfo,
+  type DomainCheck,
   type DownloadResult,
   type EnvironmentInfo,
   type EnvironmentSettings,
@@ -41,6 +42,8 @@ export interface ClientAdapterOptions {
   logger?: Logger;
   /** Replaces the HTTP check of an app URL (tests, or hosts that cannot reach the app). */
   httpCheck?: (url: string) => Promise<{ ok: boolean; status: number; detail: string }>;
+  /** Custom-domain DNS check (see `dnsDomainCheck`); without it domain steps rely on confirmation. */
+  checkCustomDomain?: (domain: string) => Promise<DomainCheck>;
 }
 
 const env = (e: V1Environment): EnvironmentInfo => ({
@@ -113,9 +116,12 @@ export class ClientMigrationServices implements MigrationServices {
   readonly username: string;
   private readonly c: MendixClient;
 
+  readonly checkCustomDomain?: (domain: string) => Promise<DomainCheck>;
+
   constructor(private readonly opts: ClientAdapterOptions) {
     this.c = opts.client;
     this.username = opts.username;
+    this.checkCustomDomain = opts.checkCustomDomain;
   }
 
   async listApps(): Promise<AppSummary[]> {

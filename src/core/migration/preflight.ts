@@ -35,6 +35,9 @@ export interface PreflightFacts {
   freeDiskBytes?: number;
   targetDatabaseRamGb?: number;
   longestScheduledEventMinutes?: number;
+  /** Custom domains to move; with `domainTtls` when a DNS check is wired. */
+  customDomains?: string[];
+  domainTtls?: { domain: string; ttlSeconds?: number; detail: string }[];
 }
 
 const GB = 1024 ** 3;
@@ -213,6 +216,21 @@ export function buildPreflight(f: PreflightFacts): PreflightItem[] {
     result: f.freeDiskBytes === undefined ? 'warn' : f.freeDiskBytes < (f.packageSize ?? 0) ? 'fail' : f.freeDiskBytes < need ? 'warn' : 'pass',
     detail: f.freeDiskBytes === undefined ? 'could not read free disk space' : `${(f.freeDiskBytes / GB).toFixed(1)} GB free in the download folder`,
   });
+  for (const d of f.customDomains ?? []) {
+    const t = f.domainTtls?.find((x) => x.domain === d);
+    const ttl = t?.ttlSeconds;
+    items.push({
+      id: `dns-ttl:${d}`,
+      title: `DNS TTL of ${d}`,
+      result: ttl !== undefined && ttl <= 300 ? 'pass' : 'warn',
+      detail:
+        ttl === undefined
+          ? `${t ? t.detail : 'not checked'}: lower the TTL to 300 s about a week before the cutover`
+          : ttl <= 300
+            ? `TTL ${ttl} s: the switch to ${d}.cname.mendix.net spreads within minutes`
+            : `TTL ${ttl} s: lower it to 300 s now, at least ${Math.ceil(ttl / 3600)} h before the cutover, or visitors reach the old node that long`,
+    });
+  }
   items.push(...hintItems(f.sourceSettings));
   if (f.flavour === 'v3-to-v4') items.push(...v3ToV4Items(f));
   return items;

@@ -131,6 +131,16 @@ export interface ArchiveCheck {
   modelVersion?: string;
 }
 
+export interface DomainCheck {
+  /** The zone's own answer points the domain at `<domain>.cname.mendix.net`. */
+  cnameOk: boolean;
+  /** TTL the zone serves for the domain's record, when known. */
+  ttlSeconds?: number;
+  /** Share of public resolvers already answering with the new target. */
+  propagatedPercent?: number;
+  detail: string;
+}
+
 export interface MigrationServices {
   /** User name of the account the API key belongs to (to find its own node permissions). */
   readonly username: string;
@@ -181,6 +191,11 @@ export interface MigrationServices {
   readDownloadManifest(dest: string): Promise<DownloadResult | undefined>;
   verifyBackupArchive(file: string): Promise<ArchiveCheck>;
   freeDiskBytes(folder: string): Promise<number>;
+  /**
+   * Custom-domain DNS: does the CNAME reach `<domain>.cname.mendix.net`, and with which TTL? Optional:
+   * without it, the domain steps rely on the person's confirmation alone.
+   */
+  checkCustomDomain?(domain: string): Promise<DomainCheck>;
   /** GET the app's URL; `ok` when it answers below 500. */
   httpCheck(url: string): Promise<{ ok: boolean; status: number; detail: string }>;
 }

@@ -11,6 +11,7 @@ import {
   type AppSummary,
   type ArchiveCheck,
   type ArchiveInfo,
+  type DomainCheck,
   type DownloadResult,
   type EnvironmentInfo,
   type EnvironmentSettings,
@@ -454,6 +455,14 @@ export class FakeCloud implements MigrationServices {
   }
   freeDiskBytes(): Promise<number> {
     return Promise.resolve(100 * 1024 ** 3);
+  }
+  /** Public DNS as the fake sees it: domain → CNAME target and TTL. */
+  readonly dns = new Map<string, { target: string; ttl: number }>();
+  checkCustomDomain(domain: string): Promise<DomainCheck> {
+    this.log('checkCustomDomain', domain);
+    const r = this.dns.get(domain);
+    const want = `${domain}.cname.mendix.net`;
+    return Promise.resolve({ cnameOk: r?.target === want, ttlSeconds: r?.ttl, propagatedPercent: r?.target === want ? 100 : 0, detail: `${domain} → ${r?.target ?? 'nothing'}` });
   }
   httpCheck(url: string): Promise<{ ok: boolean; status: number; detail: string }> {
     this.log('httpCheck', url);

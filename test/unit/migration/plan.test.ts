@@ -142,6 +142,37 @@ describe('migration plan over the in-memory cloud', () => {
     assert.equal(cloud.count('createRestore'), 1);
   });
 
+  it('moves a custom domain only once DNS points at <domain>.cname.mendix.net, and warns about a long TTL up front', async () => {
+    const cloud = FakeCloud.demo();
+    cloud.dns.set('orders.example.com', { target: 'orderportal.apps.eu-1c.mendixcloud.com', ttl: 86400 });
+    const clock = new FakeClock();
+    const input = sampleInput(dir, { customDomains: ['orders.example.com'], certificate: 'own-key' });
+    const { runner, store } = await openRunner(dir, input, cloud, clock, true);
+    let confirmedEarly = false;
+    for (let i = 0; i < 30; i++) {
+      const out = await runner.run();
+      if (out.status === 'completed') break;
+      const dnsStep = out.waiting.find((w) => w.stepId === 'domain.dns');
+      if (dnsStep && !confirmedEarly) {
+        confirmedEarly = true;
+        const v = await runner.confirmManualStep('domain.dns', 'tester');
+        assert.equal(v.ok, false, 'a confirmation alone is not enough while DNS points elsewhere');
+        assert.match(v.detail, /DNS not there yet/);
+        cloud.dns.set('orders.example.com', { target: 'orders.example.com.cname.mendix.net', ttl: 300 });
+      }
+      await actAsPerson(cloud, runner, { ...out, waiting: out.waiting }, input);
+    }
+    const j = store.peek();
+    assert.equal(j.status, 'completed');
+    assert.ok(confirmedEarly);
+    const report = j.steps.preflight.outputs.report;
+    const ttl = Array.isArray(report) ? report.find((r) => typeof r === 'object' && r !== null && !Array.isArray(r) && r.id === 'dns-ttl:orders.example.com') : undefined;
+    assert.ok(ttl && typeof ttl === 'object' && !Array.isArray(ttl) && ttl.result === 'warn', JSON.stringify(ttl));
+    assert.match(JSON.stringify(ttl), /lower it to 300 s/);
+    assert.equal(j.steps['domain.certificate'].status, 'done');
+    assert.equal(j.steps['url.change'], undefined, 'no URL change with a custom domain');
+  });
+
   it('re-requests an archive whose download URL expired', async () => {
     const cloud = FakeCloud.demo();
     cloud.expireArchiveDownloads = 1;

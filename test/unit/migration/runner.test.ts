@@ -17,7 +17,18 @@ interface Probe {
   runs: Map<string, number>;
 }
 
-function apiStep(id: string, deps: string[], probe: Probe, opts: { ms?: number; fail?: () => boolean; phase?: Phase } = {}): StepDefinition {
+/** Resolves once `n` parties arrived; rejects after 2 s (the runner did not overlap them). */
+function barrier(n: number): () => Promise<void> {
+  let arrived = 0;
+  let open: () => void = () => undefined;
+  const opened = new Promise<void>((r) => (open = r));
+  return async () => {
+    if (++arrived >= n) open();
+    await Promise.race([opened, new Promise<void>((_, reject) => setTimeout(() => reject(new Error('steps did not run concurrently')), 2000))]);
+  };
+}
+
+function apiStep(id: string, deps: string[], probe: Probe, opts: { ms?: number; fail?: () => boolean; phase?: Phase; meet?: () => Promise<void> } = {}): StepDefinition {
   return {
     id,
     phase: opts.phase ?? 'carry-package',
@@ -31,6 +42,7 @@ function apiStep(id: string, deps: string[], probe: Probe, opts: { ms?: number; 
       probe.active++;
       probe.maxActive = Math.max(probe.maxActive, probe.active);
       probe.order.push(`start:${id}`);
+      if (opts.meet) await opts.meet();
       await new Promise((r) => setTimeout(r, opts.ms ?? 5));
       probe.active--;
       if (opts.fail?.()) throw new Error(`${id} broke`);
@@ -81,10 +93,11 @@ describe('migration runner', () => {
 
   it('runs independent steps concurrently and respects dependencies', async () => {
     const probe: Probe = { order: [], active: 0, maxActive: 0, runs: new Map() };
+    const meet = barrier(2);
     const steps = [
       apiStep('a', [], probe),
-      apiStep('b', ['a'], probe, { ms: 30 }),
-      apiStep('c', ['a'], probe, { ms: 30 }),
+      apiStep('b', ['a'], probe, { meet }),
+      apiStep('c', ['a'], probe, { meet }),
       apiStep('d', ['b', 'c'], probe),
     ];
     const { runner, store } = await setup(steps);
@@ -104,7 +117,7 @@ describe('migration runner', () => {
 
   it('honours the concurrency limit', async () => {
     const probe: Probe = { order: [], active: 0, maxActive: 0, runs: new Map() };
-    const steps = ['a', 'b', 'c', 'd', 'e'].map((id) => apiStep(id, [], probe, { ms: 15 }));
+    const steps = ['a', 'b', 'c', 'd', 'e'].map((id) => apiStep(id, [], probe, { ms: 40 }));
     const { runner } = await setup(steps, 2);
     await runner.run();
     assert.equal(probe.maxActive, 2);

@@ -215,13 +215,25 @@ export function finishSteps(opts: PlanOptions): StepDefinition[] {
       ],
       url: ctx.input.portalUrl,
     }),
-    isDone: (ctx) => Promise.resolve(personConfirmed(ctx)),
+    isDone: async (ctx) => personConfirmed(ctx) && (await dnsState(ctx)).ok,
     run: () => Promise.resolve(),
-    verify: (ctx) => {
+    verify: async (ctx) => {
       const c = ctx.state().confirmation;
-      return Promise.resolve(c ? { ok: true, detail: `custom domain binding has no API; confirmed by ${c.by}` } : { ok: false, detail: 'waiting for a person' });
+      if (!c) return { ok: false, detail: 'waiting for a person' };
+      const dnsCheck = await dnsState(ctx);
+      return dnsCheck.ok
+        ? { ok: true, detail: `binding confirmed by ${c.by} (no API shows it); ${dnsCheck.detail}` }
+        : { ok: false, detail: `DNS not there yet: ${dnsCheck.detail}` };
     },
   };
+
+  /** With a DNS check wired, every domain's CNAME must reach <domain>.cname.mendix.net. */
+  async function dnsState(ctx: StepContext): Promise<{ ok: boolean; detail: string }> {
+    const check = ctx.services.checkCustomDomain?.bind(ctx.services);
+    if (!check) return { ok: true, detail: 'DNS not checked by the engine (use the DNS checks)' };
+    const results = await Promise.all(ctx.input.customDomains.map((d) => check(d)));
+    return { ok: results.every((r) => r.cnameOk), detail: results.map((r) => r.detail).join('; ') };
+  }
 
   const cert: StepDefinition = {
     id: DOMAIN_CERT,

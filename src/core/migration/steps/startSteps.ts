@@ -38,7 +38,22 @@ async function gatherFacts(ctx: StepContext): Promise<PreflightFacts> {
     optional(s.getDeployedPackage(source.nodeSubdomain, source.environment)),
     optional(s.freeDiskBytes(ctx.input.downloadFolder)),
   ]);
+  const check = s.checkCustomDomain?.bind(s);
+  const domainTtls = check
+    ? await Promise.all(
+        ctx.input.customDomains.map(async (domain) => {
+          try {
+            const r = await check(domain);
+            return { domain, ttlSeconds: r.ttlSeconds, detail: r.detail };
+          } catch (e) {
+            return { domain, detail: `DNS check failed: ${e instanceof Error ? e.message : String(e)}` };
+          }
+        }),
+      )
+    : undefined;
   return {
+    customDomains: ctx.input.customDomains,
+    domainTtls,
     flavour: ctx.input.flavour,
     username: s.username,
     sourceEnv,
