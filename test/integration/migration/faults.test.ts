@@ -76,6 +76,35 @@ describe('migration under injected faults', function () {
     s.client.dispose();
   });
 
+  it('a failure inside the cutover window restarts the source, is recorded, and a later cutover completes', async () => {
+    const s = await session();
+    let out: RunOutcome = await s.s.runner.run();
+    for (let i = 0; i < 20 && !out.waiting.some((w) => w.stepId === 'cutover.upload'); i++) {
+      assert.equal(out.status, 'waiting-for-person', JSON.stringify(out.failed));
+      await actAsPerson(portal, s.s.runner, out, s.input);
+      out = await s.s.runner.run();
+    }
+    const srcId = DEMO.environments.legacyHrProduction.id;
+    assert.equal((await portal.state()).environments[srcId].status, 'Stopped', 'the data freeze is on');
+    await fault({ method: 'POST', path: '/api/v2/apps/*/environments/*/restores', kind: 'status', status: 500, errorCode: 'SERVICE_UNAVAILABLE', errorMessage: 'down', count: 100 });
+    await actAsPerson(portal, s.s.runner, { ...out, waiting: out.waiting.filter((w) => w.stepId === 'cutover.upload') }, s.input);
+    const failed = await s.s.runner.run();
+    assert.equal(failed.status, 'failed');
+    assert.ok(failed.failed.some((f) => f.stepId === 'cutover.restore'));
+    const j = s.s.store.peek();
+    assert.equal(j.cutover.rollback?.result, 'source-restarted');
+    assert.match(j.cutover.rollback?.reason ?? '', /cutover\.restore/);
+    assert.equal((await portal.state()).environments[srcId].status, 'Running', 'the source runs again');
+    assert.equal(j.steps['cutover.stop-source'].status, 'pending', 'the next cutover starts from the stop');
+
+    await axios.delete(`${emu.baseUrl}/_emulator/faults`);
+    const done = await drive(s);
+    assert.equal(done.status, 'completed', JSON.stringify(done.failed));
+    const events = await s.s.store.readEvents();
+    assert.ok(events.some((e) => e.type === 'rollback'));
+    s.client.dispose();
+  });
+
   it('reports a persistent failure with a next action, loses nothing, and completes once it clears', async () => {
     await fault({ method: 'POST', path: '/api/v2/apps/*/environments/*/restores', kind: 'status', status: 400, errorCode: 'ENVIRONMENT_BUSY', errorMessage: 'busy', count: 100 });
     const s = await session();
