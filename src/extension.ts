@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { Redactor } from './core/util/redact';
 import type { ApiServices } from './vscode/apiServices';
 import { registerExplorer } from './vscode/explorer';
+import { registerMigrations } from './vscode/migrations/registerMigrations';
 import { createOutputLogger } from './vscode/outputLog';
 
 /** Wires things up only: no network, no heavy work (see STYLE.md). */
@@ -12,7 +13,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = createOutputLogger(channel, redactor);
 
   let services: ApiServices | undefined;
-  registerExplorer({
+  const explorer = registerExplorer({
     context,
     channel,
     log,
@@ -24,6 +25,11 @@ export function activate(context: vscode.ExtensionContext): void {
       return services;
     },
   });
+  // The Migrations view, the panel and the migration commands' workbench; "Start Migration from
+  // Here" and the status bar's phase go through the explorer.
+  const migrations = registerMigrations({ context, channel, log, redactor });
+  explorer.setMigrationLauncher(migrations.workbench);
+  migrations.attachStatusBar(explorer.statusBar);
   log.info(`Mendix Cloud Migration ${String((context.extension.packageJSON as { version?: unknown }).version)} activated`);
 }
 

@@ -1,3 +1,5 @@
+import { MIGRATION_COMMANDS } from '../migrationCommands/migrationCommandIds';
+
 /**
  * Every command id the extension registers, as typed constants. `package.json` contributes the
  * same ids (a unit test keeps the two in step); ids read `mendixMigration.noun.verb`.
@@ -23,6 +25,7 @@ export const COMMANDS = {
   downloadBackup: 'mendixMigration.backup.download',
   showSettings: 'mendixMigration.settings.show',
   startMigration: 'mendixMigration.migration.start',
+  ...MIGRATION_COMMANDS,
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -18,9 +18,34 @@ import { showSettings } from '../../core/explorer/commands/showSettings';
 import { signIn } from '../../core/explorer/commands/signIn';
 import { signOut } from '../../core/explorer/commands/signOut';
 import { startEnvironment } from '../../core/explorer/commands/startEnvironment';
-import { startMigration } from '../../core/explorer/commands/startMigration';
 import { stopEnvironment } from '../../core/explorer/commands/stopEnvironment';
 import { COMMANDS, type CommandId } from '../../core/explorer/commandIds';
+
+/**
+ * Requires a command's module on first run. The migration commands pull in the engine and its
+ * schemas (zod); loading them at activation would cost tens of milliseconds for nothing.
+ */
+function lazy<M>(load: () => M, pick: (m: M) => Command): Command {
+  let cmd: Command | undefined;
+  return (deps, node) => {
+    cmd ??= pick(load());
+    return cmd(deps, node);
+  };
+}
+
+/* eslint-disable @typescript-eslint/no-require-imports -- literal requires, so esbuild still bundles them */
+const migration = {
+  start: lazy(() => require('../../core/migrationCommands/startMigrationWizard') as typeof import('../../core/migrationCommands/startMigrationWizard'), (m) => m.startMigrationWizard),
+  resume: lazy(() => require('../../core/migrationCommands/resumeMigration') as typeof import('../../core/migrationCommands/resumeMigration'), (m) => m.resumeMigration),
+  runNextStep: lazy(() => require('../../core/migrationCommands/runNextStep') as typeof import('../../core/migrationCommands/runNextStep'), (m) => m.runNextStep),
+  verifyStep: lazy(() => require('../../core/migrationCommands/verifyMigrationStep') as typeof import('../../core/migrationCommands/verifyMigrationStep'), (m) => m.verifyMigrationStep),
+  markStepDone: lazy(() => require('../../core/migrationCommands/markMigrationStepDone') as typeof import('../../core/migrationCommands/markMigrationStepDone'), (m) => m.markMigrationStepDone),
+  abort: lazy(() => require('../../core/migrationCommands/abortMigration') as typeof import('../../core/migrationCommands/abortMigration'), (m) => m.abortMigration),
+  exportReport: lazy(() => require('../../core/migrationCommands/exportMigrationReport') as typeof import('../../core/migrationCommands/exportMigrationReport'), (m) => m.exportMigrationReport),
+  openPanel: lazy(() => require('../../core/migrationCommands/openMigrationPanel') as typeof import('../../core/migrationCommands/openMigrationPanel'), (m) => m.openMigrationPanel),
+  refresh: lazy(() => require('../../core/migrationCommands/refreshMigrations') as typeof import('../../core/migrationCommands/refreshMigrations'), (m) => m.refreshMigrations),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export interface CommandEntry {
   run: Command;
@@ -49,5 +74,13 @@ export const COMMAND_TABLE: Readonly<Record<CommandId, CommandEntry>> = {
   [COMMANDS.createBackup]: { run: createBackup, action: 'Create backup' },
   [COMMANDS.downloadBackup]: { run: downloadBackup, action: 'Download backup' },
   [COMMANDS.showSettings]: { run: showSettings, action: 'Show settings' },
-  [COMMANDS.startMigration]: { run: startMigration, action: 'Start migration' },
+  [COMMANDS.startMigration]: { run: migration.start, action: 'Start migration' },
+  [COMMANDS.resumeMigration]: { run: migration.resume, action: 'Resume migration' },
+  [COMMANDS.runNextMigrationStep]: { run: migration.runNextStep, action: 'Run next step' },
+  [COMMANDS.verifyMigrationStep]: { run: migration.verifyStep, action: 'Verify step' },
+  [COMMANDS.markMigrationStepDone]: { run: migration.markStepDone, action: 'Mark step done' },
+  [COMMANDS.abortMigration]: { run: migration.abort, action: 'Abort migration' },
+  [COMMANDS.exportMigrationReport]: { run: migration.exportReport, action: 'Export migration report' },
+  [COMMANDS.openMigrationPanel]: { run: migration.openPanel, action: 'Open migration panel' },
+  [COMMANDS.refreshMigrations]: { run: migration.refresh, action: 'Refresh migrations' },
 };

@@ -10,10 +10,16 @@ import type { ExplorerNode } from '../../core/explorer/nodes/explorerNode';
 import type { Redactor } from '../../core/util/redact';
 import { COMMAND_TABLE, type CommandEntry } from './commandTable';
 
+/**
+ * Only arguments from our own views and panel reach a command: tree nodes (they carry `kind`) and
+ * journal references from the migration panel (`journalFile`). Anything else (a Uri from a
+ * keybinding, a string) means "no node": the command asks instead.
+ */
 function asNode(arg: unknown): ExplorerNode | undefined {
   if (typeof arg !== 'object' || arg === null) return undefined;
-  const n = arg as Partial<ExplorerNode>;
-  return typeof n.kind === 'string' && typeof n.getTreeItem === 'function' ? (arg as ExplorerNode) : undefined;
+  const n = arg as { kind?: unknown; getTreeItem?: unknown; journalFile?: unknown };
+  const ours = (typeof n.kind === 'string' && typeof n.getTreeItem === 'function') || typeof n.journalFile === 'string';
+  return ours ? (arg as ExplorerNode) : undefined;
 }
 
 export async function runCommand(id: string, entry: CommandEntry, deps: CommandDeps, redactor: Redactor, arg: unknown): Promise<void> {

@@ -12,7 +12,6 @@ import { showSettings } from '../../../src/core/explorer/commands/showSettings';
 import { signIn } from '../../../src/core/explorer/commands/signIn';
 import { signOut } from '../../../src/core/explorer/commands/signOut';
 import { startEnvironment } from '../../../src/core/explorer/commands/startEnvironment';
-import { startMigration } from '../../../src/core/explorer/commands/startMigration';
 import { stopEnvironment } from '../../../src/core/explorer/commands/stopEnvironment';
 import { UserCancelledError, UserFacingError } from '../../../src/core/explorer/errors';
 import { AppNode } from '../../../src/core/explorer/nodes/appNode';
@@ -190,11 +189,6 @@ describe('explorer commands', () => {
       await openUrl(d, envs[1]);
       await openUrl(d, envs[0].parent);
       assert.deepEqual(d.host.opened, ['https://orderportal-accp.example', 'https://orderportal.example']);
-    });
-
-    it('says plainly when the migration engine is not available', async () => {
-      const { w, envs } = await demoWorld();
-      await assert.rejects(startMigration(deps(w, new ScriptedInput([])), envs[0]), /Migration engine not available yet/);
     });
   });
 
