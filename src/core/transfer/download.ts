@@ -7,6 +7,7 @@
  * `<dest>.manifest.json` records its size and hash. Download URLs are pre-signed: no Mendix
  * credentials are ever sent to them, and their query string (the signature) is never logged.
  */
+import { createReadStream } from 'node:fs';
 import { open, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -17,7 +18,7 @@ import { isAbortError } from '../api/errors';
 import { DEFAULT_RETRY_POLICY, backoffDelay, parseRetryAfter } from '../api/retry';
 import type { Logger } from '../util/logger';
 import { HashingFileSink, InlineHasher, type StreamHasher } from './hashingFileSink';
-import { buildManifest, hashFile, manifestPath, partPath, partStatePath, readPartState, writeJsonAtomic, type DownloadManifest, type PartState } from './manifest';
+import { buildManifest, manifestPath, partPath, partStatePath, readPartState, writeJsonAtomic, type DownloadManifest, type PartState } from './manifest';
 import { ProgressMeter, type ProgressListener } from './progress';
 import { ChecksumMismatchError, DownloadError, DownloadUrlExpiredError } from './transferErrors';
 
@@ -59,6 +60,8 @@ export interface DownloadResult {
   bytesFetched: number;
   /** HTTP requests made. */
   requests: number;
+  /** One entry per response whose body was streamed: where it started and how many bytes it delivered. */
+  transfers: { status: number; start: number; bytes: number }[];
 }
 
 let sharedHttp: AxiosInstance | undefined;
@@ -155,6 +158,7 @@ export async function downloadToFile(opts: DownloadOptions): Promise<DownloadRes
   const meter = new ProgressMeter(offset, state?.total ?? opts.expectedSize, opts.onProgress, clock);
   let bytesFetched = 0;
   let requests = 0;
+  const transfers: DownloadResult['transfers'] = [];
   let failures = 0;
   let total: number | undefined = state?.total;
   try {
@@ -227,13 +231,19 @@ export async function downloadToFile(opts: DownloadOptions): Promise<DownloadRes
           state = { version: 1, etag, lastModified, total };
           await writeJsonAtomic(stateFile, state);
         }
-        const sink = new HashingFileSink(fh.fd, offset, hasher, (n) => meter.add(n));
+        let lastActivity = Date.now();
+        const sink = new HashingFileSink(fh.fd, offset, hasher, (n) => {
+          lastActivity = Date.now();
+          meter.add(n);
+        });
+        const startedAt = offset;
         try {
-          await pipeWithIdleTimeout(res.data, sink, idleMs);
+          await pipeWithIdleTimeout(res.data, sink, idleMs, () => lastActivity);
         } finally {
           await sink.settled();
           offset = sink.position;
           bytesFetched += sink.written;
+          transfers.push({ status, start: startedAt, bytes: sink.written });
         }
         if (total !== undefined && offset < total) throw new RetryableDrop(`connection closed at byte ${offset} of ${total}`);
         if (total === undefined) total = offset;
@@ -270,7 +280,7 @@ export async function downloadToFile(opts: DownloadOptions): Promise<DownloadRes
   await writeJsonAtomic(manifestPath(opts.dest), manifest);
   await rm(stateFile, { force: true });
   log?.info(`${label}: ${size} bytes, SHA-256 ${sha256}${resumedFrom ? `, resumed from byte ${resumedFrom}` : ''}`);
-  return { path: opts.dest, size, sha256, manifestPath: manifestPath(opts.dest), manifest, resumedFrom, bytesFetched, requests };
+  return { path: opts.dest, size, sha256, manifestPath: manifestPath(opts.dest), manifest, resumedFrom, bytesFetched, requests, transfers };
 }
 
 /** Removes a `.part` file and its state (after a checksum mismatch, or when the caller gives up). */
@@ -287,7 +297,6 @@ async function restart(fh: { truncate(n: number): Promise<void> }, meter: Progre
 
 /** Feeds the first `length` bytes of a file into the hasher; returns how many it read. */
 async function hashPrefix(path: string, length: number, hasher: StreamHasher, signal?: AbortSignal): Promise<number> {
-  const { createReadStream } = await import('node:fs');
   let n = 0;
   for await (const chunk of createReadStream(path, { start: 0, end: length - 1, highWaterMark: 4 * 1024 * 1024, signal }) as AsyncIterable<Buffer>) {
     await hasher.update([chunk]);
@@ -303,16 +312,14 @@ function describeError(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** pipeline() plus a watchdog that drops a connection silent for `idleMs`. */
-async function pipeWithIdleTimeout(source: Readable, sink: HashingFileSink, idleMs: number): Promise<void> {
-  let last = Date.now();
-  const onData = () => {
-    last = Date.now();
-  };
-  source.on('data', onData);
+/**
+ * pipeline() plus a watchdog that drops a connection when nothing was written for `idleMs`
+ * (activity is reported by the sink, so no extra per-chunk listener sits on the hot path).
+ */
+async function pipeWithIdleTimeout(source: Readable, sink: HashingFileSink, idleMs: number, lastActivity: () => number): Promise<void> {
   const timer = setInterval(
     () => {
-      if (Date.now() - last > idleMs) source.destroy(Object.assign(new Error('idle timeout'), { code: 'ETIMEDOUT' }));
+      if (Date.now() - lastActivity() > idleMs) source.destroy(Object.assign(new Error('idle timeout'), { code: 'ETIMEDOUT' }));
     },
     Math.max(50, Math.min(5000, idleMs / 4)),
   );
@@ -320,8 +327,6 @@ async function pipeWithIdleTimeout(source: Readable, sink: HashingFileSink, idle
     await pipeline(source, sink);
   } finally {
     clearInterval(timer);
-    source.off('data', onData);
   }
 }
 
-export { hashFile };
