@@ -38,6 +38,25 @@ const problemMatcher = {
   },
 };
 
+/**
+ * Drops code that is bundled but never runs here: zod's translated error messages (we only use
+ * English) and the MIME database that axios' legacy `form-data` path pulls in (our uploads use the
+ * standard FormData, which axios serialises itself).
+ * @type {import('esbuild').Plugin} */
+const slim = {
+  name: 'slim',
+  setup(build) {
+    build.onResolve({ filter: /locales[\\/]index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'slim' } : undefined,
+    );
+    build.onResolve({ filter: /^mime-db$/ }, () => ({ path: 'mime-db', namespace: 'slim' }));
+    build.onLoad({ filter: /.*/, namespace: 'slim' }, (args) => ({
+      contents: args.path === 'mime-db' ? 'module.exports = {};' : 'export {};',
+      loader: 'js',
+    }));
+  },
+};
+
 const common = {
   bundle: true,
   minify: production,
@@ -45,7 +64,7 @@ const common = {
   sourcesContent: !production,
   logLevel: 'warning',
   outdir: 'dist',
-  plugins: watch ? [problemMatcher] : [],
+  plugins: watch ? [problemMatcher, slim] : [slim],
 };
 
 async function main() {
