@@ -82,6 +82,28 @@ function drain(url: string): Promise<{ bytes: number; seconds: number }> {
   });
 }
 
+/**
+ * A bare node http server in its own process that sends `size` bytes from one buffer in memory: the
+ * loopback ceiling of this machine right now, logged next to the emulator's figure for context.
+ */
+async function referenceMbs(size: number): Promise<number> {
+  const code = `const b=Buffer.alloc(1<<20,7);require('http').createServer((q,r)=>{r.writeHead(200,{'Content-Length':${size}});let left=${size};const go=()=>{while(left>0){const n=Math.min(b.length,left);left-=n;if(!r.write(n===b.length?b:b.subarray(0,n))){r.once('drain',go);return;}}r.end();};go();}).listen(0,'127.0.0.1',function(){console.log('port '+this.address().port)});`;
+  const child = spawn(process.execPath, ['-e', code]);
+  try {
+    const port = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        const m = /port (\d+)/.exec(d.toString());
+        if (m) resolve(m[1]);
+      });
+      child.on('exit', (c) => reject(new Error(`reference server exited ${c}`)));
+    });
+    const r = await drain(`http://127.0.0.1:${port}/`);
+    return r.bytes / 1e6 / r.seconds;
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
 export async function run(ctx: BenchContext): Promise<Record<string, Figure>> {
   const cli = await bundleCli(ctx.root, ctx.scratch);
   const { child, base } = await startChild(ctx.root, cli);
@@ -108,6 +130,8 @@ export async function run(ctx: BenchContext): Promise<Record<string, Figure>> {
       ctx.log(`run ${i + 1}: ${r.bytes} bytes in ${r.seconds.toFixed(2)} s = ${mbs.toFixed(0)} MB/s; emulator RSS ${(statusKb(pid, 'VmRSS') / 1024).toFixed(1)} MB`);
     }
     const median = [...rates].sort((a, b) => a - b)[Math.floor(rates.length / 2)];
+    const reference = await referenceMbs(size);
+    ctx.log(`reference: a bare node http server sending the same bytes from memory reached ${reference.toFixed(0)} MB/s just now (machine ceiling, not a goal)`);
     const peakMb = statusKb(pid, 'VmHWM') / 1024;
     ctx.log(`median ${median.toFixed(0)} MB/s over ${RUNS} runs; emulator peak RSS (VmHWM) ${peakMb.toFixed(1)} MB`);
     return {
