@@ -11,8 +11,8 @@ import { JournalStore, pathsForJournalFile } from '../core/migration/journalStor
 import { renderReport } from '../core/migration/report';
 import { resetRehearsal, type RunnerEvent } from '../core/migration/runner';
 import { createJournal, openMigration, validateInput, type MigrationSession } from '../core/migration/session';
-import { ScriptedPrompt } from '../core/migration/stepTypes';
 import { UsageError, type CliIo, type SubCommand } from './command';
+import { CliPrompt } from './migratePrompt';
 import {
   CONNECTION_FLAGS,
   CONNECTION_OPTIONS,
@@ -44,12 +44,12 @@ function journalOf(values: { journal?: unknown }): string {
   return values.journal;
 }
 
-async function withSession<R>(journal: string, values: ConnectionValues & { yes?: boolean; 'confirm-stop'?: string; by?: string }, io: CliIo, onEvent: ((e: RunnerEvent) => void) | undefined, fn: (s: MigrationSession, c: Connected) => Promise<R>): Promise<R> {
+async function withSession<R>(journal: string, values: ConnectionValues & { yes?: boolean; json?: boolean; 'confirm-stop'?: string; by?: string }, io: CliIo, onEvent: ((e: RunnerEvent) => void) | undefined, fn: (s: MigrationSession, c: Connected) => Promise<R>): Promise<R> {
   if (!existsSync(journal)) throw new UsageError(`no journal at ${journal}; create one with "mendix-migrate plan --journal ${journal} --input answers.json"`);
   const c = connect(values, io);
   const who = values.by ?? process.env.MENDIX_USERNAME ?? 'cli';
-  const typed = values['confirm-stop'] !== undefined ? { '*': values['confirm-stop'] } : undefined;
-  const prompt = new ScriptedPrompt(who, { typed, yes: values.yes === true ? true : undefined });
+  const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true && values.json !== true;
+  const prompt = new CliPrompt(who, { confirmStop: values['confirm-stop'], yes: values.yes === true }, interactive, (t) => io.err(t));
   const session = await openMigration(journal, { services: c.services, prompt, logger: c.logger.child('migration'), planOptions: { pollIntervalMs: c.pollIntervalMs }, onEvent });
   await session.store.acquireLock();
   try {

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { journalJsonSchema, parseJournal } from '../../../src/core/migration/journalSchema';
 import { JournalStore, journalPathsFor } from '../../../src/core/migration/journalStore';
+import { listMigrations } from '../../../src/core/migration/catalog';
+import { buildPlan } from '../../../src/core/migration/plan';
 import { sampleInput } from './fixtures';
 
 const SCHEMA_FILE = resolve(__dirname, '..', '..', '..', 'schemas', 'migration-journal.schema.json');
@@ -63,6 +65,26 @@ describe('migration journal', () => {
     assert.ok(!existsSync(paths.lock));
     writeFileSync(paths.lock, JSON.stringify({ pid: process.ppid }));
     await assert.rejects(store.acquireLock(), /is being run by process/);
+  });
+
+  it('lists the workspace migrations with status and phase, and a damaged journal with its error', async () => {
+    assert.deepEqual(await listMigrations(dir), []);
+    const input = sampleInput(dir);
+    const ids = buildPlan(input).steps.map((s) => s.id);
+    const a = await JournalStore.create(journalPathsFor(dir, 'a-run'), { ...input, name: 'a-run' }, ids);
+    await a.update((j) => {
+      j.steps.preflight.status = 'done';
+      j.steps['link.temp-a'].status = 'waiting-for-person';
+      j.steps['link.temp-a'].person = { summary: 'link temp app A', actions: [] };
+    });
+    writeFileSync(join(dir, '.mendix-migrations', 'broken.json'), '{');
+    const list = await listMigrations(dir);
+    assert.deepEqual(list.map((m) => m.name), ['a-run', 'broken']);
+    assert.equal(list[0].status, 'active');
+    assert.equal(list[0].phase, 'link-target');
+    assert.deepEqual(list[0].waitingFor, [{ stepId: 'link.temp-a', summary: 'link temp app A' }]);
+    assert.equal(list[0].done, 1);
+    assert.match(list[1].error ?? '', /not valid JSON/);
   });
 
   it('the committed JSON Schema matches the journal schema (regenerate with UPDATE_SCHEMA=1)', () => {
