@@ -6,7 +6,7 @@ import { startEmulator, type RunningEmulator } from '../../emulator/server';
 import { DEMO } from '../../emulator/seeds/demo';
 import type { Journal } from '../../../src/core/migration/types';
 import { acceptedWrites, demoInput, Portal, targetEnvironmentId } from './harness';
-import { bundleCli, cliEnv, runCli, type KillWhen } from './cliProcess';
+import { bundleCli, cliEnv, runCli, waitingOf, type KillWhen } from './cliProcess';
 
 /**
  * The CLI runs in a child process that is SIGKILLed after every step boundary and in the middle of
@@ -73,6 +73,10 @@ describe('migration CLI survives SIGKILL at every step boundary and mid-transfer
         break;
       }
       assert.equal(run.code, 3, `run failed (cycle ${cycle}):\n${run.stdout}\n${run.stderr}`);
+      // Exit 3 ends with one JSON line naming a step that waits for a person.
+      const line = waitingOf(run.stdout);
+      const now = JSON.parse(readFileSync(journal, 'utf8')) as Journal;
+      assert.ok(line && now.steps[line.step]?.status === 'waiting-for-person', run.stdout);
       await actViaCli(portal, journal, input, env);
     }
     assert.ok(finished, `did not finish; kills: ${killLog.join('; ')}`);

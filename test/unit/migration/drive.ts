@@ -27,7 +27,14 @@ export class FakeClock implements Clock {
   }
 }
 
-export async function openRunner(dir: string, input: MigrationInput, services: MigrationServices, clock: Clock, create: boolean): Promise<{ runner: MigrationRunner; store: JournalStore }> {
+export async function openRunner(
+  dir: string,
+  input: MigrationInput,
+  services: MigrationServices,
+  clock: Clock,
+  create: boolean,
+  answers: { yes?: boolean; typed?: Record<string, string> } = { typed: { [input.source.name]: input.source.name }, yes: true },
+): Promise<{ runner: MigrationRunner; store: JournalStore }> {
   const plan = buildPlan(input, { pollIntervalMs: 1000, pollTimeoutMs: 3600_000 });
   const paths = journalPathsFor(dir, input.name);
   const now = () => clock.now();
@@ -36,7 +43,7 @@ export async function openRunner(dir: string, input: MigrationInput, services: M
     steps: plan.steps,
     store,
     services,
-    prompt: new ScriptedPrompt('tester', { typed: { [input.source.name]: input.source.name }, yes: true }),
+    prompt: new ScriptedPrompt('tester', answers),
     logger: createLogger(() => undefined),
     clock,
     rollback: plan.rollback,

@@ -173,6 +173,31 @@ describe('migration plan over the in-memory cloud', () => {
     assert.equal(j.steps['url.change'], undefined, 'no URL change with a custom domain');
   });
 
+  it('without anyone to ask, config and the data freeze wait for a person; a confirmation keeps the target as it is', async () => {
+    const cloud = FakeCloud.demo();
+    const input = sampleInput(dir);
+    const { runner, store } = await openRunner(dir, input, cloud, new FakeClock(), true, {});
+    const first = await runner.run();
+    const cfg = first.waiting.find((w) => w.stepId === 'config.apply');
+    assert.ok(cfg, JSON.stringify(first.waiting.map((w) => w.stepId)));
+    assert.match(cfg.instructions.summary, /Confirm applying \d+ configuration difference/);
+    assert.equal(cloud.count('setSettings'), 0, 'nothing applied without consent');
+    const v = await runner.confirmManualStep('config.apply', 'alice');
+    assert.equal(v.ok, true, v.detail);
+    assert.equal(store.peek().steps['config.apply'].status, 'done');
+    for (let i = 0; i < 10; i++) {
+      const out = await runner.run();
+      const stop = out.waiting.find((w) => w.stepId === 'cutover.stop-source');
+      if (stop) {
+        assert.match(stop.instructions.summary, /type the app name "Order Portal"/);
+        assert.equal(cloud.env('orderportal', 'Production').status, 'Running', 'the source is not stopped without the typed name');
+        return;
+      }
+      await actAsPerson(cloud, runner, out, input);
+    }
+    assert.fail('never reached the data freeze');
+  });
+
   it('re-requests an archive whose download URL expired', async () => {
     const cloud = FakeCloud.demo();
     cloud.expireArchiveDownloads = 1;

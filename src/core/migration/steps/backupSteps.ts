@@ -282,8 +282,8 @@ export function backupSteps(prefix: 'backup' | 'cutover', opts: PlanOptions): St
           summary: 'A restore was requested but its answer was lost; check whether it ran before restoring again',
           actions: [
             `In the portal, open Backups of ${target.environment} on node ${target.nodeSubdomain} and look at the latest restore.`,
-            'If it completed, confirm this step ("Mark Manual Step Done" / `mendix-migrate confirm`).',
-            'If none ran, confirm with a note and run again to restore.',
+            'If it completed, confirm this step ("Mark Manual Step Done" / `mendix-migrate verify --step <id> --confirm`).',
+            'If none ran, restore the uploaded snapshot there (Backups → Restore), wait until it completes, then confirm this step.',
           ],
           url: ctx.input.portalUrl,
         });

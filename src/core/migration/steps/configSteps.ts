@@ -44,7 +44,8 @@ export function configSteps(opts: PlanOptions): StepDefinition[] {
       'Compares constants (values masked), scheduled events, custom runtime settings, scaling and tags of source and target, and after your confirmation applies the differences the Deploy API can write.',
     isDone: async (ctx) => {
       const o = ctx.state().outputs;
-      if (o.declined === true) return true;
+      // Declined at the prompt, or a person confirmed keeping the target as it is.
+      if (o.declined === true || ctx.state().confirmation?.method === 'person') return true;
       if (o.applied !== true) return false;
       return (await currentDiff(ctx)).every((d) => !d.writable);
     },
@@ -83,6 +84,8 @@ export function configSteps(opts: PlanOptions): StepDefinition[] {
     },
     verify: async (ctx) => {
       if (ctx.state().outputs.declined === true) return { ok: true, detail: 'differences left as they are (declined)' };
+      const c = ctx.state().confirmation;
+      if (c?.method === 'person' && ctx.state().outputs.applied !== true) return { ok: true, detail: `differences left as they are (confirmed by ${c.by})` };
       const left = (await currentDiff(ctx)).filter((d) => d.writable);
       await ctx.setOutputs({ diffAfter: diffJson(left) });
       return left.length === 0
