@@ -47,7 +47,7 @@ export async function runWithProgress(deps: OperationDeps, wb: MigrationWorkbenc
   const j = await loadJournal(wb, file);
   if (j.status !== 'active') throw new UserFacingError(`Migration "${j.name}" is ${j.status}; nothing to run.`);
   const lines = wb.controller.planLines(file);
-  const title = onlyStep ? `Migration ${j.name}: ${lines.find((l) => l.id === onlyStep)?.title ?? onlyStep}` : `Migration ${j.name}`;
+  const title = `Migration ${j.name}`;
   const outcome = await deps.progress.run(title, (report, signal) =>
     wb.controller.run(file, {
       onlyStep,
@@ -61,15 +61,19 @@ export async function runWithProgress(deps: OperationDeps, wb: MigrationWorkbenc
       },
     }),
   );
-  void announce(deps, wb, file, outcome);
+  void announce(deps, wb, file, outcome, onlyStep);
   return outcome;
 }
 
-async function announce(deps: OperationDeps, wb: MigrationWorkbench, file: string, o: RunOutcome): Promise<void> {
-  const name = wb.controller.peek(file)?.name ?? 'migration';
+async function announce(deps: OperationDeps, wb: MigrationWorkbench, file: string, o: RunOutcome, onlyStep?: string): Promise<void> {
+  const j = wb.controller.peek(file);
+  const name = j?.name ?? 'migration';
+  const step = onlyStep ? wb.controller.planLines(file).find((l) => l.id === onlyStep) : undefined;
   let text: string;
-  if (o.status === 'completed') text = `Migration "${name}" is complete.`;
+  if (step && j?.steps[step.id]?.status === 'done') text = `Done: ${step.title}.`;
+  else if (o.status === 'completed') text = `Migration "${name}" is complete.`;
   else if (o.status === 'waiting-for-person') text = `Migration "${name}" needs you: ${o.waiting.map((w) => `${w.title} — ${w.instructions.summary}`).join('; ')}`;
+  else if (o.status === 'failed' && o.failed.length === 0) text = `Migration "${name}": nothing more can run until the steps before are done.`;
   else if (o.status === 'failed') text = `Migration "${name}" stopped: ${o.failed.map((f) => `${f.title}: ${f.error.message}${f.error.nextAction ? ` (next: ${f.error.nextAction})` : ''}`).join('; ')}`;
   else if (o.status === 'cancelled') text = `Migration "${name}" paused; resume it any time.`;
   else text = `Migration "${name}" is aborted.`;

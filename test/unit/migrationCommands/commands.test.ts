@@ -87,7 +87,9 @@ describe('migration commands', () => {
     const j = wb.controller.peek(file);
     assert.equal(j?.steps.preflight.status, 'done');
     assert.equal(j?.steps['link.temp-a'].status, 'pending', 'only one step ran');
-    assert.deepEqual(d.progress.titles, ['Migration order-portal: Preflight report']);
+    assert.deepEqual(d.progress.titles, ['Migration order-portal']);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual((d.ui as ScriptedInput).infos, ['Done: Preflight report.']);
     assert.ok(d.progress.reports.some((r) => /^\(1\/\d+\) Preflight report$/.test(r.message ?? '')));
   });
 
