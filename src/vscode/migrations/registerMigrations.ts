@@ -16,12 +16,13 @@ import type { DnsWatchConfig } from '../../core/panel/dnsWatch';
 import type { Logger } from '../../core/util/logger';
 import type { Redactor } from '../../core/util/redact';
 import { VsCodeHost } from '../host';
+import type { AccountStatusBar } from '../statusBar';
 import { MigrationPanels } from '../panel/migrationPanel';
 import { secretBackend } from '../secretBackend';
 import { apiConfig } from '../settings';
-import type { AccountStatusBar } from '../statusBar';
 import { VsCodeProgressRunner, VsCodeUserInput } from '../userInput';
 import { VsCodeMigrationPrompt } from './migrationPrompt';
+import { MigrationStatusBar } from './migrationStatusBar';
 import { MigrationsTreeProvider } from './migrationsTree';
 
 export interface MigrationsOptions {
@@ -35,7 +36,7 @@ export interface MigrationsOptions {
 
 export interface Migrations {
   workbench: MigrationWorkbench;
-  /** Shows the running migration's phase next to the account. */
+  /** Shows a running migration's step next to the account, too. */
   attachStatusBar(statusBar: AccountStatusBar): void;
 }
 
@@ -73,7 +74,8 @@ export function registerMigrations(opts: MigrationsOptions): Migrations {
   const ui = new VsCodeUserInput();
   const ops = { ui, progress: new VsCodeProgressRunner(), host: new VsCodeHost(opts.channel, redactor) };
   let controller: MigrationController | undefined;
-  let statusBar: AccountStatusBar | undefined;
+  const statusBar = new MigrationStatusBar();
+  let accountBar: AccountStatusBar | undefined;
 
   const accountFor = async (file: string, journal: Readonly<Journal>): Promise<string> => {
     const remembered = context.workspaceState.get<Record<string, string>>(ACCOUNTS_KEY, {})[file];
@@ -102,6 +104,19 @@ export function registerMigrations(opts: MigrationsOptions): Migrations {
 
   const tree = new MigrationsTreeProvider(folder, () => controller, log.child('migrations'));
   const view = vscode.window.createTreeView(VIEWS.migrations, { treeDataProvider: tree });
+  let statusTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Redraws the view and (debounced, from the journal files) the status bar entry. */
+  const changed = (): void => {
+    tree.refresh();
+    if (statusTimer) clearTimeout(statusTimer);
+    statusTimer = setTimeout(() => {
+      statusTimer = undefined;
+      void workbench.journals().then(
+        (list) => statusBar.show(list, (f) => controller?.busy(f)),
+        (e: unknown) => log.debug(`migration status: ${String(e)}`),
+      );
+    }, 300);
+  };
 
   const getController = (): MigrationController => {
     if (controller) return controller;
@@ -115,14 +130,12 @@ export function registerMigrations(opts: MigrationsOptions): Migrations {
       planOptions: () => (poll > 0 ? { pollIntervalMs: poll } : {}),
     });
     mc.onDidChange((c) => {
+      if (c.kind === 'busy' || (c.kind === 'runner' && c.event.type !== 'progress')) changed();
       if (c.kind === 'busy') {
-        tree.refresh();
         const name = mc.peek(c.file)?.name;
-        statusBar?.setMigrationPhase(c.busy && name ? `${name}: ${c.busy}` : undefined);
-      } else if (c.kind === 'runner' && c.event.type !== 'progress') {
-        tree.refresh();
-        const name = mc.peek(c.file)?.name;
-        if (mc.busy(c.file) && name) statusBar?.setMigrationPhase(`${name}: ${c.event.title}`);
+        accountBar?.setMigrationPhase(c.busy && name ? `${name}: ${c.busy}` : undefined);
+      } else if (c.kind === 'runner' && c.event.type === 'step-started' && mc.busy(c.file)) {
+        accountBar?.setMigrationPhase(`${mc.peek(c.file)?.name ?? 'migration'}: ${c.event.title}`);
       }
     });
     controller = mc;
@@ -149,7 +162,7 @@ export function registerMigrations(opts: MigrationsOptions): Migrations {
       const map = { ...context.workspaceState.get<Record<string, string>>(ACCOUNTS_KEY, {}), [file]: accountId };
       await context.workspaceState.update(ACCOUNTS_KEY, map);
     },
-    refreshView: () => tree.refresh(),
+    refreshView: changed,
     // The explorer's "Start Migration from Here" hands over the app; the wizard asks the rest.
     start: async () => {
       await vscode.commands.executeCommand(COMMANDS.startMigration);
@@ -158,7 +171,7 @@ export function registerMigrations(opts: MigrationsOptions): Migrations {
 
   const watcher = vscode.workspace.createFileSystemWatcher('**/.mendix-migrations/*.json');
   const onFile = (uri: vscode.Uri) => {
-    tree.refresh();
+    changed();
     if (controller) void controller.reload(uri.fsPath).catch((e: unknown) => log.debug(`reload ${uri.fsPath}: ${String(e)}`));
   };
   context.subscriptions.push(
@@ -169,8 +182,13 @@ export function registerMigrations(opts: MigrationsOptions): Migrations {
     watcher,
     watcher.onDidCreate(onFile),
     watcher.onDidChange(onFile),
-    watcher.onDidDelete(() => tree.refresh()),
+    watcher.onDidDelete(changed),
+    statusBar,
+    { dispose: () => statusTimer && clearTimeout(statusTimer) },
+    // Nothing is read at activation: the first look at the journals happens when the view is shown.
+    view.onDidChangeVisibility((e) => e.visible && changed()),
     context.secrets.onDidChange(() => accounts.reset()),
   );
-  return { workbench, attachStatusBar: (sb) => (statusBar = sb) };
+  if (view.visible) setTimeout(changed, 1000);
+  return { workbench, attachStatusBar: (sb) => (accountBar = sb) };
 }

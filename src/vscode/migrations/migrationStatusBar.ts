@@ -1,0 +1,35 @@
+/** A status bar entry for the workspace's current migration: its phase and progress; a click opens the panel. */
+import * as vscode from 'vscode';
+import type { JournalSummary } from '../../core/migrationCommands/journalList';
+import { MIGRATION_COMMANDS } from '../../core/migrationCommands/migrationCommandIds';
+import { MigrationRunNode } from '../../core/migrationCommands/migrationNodes';
+
+export class MigrationStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('mendixMigration.migration', vscode.StatusBarAlignment.Left, 49);
+
+  constructor() {
+    this.item.name = 'Mendix migration';
+  }
+
+  /** Shows the most recently updated active migration (or the busy one); hides when there is none. */
+  show(list: readonly JournalSummary[], busy: (file: string) => string | undefined): void {
+    const active = list.filter((j) => !j.error && j.status === 'active');
+    const running = active.find((j) => busy(j.file));
+    const pick = running ?? [...active].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
+    if (!pick) {
+      this.item.hide();
+      return;
+    }
+    const what = busy(pick.file);
+    this.item.text = `${what ? '$(sync~spin)' : '$(checklist)'} ${pick.name}: ${pick.phase} (${pick.done}/${pick.total})`;
+    this.item.tooltip = `Migration ${pick.name}${what ? ` — ${what}` : ''}${pick.currentStep ? `\nCurrent step: ${pick.currentStep.title} (${pick.currentStep.status})` : ''}\nClick to open its panel.`;
+    this.item.accessibilityInformation = { label: `Migration ${pick.name}, ${pick.phase}, ${pick.done} of ${pick.total} steps done. Open the panel.` };
+    // A Migrations-view row as the argument, so the command wrapper hands it over as the clicked node.
+    this.item.command = { command: MIGRATION_COMMANDS.openMigrationPanel, title: 'Open Migration Panel', arguments: [new MigrationRunNode(pick)] };
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}
