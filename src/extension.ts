@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import { Redactor } from './core/util/redact';
 import type { ApiServices } from './vscode/apiServices';
 import { registerExplorer } from './vscode/explorer';
-import { registerMigrations } from './vscode/migrations/registerMigrations';
 import { createOutputLogger } from './vscode/outputLog';
 
 /** Wires things up only: no network, no heavy work (see STYLE.md). */
@@ -25,11 +24,16 @@ export function activate(context: vscode.ExtensionContext): void {
       return services;
     },
   });
-  // The Migrations view, the panel and the migration commands' workbench; "Start Migration from
-  // Here" and the status bar's phase go through the explorer.
-  const migrations = registerMigrations({ context, channel, log, redactor });
-  explorer.setMigrationLauncher(migrations.workbench);
-  migrations.attachStatusBar(explorer.statusBar);
+  // The Migrations view, the panel (and its serializer) and the migration commands' workbench.
+  // Their modules pull in the engine and its schemas, so they load right after activation returns
+  // instead of inside it; VS Code holds a panel to restore until its serializer is registered.
+  setTimeout(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { registerMigrations } = require('./vscode/migrations/registerMigrations') as typeof import('./vscode/migrations/registerMigrations');
+    const migrations = registerMigrations({ context, channel, log, redactor });
+    explorer.setMigrationLauncher(migrations.workbench);
+    migrations.attachStatusBar(explorer.statusBar);
+  }, 0);
   log.info(`Mendix Cloud Migration ${String((context.extension.packageJSON as { version?: unknown }).version)} activated`);
 }
 

@@ -32,11 +32,12 @@ async function signIn(wb: Workbench): Promise<void> {
   await input.waitFor({ state: 'visible', timeout: 15_000 });
   await input.fill('>Mendix: Sign In');
   await wb.page.locator('.quick-input-widget .monaco-list-row', { has: wb.page.locator('.label-name', { hasText: /^Mendix: Sign In$/ }) }).first().click();
-  await answer(wb, 'Mendix: Sign In', 'Both', true);
-  await answer(wb, '(2/5)', DEMO.username);
-  await answer(wb, '(3/5)', DEMO.apiKey);
-  await answer(wb, '(4/5)', DEMO.pat);
-  await answer(wb, '(5/5)', 'Scale');
+  await answer(wb, '(1/4)', 'Both', true);
+  await answer(wb, '(2/4)', DEMO.username);
+  await answer(wb, '(3/4)', DEMO.apiKey);
+  await wb.page.locator('.quick-input-widget .quick-input-message', { hasText: /Personal Access Token/ }).waitFor({ timeout: 15_000 });
+  await answer(wb, '(3/4)', DEMO.pat);
+  await answer(wb, '(4/4)', 'Scale');
 }
 
 /**

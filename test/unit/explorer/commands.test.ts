@@ -48,7 +48,7 @@ describe('explorer commands', () => {
       assert.deepEqual(d.host.masked, ['demo-api-key']);
       assert.deepEqual(d.tree.refreshed, [undefined]);
       assert.match(ui.infos[0], /Signed in to Mendix as Demo/);
-      assert.deepEqual(ui.titles, ['Mendix: Sign In', 'Mendix: Sign In (2/4)', 'Mendix: Sign In (3/4)', 'Mendix: Sign In (4/4)']);
+      assert.deepEqual(ui.titles, ['Mendix: Sign In (1/4)', 'Mendix: Sign In (2/4)', 'Mendix: Sign In (3/4)', 'Mendix: Sign In (4/4)']);
     });
 
     it('with a wrong key, says so clearly and stores nothing', async () => {

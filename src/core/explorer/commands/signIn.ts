@@ -19,24 +19,23 @@ export async function signIn(deps: CommandDeps): Promise<void> {
       { label: 'Personal Access Token', description: 'Deploy API v4 (regions, Technical Contact)', value: 'pat' },
       { label: 'Both', description: 'everything the explorer and migrations can show', value: 'both' },
     ],
-    { title: 'Mendix: Sign In', placeholder: 'How do you want to sign in?' },
+    { title: 'Mendix: Sign In (1/4)', placeholder: 'How do you want to sign in?' },
   );
-  // Step numbers follow the chosen method: method, [username, key], [token], name.
-  const total = 2 + (method !== 'pat' ? 2 : 0) + (method !== 'apiKey' ? 1 : 0);
-  let step = 1;
-  const title = () => `Mendix: Sign In (${++step}/${total})`;
+  // Four steps: how, who, which key(s), what name. The token shares step 3 with the API key; other
+  // e2e specs drive the flow by these titles.
+  const title = (step: 2 | 3 | 4) => `Mendix: Sign In (${step}/4)`;
   const credentials: Credentials = {};
   if (method !== 'pat') {
     credentials.username = (
-      await ui.input({ title: title(), prompt: 'Your Mendix username (the e-mail address you log in with)', placeholder: 'name@company.com', validate: nonEmpty('your username') })
+      await ui.input({ title: title(2), prompt: 'Your Mendix username (the e-mail address you log in with)', placeholder: 'name@company.com', validate: nonEmpty('your username') })
     ).trim();
     credentials.apiKey = (
-      await ui.input({ title: title(), prompt: `API key of ${credentials.username} (Profile → API Keys in the Mendix Portal)`, password: true, validate: nonEmpty('the API key') })
+      await ui.input({ title: title(3), prompt: `API key of ${credentials.username} (Profile → API Keys in the Mendix Portal)`, password: true, validate: nonEmpty('the API key') })
     ).trim();
   }
   if (method !== 'apiKey') {
     credentials.pat = (
-      await ui.input({ title: title(), prompt: 'Personal Access Token with mx:deployment:read (and :write to start, stop and migrate)', password: true, validate: nonEmpty('the token') })
+      await ui.input({ title: title(3), prompt: 'Personal Access Token with mx:deployment:read (and :write to start, stop and migrate)', password: true, validate: nonEmpty('the token') })
     ).trim();
   }
   if (credentials.apiKey) deps.host.maskSecret(credentials.apiKey);
@@ -46,7 +45,7 @@ export async function signIn(deps: CommandDeps): Promise<void> {
   const suggested = credentials.username ?? 'Mendix';
   const name = (
     await ui.input({
-      title: title(),
+      title: title(4),
       prompt: 'A name for this account, shown in the Apps view (signing in again with the same name replaces it)',
       value: suggested,
       validate: nonEmpty('a name'),
