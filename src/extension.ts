@@ -30,7 +30,7 @@ export function activate(context: vscode.ExtensionContext): void {
   setTimeout(() => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { registerMigrations } = require('./vscode/migrations/registerMigrations') as typeof import('./vscode/migrations/registerMigrations');
-    const migrations = registerMigrations({ context, channel, log, redactor });
+    const migrations = registerMigrations({ context, channel, log, redactor, accounts: explorer.accounts });
     explorer.setMigrationLauncher(migrations.workbench);
     migrations.attachStatusBar(explorer.statusBar);
   }, 0);
