@@ -16,8 +16,10 @@ import {
   type StepDefinition,
   type VerifyResult,
 } from './stepTypes';
-import type { JsonObject, Journal, PersonInstructions, StepErrorInfo, StepKind, StepState } from './types';
+import type { Journal, PersonInstructions, StepErrorInfo, StepKind, StepState } from './types';
 import { describeError } from './errorInfo';
+import { createStepContext } from './stepContext';
+import { REHEARSAL_PHASES } from './rehearsal';
 
 export interface WaitingStep {
   stepId: string;
@@ -419,74 +421,9 @@ export class MigrationRunner {
   }
 
   private context(step: StepDefinition, signal: AbortSignal): StepContext {
-    const { store, services, prompt, logger } = this.opts;
-    const clock = this.clock;
-    const log = logger.child(step.id);
-    return {
-      stepId: step.id,
-      input: store.peek().input,
-      services,
-      prompt,
-      log,
-      signal,
-      clock,
-      state: () => store.peek().steps[step.id],
-      stateOf: (id) => store.peek().steps[id],
-      journal: () => store.peek(),
-      setOutputs: async (values: JsonObject) => {
-        await store.update((j) => Object.assign(j.steps[step.id].outputs, values));
-        await store.appendEvent({ type: 'output', stepId: step.id, detail: values });
-      },
-      recordIntent: async (action, details) => {
-        await store.update((j) => {
-          j.steps[step.id].intents.push({ action, at: clock.now().toISOString(), ...(details ? { details } : {}) });
-        });
-        await store.appendEvent({ type: 'intent', stepId: step.id, detail: { action, ...(details ?? {}) } });
-      },
-      unresolvedIntent: (action) => store.peek().steps[step.id].intents.find((i) => i.action === action && !i.resolvedAt),
-      resolveIntent: async (action, outputs) => {
-        const at = clock.now().toISOString();
-        await store.update((j) => {
-          const st = j.steps[step.id];
-          for (const i of st.intents) if (i.action === action && !i.resolvedAt) i.resolvedAt = at;
-          Object.assign(st.outputs, outputs);
-        });
-        await store.appendEvent({ type: 'output', stepId: step.id, detail: { action, ...outputs } });
-      },
-      updateJournal: (mutate) => store.update(mutate),
-      progress: (message) => {
-        log.debug(message);
-        this.emit('progress', step, message);
-      },
-    };
+    return createStepContext({ store: this.opts.store, services: this.opts.services, prompt: this.opts.prompt, logger: this.opts.logger, clock: this.clock }, step, signal, (message) =>
+      this.emit('progress', step, message),
+    );
   }
 }
 
-/** Phases that make up one rehearsal pass (guide steps 3–9); their timings predict the downtime. */
-export const REHEARSAL_PHASES: ReadonlySet<string> = new Set([
-  'carry-package',
-  'prepare-target',
-  'backup',
-  'restore',
-  'configure',
-  'test',
-]);
-
-/**
- * Starts another rehearsal pass (guide steps 3–9 run again and are timed anew): those steps go back
- * to pending, their earlier timings stay in `rehearsals`. Refused once the cutover has begun. The
- * downloaded package is kept: it is the same build. Returns the ids reset.
- */
-export async function resetRehearsal(store: JournalStore, steps: readonly StepDefinition[]): Promise<string[]> {
-  const j = store.peek();
-  if (j.cutover.startedAt || j.steps['cutover.stop-source']?.status === 'done') throw new Error('the cutover has started: a rehearsal is no longer possible');
-  const ids = steps.filter((s) => REHEARSAL_PHASES.has(s.phase) && s.id !== 'package.download').map((s) => s.id);
-  await store.update((jj) => {
-    for (const id of ids) {
-      const st = jj.steps[id];
-      if (st) jj.steps[id] = { status: 'pending', attempts: st.attempts, outputs: {}, intents: [] };
-    }
-  });
-  await store.appendEvent({ type: 'rehearsal', detail: { restarted: ids } });
-  return ids;
-}

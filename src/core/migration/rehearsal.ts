@@ -1,0 +1,35 @@
+/**
+ * Rehearsals: the pass over guide steps 3–9 that is timed so the cutover downtime can be predicted,
+ * and repeated (after fixing what the test found) until the app works on the target.
+ */
+import type { JournalStore } from './journalStore';
+import type { StepDefinition } from './stepTypes';
+
+/** Phases that make up one rehearsal pass (guide steps 3–9); their timings predict the downtime. */
+export const REHEARSAL_PHASES: ReadonlySet<string> = new Set([
+  'carry-package',
+  'prepare-target',
+  'backup',
+  'restore',
+  'configure',
+  'test',
+]);
+
+/**
+ * Starts another rehearsal pass (guide steps 3–9 run again and are timed anew): those steps go back
+ * to pending, their earlier timings stay in `rehearsals`. Refused once the cutover has begun. The
+ * downloaded package is kept: it is the same build. Returns the ids reset.
+ */
+export async function resetRehearsal(store: JournalStore, steps: readonly StepDefinition[]): Promise<string[]> {
+  const j = store.peek();
+  if (j.cutover.startedAt || j.steps['cutover.stop-source']?.status === 'done') throw new Error('the cutover has started: a rehearsal is no longer possible');
+  const ids = steps.filter((s) => REHEARSAL_PHASES.has(s.phase) && s.id !== 'package.download').map((s) => s.id);
+  await store.update((jj) => {
+    for (const id of ids) {
+      const st = jj.steps[id];
+      if (st) jj.steps[id] = { status: 'pending', attempts: st.attempts, outputs: {}, intents: [] };
+    }
+  });
+  await store.appendEvent({ type: 'rehearsal', detail: { restarted: ids } });
+  return ids;
+}
