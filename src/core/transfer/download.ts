@@ -173,6 +173,7 @@ export async function downloadToFile(opts: DownloadOptions): Promise<DownloadRes
       }
       requests++;
       const progressBefore = offset;
+      let writeFailed = false;
       try {
         const res = await http.get<Readable>(opts.url, { headers, signal: opts.signal, responseType: 'stream', timeout: idleMs });
         const status = res.status;
@@ -244,6 +245,7 @@ export async function downloadToFile(opts: DownloadOptions): Promise<DownloadRes
           offset = sink.position;
           bytesFetched += sink.written;
           transfers.push({ status, start: startedAt, bytes: sink.written });
+          writeFailed = sink.poisoned;
         }
         if (total !== undefined && offset < total) throw new RetryableDrop(`connection closed at byte ${offset} of ${total}`);
         if (total === undefined) total = offset;
@@ -251,6 +253,8 @@ export async function downloadToFile(opts: DownloadOptions): Promise<DownloadRes
       } catch (e) {
         if (opts.signal?.aborted || isAbortError(e)) throw abortReason(opts.signal);
         if (e instanceof DownloadUrlExpiredError || e instanceof DownloadError || e instanceof ChecksumMismatchError) throw e;
+        // A failed write (disk full, say) is not worth retrying here; the .part stays and a later run re-hashes it.
+        if (writeFailed) throw new DownloadError(label, `writing to disk failed (${describeError(e)})`, offset);
         const reason = e instanceof RetryableDrop ? e.reason : describeError(e);
         failures = offset > progressBefore ? 1 : failures + 1;
         if (failures >= maxAttempts) throw new DownloadError(label, `${reason}; gave up after ${failures} attempts without progress`, offset);

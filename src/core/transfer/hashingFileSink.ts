@@ -1,7 +1,8 @@
 /**
- * A Writable that writes chunks to a file at explicit positions and feeds them to a SHA-256 hasher
- * only after the write succeeded, so the hash always covers exactly the bytes on disk — which is
- * what makes resuming after a dropped connection correct.
+ * A Writable that writes chunks to a file at explicit positions and feeds the same chunks to a
+ * SHA-256 hasher while the write is in flight. `position` advances only when both succeeded, so the
+ * hash covers exactly the bytes on disk — which is what makes resuming after a drop correct. If a
+ * write fails after hashing, the sink is marked `poisoned` and the caller must start from the file.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { write, writev } from 'node:fs';
@@ -32,6 +33,8 @@ export class HashingFileSink extends Writable {
   position: number;
   /** Bytes written through this sink (not counting what was on disk before). */
   written = 0;
+  /** True once the hash and the file may disagree (a failed write or hash); the download must not continue in-process. */
+  poisoned = false;
   private inFlight: Promise<void> = Promise.resolve();
 
   constructor(
@@ -68,26 +71,37 @@ export class HashingFileSink extends Writable {
     const total = buffers.reduce((n, b) => n + b.length, 0);
     let release!: () => void;
     this.inFlight = new Promise<void>((r) => (release = r));
-    const cb = (e?: Error | null) => {
-      release();
-      done(e);
-    };
-    const after = (err: NodeJS.ErrnoException | null, bytes: number) => {
-      if (err) return cb(err);
-      if (bytes !== total) return cb(new Error(`short write: ${bytes} of ${total} bytes`));
-      this.position += total;
-      this.written += total;
-      this.onBytes(total);
-      let pending: void | Promise<void>;
-      try {
-        pending = this.hasher.update(buffers);
-      } catch (e) {
-        return cb(e as Error);
+    let waiting = 2;
+    let failure: Error | undefined;
+    // The write runs on the thread pool while the hash runs here: both must finish before the next batch.
+    const settle = (e?: Error | null) => {
+      if (e && !failure) failure = e;
+      if (--waiting > 0) return;
+      if (!failure) {
+        this.position += total;
+        this.written += total;
+        this.onBytes(total);
       }
-      if (pending) pending.then(() => cb(), cb);
-      else cb();
+      release();
+      done(failure);
     };
-    if (buffers.length === 1) write(this.fd, buffers[0], 0, total, this.position, after);
-    else writev(this.fd, buffers, this.position, after);
+    const afterWrite = (err: NodeJS.ErrnoException | null, bytes: number) => {
+      if (!err && bytes !== total) err = new Error(`short write: ${bytes} of ${total} bytes`);
+      // The hash already took these bytes: it no longer matches the file, so resuming must re-hash.
+      if (err) this.poisoned = true;
+      settle(err);
+    };
+    if (buffers.length === 1) write(this.fd, buffers[0], 0, total, this.position, afterWrite);
+    else writev(this.fd, buffers, this.position, afterWrite);
+    let pending: void | Promise<void>;
+    try {
+      pending = this.hasher.update(buffers);
+    } catch (e) {
+      this.poisoned = true;
+      settle(e as Error);
+      return;
+    }
+    if (pending) pending.then(() => settle(), (e: Error) => ((this.poisoned = true), settle(e)));
+    else settle();
   }
 }
