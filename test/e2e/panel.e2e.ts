@@ -286,6 +286,27 @@ describe('migration panel in code-server (emulator + loopback DNS)', function ()
     await w.screenshot('panel-light');
   });
 
+  it('refuses a malformed message from the page: logged, and nothing changes', async function () {
+    this.timeout(60_000);
+    const { wb: w, server: s } = ready();
+    assert.ok(frame && folder);
+    const journalFile = join(folder, '.mendix-migrations', 'order-portal.json');
+    const before = readFileSync(journalFile, 'utf8');
+    // Exactly what the page's postMessage hands to the webview host frame, with a shape the protocol does not allow.
+    const host = frame.parentFrame();
+    assert.ok(host, 'the webview host frame');
+    await host.evaluate(() => {
+      const send = (window as unknown as Record<string, (channel: string, data: unknown) => void>).__vscode_post_message__;
+      send('onmessage', { message: { type: 'stepAction', action: 'deleteEverything', stepId: 'preflight' } });
+    });
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && !/refused a malformed message/.test(readOutputChannelLog(s, 'Mendix Cloud Migration'))) await w.page.waitForTimeout(250);
+    assert.match(readOutputChannelLog(s, 'Mendix Cloud Migration'), /panel: refused a malformed message \(action: /);
+    await w.page.waitForTimeout(500);
+    assert.equal(readFileSync(journalFile, 'utf8'), before, 'the journal did not change');
+    assert.equal(await status(frame, 'preflight'), 'done');
+  });
+
   it('comes back in the same state after a window reload', async function () {
     this.timeout(120_000);
     const { wb: w, server: s } = ready();
