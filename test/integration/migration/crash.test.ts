@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import axios from 'axios';
 import { join, resolve } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
 import { DEMO } from '../../emulator/seeds/demo';
@@ -40,6 +41,12 @@ describe('migration CLI survives SIGKILL at every step boundary and mid-transfer
     const created = await runCli(cli, ['plan', '--journal', journal, '--input', join(dir, 'answers.json')], env);
     assert.equal(created.code, 0, created.stderr);
 
+    // Make "the middle of a transfer" a wide window rather than luck: each download's first request is
+    // cut after 1 MB (the client waits before resuming, with a partial .part on disk), and the package
+    // upload is held by the server for 600 ms while its body is in flight.
+    await axios.post(`${emu.baseUrl}/_emulator/faults`, { method: 'GET', path: '/_downloads/**', kind: 'reset', afterBytes: 1_000_000, count: 4 });
+    await axios.post(`${emu.baseUrl}/_emulator/faults`, { method: 'POST', path: '/api/v2/apps/*/packages/upload', kind: 'delay', ms: 600, count: 1 });
+    let uploadSeenAt: number | undefined;
     const midTransfer = new Set<string>();
     const killLog: string[] = [];
     let finished = false;
@@ -53,7 +60,8 @@ describe('migration CLI survives SIGKILL at every step boundary and mid-transfer
           }
         }
         const uploadIntent = v.events.some((l) => l.includes('"action":"upload"') && l.includes('"type":"intent"'));
-        if (uploadIntent && !midTransfer.has('package-upload')) {
+        if (uploadIntent && uploadSeenAt === undefined) uploadSeenAt = Date.now();
+        if (uploadIntent && !midTransfer.has('package-upload') && Date.now() - (uploadSeenAt ?? 0) > 150) {
           midTransfer.add('package-upload');
           return 'mid-upload of the package';
         }
@@ -90,7 +98,10 @@ describe('migration CLI survives SIGKILL at every step boundary and mid-transfer
     const writes = acceptedWrites(await portal.calls());
     const P = DEMO.projects;
     const E = DEMO.environments;
-    const diag = `\n${[...writes.entries()].map(([k, v]) => `${v} × ${k}`).join('\n')}\nkills: ${killLog.join('; ')}`;
+    const calls = await portal.calls();
+    const downloads = calls.filter((c) => c.path.startsWith('/_downloads/')).map((c) => `${c.status} ${c.path.slice(0, 60)}`);
+    const intents = ['backup.download', 'cutover.download'].map((id) => `${id}: ${JSON.stringify(j.steps[id].intents)} ${JSON.stringify(j.steps[id].error ?? null)}`);
+    const diag = `\n${[...writes.entries()].map(([k, v]) => `${v} × ${k}`).join('\n')}\nkills: ${killLog.join('; ')}\n${downloads.join('\n')}\n${intents.join('\n')}`;
     assert.equal(writes.get(`POST /api/v2/apps/${P.orderPortal.id}/environments/${E.orderPortalProduction.id}/snapshots`), 2, `two backups: rehearsal and final${diag}`);
     const sum = (suffix: string) => [...writes.entries()].filter(([k]) => k.endsWith(suffix)).reduce((a, [, v]) => a + v, 0);
     assert.ok(sum('/packages/upload') <= 1, `at most one accepted package upload${diag}`);
