@@ -135,11 +135,12 @@ export function registerExplorer(opts: ExplorerOptions): Explorer {
     statusBar,
     accounts.onDidChange(() => void syncAccounts()),
     context.secrets.onDidChange(() => {
-      // Another window signed in or out.
-      accounts.reset();
-      root.forget();
-      void syncAccounts();
-      tree.refresh();
+      // Only another window's sign-in or sign-out needs a reload; our own writes are handled already.
+      void accounts.reloadIfChanged().then((changed) => {
+        if (!changed) return;
+        root.forget();
+        tree.refresh();
+      });
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsApi(e)) root.forget();

@@ -49,6 +49,8 @@ export function accountIdFor(name: string): string {
 
 export class AccountStore {
   private cache: StoredAccount[] | undefined;
+  /** The raw secret as last read or written, to tell our own writes from another window's. */
+  private raw: string | undefined;
   private readonly listeners = new Set<() => void>();
 
   constructor(private readonly backend: SecretBackend) {}
@@ -94,11 +96,29 @@ export class AccountStore {
   /** Forgets the in-memory copy, e.g. when another window changed the secret. */
   reset(): void {
     this.cache = undefined;
+    this.raw = undefined;
+  }
+
+  /**
+   * After SecretStorage reports a change: reloads when the stored accounts differ from ours (another
+   * window signed in or out) and says so; our own writes report false.
+   */
+  async reloadIfChanged(): Promise<boolean> {
+    // Read our state before the first await: other listeners of the same event may reset() us.
+    const known = this.cache !== undefined;
+    const before = this.raw;
+    const now = await this.backend.get(SECRET_KEYS.accounts);
+    if (known && now === before) return false;
+    this.reset();
+    await this.load();
+    for (const l of this.listeners) l();
+    return true;
   }
 
   private async load(): Promise<StoredAccount[]> {
     if (this.cache) return this.cache;
     const raw = await this.backend.get(SECRET_KEYS.accounts);
+    this.raw = raw;
     let parsed: unknown = [];
     if (raw) {
       try {
@@ -113,9 +133,11 @@ export class AccountStore {
   }
 
   private async write(all: StoredAccount[]): Promise<void> {
-    if (all.length === 0) await this.backend.delete(SECRET_KEYS.accounts);
-    else await this.backend.store(SECRET_KEYS.accounts, JSON.stringify(all));
+    const raw = all.length === 0 ? undefined : JSON.stringify(all);
+    if (raw === undefined) await this.backend.delete(SECRET_KEYS.accounts);
+    else await this.backend.store(SECRET_KEYS.accounts, raw);
     this.cache = all;
+    this.raw = raw;
     for (const l of this.listeners) l();
   }
 }

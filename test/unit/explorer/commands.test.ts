@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SECRET_KEYS } from '../../../src/core/explorer/accounts';
+import { AccountStore, SECRET_KEYS } from '../../../src/core/explorer/accounts';
 import { COMMANDS } from '../../../src/core/explorer/commandIds';
 import { copyEnvironmentId } from '../../../src/core/explorer/commands/copyEnvironmentId';
 import { createBackup } from '../../../src/core/explorer/commands/createBackup';
@@ -79,6 +79,22 @@ describe('explorer commands', () => {
         ],
       );
       assert.deepEqual(await w.accounts.credentials('work'), { pat: 'pat-9999' });
+    });
+
+    it('tells its own writes from another window’s when SecretStorage reports a change', async () => {
+      const w = world();
+      await w.accounts.save('Mine', { pat: 'pat-1111' });
+      assert.equal(await w.accounts.reloadIfChanged(), false);
+      // Another window adds an account by writing the same key.
+      const other = new AccountStore(w.secrets);
+      await other.save('Theirs', { pat: 'pat-2222' });
+      assert.equal(await w.accounts.reloadIfChanged(), true);
+      assert.deepEqual((await w.accounts.list()).map((a) => a.name), ['Mine', 'Theirs']);
+      assert.equal(await w.accounts.reloadIfChanged(), false);
+      // Another listener of the same event resetting the shared store does not count as a change.
+      const check = w.accounts.reloadIfChanged();
+      w.accounts.reset();
+      assert.equal(await check, false);
     });
 
     it('stops quietly when a prompt is dismissed, storing nothing', async () => {
