@@ -126,6 +126,7 @@ class RetryableDrop extends Error {
 
 export async function downloadToFile(opts: DownloadOptions): Promise<DownloadResult> {
   const clock = opts.clock ?? systemClock;
+  const startedAt = clock.now();
   const random = opts.random ?? Math.random;
   const http = opts.http ?? downloadHttp();
   const label = opts.label ?? basename(opts.dest);
@@ -237,14 +238,14 @@ export async function downloadToFile(opts: DownloadOptions): Promise<DownloadRes
           lastActivity = Date.now();
           meter.add(n);
         });
-        const startedAt = offset;
+        const transferStart = offset;
         try {
           await pipeWithIdleTimeout(res.data, sink, idleMs, () => lastActivity);
         } finally {
           await sink.settled();
           offset = sink.position;
           bytesFetched += sink.written;
-          transfers.push({ status, start: startedAt, bytes: sink.written });
+          transfers.push({ status, start: transferStart, bytes: sink.written });
           writeFailed = sink.poisoned;
         }
         if (total !== undefined && offset < total) throw new RetryableDrop(`connection closed at byte ${offset} of ${total}`);
@@ -283,7 +284,10 @@ export async function downloadToFile(opts: DownloadOptions): Promise<DownloadRes
   const manifest = buildManifest(opts.dest, size, sha256, state?.etag, opts.details);
   await writeJsonAtomic(manifestPath(opts.dest), manifest);
   await rm(stateFile, { force: true });
-  log?.info(`${label}: ${size} bytes, SHA-256 ${sha256}${resumedFrom ? `, resumed from byte ${resumedFrom}` : ''}`);
+  const seconds = (clock.now() - startedAt) / 1000;
+  log?.info(
+    `${label}: ${size} bytes in ${seconds.toFixed(1)} s over ${requests} request(s), SHA-256 ${sha256}${resumedFrom ? `, resumed from byte ${resumedFrom}` : ''}`,
+  );
   return { path: opts.dest, size, sha256, manifestPath: manifestPath(opts.dest), manifest, resumedFrom, bytesFetched, requests, transfers };
 }
 

@@ -90,6 +90,15 @@ describe('downloadToFile', () => {
     assert.equal(r.size, 2 * 1024 * 1024);
   });
 
+  it('drops a connection that goes silent and resumes', async () => {
+    server.stallAfter.push(1024 * 1024);
+    const r = await downloadToFile({ ...base(), idleTimeoutMs: 150 });
+    assert.equal(r.sha256, server.sha256);
+    assert.equal(r.transfers.length, 2);
+    assert.equal(r.transfers[1].status, 206);
+    assert.equal(r.transfers[1].start, r.transfers[0].bytes);
+  });
+
   it('reports an expired URL as such', async () => {
     server.statuses.push({ status: 403, body: '<?xml version="1.0"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>' });
     await assert.rejects(

@@ -12,6 +12,8 @@ export interface FileServer {
   log: { range?: string; ifRange?: string; status: number; sent: number; headers: http.IncomingHttpHeaders }[];
   /** Next requests drop the connection after this many body bytes (one entry per request). */
   dropAfter: number[];
+  /** Next requests send this many body bytes and then go silent without closing (one entry per request). */
+  stallAfter: number[];
   /** Next requests answer with these statuses instead (one entry per request). */
   statuses: { status: number; body?: string; headers?: Record<string, string> }[];
   replaceContent(content: Buffer): void;
@@ -26,6 +28,7 @@ export async function startFileServer(size = 3 * 1024 * 1024 + 17): Promise<File
     etag: '',
     log: [],
     dropAfter: [],
+    stallAfter: [],
     statuses: [],
     replaceContent(c) {
       fs.content = c;
@@ -64,6 +67,12 @@ export async function startFileServer(size = 3 * 1024 * 1024 + 17): Promise<File
     if (m && rangeOk) headers['Content-Range'] = `bytes ${start}-${fs.content.length - 1}/${fs.content.length}`;
     entry.status = m && rangeOk ? 206 : 200;
     res.writeHead(entry.status, headers);
+    const stall = fs.stallAfter.shift();
+    if (stall !== undefined) {
+      entry.sent = stall;
+      res.write(body.subarray(0, stall));
+      return;
+    }
     const drop = fs.dropAfter.shift();
     if (drop !== undefined) {
       entry.sent = drop;
