@@ -3,6 +3,7 @@
  * into deltas (only changed step rows, run info, timings, diagram), and posts them through the
  * rate-limited queue. The VS Code host only adapts `post`, visibility and the actions.
  */
+import { isCancellation } from '../explorer/errors';
 import type { PlanLine } from '../migration/plan';
 import type { Journal } from '../migration/types';
 import type { Logger } from '../util/logger';
@@ -135,6 +136,10 @@ export class PanelController {
     try {
       await fn();
     } catch (e) {
+      if (isCancellation(e)) {
+        this.opts.log.info(`panel: ${what} cancelled`);
+        return;
+      }
       const text = e instanceof Error ? e.message : String(e);
       this.opts.log.error(`panel: ${what} failed: ${text}`);
       this.notice({ level: 'error', text: `${what} failed: ${text}` });

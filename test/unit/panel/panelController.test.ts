@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { UserCancelledError } from '../../../src/core/explorer/errors';
 import { PanelController } from '../../../src/core/panel/panelController';
 import type { HostMessage, RunAction, StepAction } from '../../../src/core/panel/protocol';
 import { createLogger, MemoryLogSink } from '../../../src/core/util/logger';
@@ -19,7 +20,9 @@ function setup() {
       },
       runAction: (a: RunAction) => {
         calls.push(a);
-        return a === 'exportReport' ? Promise.reject(new Error('disk full')) : Promise.resolve();
+        if (a === 'exportReport') return Promise.reject(new Error('disk full'));
+        if (a === 'stopDns') return Promise.reject(new UserCancelledError('Stop'));
+        return Promise.resolve();
       },
     },
     post: (m) => posted.push(m),
@@ -80,6 +83,15 @@ describe('panel controller', () => {
     assert.ok(logs.lines.some((l) => l.level === 'error' && l.message.includes('disk full')));
     const u = posted.find((m) => m.type === 'update' && m.notice);
     assert.ok(u && u.type === 'update' && u.notice?.level === 'error');
+  });
+
+  it('treats a dismissed question as a quiet cancellation, not an error', async () => {
+    const { pc, posted, logs, timers } = setup();
+    await pc.receive({ type: 'ready' });
+    await pc.receive({ type: 'runAction', action: 'stopDns' });
+    timers.advance(200);
+    assert.ok(!logs.lines.some((l) => l.level === 'error'));
+    assert.ok(!posted.some((m) => m.type === 'update' && m.notice));
   });
 
   it('sends only what changed: the changed step rows, the run info and the diagram', async () => {
