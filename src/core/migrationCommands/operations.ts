@@ -77,7 +77,8 @@ async function announce(deps: OperationDeps, wb: MigrationWorkbench, file: strin
   else if (o.status === 'failed') text = `Migration "${name}" stopped: ${o.failed.map((f) => `${f.title}: ${f.error.message}${f.error.nextAction ? ` (next: ${f.error.nextAction})` : ''}`).join('; ')}`;
   else if (o.status === 'cancelled') text = `Migration "${name}" paused; resume it any time.`;
   else text = `Migration "${name}" is aborted.`;
-  const choice = await deps.ui.info(text, 'Open Panel');
+  // A single step is run from the panel (or for it): no need to offer the panel again.
+  const choice = step ? await deps.ui.info(text) : await deps.ui.info(text, 'Open Panel');
   if (choice === 'Open Panel') await wb.openPanel(file);
 }
 
