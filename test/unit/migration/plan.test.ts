@@ -124,6 +124,21 @@ describe('migration plan over the in-memory cloud', () => {
     });
   }
 
+  it('an archive request whose answer was lost is asked again, flagged in the journal (no API lists archives)', async () => {
+    const cloud = FakeCloud.demo();
+    const clock = new FakeClock();
+    const input = sampleInput(dir);
+    const first = await (await openRunner(dir, input, loseAnswerOnce(cloud, 'createArchive'), clock, true)).runner.run();
+    assert.ok(first.failed.some((f) => f.stepId === 'backup.archive'));
+    const again = await openRunner(dir, input, cloud, clock, false);
+    await again.runner.run();
+    const st = again.store.peek().steps['backup.archive'];
+    assert.equal(st.status, 'done');
+    assert.equal(cloud.count('createArchive'), 2);
+    assert.deepEqual(st.intents.map((i) => i.details?.afterLostAnswer ?? false), [false, true]);
+    assert.ok(st.intents.every((i) => i.resolvedAt));
+  });
+
   it('a restore whose answer was lost waits for a person instead of restoring twice', async () => {
     const cloud = FakeCloud.demo();
     const clock = new FakeClock();

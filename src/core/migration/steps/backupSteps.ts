@@ -43,7 +43,10 @@ async function waitArchive(ctx: StepContext, opts: PlanOptions, envId: string, s
 
 /** Requests an archive of a snapshot (intent first) and waits for it; returns the completed archive. */
 export async function requestArchive(ctx: StepContext, opts: PlanOptions, envId: string, snapshotId: string, intent: string): Promise<ArchiveInfo> {
-  await ctx.recordIntent(intent, { snapshotId });
+  // No API lists a snapshot's archives, so an earlier request whose answer was lost cannot be looked
+  // up. Asking again only prepares another download (no data changes); the journal says so.
+  const lost = ctx.unresolvedIntent(intent) !== undefined;
+  await ctx.recordIntent(intent, lost ? { snapshotId, afterLostAnswer: true } : { snapshotId });
   const a = await ctx.services.createArchive(ctx.input.source.projectId, envId, snapshotId);
   await ctx.resolveIntent(intent, { [`${intent}Id`]: a.archiveId });
   return waitArchive(ctx, opts, envId, snapshotId, a.archiveId);
@@ -138,8 +141,6 @@ export function backupSteps(prefix: 'backup' | 'cutover', opts: PlanOptions): St
       const envId = str(out(ctx, ids.snapshot).environmentId);
       if (!snapshotId || !envId) throw new Error('no snapshot to archive');
       const existing = str(ctx.state().outputs.archiveId);
-      // No API lists a snapshot's archives, so an archive request whose answer was lost is made
-      // again; that only prepares a download, it changes no data.
       const a = existing ? await waitArchive(ctx, opts, envId, snapshotId, existing) : await requestArchive(ctx, opts, envId, snapshotId, 'archive');
       await ctx.setOutputs({ finishedAt: a.finishedAt ?? ctx.clock.now().toISOString() });
     },
