@@ -10,6 +10,7 @@ import { buildPlan, describePlan } from '../core/migration/plan';
 import { JournalStore, pathsForJournalFile } from '../core/migration/journalStore';
 import { renderReport } from '../core/migration/report';
 import type { RunnerEvent } from '../core/migration/runner';
+import type { MigrationInput } from '../core/migration/types';
 import { resetRehearsal } from '../core/migration/rehearsal';
 import { createJournal, openMigration, validateInput, type MigrationSession } from '../core/migration/session';
 import { UsageError, type CliIo, type SubCommand } from './command';
@@ -62,10 +63,30 @@ async function withSession<R>(journal: string, values: ConnectionValues & { yes?
   }
 }
 
+/** Every question of the wizard, for pipelines that write the answers file by hand. */
+const ANSWERS_TEMPLATE: MigrationInput = {
+  name: 'my-app-to-oregon',
+  flavour: 'node-move',
+  source: { projectId: '<ProjectId of the app>', name: '<app name>', appId: '<source node sub-domain>', environment: 'Production', nodeSubdomain: '<source node sub-domain>' },
+  target: {
+    nodeSubdomain: '<target node sub-domain>',
+    environment: 'Production',
+    tempAppA: { projectId: '<ProjectId of temporary app A>', name: '<temporary app A>' },
+    tempAppB: { projectId: '<ProjectId of temporary app B>', name: '<temporary app B>' },
+  },
+  downloadFolder: '/absolute/path/for/package-and-backups',
+  keepBackups: [],
+  customDomains: [],
+  certificate: 'none',
+  portalUrl: 'https://sprintr.home.mendix.com',
+  considerations: { targetDatabaseRamGb: 4 },
+};
+
 const planCommand: SubCommand = {
   name: 'plan',
   summary: 'Create a migration journal from answers (--input) or show the plan of one',
   usage: `Usage: mendix-migrate plan --journal <file> [--input <answers.json>] [--json]
+       mendix-migrate plan --template > answers.json
 
 Without --input, prints the plan of an existing journal. With --input, validates the answers
 (source app and environment, target node, temporary apps A and B, flavour, download folder)
@@ -73,7 +94,11 @@ and writes a new journal; it never overwrites an existing one. Needs no credenti
 
 Exit codes: 0 ok, 2 bad input.`,
   async run(args, io) {
-    const { values } = parse(args, { input: { type: 'string' } });
+    const { values } = parse(args, { input: { type: 'string' }, template: { type: 'boolean', default: false } });
+    if (values.template) {
+      io.out(JSON.stringify(ANSWERS_TEMPLATE, null, 2));
+      return EXIT_OK;
+    }
     const journal = journalOf(values);
     let store: JournalStore;
     if (typeof values.input === 'string') {

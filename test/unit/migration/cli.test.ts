@@ -45,6 +45,15 @@ describe('mendix-migrate migration commands', () => {
     assert.match(bad.stderr.join('\n'), /flavour/);
   });
 
+  it('plan --template prints answers that validate once filled in', async () => {
+    const t = io();
+    assert.equal(await main(['plan', '--template'], t), 0);
+    const answers = JSON.parse(t.stdout.join('\n')) as Record<string, unknown>;
+    assert.ok('source' in answers && 'target' in answers && 'downloadFolder' in answers);
+    writeFileSync(join(dir, 't.json'), JSON.stringify(answers));
+    assert.equal(await main(['plan', '--journal', join(dir, 'j.json'), '--input', join(dir, 't.json')], io()), 0);
+  });
+
   it('run without credentials is a usage error (exit 2)', async () => {
     const journal = join(dir, 'j.json');
     writeFileSync(join(dir, 'answers.json'), JSON.stringify(sampleInput(dir)));
