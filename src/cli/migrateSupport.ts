@@ -4,6 +4,7 @@
  */
 import { MendixClient } from '../core/api/mendixClient';
 import { apiStatusHttpCheck, ClientMigrationServices } from '../core/migration/clientAdapter';
+import { dnsDomainCheck } from '../core/migration/domainCheck';
 import type { RunOutcome, WaitingStep } from '../core/migration/runner';
 import { formatDuration } from '../core/migration/report';
 import type { StepDefinition } from '../core/migration/stepTypes';
@@ -24,7 +25,9 @@ export const CONNECTION_OPTIONS = `Connection (flags win over environment variab
   --home-url <url>         Certificate API base (MENDIX_HOME_URL, default https://api.home.mendix.com)
   Credentials: MENDIX_USERNAME + MENDIX_API_KEY (Deploy/Backups APIs) and MENDIX_PAT (v4).
   --http-check <mode>      How the app URL is checked: url (GET it, default), api (environment status), off
-  --poll-interval <ms>     Pause between polls of asynchronous jobs (default 5000)`;
+  --poll-interval <ms>     Pause between polls of asynchronous jobs (default 5000)
+  --dns-check              Check custom domains in DNS (TTL in the preflight, CNAME before the domain
+                           step is done) through the public resolvers (MENDIX_MIGRATE_DNS_CHECK=1)`;
 
 export const CONNECTION_FLAGS = {
   'deploy-url': { type: 'string' },
@@ -32,6 +35,7 @@ export const CONNECTION_FLAGS = {
   'home-url': { type: 'string' },
   'http-check': { type: 'string' },
   'poll-interval': { type: 'string' },
+  'dns-check': { type: 'boolean' },
 } as const;
 
 export interface ConnectionValues {
@@ -40,6 +44,7 @@ export interface ConnectionValues {
   'home-url'?: string;
   'http-check'?: string;
   'poll-interval'?: string;
+  'dns-check'?: boolean;
 }
 
 export interface Connected {
@@ -80,7 +85,8 @@ export function connect(values: ConnectionValues, io: CliIo, env: NodeJS.Process
       : mode === 'off'
         ? () => Promise.resolve({ ok: true, status: 0, detail: 'HTTP check switched off' })
         : undefined;
-  const services = new ClientMigrationServices({ client, username, logger: logger.child('transfer'), httpCheck });
+  const dns = values['dns-check'] === true || env.MENDIX_MIGRATE_DNS_CHECK === '1';
+  const services = new ClientMigrationServices({ client, username, logger: logger.child('transfer'), httpCheck, checkCustomDomain: dns ? dnsDomainCheck() : undefined });
   const poll = values['poll-interval'] === undefined ? 5000 : Number(values['poll-interval']);
   if (!Number.isInteger(poll) || poll <= 0) throw new UsageError(`--poll-interval needs a positive whole number of ms, got "${values['poll-interval']}"`);
   return { client, services, logger, pollIntervalMs: poll };
