@@ -10,6 +10,8 @@ import type { DomainCheck } from './services';
 
 export interface DnsDomainCheckOptions {
   resolvers?: readonly ResolverDescriptor[];
+  /** The zone's servers ("host:port"); by default they are discovered. */
+  authoritative?: string[];
   timeoutMs?: number;
 }
 
@@ -21,7 +23,7 @@ export function dnsDomainCheck(opts: DnsDomainCheckOptions = {}): (domain: strin
       domain: v.domain,
       expected: v.expectedTarget,
       resolvers: opts.resolvers ?? DEFAULT_PUBLIC_RESOLVERS,
-      authoritative: 'discover',
+      authoritative: opts.authoritative ?? 'discover',
       timeoutMs: opts.timeoutMs ?? 3000,
     });
     const cnameOk = r.authoritative.status === 'matches';
