@@ -185,6 +185,20 @@ describe('explorer: Mendix Cloud apps in code-server against the emulator', func
     }
   });
 
+  it('shows Production’s deployed package, backups and settings when expanded', async function () {
+    const { wb } = ready();
+    await row(wb, 'Production').click();
+    for (const child of ['Deployed package', 'Backups', 'Settings']) await row(wb, child).waitFor({ state: 'visible', timeout: 15_000 });
+    await row(wb, 'Backups').click();
+    // The demo seed has nightly backups: at least one dated row appears under Backups.
+    await appsPane(wb).locator('.monaco-list-row', { has: wb.page.locator('.label-name', { hasText: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/ }) }).first().waitFor({ timeout: 15_000 });
+    await row(wb, 'Settings').click();
+    await row(wb, 'Email.SMTPHost').waitFor({ state: 'visible', timeout: 15_000 });
+    await wb.screenshot('e2e-explorer-environment');
+    // Collapse again so the Acceptance row stays in view for the next test.
+    await row(wb, 'Production').click();
+  });
+
   it('stops and starts Order Portal Acceptance from the context menu and the icon follows', async function () {
     const { wb } = ready();
     await contextMenu(wb, 'Acceptance', 'Stop Environment');
