@@ -6,8 +6,6 @@
 import { z } from 'zod';
 import type { Flavour, Phase, RunStatus, StepKind, StepStatus } from '../migration/types';
 
-export const PANEL_VIEW_TYPE = 'mendixMigration.migrationPanel';
-
 /** What a person can do on one step from the panel. */
 export const STEP_ACTIONS = ['run', 'verify', 'markDone', 'openPortal', 'copySupportRequest', 'showLog'] as const;
 export type StepAction = (typeof STEP_ACTIONS)[number];

@@ -2,7 +2,6 @@
 import * as vscode from 'vscode';
 import type { JournalSummary } from '../../core/migrationCommands/journalList';
 import { MIGRATION_COMMANDS } from '../../core/migrationCommands/migrationCommandIds';
-import { MigrationRunNode } from '../../core/migrationCommands/migrationNodes';
 
 export class MigrationStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('mendixMigration.migration', vscode.StatusBarAlignment.Left, 49);
@@ -25,6 +24,8 @@ export class MigrationStatusBar implements vscode.Disposable {
     this.item.tooltip = `Migration ${pick.name}${what ? ` — ${what}` : ''}${pick.currentStep ? `\nCurrent step: ${pick.currentStep.title} (${pick.currentStep.status})` : ''}\nClick to open its panel.`;
     this.item.accessibilityInformation = { label: `Migration ${pick.name}, ${pick.phase}, ${pick.done} of ${pick.total} steps done. Open the panel.` };
     // A Migrations-view row as the argument, so the command wrapper hands it over as the clicked node.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { MigrationRunNode } = require('../../core/migrationCommands/migrationNodes') as typeof import('../../core/migrationCommands/migrationNodes');
     this.item.command = { command: MIGRATION_COMMANDS.openMigrationPanel, title: 'Open Migration Panel', arguments: [new MigrationRunNode(pick)] };
     this.item.show();
   }

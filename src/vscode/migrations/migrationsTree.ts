@@ -1,8 +1,7 @@
 /** The Migrations view: every journal of the workspace with its phase; refreshes are debounced. */
 import * as vscode from 'vscode';
-import { listJournals, planLinesFor, readJournalFile } from '../../core/migrationCommands/journalList';
 import type { MigrationController } from '../../core/migrationCommands/migrationController';
-import { MigrationMessageNode, MigrationRunNode, type MigrationTreeNode } from '../../core/migrationCommands/migrationNodes';
+import type { MigrationTreeNode } from '../../core/migrationCommands/migrationNodes';
 import type { Logger } from '../../core/util/logger';
 import { toTreeItem } from '../tree/toTreeItem';
 
@@ -36,6 +35,11 @@ export class MigrationsTreeProvider implements vscode.TreeDataProvider<Migration
     if (node) return node.getChildren();
     const folder = this.folder();
     if (!folder) return [];
+    // The journal reader pulls in the plan and its schemas: loaded when the view first shows rows.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { listJournals, planLinesFor, readJournalFile } = require('../../core/migrationCommands/journalList') as typeof import('../../core/migrationCommands/journalList');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { MigrationMessageNode, MigrationRunNode } = require('../../core/migrationCommands/migrationNodes') as typeof import('../../core/migrationCommands/migrationNodes');
     try {
       const list = await listJournals(folder);
       const mc = this.controller();

@@ -17,7 +17,8 @@ import type { Logger } from '../../core/util/logger';
 import type { Redactor } from '../../core/util/redact';
 import { VsCodeHost } from '../host';
 import type { AccountStatusBar } from '../statusBar';
-import { MigrationPanels } from '../panel/migrationPanel';
+import type { MigrationPanels } from '../panel/migrationPanel';
+import { PANEL_VIEW_TYPE } from '../../core/panel/viewType';
 import { secretBackend } from '../secretBackend';
 import { apiConfig } from '../settings';
 import { VsCodeProgressRunner, VsCodeUserInput } from '../userInput';
@@ -142,7 +143,14 @@ export function registerMigrations(opts: MigrationsOptions): Migrations {
     return mc;
   };
 
-  const panels = new MigrationPanels({ extensionUri: context.extensionUri, workbench: () => workbench, ops, log, dnsConfig });
+  let panels: MigrationPanels | undefined;
+  const getPanels = (): MigrationPanels => {
+    if (panels) return panels;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const m = require('../panel/migrationPanel') as typeof import('../panel/migrationPanel');
+    panels = new m.MigrationPanels({ extensionUri: context.extensionUri, workbench: () => workbench, ops, log, dnsConfig });
+    return panels;
+  };
 
   const workbench: MigrationWorkbench = {
     kind: 'migrationWorkbench',
@@ -157,7 +165,7 @@ export function registerMigrations(opts: MigrationsOptions): Migrations {
       const j = require('../../core/migrationCommands/journalList') as typeof import('../../core/migrationCommands/journalList');
       return j.listJournals(f);
     },
-    openPanel: (file) => panels.show(file),
+    openPanel: (file) => getPanels().show(file),
     rememberAccount: async (file, accountId) => {
       const map = { ...context.workspaceState.get<Record<string, string>>(ACCOUNTS_KEY, {}), [file]: accountId };
       await context.workspaceState.update(ACCOUNTS_KEY, map);
@@ -177,8 +185,9 @@ export function registerMigrations(opts: MigrationsOptions): Migrations {
   context.subscriptions.push(
     tree,
     view,
-    panels,
-    panels.register(),
+    { dispose: () => panels?.dispose() },
+    // Registered now so a panel left open comes back after a reload; the panel code loads with it.
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, { deserializeWebviewPanel: (panel, state) => getPanels().revive(panel, state) }),
     watcher,
     watcher.onDidCreate(onFile),
     watcher.onDidChange(onFile),

@@ -18,7 +18,8 @@ import type { MigrationWorkbench } from '../../core/migrationCommands/workbench'
 import { DnsWatch, type DnsWatchConfig } from '../../core/panel/dnsWatch';
 import { PanelController } from '../../core/panel/panelController';
 import { panelHtml } from '../../core/panel/panelHtml';
-import { PANEL_VIEW_TYPE, parseViewState, type HostMessage, type RunAction, type StepAction } from '../../core/panel/protocol';
+import { parseViewState, type HostMessage, type RunAction, type StepAction } from '../../core/panel/protocol';
+import { PANEL_VIEW_TYPE } from '../../core/panel/viewType';
 import type { Logger } from '../../core/util/logger';
 
 export interface PanelHostDeps {
@@ -140,30 +141,26 @@ class MigrationPanel implements vscode.Disposable {
   }
 }
 
-/** Opens, reveals and revives migration panels (one per journal). */
+/** Opens, reveals and revives migration panels (one per journal). Loaded on first use. */
 export class MigrationPanels implements vscode.Disposable {
   private readonly open = new Map<string, MigrationPanel>();
 
   constructor(private readonly deps: PanelHostDeps) {}
 
-  /** Registers the serializer so panels come back after a window reload. */
-  register(): vscode.Disposable {
-    return vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state) => {
-        const view = parseViewState(state);
-        if (!view) {
-          this.deps.log.warn('panel: could not restore a migration panel (no journal in its state)');
-          panel.dispose();
-          return;
-        }
-        try {
-          await this.attach(view.journalFile, panel);
-        } catch (e) {
-          this.deps.log.warn(`panel: could not restore ${view.journalFile}: ${e instanceof Error ? e.message : String(e)}`);
-          panel.dispose();
-        }
-      },
-    });
+  /** Brings back a panel VS Code restored after a reload (called by the serializer). */
+  async revive(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const view = parseViewState(state);
+    if (!view) {
+      this.deps.log.warn('panel: could not restore a migration panel (no journal in its state)');
+      panel.dispose();
+      return;
+    }
+    try {
+      await this.attach(view.journalFile, panel);
+    } catch (e) {
+      this.deps.log.warn(`panel: could not restore ${view.journalFile}: ${e instanceof Error ? e.message : String(e)}`);
+      panel.dispose();
+    }
   }
 
   async show(file: string): Promise<void> {
