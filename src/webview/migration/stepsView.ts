@@ -67,7 +67,7 @@ export function renderStep(r: StepRow, transfer?: TransferRow): HTMLLIElement {
       h('div', { className: 'step-meta' }, h('span', { className: 'status-text' }, st.label), meta.length ? ` · ${meta.join(' · ')}` : ''),
       h('p', { className: 'describe' }, r.describe),
       r.confirmation && h('p', { className: 'confirmation' }, `Confirmed by ${r.confirmation.by} (${r.confirmation.method === 'api' ? 'proved through the API' : 'person'}) at ${formatTime(r.confirmation.at)}`),
-      r.verification && h('p', { className: r.verification.ok ? 'verification ok' : 'verification bad' }, `${r.verification.ok ? 'Verified' : 'Not verified'}: ${r.verification.detail}`),
+      r.verification && h('p', { className: r.verification.ok ? 'verification verified' : 'verification unverified' }, `${r.verification.ok ? 'Verified' : 'Not verified'}: ${r.verification.detail}`),
       r.error &&
         h(
           'div',
