@@ -215,7 +215,10 @@ describe('Apps tree', () => {
       (await pkg.getChildren()).map((n) => `${n.getTreeItem().label}=${n.getTreeItem().description}`),
       ['Name=Main-1.0.0.1.mda', 'Version=1.0.0.1', 'Size=2.0 KB', 'PackageId=pkg-1'],
     );
+    assert.equal(backups.getTreeItem().description, undefined);
     const snaps = await backups.getChildren();
+    assert.equal(backups.getTreeItem().description, '3');
+    assert.ok(w.env.changedNodes.includes(backups));
     assert.deepEqual(labels(snaps), ['2026-01-02 03:04 UTC', 's2', 'Load more…']);
     assert.equal(snaps[0].getTreeItem().contextValue, 'snapshot completed');
     await prod.backupsNode.loadMore();

@@ -70,6 +70,11 @@ export class BackupsNode extends LoadingNode<SnapshotList> implements Pageable {
     return { items: page.items, total: page.total, exhausted };
   }
 
+  /** The row shows the count (backups) or file name (package) once known. */
+  protected override onLoaded(): void {
+    this.env.changed(this);
+  }
+
   protected build(list: SnapshotList): ExplorerNode[] {
     if (list.items.length === 0) return [new EmptyNode(this, 'No backups yet')];
     const nodes: ExplorerNode[] = this.snapshots.take(list.items);

@@ -101,6 +101,11 @@ export abstract class LoadingNode<D> implements ExplorerNode, Refreshable {
     return this.data?.value;
   }
 
+  /** Called after fresh data arrived; nodes whose own row shows that data redraw themselves here. */
+  protected onLoaded(): void {
+    // Most rows do not depend on their children's data.
+  }
+
   /** Replaces the cached data without a request, e.g. after appending a page. */
   protected setData(value: D): void {
     this.data = { value, at: this.env.now(), epoch: this.env.epoch() };
@@ -116,6 +121,7 @@ export abstract class LoadingNode<D> implements ExplorerNode, Refreshable {
     const p = this.pending;
     const value = await p;
     this.setData(value);
+    this.onLoaded();
     return value;
   }
 }

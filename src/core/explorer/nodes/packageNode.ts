@@ -38,6 +38,11 @@ export class PackageNode extends LoadingNode<DeployedPackage | undefined> {
     return this.env.limiter.run(() => service.getDeployedPackage(app, environment));
   }
 
+  /** The row shows the count (backups) or file name (package) once known. */
+  protected override onLoaded(): void {
+    this.env.changed(this);
+  }
+
   protected build(pkg: DeployedPackage | undefined): ExplorerNode[] {
     if (!pkg) return [new EmptyNode(this, 'Nothing is deployed to this environment')];
     const rows: [string, string, string | undefined][] = [
