@@ -9,7 +9,7 @@ import axios from 'axios';
 import type { MendixClient } from '../api/mendixClient';
 import { MendixApiError } from '../api/errors';
 import { downloadToFile } from '../transfer/download';
-import { readManifest } from '../transfer/manifest';
+import { readManifest, verifyAgainstManifest } from '../transfer/manifest';
 import { DownloadUrlExpiredError } from '../transfer/transferErrors';
 import { verifyBackupArchive } from '../transfer/verifyBackupArchive';
 import type { Logger } from '../util/logger';
@@ -275,6 +275,10 @@ export class ClientMigrationServices implements MigrationServices {
     const st = await stat(dest).catch(() => undefined);
     if (!st || st.size !== m.size) return undefined;
     return { path: dest, size: m.size, sha256: m.sha256 };
+  }
+  async rehashDownload(dest: string, signal?: AbortSignal): Promise<{ ok: boolean; detail: string }> {
+    const r = await verifyAgainstManifest(dest, signal);
+    return r.ok ? { ok: true, detail: `${r.actual?.size ?? 0} bytes, SHA-256 matches` } : { ok: false, detail: r.problem ?? 'does not match its manifest' };
   }
   async verifyBackupArchive(file: string): Promise<ArchiveCheck> {
     try {

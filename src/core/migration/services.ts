@@ -189,6 +189,8 @@ export interface MigrationServices {
   download(url: string, dest: string, opts?: TransferOptions): Promise<DownloadResult>;
   /** The size + SHA-256 recorded for a completed download, if the file is still there and intact. */
   readDownloadManifest(dest: string): Promise<DownloadResult | undefined>;
+  /** Re-hashes a finished download and compares size and SHA-256 with its manifest. */
+  rehashDownload(dest: string, signal?: AbortSignal): Promise<{ ok: boolean; detail: string }>;
   verifyBackupArchive(file: string): Promise<ArchiveCheck>;
   freeDiskBytes(folder: string): Promise<number>;
   /**

@@ -449,6 +449,12 @@ export class FakeCloud implements MigrationServices {
   readDownloadManifest(dest: string): Promise<DownloadResult | undefined> {
     return Promise.resolve(existsSync(dest) ? this.manifests.get(dest) : undefined);
   }
+  async rehashDownload(dest: string): Promise<{ ok: boolean; detail: string }> {
+    const m = this.manifests.get(dest);
+    if (!m || !existsSync(dest)) return { ok: false, detail: 'no manifest' };
+    const sha = createHash('sha256').update(await fs.readFile(dest)).digest('hex');
+    return sha === m.sha256 ? { ok: true, detail: 'SHA-256 matches' } : { ok: false, detail: 'SHA-256 differs from the manifest' };
+  }
   async verifyBackupArchive(file: string): Promise<ArchiveCheck> {
     const text = await fs.readFile(file, 'utf8');
     return text.startsWith('BACKUP:') ? { ok: true, detail: 'fake archive structure ok' } : { ok: false, detail: 'not a backup' };

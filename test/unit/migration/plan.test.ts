@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildPlan, describePlan } from '../../../src/core/migration/plan';
@@ -211,6 +211,26 @@ describe('migration plan over the in-memory cloud', () => {
       await actAsPerson(cloud, runner, out, input);
     }
     assert.fail('never reached the data freeze');
+  });
+
+  it('refuses to offer offboarding when a kept backup changed on disk since it was verified', async () => {
+    const cloud = FakeCloud.demo();
+    const input = sampleInput(dir);
+    const { runner, store } = await openRunner(dir, input, cloud, new FakeClock(), true);
+    for (let i = 0; i < 20; i++) {
+      const out = await runner.run();
+      if (out.failed.length > 0 || out.status === 'completed') break;
+      if (out.waiting.some((w) => w.stepId === 'relink.link-target')) {
+        const file = store.peek().steps['cutover.download'].outputs.path;
+        assert.ok(typeof file === 'string');
+        appendFileSync(file, 'bit rot');
+      }
+      await actAsPerson(cloud, runner, { ...out, waiting: out.waiting.filter((w) => w.stepId !== 'offboard.request') }, input);
+    }
+    const st = store.peek().steps['offboard.request'];
+    assert.equal(st.status, 'failed');
+    assert.match(st.error?.message ?? '', /offboarding refused: .*SHA-256 differs/);
+    assert.ok(cloud.nodes.has('orderportal'), 'the source node was not offboarded');
   });
 
   it('re-requests an archive whose download URL expired', async () => {

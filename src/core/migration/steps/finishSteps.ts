@@ -347,9 +347,19 @@ export function finishSteps(opts: PlanOptions): StepDefinition[] {
     }),
     isDone: async (ctx) => personConfirmed(ctx) && (await nodeGone(ctx)),
     run: async (ctx) => {
-      // Re-checked from disk right before the request is offered: no backup may be lost.
+      // Re-checked from disk right before the request is offered: every byte re-hashed and every
+      // archive's structure read again, because the node's backups go with it.
       const problems = await backupsReady(ctx, keptBackupsOf(ctx));
-      if (problems.length > 0) throw new RefusedError(`offboarding refused: ${problems.join('; ')}`, 'download and verify the backups first (step offboard.backups)');
+      const final = str(ctx.stateOf('cutover.download')?.outputs.path);
+      const files = [...keptBackupsOf(ctx).map((k) => k.path), ...(final ? [final] : [])];
+      for (const f of problems.length === 0 ? files : []) {
+        const hash = await ctx.services.rehashDownload(f, ctx.signal);
+        if (!hash.ok) problems.push(`${f}: ${hash.detail}`);
+        const structure = await ctx.services.verifyBackupArchive(f);
+        if (!structure.ok) problems.push(`${f}: ${structure.detail}`);
+      }
+      if (problems.length > 0) throw new RefusedError(`offboarding refused: ${problems.join('; ')}`, 'download and verify the backups again (run step offboard.backups)');
+      await ctx.setOutputs({ reverified: files.length });
     },
     verify: async (ctx) => {
       const problems = await backupsReady(ctx, keptBackupsOf(ctx));
