@@ -61,7 +61,8 @@ export async function runWithProgress(deps: OperationDeps, wb: MigrationWorkbenc
       },
     }),
   );
-  void announce(deps, wb, file, outcome, onlyStep);
+  // The outcome is told in a notification nobody waits for; opening the panel from it is best effort.
+  announce(deps, wb, file, outcome, onlyStep).catch(() => undefined);
   return outcome;
 }
 
