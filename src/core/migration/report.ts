@@ -53,9 +53,9 @@ export function renderReport(journal: Readonly<Journal>, steps: readonly StepDef
   const test = j.steps['cutover.start-target']?.outputs ?? j.steps['test.start-target']?.outputs ?? {};
   L.push(`| Node | ${cell(i.source.nodeSubdomain)} | ${cell(i.target.nodeSubdomain)} |`);
   L.push(`| Environment | ${cell(i.source.environment)} | ${cell(i.target.environment)} |`);
-  L.push(`| URL | ${cell(pre.sourceUrl)} | ${cell(test.url)} |`);
-  L.push(`| Mendix version | ${cell(pre.sourceMendixVersion)} | ${cell(pre.sourceMendixVersion)} (same package) |`);
-  L.push(`| Model version | ${cell(pre.sourceModelVersion)} | ${cell(j.steps['test.start-target']?.outputs.modelVersion ?? '')} |`);
+  L.push(`| URL | ${cell(pre.sourceUrl)} | ${cell(redeploy.url ?? test.url)} |`);
+  L.push(`| Mendix version | ${cell(pre.sourceMendixVersion)} | ${cell(redeploy.mendixVersion ?? '')} |`);
+  L.push(`| Model version | ${cell(pre.sourceModelVersion)} | ${cell(redeploy.modelVersion ?? j.steps['test.start-target']?.outputs.modelVersion ?? '')} |`);
   L.push(`| Package | ${cell(j.steps['package.download']?.outputs.name)} | ${cell(redeploy.packageId ?? j.steps['package.upload']?.outputs.packageId)} |`);
   L.push(`| Project ID | ${cell(i.source.projectId)} | ${cell(i.source.projectId)} (temporary app A: ${cell(i.target.tempAppA.projectId)}) |`);
 

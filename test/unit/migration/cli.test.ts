@@ -89,6 +89,8 @@ describe('mendix-migrate migration commands', () => {
     assert.equal(await main(['report', '--journal', journal, '--out', out], io()), 0);
     const md = readFileSync(out, 'utf8');
     for (const heading of ['## Before and after', '## Preflight', '## Steps', '## Downtime', '## Files and checksums', '## Sign-off']) assert.ok(md.includes(heading), heading);
+    assert.match(md, /\| Model version \| 1\.6\.0\.142 \| 1\.6\.0\.142 \|/);
+    assert.match(md, /\| Mendix version \| 10\.24\.3\.73587 \| 10\.24\.3\.73587 \|/);
     assert.match(md, /Predicted from the rehearsal: \d/);
     assert.match(md, /Measured \(source stopped → target started\): \d/);
     const sha = store.peek().steps['cutover.download'].outputs.sha256;

@@ -141,7 +141,8 @@ export function finishSteps(opts: PlanOptions): StepDefinition[] {
         await ctx.services.transport(target.nodeSubdomain, target.environment, pkg);
       }
       await startAndWait(ctx, opts, target.nodeSubdomain, target.environment, true, 'start');
-      await ctx.setOutputs({ redeployed: true, packageId: pkg });
+      const after = await findEnvironment(ctx, target.nodeSubdomain, target.environment);
+      await ctx.setOutputs({ redeployed: true, packageId: pkg, url: after.url, modelVersion: after.modelVersion ?? null, mendixVersion: after.mendixVersion ?? null });
     },
     verify: async (ctx) => {
       const { target } = ctx.input;
