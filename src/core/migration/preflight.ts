@@ -93,20 +93,20 @@ function hintItems(s: EnvironmentSettings): PreflightItem[] {
       id: 'mail',
       title: 'Mail server use',
       result: mail.length ? 'warn' : 'pass',
-      detail: mail.length ? `${mail.join(', ')} look like a mail server: use a third-party email provider on the target` : 'no mail server settings found',
+      detail: mail.length ? `mail server settings found (${mail.join(', ')}): use a third-party email provider on the target` : 'no mail server settings found',
     },
     {
       id: 'ftp',
       title: 'FTP server use',
       result: ftp.length ? 'warn' : 'pass',
-      detail: ftp.length ? `${ftp.join(', ')} look like an FTP server: use a third-party FTP provider` : 'no FTP settings found',
+      detail: ftp.length ? `FTP settings found (${ftp.join(', ')}): use a third-party FTP provider` : 'no FTP settings found',
     },
     {
       id: 'vpn',
       title: 'VPN / private network use',
       result: vpn.length ? 'warn' : 'pass',
       detail: vpn.length
-        ? `${vpn.join(', ')} point at a private network: a VPN is not available, use the recommended ways to secure outgoing connections`
+        ? `private-network addresses found (${vpn.join(', ')}): a VPN is not available, use the recommended ways to secure outgoing connections`
         : 'no private-network addresses found',
     },
   ];
