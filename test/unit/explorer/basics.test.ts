@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { errorText, isCancellation, UserCancelledError, UserFacingError } from '../../../src/core/explorer/errors';
-import { filterApps } from '../../../src/core/explorer/filterApps';
+import { matchingApps } from '../../../src/core/explorer/matchingApps';
 import { formatBytes, formatDuration, formatTransfer } from '../../../src/core/explorer/format';
 import { Limiter } from '../../../src/core/explorer/limiter';
 import { mergeApps, normaliseStatus } from '../../../src/core/explorer/mergeApps';
@@ -98,10 +98,10 @@ describe('explorer basics', () => {
 
   it('filters apps on every word across name, sub-domain, ProjectId and region name', () => {
     const apps = [app('Order Portal'), app('Order Portal US', { region: 'prod-us-west-2' }), app('Legacy HR', { region: undefined })];
-    assert.deepEqual(filterApps(apps, 'order').map((a) => a.name), ['Order Portal', 'Order Portal US']);
-    assert.deepEqual(filterApps(apps, 'order oregon').map((a) => a.name), ['Order Portal US']);
-    assert.deepEqual(filterApps(apps, 'p-legacyhr').map((a) => a.name), ['Legacy HR']);
-    assert.equal(filterApps(apps, '  ').length, 3);
+    assert.deepEqual(matchingApps(apps, 'order').map((a) => a.name), ['Order Portal', 'Order Portal US']);
+    assert.deepEqual(matchingApps(apps, 'order oregon').map((a) => a.name), ['Order Portal US']);
+    assert.deepEqual(matchingApps(apps, 'p-legacyhr').map((a) => a.name), ['Legacy HR']);
+    assert.equal(matchingApps(apps, '  ').length, 3);
   });
 
   it('formats sizes, durations and transfers for progress messages', () => {

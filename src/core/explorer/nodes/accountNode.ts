@@ -2,7 +2,7 @@
 import type { AccountSummary } from '../accounts';
 import type { CloudService } from '../cloudService';
 import { COMMANDS } from '../commandIds';
-import { filterApps } from '../filterApps';
+import { matchingApps } from '../matchingApps';
 import type { CloudApp } from '../model';
 import type { TreeItemSpec } from '../treeSpec';
 import { AppNode } from './appNode';
@@ -89,7 +89,7 @@ export class AccountNode extends LoadingNode<CloudApp[]> implements Pageable {
   protected build(apps: CloudApp[]): ExplorerNode[] {
     if (apps.length === 0) return this.hidden ? [] : [new EmptyNode(this, 'No apps in this account')];
     const filter = this.env.filterText();
-    const matching = filterApps(apps, filter);
+    const matching = matchingApps(apps, filter);
     if (matching.length === 0) {
       return [new EmptyNode(this, `No apps match "${filter}"`, { command: COMMANDS.clearFilter, title: 'Clear Filter' })];
     }

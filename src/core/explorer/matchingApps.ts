@@ -2,7 +2,7 @@
 import type { CloudApp } from './model';
 import { regionLabel } from './regions';
 
-export function filterApps(apps: readonly CloudApp[], filter: string): CloudApp[] {
+export function matchingApps(apps: readonly CloudApp[], filter: string): CloudApp[] {
   const terms = filter.trim().toLowerCase().split(/\s+/).filter(Boolean);
   if (terms.length === 0) return [...apps];
   return apps.filter((a) => {
