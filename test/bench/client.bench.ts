@@ -25,16 +25,13 @@ const PAIRS = 3;
 /** The code our child process runs: one download or one upload, timed around the call. */
 const CHILD_SOURCE = `
 const { downloadToFile } = require('./src/core/transfer/download');
-const { InlineHasher } = require('./src/core/transfer/hashingFileSink');
-const { WorkerHasher } = require('./src/core/transfer/workerHasher');
 const { MendixClient } = require('./src/core/api/mendixClient');
 (async () => {
   const job = JSON.parse(process.argv[2]);
   const t0 = performance.now();
   let out;
   if (job.kind === 'download') {
-    const hasherFactory = job.hasher === 'inline' ? () => new InlineHasher() : job.hasher === 'worker' ? () => new WorkerHasher() : undefined;
-    const r = await downloadToFile({ url: job.url, dest: job.dest, hasherFactory });
+    const r = await downloadToFile({ url: job.url, dest: job.dest });
     out = { size: r.size, sha256: r.sha256, bytesFetched: r.bytesFetched, transfers: r.transfers };
   } else {
     const c = new MendixClient({ credentials: job.credentials, config: { deployBaseUrl: job.baseUrl } });
@@ -145,7 +142,6 @@ function writeRandomFile(path: string, bytes: number): void {
 export async function run(ctx: BenchContext): Promise<Record<string, Figure>> {
   const dir = join(ctx.scratch, 'client-bench');
   mkdirSync(dir, { recursive: true });
-  const hasher = process.env.MX_BENCH_HASHER ?? 'default';
   const { emulator, child } = await bundle(ctx.root, ctx.scratch);
   const { proc, base } = await startEmulator(ctx.root, emulator);
   const mb = (bytes: number, s: number) => bytes / s / 1e6;
@@ -164,7 +160,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, Figure>> {
       const cs = await curlSeconds(['-o', join(dir, 'curl.out'), a2.url]);
       curlRates.push(mb(a2.size, cs));
       cleanDownload();
-      const r = await runChild(child, ctx.root, { kind: 'download', url: a2.url, dest, hasher });
+      const r = await runChild(child, ctx.root, { kind: 'download', url: a2.url, dest });
       if (r.sha256 !== a2.sha256) throw new Error('downloaded archive does not match the served SHA-256');
       ourRates.push(mb(a2.size, r.seconds));
       peakRss = Math.max(peakRss, r.maxRssMb);
@@ -174,7 +170,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, Figure>> {
 
     // Bytes fetched again after a reset half-way through the 2 GiB archive.
     await call(base, 'POST', '/_emulator/faults', { method: 'GET', path: '/_downloads/archives/**', kind: 'reset', afterBytes: Math.floor(a2.size / 2), count: 1 });
-    const resumed = await runChild(child, ctx.root, { kind: 'download', url: a2.url, dest, hasher });
+    const resumed = await runChild(child, ctx.root, { kind: 'download', url: a2.url, dest });
     if (resumed.sha256 !== a2.sha256) throw new Error('resumed archive does not match the served SHA-256');
     const after = (resumed.transfers ?? []).slice(1).reduce((n, t) => n + t.bytes, 0);
     ctx.log(`reset at 50 %: ${resumed.transfers?.length ?? 0} responses, ${after} bytes after the reset`);
@@ -184,10 +180,10 @@ export async function run(ctx: BenchContext): Promise<Record<string, Figure>> {
 
     // Memory growth with size: 1 GiB vs 4 GiB.
     const a1 = await makeArchive(base, GIB);
-    const r1 = await runChild(child, ctx.root, { kind: 'download', url: a1.url, dest, hasher });
+    const r1 = await runChild(child, ctx.root, { kind: 'download', url: a1.url, dest });
     cleanDownload();
     const a4 = await makeArchive(base, 4 * GIB);
-    const r4 = await runChild(child, ctx.root, { kind: 'download', url: a4.url, dest, hasher });
+    const r4 = await runChild(child, ctx.root, { kind: 'download', url: a4.url, dest });
     if (r4.sha256 !== a4.sha256) throw new Error('4 GiB archive does not match the served SHA-256');
     cleanDownload();
     ctx.log(`peak RSS: 1 GiB ${r1.maxRssMb.toFixed(0)} MB, 4 GiB ${r4.maxRssMb.toFixed(0)} MB`);

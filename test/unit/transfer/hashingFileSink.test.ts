@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { HashingFileSink, InlineHasher, type StreamHasher } from '../../../src/core/transfer/hashingFileSink';
-import { WorkerHasher } from '../../../src/core/transfer/workerHasher';
+import { HashingFileSink, InlineHasher } from '../../../src/core/transfer/hashingFileSink';
 
 describe('HashingFileSink', () => {
   let dir: string;
@@ -16,25 +15,20 @@ describe('HashingFileSink', () => {
   const chunks = Array.from({ length: 40 }, (_, i) => randomBytes(10_000 + i));
   const whole = Buffer.concat(chunks);
 
-  for (const [name, make] of [
-    ['inline', () => new InlineHasher()],
-    ['worker', () => new WorkerHasher(64 * 1024)],
-  ] as [string, () => StreamHasher][]) {
-    it(`writes at the start offset and hashes exactly what was written (${name} hasher)`, async () => {
-      const file = join(dir, 'f');
-      const fd = openSync(file, 'w');
-      const hasher = make();
-      let reported = 0;
-      const sink = new HashingFileSink(fd, 0, hasher, (n) => (reported += n), 32 * 1024);
-      await pipeline(Readable.from(chunks), sink);
-      closeSync(fd);
-      assert.equal(sink.position, whole.length);
-      assert.equal(reported, whole.length);
-      assert.ok(readFileSync(file).equals(whole));
-      assert.equal(await hasher.digest(), createHash('sha256').update(whole).digest('hex'));
-      hasher.close();
-    });
-  }
+  it('writes at the start offset and hashes exactly what was written', async () => {
+    const file = join(dir, 'f');
+    const fd = openSync(file, 'w');
+    const hasher = new InlineHasher();
+    let reported = 0;
+    const sink = new HashingFileSink(fd, 0, hasher, (n) => (reported += n), 32 * 1024);
+    await pipeline(Readable.from(chunks), sink);
+    closeSync(fd);
+    assert.equal(sink.position, whole.length);
+    assert.equal(reported, whole.length);
+    assert.ok(readFileSync(file).equals(whole));
+    assert.equal(await hasher.digest(), createHash('sha256').update(whole).digest('hex'));
+    hasher.close();
+  });
 
   it('marks itself poisoned when a write fails, without advancing the position', async () => {
     writeFileSync(join(dir, 'g'), '');
