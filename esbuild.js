@@ -7,9 +7,13 @@ const path = require('node:path');
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-/** Node bundles: the extension host entry and the headless CLI. */
+/**
+ * Node bundles: the extension host's tiny entry, the implementation it loads right after activation
+ * (see src/extension.ts), and the headless CLI.
+ */
 const nodeEntries = [
   { in: 'src/extension.ts', out: 'extension' },
+  { in: 'src/vscode/main.ts', out: 'main' },
   { in: 'src/cli/main.ts', out: 'cli' },
 ].filter((e) => fs.existsSync(e.in));
 
@@ -88,6 +92,9 @@ async function main() {
     await Promise.all(contexts.map((c) => c.watch()));
     return;
   }
+  // The journal's JSON Schema ships inside dist/ (contributes.jsonValidation points there).
+  fs.mkdirSync('dist/schemas', { recursive: true });
+  for (const f of fs.readdirSync('schemas')) fs.copyFileSync(path.join('schemas', f), path.join('dist/schemas', f));
   for (const ctx of contexts) {
     const result = await ctx.rebuild();
     if (result.metafile) fs.writeFileSync('dist/meta.json', JSON.stringify(result.metafile));

@@ -1,40 +1,49 @@
+/**
+ * The entry VS Code loads at activation. It is kept tiny on purpose: the implementation
+ * (dist/main.js — the API client, its zod schemas, the engine, the tree) is a separate bundle that is
+ * required right after activate() returns, so our start-up never holds up VS Code's activation chain
+ * or the extensions activated after us. A command invoked in between waits for it and then runs.
+ */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Redactor } from './core/util/redact';
-import type { ApiServices } from './vscode/apiServices';
-import { registerExplorer } from './vscode/explorer';
-import { createOutputLogger } from './vscode/outputLog';
 
-/** Wires things up only: no network, no heavy work (see STYLE.md). */
+type MainModule = typeof import('./vscode/main');
+
+interface ContributedCommand {
+  command: string;
+}
+
 export function activate(context: vscode.ExtensionContext): void {
-  const channel = vscode.window.createOutputChannel('Mendix Cloud Migration', { log: true });
-  context.subscriptions.push(channel);
-  const redactor = new Redactor();
-  const log = createOutputLogger(channel, redactor);
-
-  let services: ApiServices | undefined;
-  const explorer = registerExplorer({
-    context,
-    channel,
-    log,
-    redactor,
-    // The API client (axios, zod) is required on first use rather than at activation.
-    services: () => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      services ??= (require('./vscode/apiServices') as typeof import('./vscode/apiServices')).createApiServices(log, redactor);
-      return services;
-    },
+  const contributes = (context.extension.packageJSON as { contributes?: { commands?: ContributedCommand[] } }).contributes;
+  let ready!: () => void;
+  let failed!: (e: unknown) => void;
+  const loaded = new Promise<void>((resolve, reject) => {
+    ready = resolve;
+    failed = reject;
   });
-  // The Migrations view, the panel (and its serializer) and the migration commands' workbench.
-  // Their modules pull in the engine and its schemas, so they load right after activation returns
-  // instead of inside it; VS Code holds a panel to restore until its serializer is registered.
+  // Placeholders for the contributed commands until the implementation registers the real ones.
+  const placeholders = (contributes?.commands ?? []).map(({ command }) =>
+    vscode.commands.registerCommand(command, async (...args: unknown[]) => {
+      await loaded;
+      return vscode.commands.executeCommand(command, ...args);
+    }),
+  );
   setTimeout(() => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { registerMigrations } = require('./vscode/migrations/registerMigrations') as typeof import('./vscode/migrations/registerMigrations');
-    const migrations = registerMigrations({ context, channel, log, redactor, accounts: explorer.accounts });
-    explorer.setMigrationLauncher(migrations.workbench);
-    migrations.attachStatusBar(explorer.statusBar);
+    for (const p of placeholders) p.dispose();
+    try {
+      const t0 = performance.now();
+      // A path esbuild leaves alone, so dist/main.js stays its own file.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const main = require(path.join(__dirname, 'main.js')) as MainModule;
+      main.activateMain(context, { loadMs: performance.now() - t0 });
+      ready();
+    } catch (e) {
+      failed(e);
+      void vscode.window.showErrorMessage(`Mendix Cloud Migration failed to start: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }, 0);
-  log.info(`Mendix Cloud Migration ${String((context.extension.packageJSON as { version?: unknown }).version)} activated`);
+  // A rejected `loaded` with no command waiting must not become an unhandled rejection.
+  loaded.catch(() => undefined);
 }
 
 export function deactivate(): void {

@@ -1,21 +1,27 @@
 /**
  * Foundation figures:
- * - bundle.kb: size of dist/extension.js from a production (minified) build;
+ * - bundle.kb: all the JavaScript the extension host loads from a production (minified) build: the
+ *   tiny entry dist/extension.js plus the implementation dist/main.js it requires right after
+ *   activation (the webview bundle runs in the page and is not counted);
+ * - bundle.entry_kb: the entry alone, which is what VS Code loads during activation;
  * - activation.ms: how long our activate() took as VS Code itself reports it in code-server's
- *   "Running Extensions" editor (code loading + the activate call), median of 3 fresh starts.
+ *   "Running Extensions" editor (code loading + the activate call), median of 3 fresh starts;
+ * - activation.deferred_load_ms: how long loading the implementation right after activation took,
+ *   as the extension logs it, median of the same starts (the cost moved off activation, shown so it
+ *   is not hidden).
  */
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { openWorkbench } from '../e2e/browser';
-import { extensionFolderName, startCodeServer, waitForExtensionHostLog } from '../e2e/codeServer';
+import { extensionFolderName, readOutputChannelLog, startCodeServer, waitForExtensionHostLog } from '../e2e/codeServer';
 import { figure, type BenchContext, type Figure } from './run';
 
 const STARTS = 3;
 const SETTLE_MS = 3000;
 
 /** One fresh code-server + browser; returns the activation time VS Code shows for our extension. */
-async function measureActivation(ctx: BenchContext, run: number): Promise<number> {
+async function measureActivation(ctx: BenchContext, run: number): Promise<{ activation: number; deferredLoad: number }> {
   const { id, version } = extensionFolderName(ctx.root);
   const server = await startCodeServer();
   try {
@@ -36,8 +42,10 @@ async function measureActivation(ctx: BenchContext, run: number): Promise<number
       const text = await time.innerText();
       const m = /(\d+(?:\.\d+)?)ms/.exec(text);
       if (!m) throw new Error(`unexpected activation text: ${text}`);
-      ctx.log(`start ${run}: "${text}"`);
-      return Number(m[1]);
+      const loadLine = /implementation loaded in ([\d.]+) ms/.exec(readOutputChannelLog(server, 'Mendix Cloud Migration'));
+      if (!loadLine) throw new Error('the extension did not log its implementation load time');
+      ctx.log(`start ${run}: "${text}", implementation loaded in ${loadLine[1]} ms`);
+      return { activation: Number(m[1]), deferredLoad: Number(loadLine[1]) };
     } finally {
       await wb.close();
     }
@@ -48,14 +56,17 @@ async function measureActivation(ctx: BenchContext, run: number): Promise<number
 
 export async function run(ctx: BenchContext): Promise<Record<string, Figure>> {
   execFileSync(process.execPath, ['esbuild.js', '--production'], { cwd: ctx.root, stdio: 'inherit' });
-  const bytes = statSync(join(ctx.root, 'dist', 'extension.js')).size;
-  ctx.log(`dist/extension.js (production): ${bytes} bytes`);
+  const entry = statSync(join(ctx.root, 'dist', 'extension.js')).size;
+  const bytes = entry + statSync(join(ctx.root, 'dist', 'main.js')).size;
+  ctx.log(`dist/extension.js + dist/main.js (production): ${entry} + ${bytes - entry} bytes`);
   execFileSync('bash', [join(ctx.root, 'scripts', 'install-code-server.sh')], { cwd: ctx.root, stdio: 'inherit' });
-  const times: number[] = [];
-  for (let i = 1; i <= STARTS; i++) times.push(await measureActivation(ctx, i));
-  const median = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
+  const runs: { activation: number; deferredLoad: number }[] = [];
+  for (let i = 1; i <= STARTS; i++) runs.push(await measureActivation(ctx, i));
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   return {
     'bundle.kb': figure(bytes / 1024, 'KB', '<= 300'),
-    'activation.ms': figure(median, 'ms', '<= 20'),
+    'bundle.entry_kb': figure(entry / 1024, 'KB', '<= 300'),
+    'activation.ms': figure(median(runs.map((r) => r.activation)), 'ms', '<= 20'),
+    'activation.deferred_load_ms': figure(median(runs.map((r) => r.deferredLoad)), 'ms', '<= 100'),
   };
 }
