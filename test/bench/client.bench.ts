@@ -178,16 +178,24 @@ export async function run(ctx: BenchContext): Promise<Record<string, Figure>> {
     // Free the emulator's copy before the next sizes.
     await call(base, 'DELETE', '/_emulator/faults');
 
-    // Memory growth with size: 1 GiB vs 4 GiB.
-    const a1 = await makeArchive(base, GIB);
-    const r1 = await runChild(child, ctx.root, { kind: 'download', url: a1.url, dest });
-    cleanDownload();
-    const a4 = await makeArchive(base, 4 * GIB);
-    const r4 = await runChild(child, ctx.root, { kind: 'download', url: a4.url, dest });
-    if (r4.sha256 !== a4.sha256) throw new Error('4 GiB archive does not match the served SHA-256');
-    cleanDownload();
-    ctx.log(`peak RSS: 1 GiB ${r1.maxRssMb.toFixed(0)} MB, 4 GiB ${r4.maxRssMb.toFixed(0)} MB`);
-    peakRss = Math.max(peakRss, r1.maxRssMb, r4.maxRssMb);
+    // Memory growth with size: 1 GiB vs 4 GiB. Peak RSS moves a few MB with GC timing, so each size
+    // is downloaded twice and the two peaks averaged.
+    const peaks = async (bytes: number): Promise<number[]> => {
+      const a = await makeArchive(base, bytes);
+      const out: number[] = [];
+      for (let i = 0; i < 2; i++) {
+        const r = await runChild(child, ctx.root, { kind: 'download', url: a.url, dest });
+        if (r.sha256 !== a.sha256) throw new Error(`${bytes}-byte archive does not match the served SHA-256`);
+        out.push(r.maxRssMb);
+        cleanDownload();
+      }
+      return out;
+    };
+    const p1 = await peaks(GIB);
+    const p4 = await peaks(4 * GIB);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    ctx.log(`peak RSS: 1 GiB ${p1.map((x) => x.toFixed(0)).join('/')} MB, 4 GiB ${p4.map((x) => x.toFixed(0)).join('/')} MB`);
+    peakRss = Math.max(peakRss, ...p1, ...p4);
 
     // Upload: the same 900 MB file with curl -F and with our client.
     const file = join(dir, 'bench-package.mda');
@@ -208,7 +216,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, Figure>> {
     return {
       'download.ratio_vs_curl': figure(median(ourRates) / median(curlRates), 'ratio', '>= 0.95'),
       'download.peak_rss_mb': figure(peakRss, 'MB', '<= 150'),
-      'download.rss_growth_1g_to_4g': figure(r4.maxRssMb / r1.maxRssMb, 'ratio', '<= 1.10'),
+      'download.rss_growth_1g_to_4g': figure(mean(p4) / mean(p1), 'ratio', '<= 1.10'),
       'download.resume_bytes_fraction': figure(after / a2.size, 'fraction', '<= 0.52'),
       'upload.ratio_vs_curl': figure(median(ourUp) / median(curlUp), 'ratio', '>= 0.90'),
     };
