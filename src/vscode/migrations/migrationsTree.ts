@@ -1,11 +1,11 @@
-/** The Migrations view: every journal of the workspace with its phase; refreshes are debounced. */
+/** The Migrations view: every journal of the workspace with its phase; refreshes are coalesced. */
 import * as vscode from 'vscode';
 import type { MigrationController } from '../../core/migrationCommands/migrationController';
 import type { MigrationTreeNode } from '../../core/migrationCommands/migrationNodes';
 import type { Logger } from '../../core/util/logger';
 import { toTreeItem } from '../tree/toTreeItem';
 
-const DEBOUNCE_MS = 150;
+const REFRESH_INTERVAL_MS = 150;
 
 export class MigrationsTreeProvider implements vscode.TreeDataProvider<MigrationTreeNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<MigrationTreeNode | undefined>();
@@ -19,12 +19,13 @@ export class MigrationsTreeProvider implements vscode.TreeDataProvider<Migration
     private readonly log: Logger,
   ) {}
 
+  /** Coalesces refreshes: at most one per interval, so a busy run cannot postpone them forever. */
   refresh(): void {
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.emitter.fire(undefined);
-    }, DEBOUNCE_MS);
+    }, REFRESH_INTERVAL_MS);
   }
 
   getTreeItem(node: MigrationTreeNode): vscode.TreeItem {

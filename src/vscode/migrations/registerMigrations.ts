@@ -106,10 +106,10 @@ export function registerMigrations(opts: MigrationsOptions): Migrations {
   const tree = new MigrationsTreeProvider(folder, () => controller, log.child('migrations'));
   const view = vscode.window.createTreeView(VIEWS.migrations, { treeDataProvider: tree });
   let statusTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Redraws the view and (debounced, from the journal files) the status bar entry. */
+  /** Redraws the view and (coalesced, from the journal files) the status bar entry. */
   const changed = (): void => {
     tree.refresh();
-    if (statusTimer) clearTimeout(statusTimer);
+    if (statusTimer) return;
     statusTimer = setTimeout(() => {
       statusTimer = undefined;
       void workbench.journals().then(

@@ -1,0 +1,130 @@
+/**
+ * The Start Migration wizard in a real VS Code (code-server) against the emulator's demo: every
+ * question is answered through the real quick picks and input boxes for "Legacy HR" (v3 → v4), then
+ * the journal is written, the Migrations view lists it, its panel opens and the run starts.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmulator, type RunningEmulator } from '../emulator/server';
+import { DEMO } from '../emulator/seeds/demo';
+import { openWorkbench, type Workbench } from './browser';
+import { startCodeServer, type CodeServer } from './codeServer';
+
+describe('migration wizard in code-server against the emulator', function () {
+  let emulator: RunningEmulator | undefined;
+  let server: CodeServer | undefined;
+  let wb: Workbench | undefined;
+  let folder: string | undefined;
+
+  before(async function () {
+    this.timeout(180_000);
+    emulator = await startEmulator({ seed: 'demo', quiet: true, timeScale: 600, packageBytes: 500_000, archiveBytes: 500_000 });
+    // Mendix Cloud v4 still deploys Legacy HR's Mendix 7 in this scenario (as in the engine's end-to-end test).
+    const r = await fetch(`${emulator.baseUrl}/_emulator/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ minSupportedMajor: 6 }) });
+    assert.ok(r.ok, `emulator config: ${r.status}`);
+    folder = mkdtempSync(join(tmpdir(), 'wizard-e2e-'));
+    mkdirSync(join(folder, 'downloads'));
+    server = await startCodeServer({
+      folder,
+      keepLogsAs: 'e2e-panel-wizard',
+      settings: {
+        'mendixMigration.api.deployBaseUrl': emulator.baseUrl,
+        'mendixMigration.api.cloudPortalBaseUrl': emulator.baseUrl,
+        'mendixMigration.api.homeBaseUrl': emulator.baseUrl,
+        'mendixMigration.downloadFolder': join(folder, 'downloads'),
+        'mendixMigration.migration.pollIntervalMs': 200,
+        'workbench.startupEditor': 'none',
+      },
+    });
+    wb = await openWorkbench(server);
+    await wb.clickActivityBarItem('Mendix Cloud');
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await wb?.close();
+    await server?.stop();
+    await emulator?.close();
+    if (folder) rmSync(folder, { recursive: true, force: true });
+  });
+
+  async function startCommand(w: Workbench, title: string): Promise<void> {
+    await w.page.locator('.monaco-workbench').focus().catch(() => undefined);
+    await w.page.keyboard.press('F1');
+    const input = w.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill(`>${title}`);
+    const entry = w.page.locator('.quick-input-widget .monaco-list-row', { has: w.page.locator('.label-name', { hasText: new RegExp(`^${title}$`) }) }).first();
+    await entry.waitFor({ state: 'visible', timeout: 15_000 });
+    await entry.click();
+  }
+
+  /** Picks the entry whose label is exactly `label` in the quick pick titled `title`. */
+  async function pick(w: Workbench, title: string | RegExp, label: string): Promise<void> {
+    const widget = w.page.locator('.quick-input-widget');
+    await widget.locator('.quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: 30_000 });
+    await widget.locator('.quick-input-box input').fill(label);
+    const row = widget.locator('.monaco-list-row', { has: w.page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[()→]/g, '\\$&')}$`) }) }).first();
+    await row.waitFor({ state: 'visible', timeout: 15_000 });
+    await row.click();
+  }
+
+  /** Types into the input box whose prompt matches. */
+  async function type(w: Workbench, prompt: RegExp, text: string): Promise<void> {
+    const widget = w.page.locator('.quick-input-widget');
+    await widget.locator('.quick-input-message', { hasText: prompt }).waitFor({ state: 'visible', timeout: 30_000 });
+    const input = widget.locator('.quick-input-box input');
+    await input.fill(text);
+    await input.press('Enter');
+  }
+
+  it('asks every question, then writes the journal, lists it and opens its panel', async function () {
+    this.timeout(180_000);
+    assert.ok(wb && folder);
+    const w = wb;
+    await startCommand(w, 'Mendix: Sign In');
+    await pick(w, 'Mendix: Sign In', 'Both');
+    await type(w, /username/, DEMO.username);
+    await type(w, /API key of/, DEMO.apiKey);
+    await type(w, /Personal Access Token/, DEMO.pat);
+    await type(w, /name for this account/, 'Demo');
+    await w.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 30_000 });
+    await w.page.locator('.part.sidebar .monaco-list-row', { hasText: 'Legacy HR' }).first().waitFor({ timeout: 30_000 });
+
+    await startCommand(w, 'Mendix: Start Migration from Here');
+    await pick(w, 'Mendix app', 'Legacy HR');
+    await pick(w, '(1/11)', 'Production');
+    await pick(w, '(2/11)', 'Mendix Cloud v3 → v4');
+    await type(w, /Sub-domain of the licensed node/, 'legacyhr-v4');
+    await pick(w, '(4/11)', 'Production');
+    await pick(w, '(5/11)', 'Legacy HR (temp A)');
+    await pick(w, '(6/11)', 'Legacy HR (temp B)');
+    await type(w, /Custom domains/, '');
+    // Legacy HR has one older backup: keep none of it.
+    await pick(w, '(9/11)', 'None');
+    await type(w, /Name of this migration/, 'legacy-hr');
+    const dialog = w.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.match((await dialog.textContent()) ?? '', /Legacy HR Production \(legacyhr\) → legacyhr-v4 Production/);
+    await dialog.getByRole('button', { name: 'Start', exact: true }).click();
+
+    const journalFile = join(folder, '.mendix-migrations', 'legacy-hr.json');
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline && !existsSync(journalFile)) await w.page.waitForTimeout(200);
+    const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { input: { flavour: string; target: { nodeSubdomain: string; tempAppA: { name: string } }; customDomains: string[] } };
+    assert.equal(journal.input.flavour, 'v3-to-v4');
+    assert.equal(journal.input.target.nodeSubdomain, 'legacyhr-v4');
+    assert.equal(journal.input.target.tempAppA.name, 'Legacy HR (temp A)');
+    assert.deepEqual(journal.input.customDomains, []);
+
+    const { frame } = await w.findInFrames('#checklist', 60_000);
+    assert.match((await frame.textContent('#run-header h1')) ?? '', /legacy-hr/);
+    // The run started after the answers: preflight leaves "pending".
+    await frame.waitForSelector('#step-preflight:not([data-status="pending"])', { timeout: 60_000 });
+    // The Migrations view follows the run while it goes (not only when it stops).
+    await w.page.locator('.part.sidebar .monaco-list-row', { hasText: /legacy-hr.*running.*\b[1-9]\d*\/28/ }).first().waitFor({ timeout: 30_000 });
+    await w.screenshot('panel-wizard');
+  });
+});
