@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../emulator/server';
 import { DEMO } from '../emulator/seeds/demo';
+import type { Frame } from 'playwright-core';
 import { openWorkbench, type Workbench } from './browser';
 import { startCodeServer, type CodeServer } from './codeServer';
 
@@ -17,6 +18,7 @@ describe('migration wizard in code-server against the emulator', function () {
   let server: CodeServer | undefined;
   let wb: Workbench | undefined;
   let folder: string | undefined;
+  let panel: Frame | undefined;
 
   before(async function () {
     this.timeout(180_000);
@@ -120,11 +122,43 @@ describe('migration wizard in code-server against the emulator', function () {
     assert.deepEqual(journal.input.customDomains, []);
 
     const { frame } = await w.findInFrames('#checklist', 60_000);
+    panel = frame;
     assert.match((await frame.textContent('#run-header h1')) ?? '', /legacy-hr/);
     // The run started after the answers: preflight leaves "pending".
     await frame.waitForSelector('#step-preflight:not([data-status="pending"])', { timeout: 60_000 });
     // The Migrations view follows the run while it goes (not only when it stops).
     await w.page.locator('.part.sidebar .monaco-list-row', { hasText: /legacy-hr.*running.*\b[1-9]\d*\/28/ }).first().waitFor({ timeout: 30_000 });
     await w.screenshot('panel-wizard');
+  });
+
+  it('answers the engine’s question, then a portal checklist step is marked done from the panel and recorded', async function () {
+    this.timeout(180_000);
+    assert.ok(wb && panel);
+    const w = wb;
+    const f = panel;
+    const dialog = w.page.locator('.monaco-dialog-box');
+    const step = '#step-config_portal-checklist';
+    const deadline = Date.now() + 120_000;
+    let asked = '';
+    while (Date.now() < deadline) {
+      // The engine asks before it applies configuration differences to the target: a modal Yes/No.
+      if (await dialog.isVisible().catch(() => false)) {
+        asked = (await dialog.textContent()) ?? '';
+        await dialog.getByRole('button', { name: 'Yes', exact: true }).click();
+      }
+      if ((await f.getAttribute(step, 'data-status').catch(() => null)) === 'waiting-for-person') break;
+      await w.page.waitForTimeout(200);
+    }
+    assert.equal(await f.getAttribute(step, 'data-status'), 'waiting-for-person');
+    assert.match(asked, /Apply \d+ configuration difference/);
+    assert.match((await f.textContent(`${step} .person`)) ?? '', /portal/i);
+    await f.click(`${step} [data-action="markDone"]`);
+    await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.match((await dialog.textContent()) ?? '', /Mark "Copy the portal-only settings/);
+    await dialog.getByRole('button', { name: 'Mark Done', exact: true }).click();
+    await f.waitForSelector(`${step}[data-status="done"]`, { timeout: 30_000 });
+    assert.match((await f.textContent(`${step} .confirmation`)) ?? '', /^Confirmed by .+ \(person\)/);
+    await f.$eval(step, (el) => el.scrollIntoView({ block: 'center' }));
+    await w.screenshot('panel-mark-done');
   });
 });
