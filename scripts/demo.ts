@@ -51,7 +51,16 @@ async function startDemoEmulator(): Promise<Emulator | undefined> {
     const { startEmulator } = await import('../test/emulator/server.js');
     // The extension host runs beside code-server on this machine, so loopback is enough even when
     // the workbench itself is opened wider.
-    return await startEmulator({ host: '127.0.0.1', seed: 'demo', timeScale: 60 });
+    const emulator = await startEmulator({ host: '127.0.0.1', seed: 'demo', timeScale: 60 });
+    // The demo's "Legacy HR" runs Mendix 7.23 on a v3 node, the case the v3 -> v4 guide covers
+    // (Mendix 6 and up); the emulator otherwise refuses majors below today's supported ones.
+    const res = await fetch(`${emulator.baseUrl}/_emulator/config`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ minSupportedMajor: 6 }),
+    });
+    if (!res.ok) throw new Error(`emulator config answered ${res.status}`);
+    return emulator;
   } catch (e) {
     console.warn(`! the emulator did not start (${e instanceof Error ? e.message : String(e)}); the extension will show no data`);
     return undefined;

@@ -47,19 +47,19 @@ function setting<T>(key: string, fallback: T): T {
   return vscode.workspace.getConfiguration('mendixMigration').get<T>(key) ?? fallback;
 }
 
-/** DNS settings: resolver and authoritative lists (`ip[:port]`, or `name=ip[:port]`) replace the defaults when given. */
+/** DNS settings: resolver and authoritative lists (`ip[:port]`, or `name=ip[:port]`) replace or extend the defaults when given. */
 function dnsConfig(): DnsWatchConfig {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const r = require('../../core/dns/resolvers') as typeof import('../../core/dns/resolvers');
   const resolvers = setting<string[]>('dns.resolvers', []).filter((x) => typeof x === 'string' && x.trim() !== '');
   const authoritative = setting<string[]>('dns.authoritative', []).filter((x) => typeof x === 'string' && x.trim() !== '');
+  const custom = resolvers.map((x) => {
+    const [name, addr] = x.includes('=') ? x.split('=', 2) : [undefined, x];
+    return r.resolverFromAddress(addr.trim(), name?.trim());
+  });
+  const mode = setting<string>('dns.resolversMode', 'replace') === 'extend' ? 'extend' : 'replace';
   return {
-    resolvers: resolvers.length
-      ? resolvers.map((x) => {
-          const [name, addr] = x.includes('=') ? x.split('=', 2) : [undefined, x];
-          return r.resolverFromAddress(addr.trim(), name?.trim());
-        })
-      : [...r.DEFAULT_PUBLIC_RESOLVERS],
+    resolvers: custom.length ? r.mergeResolvers(r.DEFAULT_PUBLIC_RESOLVERS, custom, mode) : [...r.DEFAULT_PUBLIC_RESOLVERS],
     authoritative: authoritative.length ? authoritative : 'discover',
     // The panel checks the CNAME itself (✓ against <domain>.cname.mendix.net), not where it leads.
     recordType: 'CNAME',
