@@ -8,6 +8,7 @@ import type { Locator } from 'playwright-core';
 import { startEmulator, type RunningEmulator } from '../emulator/server';
 import { DEMO } from '../emulator/seeds/demo';
 import { openWorkbench, type Workbench } from './browser';
+import { answerTitled, startCommand } from './quickInput';
 import { readOutputChannelLog, startCodeServer, type CodeServer } from './codeServer';
 
 describe('explorer: Mendix Cloud apps in code-server against the emulator', function () {
@@ -50,42 +51,17 @@ describe('explorer: Mendix Cloud apps in code-server against the emulator', func
       .filter({ has: w.page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[()]/g, '\\$&')}$`) }) })
       .first();
 
-  /** F1, the command's title, Enter: leaves the command's own prompts open (runCommand waits for them to close). */
-  async function startCommand(w: Workbench, title: string): Promise<void> {
-    await w.page.locator('.monaco-workbench').focus().catch(() => undefined);
-    await w.page.keyboard.press('F1');
-    const input = w.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: 15_000 });
-    await input.fill(`>${title}`);
-    const entry = w.page.locator('.quick-input-widget .monaco-list-row', { has: w.page.locator('.label-name', { hasText: new RegExp(`^${title}$`) }) }).first();
-    await entry.waitFor({ state: 'visible', timeout: 15_000 });
-    await entry.click();
-  }
-
-  /** Answers the prompt whose title contains `step` by typing `text` into the real input box. */
-  async function answer(w: Workbench, step: string, text: string, isPick = false): Promise<void> {
-    const widget = w.page.locator('.quick-input-widget');
-    await widget.locator('.quick-input-title', { hasText: step }).waitFor({ state: 'visible', timeout: 15_000 });
-    const input = widget.locator('.quick-input-box input');
-    await input.fill(text);
-    if (isPick) {
-      // A quick pick: wait until the typed text has narrowed the list to the wanted entry.
-      await widget.locator('.monaco-list-row.focused', { hasText: text }).waitFor({ timeout: 15_000 });
-    }
-    await input.press('Enter');
-  }
-
   async function signIn(w: Workbench, apiKey: string, pat?: string): Promise<void> {
     await startCommand(w, 'Mendix: Sign In');
-    await answer(w, '(1/4)', pat ? 'Both' : 'Username and API key', true);
-    await answer(w, '(2/4)', DEMO.username);
-    await answer(w, '(3/4)', apiKey);
+    await answerTitled(w, '(1/4)', pat ? 'Both' : 'Username and API key', true);
+    await answerTitled(w, '(2/4)', DEMO.username);
+    await answerTitled(w, '(3/4)', apiKey);
     if (pat) {
       // The token box has the same step number; wait for the API key box to be replaced.
       await w.page.locator('.quick-input-widget .quick-input-message', { hasText: /Personal Access Token/ }).waitFor({ timeout: 15_000 });
-      await answer(w, '(3/4)', pat);
+      await answerTitled(w, '(3/4)', pat);
     }
-    await answer(w, '(4/4)', 'Demo');
+    await answerTitled(w, '(4/4)', 'Demo');
   }
 
   async function envIcon(w: Workbench, label: string): Promise<string> {

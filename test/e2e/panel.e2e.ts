@@ -20,6 +20,7 @@ import { DnsLab, type LabRecord } from '../integration/dns/dnsLab';
 import { demoInput } from '../integration/migration/harness';
 import { openWorkbench, type Workbench } from './browser';
 import { readExtensionHostLog, readOutputChannelLog, startCodeServer, type CodeServer } from './codeServer';
+import { signInDemo } from './quickInput';
 
 const ZONE = 'example.com';
 const TTL = 5;
@@ -121,43 +122,8 @@ describe('migration panel in code-server (emulator + loopback DNS)', function ()
     return { wb, server };
   }
 
-  async function startCommand(w: Workbench, title: string): Promise<void> {
-    await w.page.locator('.monaco-workbench').focus().catch(() => undefined);
-    await w.page.keyboard.press('F1');
-    const input = w.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: 15_000 });
-    await input.fill(`>${title}`);
-    const entry = w.page.locator('.quick-input-widget .monaco-list-row', { has: w.page.locator('.label-name', { hasText: new RegExp(`^${title}$`) }) }).first();
-    await entry.waitFor({ state: 'visible', timeout: 15_000 });
-    await entry.click();
-  }
-
-  async function answer(w: Workbench, step: string, text: string, pick = false): Promise<void> {
-    const widget = w.page.locator('.quick-input-widget');
-    await widget.locator('.quick-input-title', { hasText: step }).waitFor({ state: 'visible', timeout: 15_000 });
-    const input = widget.locator('.quick-input-box input');
-    await input.fill(text);
-    if (pick) await widget.locator('.monaco-list-row.focused', { hasText: text }).waitFor({ timeout: 15_000 });
-    await input.press('Enter');
-  }
-
-  /** Types into the input box whose prompt matches (robust to how the steps are numbered). */
-  async function answerPrompt(w: Workbench, prompt: RegExp, text: string): Promise<void> {
-    const widget = w.page.locator('.quick-input-widget');
-    await widget.locator('.quick-input-message', { hasText: prompt }).waitFor({ state: 'visible', timeout: 15_000 });
-    const input = widget.locator('.quick-input-box input');
-    await input.fill(text);
-    await input.press('Enter');
-  }
-
   async function signIn(w: Workbench): Promise<void> {
-    await startCommand(w, 'Mendix: Sign In');
-    await answer(w, 'Mendix: Sign In', 'Both', true);
-    await answerPrompt(w, /username/, DEMO.username);
-    await answerPrompt(w, /API key of/, DEMO.apiKey);
-    await answerPrompt(w, /Personal Access Token/, DEMO.pat);
-    await answerPrompt(w, /name for this account/, 'Demo');
-    await w.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 30_000 });
+    await signInDemo(w);
     await w.page.locator('.part.sidebar .monaco-list-row', { hasText: 'Order Portal' }).first().waitFor({ timeout: 30_000 }).catch(async (e: unknown) => {
       await w.screenshot('panel-debug-signin');
       throw e;

@@ -8,9 +8,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../emulator/server';
-import { DEMO } from '../emulator/seeds/demo';
 import type { Frame } from 'playwright-core';
 import { openWorkbench, type Workbench } from './browser';
+import { answerPrompt, pickExact, signInDemo, startCommand } from './quickInput';
 import { startCodeServer, type CodeServer } from './codeServer';
 
 describe('migration wizard in code-server against the emulator', function () {
@@ -52,61 +52,25 @@ describe('migration wizard in code-server against the emulator', function () {
     if (folder) rmSync(folder, { recursive: true, force: true });
   });
 
-  async function startCommand(w: Workbench, title: string): Promise<void> {
-    await w.page.locator('.monaco-workbench').focus().catch(() => undefined);
-    await w.page.keyboard.press('F1');
-    const input = w.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: 15_000 });
-    await input.fill(`>${title}`);
-    const entry = w.page.locator('.quick-input-widget .monaco-list-row', { has: w.page.locator('.label-name', { hasText: new RegExp(`^${title}$`) }) }).first();
-    await entry.waitFor({ state: 'visible', timeout: 15_000 });
-    await entry.click();
-  }
-
-  /** Picks the entry whose label is exactly `label` in the quick pick titled `title`. */
-  async function pick(w: Workbench, title: string | RegExp, label: string): Promise<void> {
-    const widget = w.page.locator('.quick-input-widget');
-    await widget.locator('.quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: 30_000 });
-    await widget.locator('.quick-input-box input').fill(label);
-    const row = widget.locator('.monaco-list-row', { has: w.page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[()→]/g, '\\$&')}$`) }) }).first();
-    await row.waitFor({ state: 'visible', timeout: 15_000 });
-    await row.click();
-  }
-
-  /** Types into the input box whose prompt matches. */
-  async function type(w: Workbench, prompt: RegExp, text: string): Promise<void> {
-    const widget = w.page.locator('.quick-input-widget');
-    await widget.locator('.quick-input-message', { hasText: prompt }).waitFor({ state: 'visible', timeout: 30_000 });
-    const input = widget.locator('.quick-input-box input');
-    await input.fill(text);
-    await input.press('Enter');
-  }
-
   it('asks every question, then writes the journal, lists it and opens its panel', async function () {
     this.timeout(180_000);
     assert.ok(wb && folder);
     const w = wb;
-    await startCommand(w, 'Mendix: Sign In');
-    await pick(w, 'Mendix: Sign In', 'Both');
-    await type(w, /username/, DEMO.username);
-    await type(w, /API key of/, DEMO.apiKey);
-    await type(w, /Personal Access Token/, DEMO.pat);
-    await type(w, /name for this account/, 'Demo');
-    await w.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 30_000 });
+    await signInDemo(w);
     await w.page.locator('.part.sidebar .monaco-list-row', { hasText: 'Legacy HR' }).first().waitFor({ timeout: 30_000 });
 
     await startCommand(w, 'Mendix: Start Migration from Here');
-    await pick(w, 'Mendix app', 'Legacy HR');
-    await pick(w, '(1/11)', 'Production');
-    await pick(w, '(2/11)', 'Mendix Cloud v3 → v4');
-    await type(w, /Sub-domain of the licensed node/, 'legacyhr-v4');
-    await pick(w, '(4/11)', 'Production');
-    await pick(w, '(5/11)', 'Legacy HR (temp A)');
-    await pick(w, '(6/11)', 'Legacy HR (temp B)');
-    await type(w, /Custom domains/, '');
+    await pickExact(w, 'Mendix app', 'Legacy HR');
+    await pickExact(w, '(1/11)', 'Production');
+    await pickExact(w, '(2/11)', 'Mendix Cloud v3 → v4');
+    await answerPrompt(w, /Sub-domain of the licensed node/, 'legacyhr-v4');
+    await pickExact(w, '(4/11)', 'Production');
+    await pickExact(w, '(5/11)', 'Legacy HR (temp A)');
+    await pickExact(w, '(6/11)', 'Legacy HR (temp B)');
+    await answerPrompt(w, /Custom domains/, '');
     // Legacy HR has one older backup: keep none of it.
-    await pick(w, '(9/11)', 'None');
-    await type(w, /Name of this migration/, 'legacy-hr');
+    await pickExact(w, '(9/11)', 'None');
+    await answerPrompt(w, /Name of this migration/, 'legacy-hr');
     const dialog = w.page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible', timeout: 15_000 });
     assert.match((await dialog.textContent()) ?? '', /Legacy HR Production \(legacyhr\) → legacyhr-v4 Production/);
