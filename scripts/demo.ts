@@ -105,6 +105,7 @@ async function main(): Promise<void> {
     console.log(`  open      ${shown}`);
     if (emulator) {
       console.log(`  emulator  ${emulator.baseUrl} (seed "demo", clock x60)`);
+      console.log(`  portal    ${emulator.baseUrl}/_emulator/portal (stands in for the Mendix Portal and Support in manual steps)`);
       console.log('  sign in   username demo@example.com, API key demo-api-key, PAT demo-pat');
     }
     console.log(`  logs      ${server.logsDir}`);
