@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { journalJsonSchema, parseJournal } from '../../../src/core/migration/journalSchema';
 import { JournalStore, journalPathsFor } from '../../../src/core/migration/journalStore';
-import { listMigrations } from '../../../src/core/migration/catalog';
 import { buildPlan } from '../../../src/core/migration/plan';
+import { listJournals } from '../../../src/core/migrationCommands/journalList';
+import { PHASE_LABELS } from '../../../src/core/panel/panelModel';
 import { sampleInput } from './fixtures';
 
 const SCHEMA_FILE = resolve(__dirname, '..', '..', '..', 'schemas', 'migration-journal.schema.json');
@@ -68,7 +69,7 @@ describe('migration journal', () => {
   });
 
   it('lists the workspace migrations with status and phase, and a damaged journal with its error', async () => {
-    assert.deepEqual(await listMigrations(dir), []);
+    assert.deepEqual(await listJournals(dir), []);
     const input = sampleInput(dir);
     const ids = buildPlan(input).steps.map((s) => s.id);
     const a = await JournalStore.create(journalPathsFor(dir, 'a-run'), { ...input, name: 'a-run' }, ids);
@@ -78,13 +79,14 @@ describe('migration journal', () => {
       j.steps['link.temp-a'].person = { summary: 'link temp app A', actions: [] };
     });
     writeFileSync(join(dir, '.mendix-migrations', 'broken.json'), '{');
-    const list = await listMigrations(dir);
+    const list = await listJournals(dir);
     assert.deepEqual(list.map((m) => m.name), ['a-run', 'broken']);
     assert.equal(list[0].status, 'active');
-    assert.equal(list[0].phase, 'link-target');
-    assert.deepEqual(list[0].waitingFor, [{ stepId: 'link.temp-a', summary: 'link temp app A' }]);
+    assert.equal(list[0].phase, PHASE_LABELS['link-target']);
+    assert.deepEqual(list[0].currentStep && { id: list[0].currentStep.id, status: list[0].currentStep.status }, { id: 'link.temp-a', status: 'waiting-for-person' });
     assert.equal(list[0].done, 1);
-    assert.match(list[1].error ?? '', /not valid JSON/);
+    assert.equal(list[1].phase, 'Unreadable');
+    assert.match(list[1].error ?? '', /JSON/);
   });
 
   it('the committed JSON Schema matches the journal schema (regenerate with UPDATE_SCHEMA=1)', () => {
