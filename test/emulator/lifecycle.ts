@@ -55,6 +55,7 @@ export function tick(store: Store): boolean {
   for (const key of [...store.pending]) {
     const [kind, id] = key.split(':') as [string, string];
     let done = false;
+    let c = false;
     switch (kind) {
       case 'package': {
         const p = s.packages[id];
@@ -108,74 +109,68 @@ export function tick(store: Store): boolean {
       }
       case 'snapshot': {
         const x = s.snapshots[id];
-        if (!x?.timeline) {
-          done = true;
-          break;
-        }
-        const r = reached(x.timeline, now);
-        if (r && x.state !== r.state) {
-          x.state = r.state as BackupState;
-          x.updatedAt = r.at;
-          x.statusMessage = r.state === 'running' ? 'Creating backup' : r.state === 'completed' ? 'Completed backup creation' : 'Backup creation failed';
-          if (r.final) x.finishedAt = r.at;
-          changed = true;
-        }
-        if (r?.final) {
-          x.timeline = null;
-          done = true;
-        }
+        ({ changed: c, done } = advanceBackupJob(x, now, (st) =>
+          st === 'running' ? 'Creating backup' : st === 'completed' ? 'Completed backup creation' : 'Backup creation failed',
+        ));
         break;
       }
       case 'archive': {
         const x = s.archives[id];
-        if (!x?.timeline) {
-          done = true;
-          break;
-        }
-        const r = reached(x.timeline, now);
-        if (r && x.state !== r.state) {
-          x.state = r.state as BackupState;
-          x.updatedAt = r.at;
-          x.statusMessage = r.state === 'running' ? 'Preparing download archive' : r.state === 'completed' ? 'Done preparing download archive' : 'Preparing download archive failed';
-          if (r.final) x.finishedAt = r.at;
-          changed = true;
-        }
-        if (r?.final) {
-          x.timeline = null;
-          done = true;
-        }
+        ({ changed: c, done } = advanceBackupJob(x, now, (st) =>
+          st === 'running' ? 'Preparing download archive' : st === 'completed' ? 'Done preparing download archive' : 'Preparing download archive failed',
+        ));
         break;
       }
       case 'restore': {
         const x = s.restores[id];
-        if (!x?.timeline) {
-          done = true;
-          break;
-        }
-        const r = reached(x.timeline, now);
-        if (r && x.state !== r.state) {
-          x.state = r.state as BackupState;
-          x.updatedAt = r.at;
-          if (r.state === 'running') x.statusMessage = 'Restoring backup';
-          if (r.final) {
-            x.finishedAt = r.at;
-            applyRestoreOutcome(store, x.id);
-          }
-          changed = true;
-        }
-        if (r?.final) {
-          x.timeline = null;
-          done = true;
-        }
+        // The final message depends on the outcome's effect on the target, set by applyRestoreOutcome.
+        ({ changed: c, done } = advanceBackupJob(x, now, (st) => (st === 'running' ? 'Restoring backup' : undefined), () => applyRestoreOutcome(store, id)));
         break;
       }
       default:
         done = true;
     }
+    changed ||= c;
     if (done) store.pending.delete(key);
   }
   if (changed) store.changed();
   return changed;
+}
+
+interface BackupJob {
+  timeline: Timeline | null;
+  state: BackupState;
+  statusMessage: string | null;
+  updatedAt: number;
+  finishedAt: number | null;
+}
+
+/**
+ * Moves a snapshot, archive or restore to the state its timeline has reached by `now`. `message`
+ * gives the status message of a state (undefined keeps the current one); `onFinal` runs once when the
+ * last state is reached. `done` means the job needs no more ticks.
+ */
+function advanceBackupJob(
+  x: BackupJob | undefined,
+  now: number,
+  message: (state: BackupState) => string | undefined,
+  onFinal?: () => void,
+): { changed: boolean; done: boolean } {
+  if (!x?.timeline) return { changed: false, done: true };
+  const r = reached(x.timeline, now);
+  let changed = false;
+  if (r && x.state !== r.state) {
+    x.state = r.state as BackupState;
+    x.updatedAt = r.at;
+    x.statusMessage = message(x.state) ?? x.statusMessage;
+    if (r.final) {
+      x.finishedAt = r.at;
+      onFinal?.();
+    }
+    changed = true;
+  }
+  if (r?.final) x.timeline = null;
+  return { changed, done: r?.final === true };
 }
 
 function applyStarted(store: Store, env: Environment): void {
