@@ -6,7 +6,6 @@ import type {
   EmulatorState,
   Environment,
   EnvStatus,
-  Generation,
   PackageConstant,
   Permission,
   Pkg,
@@ -46,19 +45,8 @@ export interface EnvSpec {
   permissions?: Record<string, Permission>;
 }
 
-export interface NodeSpec {
-  id: string;
-  subdomain: string;
-  regionKey: string;
-  generation: Generation;
-  plan: string;
-  databaseRamGb: number;
-  memoryMb: number;
-  dbVersion: string;
-  linkedProjectId: string | null;
-  technicalContactId: string;
-  environments: EnvSpec[];
-}
+/** A node as the model holds it, with its environments described instead of referenced by id. */
+export type NodeSpec = Omit<AppNode, 'environmentIds'> & { environments: EnvSpec[] };
 
 export function addNode(s: EmulatorState, spec: NodeSpec): AppNode {
   const node: AppNode = {
