@@ -6,11 +6,14 @@
  * Every party runs in its own process so CPU and RSS are separate: the emulator (bundled CLI), curl,
  * and our transfers (a small esbuild bundle of src/core, as shipped, run on plain node). Our timings
  * are taken inside the child around the transfer call and curl's come from `-w %{time_total}`, so
- * neither includes process start-up. Runs alternate curl / ours and the medians are compared.
+ * neither includes process start-up. Both sides get the same conditions: `sync` before every timed
+ * transfer (so neither pays for the other's dirty pages being written back), curl first in odd
+ * pairs and ours first in even ones, every uploaded package deleted again right away (so the
+ * emulator's disk use does not grow run by run). The medians of five pairs are compared.
  */
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
@@ -20,7 +23,7 @@ import { figure, type BenchContext, type Figure } from './run';
 const execFileP = promisify(execFile);
 const GIB = 1024 * 1024 * 1024;
 const UPLOAD_BYTES = 900_000_000;
-const PAIRS = 3;
+const PAIRS = 5;
 
 /** The code our child process runs: one download or one upload, timed around the call. */
 const CHILD_SOURCE = `
@@ -50,6 +53,7 @@ interface ChildResult {
   sha256?: string;
   bytesFetched?: number;
   transfers?: { status: number; start: number; bytes: number }[];
+  PackageId?: string;
 }
 
 async function bundle(root: string, scratch: string): Promise<{ emulator: string; child: string }> {
@@ -116,12 +120,29 @@ async function makeArchive(base: string, bytes: number): Promise<{ url: string; 
   return { url: done.url, ...served };
 }
 
+/** Flushes dirty pages so the next timed transfer starts from the same state as the last one. */
+async function settleDisk(): Promise<void> {
+  await execFileP('sync');
+}
+
+/** Runs both sides of pair `i`, curl first in odd pairs and ours first in even ones. */
+async function pair<A, B>(i: number, curl: () => Promise<A>, ours: () => Promise<B>): Promise<[A, B]> {
+  if (i % 2 === 0) {
+    const a = await curl();
+    return [a, await ours()];
+  }
+  const b = await ours();
+  return [await curl(), b];
+}
+
 async function runChild(child: string, root: string, job: Record<string, unknown>): Promise<ChildResult> {
+  await settleDisk();
   const { stdout } = await execFileP(process.execPath, [child, JSON.stringify(job)], { cwd: root, maxBuffer: 1024 * 1024 });
   return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as ChildResult;
 }
 
 async function curlSeconds(args: string[]): Promise<number> {
+  await settleDisk();
   const { stdout } = await execFileP('curl', ['-s', '-S', '--fail', '-w', '%{time_total}', ...args], { maxBuffer: 1024 * 1024 });
   return Number(stdout.trim().split(/\s+/).pop());
 }
@@ -157,14 +178,23 @@ export async function run(ctx: BenchContext): Promise<Record<string, Figure>> {
     const ourRates: number[] = [];
     let peakRss = 0;
     for (let i = 0; i < PAIRS; i++) {
-      const cs = await curlSeconds(['-o', join(dir, 'curl.out'), a2.url]);
-      curlRates.push(mb(a2.size, cs));
-      cleanDownload();
-      const r = await runChild(child, ctx.root, { kind: 'download', url: a2.url, dest });
+      const [cs, r] = await pair(
+        i,
+        async () => {
+          const s = await curlSeconds(['-o', join(dir, 'curl.out'), a2.url]);
+          cleanDownload();
+          return s;
+        },
+        async () => {
+          const res = await runChild(child, ctx.root, { kind: 'download', url: a2.url, dest });
+          cleanDownload();
+          return res;
+        },
+      );
       if (r.sha256 !== a2.sha256) throw new Error('downloaded archive does not match the served SHA-256');
+      curlRates.push(mb(a2.size, cs));
       ourRates.push(mb(a2.size, r.seconds));
       peakRss = Math.max(peakRss, r.maxRssMb);
-      cleanDownload();
       ctx.log(`pair ${i + 1}: curl ${curlRates[i].toFixed(0)} MB/s, ours ${ourRates[i].toFixed(0)} MB/s (peak RSS ${r.maxRssMb.toFixed(0)} MB)`);
     }
 
@@ -204,10 +234,23 @@ export async function run(ctx: BenchContext): Promise<Record<string, Figure>> {
     const uploadUrl = `${base}/api/v2/apps/${appId}/packages/upload?name=bench.mda`;
     const curlUp: number[] = [];
     const ourUp: number[] = [];
+    const curlAnswer = join(dir, 'curl-upload.json');
+    const removePackage = (id: string | undefined) => call(base, 'DELETE', `/api/1/apps/${appId}/packages/${id ?? 'missing'}`);
     for (let i = 0; i < PAIRS; i++) {
-      const cs = await curlSeconds(['-o', '/dev/null', '-H', `Mendix-Username: ${DEMO.username}`, '-H', `Mendix-ApiKey: ${DEMO.apiKey}`, '-F', `file=@${file}`, uploadUrl]);
+      const [cs, r] = await pair(
+        i,
+        async () => {
+          const s = await curlSeconds(['-o', curlAnswer, '-H', `Mendix-Username: ${DEMO.username}`, '-H', `Mendix-ApiKey: ${DEMO.apiKey}`, '-F', `file=@${file}`, uploadUrl]);
+          await removePackage((JSON.parse(readFileSync(curlAnswer, 'utf8')) as { PackageId?: string }).PackageId);
+          return s;
+        },
+        async () => {
+          const res = await runChild(child, ctx.root, { kind: 'upload', baseUrl: base, appId, file, credentials: { username: DEMO.username, apiKey: DEMO.apiKey } });
+          await removePackage(res.PackageId);
+          return res;
+        },
+      );
       curlUp.push(mb(UPLOAD_BYTES, cs));
-      const r = await runChild(child, ctx.root, { kind: 'upload', baseUrl: base, appId, file, credentials: { username: DEMO.username, apiKey: DEMO.apiKey } });
       ourUp.push(mb(UPLOAD_BYTES, r.seconds));
       ctx.log(`upload pair ${i + 1}: curl ${curlUp[i].toFixed(0)} MB/s, ours ${ourUp[i].toFixed(0)} MB/s`);
     }

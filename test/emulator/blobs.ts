@@ -64,6 +64,17 @@ export class BlobStore {
     );
   }
 
+  /** Deletes a package's bytes from disk (uploaded or generated); a download already under way keeps its open file. */
+  removePackage(pkg: Pkg): void {
+    if (pkg.uploadFile) rmSync(pkg.uploadFile, { force: true });
+    const key = BlobStore.packageKey(pkg);
+    const info = this.ready.get(key);
+    if (info) {
+      rmSync(info.path, { force: true });
+      this.ready.delete(key);
+    }
+  }
+
   private once(key: string, fileName: string, file: string, make: () => Promise<WrittenFile>): Promise<BlobInfo> {
     const done = this.ready.get(key);
     if (done) return Promise.resolve(done);

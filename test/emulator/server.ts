@@ -54,6 +54,8 @@ export interface EmulatorOptions {
 export interface RunningEmulator {
   baseUrl: string;
   port: number;
+  /** Folder holding uploaded packages and backups (for tests that check what is kept on disk). */
+  uploadDir: string;
   close(): Promise<void>;
 }
 
@@ -126,6 +128,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   return {
     baseUrl: `http://${urlHost}:${address.port}`,
     port: address.port,
+    uploadDir: blobs.uploadDir,
     close: async () => {
       if (closed) return;
       closed = true;

@@ -28,7 +28,6 @@ export class DeployV2Api {
       path: `/api/v2/apps/${seg(appId)}/packages/upload`,
       query: { name },
       bodyFactory: upload.bodyFactory,
-      onUploadProgress: upload.onUploadProgress,
       schema: v2UploadResponseSchema,
       idempotent: false,
       // A slow link can be silent for a while once the body is sent and the service stores it.

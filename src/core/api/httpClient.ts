@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import axios, { AxiosError, type AxiosInstance, type AxiosProgressEvent, type AxiosResponse } from 'axios';
+import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import type { Logger } from '../util/logger';
 import { Redactor } from '../util/redact';
@@ -71,7 +71,6 @@ export interface RequestSpec<T> {
   /** JSON body. */
   body?: unknown;
   bodyFactory?: BodyFactory;
-  onUploadProgress?: (e: AxiosProgressEvent) => void;
   /** Response schema; without one the body is ignored. */
   schema?: z.ZodType<T>;
   /** Safe to send again after a lost connection (GET/PUT/DELETE and POSTs that set state). */
@@ -254,7 +253,6 @@ export class MendixHttp {
           data,
           signal,
           timeout: spec.call?.timeoutMs ?? this.timeoutMs,
-          onUploadProgress: spec.onUploadProgress,
         });
       } catch (e) {
         if (signal?.aborted || isAbortError(e)) throw abortReason(signal);

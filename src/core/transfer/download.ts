@@ -7,8 +7,8 @@
  * `<dest>.manifest.json` records its size and hash. Download URLs are pre-signed: no Mendix
  * credentials are ever sent to them, and their query string (the signature) is never logged.
  */
-import { createReadStream } from 'node:fs';
-import { open, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { constants as fsConstants, createReadStream } from 'node:fs';
+import { open, mkdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -17,7 +17,7 @@ import { abortReason, systemClock, type Clock, type RandomSource } from '../api/
 import { isAbortError } from '../api/errors';
 import { DEFAULT_RETRY_POLICY, backoffDelay, parseRetryAfter } from '../api/retry';
 import type { Logger } from '../util/logger';
-import { HashingFileSink, InlineHasher, type StreamHasher } from './hashingFileSink';
+import { HashingFileSink, InlineHasher, slotBuffers, type StreamHasher } from './hashingFileSink';
 import { buildManifest, manifestPath, partPath, partStatePath, readPartState, writeJsonAtomic, type DownloadManifest, type PartState } from './manifest';
 import { ProgressMeter, type ProgressListener } from './progress';
 import { ChecksumMismatchError, DownloadError, DownloadUrlExpiredError } from './transferErrors';
@@ -42,10 +42,10 @@ export interface DownloadOptions {
   idleTimeoutMs?: number;
   /** Secret-free facts to record in the manifest. */
   details?: DownloadManifest['details'];
-  /** Builds the hasher; tests and benchmarks may swap it. */
-  hasherFactory?: () => StreamHasher;
   /** HTTP client without credentials; defaults to a shared one. */
   http?: AxiosInstance;
+  /** Write full slots with O_DIRECT where the platform and filesystem allow it (default true). */
+  directIo?: boolean;
 }
 
 export interface DownloadResult {
@@ -135,7 +135,6 @@ export async function downloadToFile(opts: DownloadOptions): Promise<DownloadRes
   const log = opts.logger;
   const maxAttempts = opts.maxAttempts ?? 6;
   const idleMs = opts.idleTimeoutMs ?? 60_000;
-  const newHasher = opts.hasherFactory ?? (() => new InlineHasher());
   const part = partPath(opts.dest);
   const stateFile = partStatePath(opts.dest);
   await mkdir(dirname(opts.dest), { recursive: true });
@@ -143,7 +142,7 @@ export async function downloadToFile(opts: DownloadOptions): Promise<DownloadRes
   // Pick up a `.part` from an earlier run when we still know how to validate it.
   let state: PartState | undefined = await readPartState(opts.dest);
   let offset = (await sizeOf(part)) ?? 0;
-  let hasher = newHasher();
+  let hasher = new InlineHasher();
   let resumedFrom = 0;
   if (offset > 0 && state && (state.etag || state.lastModified) && (state.total === undefined || offset <= state.total)) {
     log?.info(`resuming ${label} from byte ${offset}: re-hashing the part already on disk`);
@@ -156,6 +155,8 @@ export async function downloadToFile(opts: DownloadOptions): Promise<DownloadRes
   }
   const fh = await open(part, offset > 0 ? 'r+' : 'w');
   if (offset === 0) await fh.truncate(0);
+  const direct = opts.directIo === false ? undefined : await openDirect(part);
+  const slots = slotBuffers();
 
   const meter = new ProgressMeter(offset, state?.total ?? opts.expectedSize, opts.onProgress, clock);
   let bytesFetched = 0;
@@ -191,8 +192,7 @@ export async function downloadToFile(opts: DownloadOptions): Promise<DownloadRes
           if (status === 416) {
             // The server no longer agrees with our part: start over.
             offset = await restart(fh, meter);
-            hasher.close();
-            hasher = newHasher();
+            hasher = new InlineHasher();
             state = undefined;
           }
           throw new RetryableDrop(`HTTP ${status}`, ra);
@@ -209,8 +209,7 @@ export async function downloadToFile(opts: DownloadOptions): Promise<DownloadRes
           if (!range || range.start !== offset) {
             res.data.resume();
             offset = await restart(fh, meter);
-            hasher.close();
-            hasher = newHasher();
+            hasher = new InlineHasher();
             state = undefined;
             throw new RetryableDrop('unexpected Content-Range');
           }
@@ -220,8 +219,7 @@ export async function downloadToFile(opts: DownloadOptions): Promise<DownloadRes
           if (offset > 0) {
             log?.warn(`${label}: the server sent the whole file again (it changed or does not support ranges); starting over`);
             offset = await restart(fh, meter);
-            hasher.close();
-            hasher = newHasher();
+            hasher = new InlineHasher();
           }
           total = Number.isFinite(length) ? length : undefined;
         }
@@ -235,10 +233,16 @@ export async function downloadToFile(opts: DownloadOptions): Promise<DownloadRes
           await writeJsonAtomic(stateFile, state);
         }
         let lastActivity = Date.now();
-        const sink = new HashingFileSink(fh.fd, offset, hasher, (n) => {
-          lastActivity = Date.now();
-          meter.add(n);
-        });
+        const sink = new HashingFileSink(
+          { fd: fh.fd, directFd: direct?.fd },
+          offset,
+          hasher,
+          (n) => {
+            lastActivity = Date.now();
+            meter.add(n);
+          },
+          { slots },
+        );
         const transferStart = offset;
         try {
           await pipeWithIdleTimeout(res.data, sink, idleMs, () => lastActivity);
@@ -255,8 +259,12 @@ export async function downloadToFile(opts: DownloadOptions): Promise<DownloadRes
       } catch (e) {
         if (opts.signal?.aborted || isAbortError(e)) throw abortReason(opts.signal);
         if (e instanceof DownloadUrlExpiredError || e instanceof DownloadError || e instanceof ChecksumMismatchError) throw e;
-        // A failed write (disk full, say) is not worth retrying here; the .part stays and a later run re-hashes it.
-        if (writeFailed) throw new DownloadError(label, `writing to disk failed (${describeError(e)})`, offset);
+        // A failed write (disk full, say) is not worth retrying here. Later slots may have landed
+        // beyond the failed one: cut the .part back to what is known good, and a later run re-hashes it.
+        if (writeFailed) {
+          await fh.truncate(offset).catch(() => undefined);
+          throw new DownloadError(label, `writing to disk failed (${describeError(e)})`, offset);
+        }
         const reason = e instanceof RetryableDrop ? e.reason : describeError(e);
         failures = offset > progressBefore ? 1 : failures + 1;
         if (failures >= maxAttempts) throw new DownloadError(label, `${reason}; gave up after ${failures} attempts without progress`, offset);
@@ -267,11 +275,11 @@ export async function downloadToFile(opts: DownloadOptions): Promise<DownloadRes
     }
     meter.finish();
   } finally {
+    await direct?.close();
     await fh.close();
   }
 
-  const sha256 = await hasher.digest();
-  hasher.close();
+  const sha256 = hasher.digest();
   const size = offset;
   if (opts.expectedSize !== undefined && size !== opts.expectedSize) {
     await discardPart(opts.dest);
@@ -292,6 +300,20 @@ export async function downloadToFile(opts: DownloadOptions): Promise<DownloadRes
   return { path: opts.dest, size, sha256, manifestPath: manifestPath(opts.dest), manifest, resumedFrom, bytesFetched, requests, transfers };
 }
 
+/**
+ * The `.part` opened a second time with O_DIRECT, or undefined where that flag does not exist
+ * (macOS, Windows) or the filesystem refuses it (tmpfs, some network filesystems).
+ */
+async function openDirect(path: string): Promise<FileHandle | undefined> {
+  const flag = (fsConstants as { O_DIRECT?: number }).O_DIRECT;
+  if (!flag) return undefined;
+  try {
+    return await open(path, fsConstants.O_WRONLY | flag);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Removes a `.part` file and its state (after a checksum mismatch, or when the caller gives up). */
 export async function discardPart(dest: string): Promise<void> {
   await rm(partPath(dest), { force: true });
@@ -308,7 +330,7 @@ async function restart(fh: { truncate(n: number): Promise<void> }, meter: Progre
 async function hashPrefix(path: string, length: number, hasher: StreamHasher, signal?: AbortSignal): Promise<number> {
   let n = 0;
   for await (const chunk of createReadStream(path, { start: 0, end: length - 1, highWaterMark: 4 * 1024 * 1024, signal }) as AsyncIterable<Buffer>) {
-    await hasher.update([chunk]);
+    hasher.update(chunk);
     n += chunk.length;
   }
   return n;

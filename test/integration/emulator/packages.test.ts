@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { DEMO } from '../../emulator/seeds/demo';
 import { download, errorCode, packageForm, useEmulator, type Client } from './helpers';
@@ -68,8 +69,11 @@ describe('emulator: Build API and package upload (v1 row 10, v2)', () => {
     assert.equal(errorCode(used), 'PACKAGE_IN_USE');
     const up = await upload(c, 'orderportal', Buffer.from('PK\x03\x04 some zip'));
     await c.advance(60);
+    const stored = () => readdirSync(emulator().uploadDir).filter((f) => f.includes(up.PackageId));
+    assert.equal(stored().length, 1);
     const del = await c.req('DELETE', `/api/1/apps/orderportal/packages/${up.PackageId}`, { auth: 'key' });
     assert.equal(del.status, 204);
+    assert.deepEqual(stored(), [], 'the uploaded bytes are deleted with the package');
     assert.equal((await c.v1('GET', `/apps/orderportal/packages/${up.PackageId}`)).status, 404);
   });
 

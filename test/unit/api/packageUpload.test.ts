@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ManualClock } from '../../../src/core/api/clock';
 import { MendixOutcomeUnknownError } from '../../../src/core/api/errors';
 import { MendixClient } from '../../../src/core/api/mendixClient';
-import { MAX_PACKAGE_UPLOAD_BYTES } from '../../../src/core/transfer/packageUpload';
+import { MAX_PACKAGE_UPLOAD_BYTES, quoteMultipartName } from '../../../src/core/transfer/packageUpload';
 import type { TransferProgress } from '../../../src/core/transfer/progress';
 import { UploadTooLargeError } from '../../../src/core/transfer/transferErrors';
 import { json, startFakeServer, type FakeServer } from './fakeServer';
@@ -51,6 +51,16 @@ describe('v2.uploadPackage', () => {
     assert.ok(req.body.subarray(start, start + content.length).equals(content));
     assert.equal(events.at(-1)?.bytes, content.length);
     assert.equal(events.at(-1)?.total, content.length);
+  });
+
+  it('escapes quotes and line breaks in the file name so the part header stays intact', async () => {
+    assert.equal(quoteMultipartName('a"b\r\nc.mda'), 'a%22b%0D%0Ac.mda');
+    const file = join(dir, 'x.mda');
+    writeFileSync(file, 'PK');
+    server.setHandler((_q, res) => json(res, 200, { PackageId: 'pk', JobId: 'jb' }));
+    await client.v2.uploadPackage('calc', file, { name: 'Main "final".mda' });
+    const text = server.requests[0].body.toString('latin1');
+    assert.match(text, /filename="Main %22final%22\.mda"\r\nContent-Type: application\/octet-stream\r\n\r\nPK\r\n--/);
   });
 
   it('refuses a package over 1 GB before sending anything', async () => {
