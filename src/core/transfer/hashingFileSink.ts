@@ -117,6 +117,7 @@ export class HashingFileSink extends Writable {
     private readonly files: SinkFiles,
     start: number,
     private readonly hasher: StreamHasher,
+    /** Told about bytes as they are accepted (progress, liveness); `position` says what is on disk. */
     private readonly onBytes: (n: number) => void,
     opts: SinkOptions = {},
   ) {
@@ -146,6 +147,7 @@ export class HashingFileSink extends Writable {
         chunk.copy(slot.buf, slot.fill, off, off + n);
         slot.fill += n;
         off += n;
+        this.onBytes(n);
         if (slot.fill === slot.limit) {
           this.current = undefined;
           this.flushSlot(slot);
@@ -234,10 +236,8 @@ export class HashingFileSink extends Writable {
       this.doneAhead.set(slot.start, slot.start + length);
       for (let end = this.doneAhead.get(this.position); end !== undefined; end = this.doneAhead.get(this.position)) {
         this.doneAhead.delete(this.position);
-        const n = end - this.position;
+        this.written += end - this.position;
         this.position = end;
-        this.written += n;
-        this.onBytes(n);
       }
     }
     this.resumeWrite?.();

@@ -129,14 +129,25 @@ describe('HashingFileSink', () => {
     const slowFirst: PositionalWrite = (f, buf, off, len, pos, cb) => {
       const delay = first ? 30 : 0;
       first = false;
-      setTimeout(() => write(f, buf, off, len, pos, cb), delay);
+      setTimeout(
+        () =>
+          write(f, buf, off, len, pos, (err, n) => {
+            cb(err, n);
+            positions.push(sink.position);
+          }),
+        delay,
+      );
     };
-    const sink = new HashingFileSink({ fd }, 0, new InlineHasher(), () => positions.push(sink.position), { slots: alignedBuffers(3, SLOT), write: slowFirst });
+    let accepted = 0;
+    const sink = new HashingFileSink({ fd }, 0, new InlineHasher(), (n) => (accepted += n), { slots: alignedBuffers(3, SLOT), write: slowFirst });
     await pipeline(Readable.from(chunks), sink);
     closeSync(fd);
-    // onBytes sees the position after each advance: it never skips the slow first slot.
-    assert.equal(positions[0], SLOT);
+    // Later slots land first, but the position waits for the slow first one, then passes them all at once.
+    assert.equal(positions[0], 0);
+    assert.ok(positions.some((p, i) => i > 0 && p - positions[i - 1] > SLOT), positions.join(','));
     assert.deepEqual([...positions].sort((a, b) => a - b), positions);
+    assert.equal(positions.at(-1), whole.length);
+    assert.equal(accepted, whole.length);
     assert.ok(readFileSync(file).equals(whole));
   });
 
