@@ -4,13 +4,14 @@
  * must be a `.tar.gz` holding `db/db.backup` in pg_dump custom format; a database-only backup is the
  * bare dump starting with `PGDMP`. Files-only archives cannot be restored, so they are refused.
  */
-import { createWriteStream, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Parser, type ReadEntry } from 'tar';
 import type { EmulatorContext } from './context';
+import { uploadWriteStream } from './blobs';
 import { ApiError } from './errors';
 import { newId } from './ids';
 import type { Snapshot } from './model';
@@ -104,7 +105,7 @@ export async function receiveBackup(ctx: EmulatorContext, projectId: string | un
   const file = join(ctx.blobs.uploadDir, `backup-${id}`);
   const inspector = new Inspector();
   try {
-    await pipeline(body, inspector, createWriteStream(file));
+    await pipeline(body, inspector, uploadWriteStream(file));
   } catch (e) {
     rmSync(file, { force: true });
     throw new ApiError(400, 'UPLOAD_FAILED', `The upload did not complete: ${(e as Error).message}`);

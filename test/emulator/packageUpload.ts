@@ -5,12 +5,13 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
-import { createWriteStream, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MDA_MAGIC, parseMdaHead } from './archive';
 import type { EmulatorContext } from './context';
+import { uploadWriteStream } from './blobs';
 import { ApiError } from './errors';
 import { newId } from './ids';
 import { DURATIONS, timeline } from './lifecycle';
@@ -64,7 +65,7 @@ export async function receivePackage(ctx: EmulatorContext, req: FastifyRequest, 
   const file = join(ctx.blobs.uploadDir, `package-${id}.mda`);
   const counter = new Counter(limit);
   try {
-    await pipeline(part.file, counter, createWriteStream(file));
+    await pipeline(part.file, counter, uploadWriteStream(file));
   } catch (e) {
     rmSync(file, { force: true });
     if (e instanceof ApiError) throw e;

@@ -163,7 +163,8 @@ export class MendixHttp {
       responseType: 'text',
       transformResponse: [(d: unknown) => d],
       decompress: true,
-      maxBodyLength: Infinity,
+      // -1, not Infinity: any limit makes axios push a streamed body through one more Transform.
+      maxBodyLength: -1,
       maxContentLength: 64 * 1024 * 1024,
       httpAgent: this.httpAgent,
       httpsAgent: this.httpsAgent,
