@@ -1,12 +1,15 @@
 import { strict as assert } from 'node:assert';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { appendFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../../src/core/api/clock';
 import { MendixOutcomeUnknownError } from '../../../src/core/api/errors';
 import { MendixClient } from '../../../src/core/api/mendixClient';
-import { MAX_PACKAGE_UPLOAD_BYTES, quoteMultipartName } from '../../../src/core/transfer/packageUpload';
+import { MAX_PACKAGE_UPLOAD_BYTES, MultipartFileBody, preparePackageUpload, quoteMultipartName } from '../../../src/core/transfer/packageUpload';
 import type { TransferProgress } from '../../../src/core/transfer/progress';
 import { UploadTooLargeError } from '../../../src/core/transfer/transferErrors';
 import { json, startFakeServer, type FakeServer } from './fakeServer';
@@ -61,6 +64,81 @@ describe('v2.uploadPackage', () => {
     await client.v2.uploadPackage('calc', file, { name: 'Main "final".mda' });
     const text = server.requests[0].body.toString('latin1');
     assert.match(text, /filename="Main %22final%22\.mda"\r\nContent-Type: application\/octet-stream\r\n\r\nPK\r\n--/);
+  });
+
+  it('refills a read buffer only once its chunk left: a server that stalls still gets the exact bytes', async () => {
+    const file = join(dir, 'big.mda');
+    // Far more than the ring's 4 MiB and more than loopback's socket buffers hold, so writes queue up.
+    const content = randomBytes(24 * 1024 * 1024 + 12345);
+    writeFileSync(file, content);
+    // A server that stops reading for a while, twice, so the client's writes back up.
+    const received: Buffer[] = [];
+    const slow = http.createServer((req, res) => {
+      let stalls = 0;
+      req.on('data', (c: Buffer) => {
+        received.push(c);
+        if (received.length % 50 !== 1 || stalls++ >= 2) return;
+        req.pause();
+        setTimeout(() => req.resume(), 150);
+      });
+      req.on('end', () => json(res, 200, { PackageId: 'pk', JobId: 'jb' }));
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    const slowClient = new MendixClient({ credentials: { username: 'u@x', apiKey: 'k-1234' }, config: { deployBaseUrl: `http://127.0.0.1:${(slow.address() as AddressInfo).port}` } });
+    try {
+      const events: TransferProgress[] = [];
+      await slowClient.v2.uploadPackage('calc', file, { onProgress: (p) => events.push(p) });
+      const body = Buffer.concat(received);
+      const start = body.indexOf('\r\n\r\n') + 4;
+      assert.equal(createHash('sha256').update(body.subarray(start, start + content.length)).digest('hex'), createHash('sha256').update(content).digest('hex'));
+      assert.match(body.subarray(start + content.length).toString('latin1'), /^\r\n--.*--\r\n$/);
+      assert.equal(events.at(-1)?.bytes, content.length);
+    } finally {
+      slowClient.dispose();
+      slow.closeAllConnections();
+      await new Promise<void>((r) => slow.close(() => r()));
+    }
+  });
+
+  it('read as a plain stream (not piped into a request) it yields the same envelope and file', async () => {
+    const file = join(dir, 'plain.mda');
+    const content = randomBytes(2 * 1024 * 1024 + 7);
+    writeFileSync(file, content);
+    const events: TransferProgress[] = [];
+    const up = await preparePackageUpload(file, { fileName: 'plain.mda', onProgress: (p) => events.push(p) });
+    const { data } = await up.bodyFactory();
+    assert.ok(data instanceof MultipartFileBody);
+    const parts: Buffer[] = [];
+    for await (const c of data as Readable) parts.push(c as Buffer);
+    const body = Buffer.concat(parts);
+    const start = body.indexOf('\r\n\r\n') + 4;
+    assert.ok(body.subarray(start, start + content.length).equals(content));
+    assert.match(body.subarray(0, start).toString('latin1'), /filename="plain\.mda"/);
+    assert.equal(events.at(-1)?.bytes, content.length);
+  });
+
+  it('refuses to send a package that changed after its size was taken', async () => {
+    const file = join(dir, 'moving.mda');
+    writeFileSync(file, randomBytes(300_000));
+    const grown = await preparePackageUpload(file, { fileName: 'moving.mda' });
+    appendFileSync(file, 'more');
+    const readAll = async (r: Readable) => {
+      for await (const _ of r) void _;
+    };
+    await assert.rejects(readAll((await grown.bodyFactory()).data as Readable), /moving\.mda changed while it was being uploaded \(300000 → 300004 bytes\)/);
+    truncateSync(file, 1000);
+    await assert.rejects(readAll((await grown.bodyFactory()).data as Readable), /moving\.mda shrank while it was being uploaded/);
+    // Piped into a request, the same check stops the request instead of completing a cut-off package.
+    const direct = await preparePackageUpload(file, { fileName: 'moving.mda' });
+    appendFileSync(file, 'x');
+    const { data, headers } = await direct.bodyFactory();
+    const req = http.request(`${server.baseUrl}/upload`, { method: 'POST', headers });
+    const failed = new Promise<unknown>((resolve) => req.on('error', resolve));
+    const body = data as Readable;
+    body.on('error', (e) => req.destroy(e));
+    body.pipe(req);
+    assert.match(String(await failed), /moving\.mda changed while it was being uploaded \(1000 → 1001 bytes\)/);
+    assert.equal(server.requests.length, 0, 'the server never saw a complete request');
   });
 
   it('refuses a package over 1 GB before sending anything', async () => {
