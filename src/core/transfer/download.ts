@@ -7,6 +7,7 @@
  * `<dest>.manifest.json` records its size and hash. Download URLs are pre-signed: no Mendix
  * credentials are ever sent to them, and their query string (the signature) is never logged.
  */
+import { createHash, type Hash } from 'node:crypto';
 import { constants as fsConstants, createReadStream } from 'node:fs';
 import { open, mkdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
@@ -17,7 +18,7 @@ import { abortReason, systemClock, type Clock, type RandomSource } from '../api/
 import { isAbortError } from '../api/errors';
 import { DEFAULT_RETRY_POLICY, backoffDelay, parseRetryAfter } from '../api/retry';
 import type { Logger } from '../util/logger';
-import { HashingFileSink, InlineHasher, slotBuffers, type StreamHasher } from './hashingFileSink';
+import { HashingFileSink, slotBuffers } from './hashingFileSink';
 import { buildManifest, manifestPath, partPath, partStatePath, readPartState, writeJsonAtomic, type DownloadManifest, type PartState } from './manifest';
 import { ProgressMeter, type ProgressListener } from './progress';
 import { ChecksumMismatchError, DownloadError, DownloadUrlExpiredError } from './transferErrors';
@@ -44,8 +45,6 @@ export interface DownloadOptions {
   details?: DownloadManifest['details'];
   /** HTTP client without credentials; defaults to a shared one. */
   http?: AxiosInstance;
-  /** Write full slots with O_DIRECT where the platform and filesystem allow it (default true). */
-  directIo?: boolean;
 }
 
 export interface DownloadResult {
@@ -142,11 +141,11 @@ export async function downloadToFile(opts: DownloadOptions): Promise<DownloadRes
   // Pick up a `.part` from an earlier run when we still know how to validate it.
   let state: PartState | undefined = await readPartState(opts.dest);
   let offset = (await sizeOf(part)) ?? 0;
-  let hasher = new InlineHasher();
+  let hash = createHash('sha256');
   let resumedFrom = 0;
   if (offset > 0 && state && (state.etag || state.lastModified) && (state.total === undefined || offset <= state.total)) {
     log?.info(`resuming ${label} from byte ${offset}: re-hashing the part already on disk`);
-    const rehash = await hashPrefix(part, offset, hasher, opts.signal);
+    const rehash = await hashPrefix(part, offset, hash, opts.signal);
     offset = rehash;
     resumedFrom = offset;
   } else {
@@ -155,7 +154,7 @@ export async function downloadToFile(opts: DownloadOptions): Promise<DownloadRes
   }
   const fh = await open(part, offset > 0 ? 'r+' : 'w');
   if (offset === 0) await fh.truncate(0);
-  const direct = opts.directIo === false ? undefined : await openDirect(part);
+  const direct = await openDirect(part);
   const slots = slotBuffers();
 
   const meter = new ProgressMeter(offset, state?.total ?? opts.expectedSize, opts.onProgress, clock);
@@ -164,6 +163,13 @@ export async function downloadToFile(opts: DownloadOptions): Promise<DownloadRes
   const transfers: DownloadResult['transfers'] = [];
   let failures = 0;
   let total: number | undefined = state?.total;
+  /** Empties the part (the server no longer agrees with it) and the hash with it. */
+  const startOver = async (): Promise<void> => {
+    await fh.truncate(0);
+    offset = 0;
+    meter.reset(0);
+    hash = createHash('sha256');
+  };
   try {
     for (;;) {
       if (opts.signal?.aborted) throw abortReason(opts.signal);
@@ -191,8 +197,7 @@ export async function downloadToFile(opts: DownloadOptions): Promise<DownloadRes
           const ra = parseRetryAfter(header(res, 'retry-after'), clock.now());
           if (status === 416) {
             // The server no longer agrees with our part: start over.
-            offset = await restart(fh, meter);
-            hasher = new InlineHasher();
+            await startOver();
             state = undefined;
           }
           throw new RetryableDrop(`HTTP ${status}`, ra);
@@ -208,8 +213,7 @@ export async function downloadToFile(opts: DownloadOptions): Promise<DownloadRes
           const range = parseContentRange(header(res, 'content-range'));
           if (!range || range.start !== offset) {
             res.data.resume();
-            offset = await restart(fh, meter);
-            hasher = new InlineHasher();
+            await startOver();
             state = undefined;
             throw new RetryableDrop('unexpected Content-Range');
           }
@@ -218,8 +222,7 @@ export async function downloadToFile(opts: DownloadOptions): Promise<DownloadRes
           // 200: a fresh copy (first request, or the resource changed so If-Range failed).
           if (offset > 0) {
             log?.warn(`${label}: the server sent the whole file again (it changed or does not support ranges); starting over`);
-            offset = await restart(fh, meter);
-            hasher = new InlineHasher();
+            await startOver();
           }
           total = Number.isFinite(length) ? length : undefined;
         }
@@ -236,7 +239,7 @@ export async function downloadToFile(opts: DownloadOptions): Promise<DownloadRes
         const sink = new HashingFileSink(
           { fd: fh.fd, directFd: direct?.fd },
           offset,
-          hasher,
+          hash,
           (n) => {
             lastActivity = Date.now();
             meter.add(n);
@@ -279,7 +282,7 @@ export async function downloadToFile(opts: DownloadOptions): Promise<DownloadRes
     await fh.close();
   }
 
-  const sha256 = hasher.digest();
+  const sha256 = hash.digest('hex');
   const size = offset;
   if (opts.expectedSize !== undefined && size !== opts.expectedSize) {
     await discardPart(opts.dest);
@@ -320,17 +323,12 @@ export async function discardPart(dest: string): Promise<void> {
   await rm(partStatePath(dest), { force: true });
 }
 
-async function restart(fh: { truncate(n: number): Promise<void> }, meter: ProgressMeter): Promise<number> {
-  await fh.truncate(0);
-  meter.reset(0);
-  return 0;
-}
 
-/** Feeds the first `length` bytes of a file into the hasher; returns how many it read. */
-async function hashPrefix(path: string, length: number, hasher: StreamHasher, signal?: AbortSignal): Promise<number> {
+/** Feeds the first `length` bytes of a file into the hash; returns how many it read. */
+async function hashPrefix(path: string, length: number, hash: Hash, signal?: AbortSignal): Promise<number> {
   let n = 0;
   for await (const chunk of createReadStream(path, { start: 0, end: length - 1, highWaterMark: 4 * 1024 * 1024, signal }) as AsyncIterable<Buffer>) {
-    hasher.update(chunk);
+    hash.update(chunk);
     n += chunk.length;
   }
   return n;

@@ -22,29 +22,13 @@
  * bytes it holds. If a write fails, the hash is ahead of the file: the sink is `poisoned` and the
  * caller must start again from the file.
  */
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { write } from 'node:fs';
 import { Writable } from 'node:stream';
 
-/** Incremental SHA-256, fed in file order. */
-export interface StreamHasher {
-  update(chunk: Buffer): void;
-  digest(): string;
-}
-
-export class InlineHasher implements StreamHasher {
-  private readonly hash: Hash = createHash('sha256');
-  update(chunk: Buffer): void {
-    this.hash.update(chunk);
-  }
-  digest(): string {
-    return this.hash.digest('hex');
-  }
-}
-
 /** Direct I/O needs file offsets, lengths and memory aligned to the device's block size; 4 KiB covers common devices. */
 export const DIRECT_IO_ALIGNMENT = 4096;
-/** 6 × 4 MiB: slots from 2 to 16 MiB measured alike, and in 2 GiB downloads the stream never waited for a free slot. */
+/** 6 × 4 MiB: slot sizes from 2 to 16 MiB measured alike, and with 8 slots a 2 GiB download never waited for a free one. */
 const SLOT_BYTES = 4 * 1024 * 1024;
 const SLOT_COUNT = 6;
 const WASM_PAGE = 64 * 1024;
@@ -118,7 +102,8 @@ export class HashingFileSink extends Writable {
   constructor(
     private readonly files: SinkFiles,
     start: number,
-    private readonly hasher: StreamHasher,
+    /** SHA-256 of everything before `start`, fed the rest in file order. */
+    private readonly hash: Hash,
     /** Told about bytes as they are accepted (progress, liveness); `position` says what is on disk. */
     private readonly onBytes: (n: number) => void,
     opts: SinkOptions = {},
@@ -145,7 +130,7 @@ export class HashingFileSink extends Writable {
           return;
         }
         const n = Math.min(chunk.length - off, slot.limit - slot.fill);
-        this.hasher.update(n === chunk.length ? chunk : chunk.subarray(off, off + n));
+        this.hash.update(n === chunk.length ? chunk : chunk.subarray(off, off + n));
         chunk.copy(slot.buf, slot.fill, off, off + n);
         slot.fill += n;
         off += n;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DIRECT_IO_ALIGNMENT, HashingFileSink, InlineHasher, alignedBuffers, type PositionalWrite } from '../../../src/core/transfer/hashingFileSink';
+import { DIRECT_IO_ALIGNMENT, HashingFileSink, alignedBuffers, type PositionalWrite } from '../../../src/core/transfer/hashingFileSink';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const SLOT = 64 * 1024;
@@ -59,9 +59,9 @@ describe('HashingFileSink', () => {
     const file = join(dir, 'f');
     const fd = openSync(file, 'w');
     const directFd = tryOpenDirect(file);
-    const hasher = new InlineHasher();
+    const hash = createHash('sha256');
     const reported: number[] = [];
-    const sink = new HashingFileSink({ fd, directFd }, 0, hasher, (n) => reported.push(n), { slots: alignedBuffers(3, SLOT) });
+    const sink = new HashingFileSink({ fd, directFd }, 0, hash, (n) => reported.push(n), { slots: alignedBuffers(3, SLOT) });
     await pipeline(Readable.from(chunks), sink);
     await sink.settled();
     closeSync(fd);
@@ -70,7 +70,7 @@ describe('HashingFileSink', () => {
     assert.equal(sink.written, whole.length);
     assert.equal(reported.reduce((a, b) => a + b, 0), whole.length);
     assert.ok(readFileSync(file).equals(whole));
-    assert.equal(hasher.digest(), sha(whole));
+    assert.equal(hash.digest('hex'), sha(whole));
     // 400 KB in 64 KiB slots: six full slots go direct when the filesystem allows it, the tail never does.
     assert.equal(sink.directWrites, directFd === undefined ? 0 : Math.floor(whole.length / SLOT));
   });
@@ -86,9 +86,9 @@ describe('HashingFileSink', () => {
       recorded.push({ fd: f, position: pos, length: len });
       write(f === directFd ? fd : f, buf, off, len, pos, cb);
     };
-    const hasher = new InlineHasher();
-    hasher.update(prefix);
-    const sink = new HashingFileSink({ fd, directFd }, 100, hasher, () => undefined, { slots: alignedBuffers(2, SLOT), write: spy });
+    const hash = createHash('sha256');
+    hash.update(prefix);
+    const sink = new HashingFileSink({ fd, directFd }, 100, hash, () => undefined, { slots: alignedBuffers(2, SLOT), write: spy });
     await pipeline(Readable.from(chunks), sink);
     closeSync(fd);
     assert.deepEqual(recorded[0], { fd, position: 100, length: SLOT - 100 });
@@ -98,7 +98,7 @@ describe('HashingFileSink', () => {
     assert.equal(recorded.at(-1)?.fd, fd);
     assert.equal(sink.position, 100 + whole.length);
     assert.ok(readFileSync(file).equals(Buffer.concat([prefix, whole])));
-    assert.equal(hasher.digest(), sha(Buffer.concat([prefix, whole])));
+    assert.equal(hash.digest('hex'), sha(Buffer.concat([prefix, whole])));
   });
 
   it('falls back to the ordinary descriptor when the filesystem refuses direct writes (EINVAL)', async () => {
@@ -107,7 +107,7 @@ describe('HashingFileSink', () => {
     const directFd = 1_000_001;
     const calls: WriteCall[] = [];
     const einval = Object.assign(new Error('EINVAL: invalid argument, write'), { code: 'EINVAL' });
-    const sink = new HashingFileSink({ fd, directFd }, 0, new InlineHasher(), () => undefined, {
+    const sink = new HashingFileSink({ fd, directFd }, 0, createHash('sha256'), () => undefined, {
       slots: alignedBuffers(2, SLOT),
       write: recordingWrite(calls, (c) => (c.fd === directFd ? einval : undefined)),
     });
@@ -139,7 +139,7 @@ describe('HashingFileSink', () => {
       );
     };
     let accepted = 0;
-    const sink = new HashingFileSink({ fd }, 0, new InlineHasher(), (n) => (accepted += n), { slots: alignedBuffers(3, SLOT), write: slowFirst });
+    const sink = new HashingFileSink({ fd }, 0, createHash('sha256'), (n) => (accepted += n), { slots: alignedBuffers(3, SLOT), write: slowFirst });
     await pipeline(Readable.from(chunks), sink);
     closeSync(fd);
     // Later slots land first, but the position waits for the slow first one, then passes them all at once.
@@ -154,13 +154,13 @@ describe('HashingFileSink', () => {
   it('after a drop keeps every byte that arrived, and the hash covers exactly those', async () => {
     const file = join(dir, 'd');
     const fd = openSync(file, 'w');
-    const hasher = new InlineHasher();
+    const hash = createHash('sha256');
     const delivered = chunks.slice(0, 9);
     async function* dropping(): AsyncGenerator<Buffer> {
       for (const c of delivered) yield await Promise.resolve(c);
       throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
     }
-    const sink = new HashingFileSink({ fd }, 0, hasher, () => undefined, { slots: alignedBuffers(2, SLOT) });
+    const sink = new HashingFileSink({ fd }, 0, hash, () => undefined, { slots: alignedBuffers(2, SLOT) });
     await assert.rejects(pipeline(Readable.from(dropping()), sink), /socket hang up/);
     await sink.settled();
     closeSync(fd);
@@ -168,13 +168,13 @@ describe('HashingFileSink', () => {
     assert.equal(sink.poisoned, false);
     assert.equal(sink.position, got.length);
     assert.ok(readFileSync(file).equals(got));
-    assert.equal(hasher.digest(), sha(got));
+    assert.equal(hash.digest('hex'), sha(got));
   });
 
   it('marks itself poisoned when a write fails, without advancing the position', async () => {
     writeFileSync(join(dir, 'g'), '');
     const fd = openSync(join(dir, 'g'), 'r'); // writes to a read-only descriptor fail with EBADF
-    const sink = new HashingFileSink({ fd }, 100, new InlineHasher(), () => undefined, { slots: alignedBuffers(2, SLOT) });
+    const sink = new HashingFileSink({ fd }, 100, createHash('sha256'), () => undefined, { slots: alignedBuffers(2, SLOT) });
     await assert.rejects(pipeline(Readable.from(chunks.slice(0, 3)), sink), /EBADF/);
     await sink.settled();
     assert.equal(sink.poisoned, true);
