@@ -2,15 +2,15 @@
  * What the migration subcommands share: common flags, credentials from the environment, the
  * services over the API client, and the text/JSON rendering of plans and outcomes.
  */
-import { MendixClient } from '../core/api/mendixClient';
-import { apiStatusHttpCheck, ClientMigrationServices } from '../core/migration/clientAdapter';
+import { MendixClient } from '../core/mendix/api/mendixClient';
+import { apiStatusHttpCheck, ClientMigrationServices } from '../core/mendix/clientAdapter';
 import { dnsDomainCheck } from '../core/migration/domainCheck';
 import type { RunOutcome, WaitingStep } from '../core/migration/runner';
 import { formatDuration } from '../core/migration/report';
 import type { StepDefinition } from '../core/migration/stepTypes';
 import type { Journal } from '../core/migration/types';
-import { Redactor } from '../core/util/redact';
-import { createLogger, type Logger } from '../core/util/logger';
+import { Redactor } from '../core/shared/redact';
+import { createLogger, type Logger } from '../core/shared/logger';
 import { UsageError, type CliIo } from './command';
 
 export const EXIT_OK = 0;

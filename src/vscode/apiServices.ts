@@ -3,10 +3,10 @@
  * it on first use instead of at activation. Kept free of other imports so it can also become its
  * own bundle.
  */
-import { createCloudServiceFactory, createCredentialChecker } from '../core/explorer/clientFactory';
-import type { CloudService, CredentialChecker, Credentials } from '../core/explorer/cloudService';
-import type { Logger } from '../core/util/logger';
-import type { Redactor } from '../core/util/redact';
+import { createCloudServiceFactory, createCredentialChecker } from '../core/mendix/clientFactory';
+import type { CloudService, CredentialChecker, Credentials } from '../core/mendix/cloudService';
+import type { Logger } from '../core/shared/logger';
+import type { Redactor } from '../core/shared/redact';
 import { apiConfig } from './settings';
 
 export interface ApiServices {

@@ -9,8 +9,8 @@ import type { CommandDeps, MigrationLauncher } from '../core/explorer/commands/c
 import { Limiter } from '../core/explorer/limiter';
 import { AppsRoot } from '../core/explorer/nodes/appsRoot';
 import type { ExplorerEnv } from '../core/explorer/nodes/explorerNode';
-import type { Logger } from '../core/util/logger';
-import type { Redactor } from '../core/util/redact';
+import type { Logger } from '../core/shared/logger';
+import type { Redactor } from '../core/shared/redact';
 import type { ApiServices } from './apiServices';
 import { registerCommands } from './commands/registerCommands';
 import { VsCodeHost } from './host';

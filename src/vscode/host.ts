@@ -1,7 +1,7 @@
 /** Editor and OS actions for commands: clipboard, browser, documents, the log channel. */
 import * as vscode from 'vscode';
 import type { Host } from '../core/explorer/userInput';
-import type { Redactor } from '../core/util/redact';
+import type { Redactor } from '../core/shared/redact';
 
 export class VsCodeHost implements Host {
   constructor(

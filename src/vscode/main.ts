@@ -4,7 +4,7 @@
  * no network until a view or command asks for it (see STYLE.md).
  */
 import * as vscode from 'vscode';
-import { Redactor } from '../core/util/redact';
+import { Redactor } from '../core/shared/redact';
 import type { ApiServices } from './apiServices';
 import { registerExplorer } from './explorer';
 import { registerMigrations } from './migrations/registerMigrations';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { createLogger, type Logger } from '../core/util/logger';
-import type { Redactor } from '../core/util/redact';
+import { createLogger, type Logger } from '../core/shared/logger';
+import type { Redactor } from '../core/shared/redact';
 
 /** The one LogOutputChannel of the extension, adapted to the core Logger with secrets masked. */
 export function createOutputLogger(channel: vscode.LogOutputChannel, redactor: Redactor): Logger {

@@ -1,6 +1,6 @@
 /** Typed reads of the extension's settings. Secrets never live here. */
 import * as vscode from 'vscode';
-import type { MendixApiConfig } from '../core/api/config';
+import type { MendixApiConfig } from '../core/mendix/api/config';
 
 const SECTION = 'mendixMigration';
 

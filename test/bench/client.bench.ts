@@ -27,8 +27,8 @@ const PAIRS = 5;
 
 /** The code our child process runs: one download or one upload, timed around the call. */
 const CHILD_SOURCE = `
-const { downloadToFile } = require('./src/core/transfer/download');
-const { MendixClient } = require('./src/core/api/mendixClient');
+const { downloadToFile } = require('./src/core/mendix/transfer/download');
+const { MendixClient } = require('./src/core/mendix/api/mendixClient');
 (async () => {
   const job = JSON.parse(process.argv[2]);
   const t0 = performance.now();

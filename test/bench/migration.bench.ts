@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator } from '../emulator/server';
-import { createLogger } from '../../src/core/util/logger';
+import { createLogger } from '../../src/core/shared/logger';
 import { createMigration } from '../../src/core/migration/session';
 import { ScriptedPrompt } from '../../src/core/migration/stepTypes';
 import { criticalPathMs, CUTOVER_REHEARSED_BY } from '../../src/core/migration/timings';

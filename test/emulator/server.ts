@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redactor } from '../../src/core/util/redact';
+import { Redactor } from '../../src/core/shared/redact';
 import { BlobStore } from './blobs';
 import type { CallRecord } from './callLog';
 import { CallLog } from './callLog';

@@ -7,7 +7,7 @@ import { answersOf, authoritiesOf, chainReaches, describeChain, describeHop, fir
 import { askResolver, type ResolverQueryOptions } from './resolverQuery';
 import type { ResolverDescriptor } from './resolvers';
 import type { RecordType } from 'dns-packet';
-import type { Logger } from '../util/logger';
+import type { Logger } from '../shared/logger';
 
 export type ResolverStatus = 'matches' | 'old' | 'nxdomain' | 'servfail' | 'timeout' | 'unreachable';
 

@@ -1,5 +1,5 @@
 /** Matches the filter text against what a person sees or copies: name, sub-domain, ProjectId, region. */
-import type { CloudApp } from './model';
+import type { CloudApp } from '../mendix/model';
 import { regionLabel } from './regions';
 
 export function matchingApps(apps: readonly CloudApp[], filter: string): CloudApp[] {

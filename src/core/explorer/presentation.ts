@@ -1,5 +1,5 @@
 /** How apps and environments read in the tree: labels, descriptions, tooltips, icons and menu tokens. */
-import type { CloudApp, CloudEnvironment, EnvironmentStatus } from './model';
+import type { CloudApp, CloudEnvironment, EnvironmentStatus } from '../mendix/model';
 import { regionLabel } from './regions';
 import type { IconSpec } from './treeSpec';
 

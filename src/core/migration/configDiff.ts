@@ -3,7 +3,7 @@
  * shown (they may hold passwords): a difference says only that the values differ. Differences the
  * Deploy API can write are separated from those only the portal can set.
  */
-import type { EnvironmentInfo, EnvironmentSettings, NamedValue } from './services';
+import type { EnvironmentInfo, EnvironmentSettings, NamedValue } from '../mendix/services';
 
 export interface ConfigDifference {
   area: 'constant' | 'scheduled-event' | 'custom-setting' | 'scaling' | 'tag';

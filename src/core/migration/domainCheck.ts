@@ -6,7 +6,7 @@
 import { validateCustomDomain } from '../dns/domain';
 import { checkPropagation } from '../dns/propagation';
 import { DEFAULT_PUBLIC_RESOLVERS, type ResolverDescriptor } from '../dns/resolvers';
-import type { DomainCheck } from './services';
+import type { DomainCheck } from '../mendix/services';
 
 export interface DnsDomainCheckOptions {
   resolvers?: readonly ResolverDescriptor[];

@@ -4,7 +4,7 @@
  */
 import type { StepErrorInfo } from './types';
 import { RefusedError } from './stepTypes';
-import { ExpiredUrlError, OutcomeUnknownError } from './services';
+import { ExpiredUrlError, OutcomeUnknownError } from '../mendix/services';
 
 interface ApiLikeError {
   errorCode?: unknown;

@@ -3,7 +3,7 @@
  * constant value ever appears in the report (a constant is named, never shown). The checks are pure
  * functions over the gathered facts so they are tested without a cloud.
  */
-import type { EnvironmentSettings, PermissionsInfo, V4App, V4Environment, EnvironmentInfo } from './services';
+import type { EnvironmentSettings, PermissionsInfo, V4App, V4Environment, EnvironmentInfo } from '../mendix/services';
 import type { Flavour } from './types';
 
 export type CheckResult = 'pass' | 'warn' | 'fail';

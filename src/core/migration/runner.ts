@@ -3,9 +3,9 @@
  * "already done?" first so a resumed run skips finished work, stops at steps that need a person, and
  * writes every transition to the journal (atomically) and the event log (append-only).
  */
-import type { Logger } from '../util/logger';
+import type { Logger } from '../shared/logger';
 import type { JournalStore } from './journalStore';
-import type { MigrationServices } from './services';
+import type { MigrationServices } from '../mendix/services';
 import {
   NeedsPersonError,
   RefusedError,

@@ -6,12 +6,12 @@
 import { buildPlan, type Plan } from './plan';
 import { JournalStore, journalPathsFor, pathsForJournalFile } from './journalStore';
 import { MigrationRunner, type RunnerEvent } from './runner';
-import type { MigrationServices } from './services';
+import type { MigrationServices } from '../mendix/services';
 import { systemClock, type Clock, type MigrationPrompt } from './stepTypes';
 import type { PlanOptions } from './steps/common';
 import type { MigrationInput } from './types';
 import { migrationInputSchema } from './journalSchema';
-import type { Logger } from '../util/logger';
+import type { Logger } from '../shared/logger';
 
 export interface SessionDeps {
   services: MigrationServices;

@@ -2,9 +2,9 @@
  * The `StepContext` a step runs with, backed by the journal store: every output and intent is
  * persisted (and logged as an event) the moment the step reports it.
  */
-import type { Logger } from '../util/logger';
+import type { Logger } from '../shared/logger';
 import type { JournalStore } from './journalStore';
-import type { MigrationServices } from './services';
+import type { MigrationServices } from '../mendix/services';
 import type { Clock, MigrationPrompt, StepContext, StepDefinition } from './stepTypes';
 import type { JsonObject } from './types';
 

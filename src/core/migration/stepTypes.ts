@@ -3,8 +3,8 @@
  * Steps never touch the journal file directly: they read and write through `StepContext`, which the
  * runner backs with the journal store, so every output is persisted the moment it is known.
  */
-import type { Logger } from '../util/logger';
-import type { MigrationServices } from './services';
+import type { Logger } from '../shared/logger';
+import type { MigrationServices } from '../mendix/services';
 import type {
   IntentRecord,
   Journal,

@@ -7,12 +7,12 @@ import { JournalStore, journalPathsFor, pathsForJournalFile } from '../migration
 import { buildPlan, type PlanLine } from '../migration/plan';
 import { renderReport } from '../migration/report';
 import type { RunnerEvent, RunOutcome } from '../migration/runner';
-import type { MigrationServices } from '../migration/services';
+import type { MigrationServices } from '../mendix/services';
 import { createJournal, openMigration, type MigrationSession } from '../migration/session';
 import { systemClock, type Clock, type MigrationPrompt, type VerifyResult } from '../migration/stepTypes';
 import type { PlanOptions } from '../migration/steps/common';
 import type { Journal, MigrationInput, PersonInstructions } from '../migration/types';
-import type { Logger } from '../util/logger';
+import type { Logger } from '../shared/logger';
 import { TransferBoard } from '../panel/transfers';
 import type { TransferRow } from '../panel/protocol';
 import { planLinesFor } from './journalList';

@@ -5,7 +5,7 @@
  * the step it belongs to.
  */
 import { basename } from 'node:path';
-import type { MigrationServices, TransferOptions, TransferProgress } from '../migration/services';
+import type { MigrationServices, TransferOptions, TransferProgress } from '../mendix/services';
 
 export interface TransferTick {
   label: string;

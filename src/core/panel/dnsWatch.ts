@@ -6,7 +6,7 @@
 import { watchPropagation, type WatchOptions } from '../dns/watch';
 import type { PropagationReport } from '../dns/propagation';
 import { evaluateTtlReadiness, newTtlReadinessState, observeReport, type TtlReadinessState } from '../dns/ttlReadiness';
-import type { Logger } from '../util/logger';
+import type { Logger } from '../shared/logger';
 import { dnsModelFrom, emptyDnsModel, expectedCname } from './dnsModel';
 import type { DnsModel } from './protocol';
 

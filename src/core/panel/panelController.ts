@@ -6,7 +6,7 @@
 import { isCancellation } from '../explorer/errors';
 import type { PlanLine } from '../migration/plan';
 import type { Journal } from '../migration/types';
-import type { Logger } from '../util/logger';
+import type { Logger } from '../shared/logger';
 import { buildPanelModel, changedSteps, sameJson } from './panelModel';
 import { parsePageMessage, type DnsModel, type HostMessage, type Notice, type PanelModel, type RunAction, type StepAction, type TransferRow } from './protocol';
 import { systemTimers, UpdateQueue, type Timers } from './updateQueue';

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { CommandDeps } from '../../core/explorer/commands/commandDeps';
 import { errorText, isCancellation } from '../../core/explorer/errors';
 import type { ExplorerNode } from '../../core/explorer/nodes/explorerNode';
-import type { Redactor } from '../../core/util/redact';
+import type { Redactor } from '../../core/shared/redact';
 import { COMMAND_TABLE, type CommandEntry } from './commandTable';
 
 /**

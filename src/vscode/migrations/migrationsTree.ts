@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { MigrationController } from '../../core/migrationCommands/migrationController';
 import type { MigrationTreeNode } from '../../core/migrationCommands/migrationNodes';
-import type { Logger } from '../../core/util/logger';
+import type { Logger } from '../../core/shared/logger';
 import { toTreeItem } from '../tree/toTreeItem';
 
 const REFRESH_INTERVAL_MS = 150;

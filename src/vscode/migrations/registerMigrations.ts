@@ -8,13 +8,13 @@ import * as vscode from 'vscode';
 import { AccountStore } from '../../core/explorer/accounts';
 import { COMMANDS, VIEWS } from '../../core/explorer/commandIds';
 import { UserFacingError } from '../../core/explorer/errors';
-import type { MigrationServices } from '../../core/migration/services';
+import type { MigrationServices } from '../../core/mendix/services';
 import type { Journal } from '../../core/migration/types';
 import type { MigrationController } from '../../core/migrationCommands/migrationController';
 import type { MigrationWorkbench } from '../../core/migrationCommands/workbench';
 import type { DnsWatchConfig } from '../../core/panel/dnsWatch';
-import type { Logger } from '../../core/util/logger';
-import type { Redactor } from '../../core/util/redact';
+import type { Logger } from '../../core/shared/logger';
+import type { Redactor } from '../../core/shared/redact';
 import { VsCodeHost } from '../host';
 import type { AccountStatusBar } from '../statusBar';
 import type { MigrationPanels } from '../panel/migrationPanel';
@@ -95,9 +95,9 @@ export function registerMigrations(opts: MigrationsOptions): Migrations {
     redactor.add(credentials.apiKey);
     redactor.add(credentials.pat);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const api = require('../../core/api/mendixClient') as typeof import('../../core/api/mendixClient');
+    const api = require('../../core/mendix/api/mendixClient') as typeof import('../../core/mendix/api/mendixClient');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const adapter = require('../../core/migration/clientAdapter') as typeof import('../../core/migration/clientAdapter');
+    const adapter = require('../../core/mendix/clientAdapter') as typeof import('../../core/mendix/clientAdapter');
     const client = new api.MendixClient({ credentials, config: apiConfig(), logger: log.child('api'), redactor });
     const summary = (await accounts.list()).find((a) => a.id === id);
     return new adapter.ClientMigrationServices({ client, username: credentials.username ?? summary?.username ?? '', logger: log.child('migration') });

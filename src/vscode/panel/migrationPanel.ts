@@ -20,7 +20,7 @@ import { PanelController } from '../../core/panel/panelController';
 import { panelHtml } from '../../core/panel/panelHtml';
 import { parseViewState, type HostMessage, type RunAction, type StepAction } from '../../core/panel/protocol';
 import { PANEL_VIEW_TYPE } from '../../core/panel/viewType';
-import type { Logger } from '../../core/util/logger';
+import type { Logger } from '../../core/shared/logger';
 
 export interface PanelHostDeps {
   extensionUri: vscode.Uri;

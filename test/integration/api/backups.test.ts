@@ -3,12 +3,12 @@ import { strict as assert } from 'node:assert';
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MendixApiError } from '../../../src/core/api/errors';
-import type { MendixClient } from '../../../src/core/api/mendixClient';
-import { downloadToFile } from '../../../src/core/transfer/download';
-import { readManifest } from '../../../src/core/transfer/manifest';
-import { DownloadUrlExpiredError } from '../../../src/core/transfer/transferErrors';
-import { verifyBackupArchive } from '../../../src/core/transfer/verifyBackupArchive';
+import { MendixApiError } from '../../../src/core/mendix/api/errors';
+import type { MendixClient } from '../../../src/core/mendix/api/mendixClient';
+import { downloadToFile } from '../../../src/core/mendix/transfer/download';
+import { readManifest } from '../../../src/core/mendix/transfer/manifest';
+import { DownloadUrlExpiredError } from '../../../src/core/mendix/transfer/transferErrors';
+import { verifyBackupArchive } from '../../../src/core/mendix/transfer/verifyBackupArchive';
 import { DEMO, FAST, calls, startHarness, type Harness } from './harness';
 
 interface ServedState {

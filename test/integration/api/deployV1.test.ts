@@ -3,9 +3,9 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MendixApiError } from '../../../src/core/api/errors';
-import type { MendixClient } from '../../../src/core/api/mendixClient';
-import { downloadToFile } from '../../../src/core/transfer/download';
+import { MendixApiError } from '../../../src/core/mendix/api/errors';
+import type { MendixClient } from '../../../src/core/mendix/api/mendixClient';
+import { downloadToFile } from '../../../src/core/mendix/transfer/download';
 import { DEMO, FAST, calls, startHarness, type Harness } from './harness';
 
 interface ServedState {

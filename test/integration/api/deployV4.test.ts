@@ -1,7 +1,7 @@
 /** Deploy API v4 and the Certificate API against the emulator (PAT auth, pagination, permissions). */
 import { strict as assert } from 'node:assert';
-import { MendixApiError } from '../../../src/core/api/errors';
-import type { MendixClient } from '../../../src/core/api/mendixClient';
+import { MendixApiError } from '../../../src/core/mendix/api/errors';
+import type { MendixClient } from '../../../src/core/mendix/api/mendixClient';
 import { DEMO, startHarness, type Harness } from './harness';
 
 describe('integration: Deploy v4 and Certificate API against the emulator', function () {

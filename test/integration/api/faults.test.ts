@@ -1,7 +1,7 @@
 /** Faults injected through /_emulator/faults: bursts, rate limits, resets, malformed bodies, bad credentials. */
 import { strict as assert } from 'node:assert';
-import { MendixApiError, MendixOutcomeUnknownError, MendixResponseError } from '../../../src/core/api/errors';
-import type { MendixClient } from '../../../src/core/api/mendixClient';
+import { MendixApiError, MendixOutcomeUnknownError, MendixResponseError } from '../../../src/core/mendix/api/errors';
+import type { MendixClient } from '../../../src/core/mendix/api/mendixClient';
 import { DEMO, FAST, calls, startHarness, type Harness } from './harness';
 
 describe('integration: injected faults against the emulator', function () {

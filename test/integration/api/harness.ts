@@ -1,10 +1,10 @@
 /** Starts the emulator in-process for one suite and builds clients and control helpers around it. */
 import { startEmulator } from '../../emulator/server';
 import { DEMO } from '../../emulator/seeds/demo';
-import type { MendixCredentials } from '../../../src/core/api/config';
-import { MendixClient } from '../../../src/core/api/mendixClient';
-import { createLogger, MemoryLogSink } from '../../../src/core/util/logger';
-import { Redactor } from '../../../src/core/util/redact';
+import type { MendixCredentials } from '../../../src/core/mendix/api/config';
+import { MendixClient } from '../../../src/core/mendix/api/mendixClient';
+import { createLogger, MemoryLogSink } from '../../../src/core/shared/logger';
+import { Redactor } from '../../../src/core/shared/redact';
 
 export { DEMO };
 

@@ -3,8 +3,8 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { downloadToFile } from '../../../src/core/transfer/download';
-import { createLogger } from '../../../src/core/util/logger';
+import { downloadToFile } from '../../../src/core/mendix/transfer/download';
+import { createLogger } from '../../../src/core/shared/logger';
 import { DEMO, FAST, startHarness, type Harness } from './harness';
 
 describe('integration: secrets never leak', function () {

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
-import { createLogger } from '../../../src/core/util/logger';
+import { createLogger } from '../../../src/core/shared/logger';
 import { createMigration } from '../../../src/core/migration/session';
 import { ScriptedPrompt } from '../../../src/core/migration/stepTypes';
 import { DEMO } from '../../emulator/seeds/demo';

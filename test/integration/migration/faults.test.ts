@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import axios from 'axios';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
-import { createLogger } from '../../../src/core/util/logger';
+import { createLogger } from '../../../src/core/shared/logger';
 import { createMigration } from '../../../src/core/migration/session';
 import { ScriptedPrompt } from '../../../src/core/migration/stepTypes';
 import type { RunOutcome } from '../../../src/core/migration/runner';
-import { hashFile } from '../../../src/core/transfer/manifest';
+import { hashFile } from '../../../src/core/mendix/transfer/manifest';
 import { DEMO } from '../../emulator/seeds/demo';
 import { acceptedWrites, actAsPerson, demoInput, demoServices, Portal } from './harness';
 

@@ -6,8 +6,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import axios from 'axios';
-import { MendixClient } from '../../../src/core/api/mendixClient';
-import { apiStatusHttpCheck, ClientMigrationServices } from '../../../src/core/migration/clientAdapter';
+import { MendixClient } from '../../../src/core/mendix/api/mendixClient';
+import { apiStatusHttpCheck, ClientMigrationServices } from '../../../src/core/mendix/clientAdapter';
 import type { MigrationRunner, RunOutcome } from '../../../src/core/migration/runner';
 import type { MigrationInput } from '../../../src/core/migration/types';
 import { DEMO } from '../../emulator/seeds/demo';

@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { errorText, isCancellation, UserCancelledError, UserFacingError } from '../../../src/core/explorer/errors';
 import { matchingApps } from '../../../src/core/explorer/matchingApps';
-import { formatBytes, formatDuration, formatTransfer } from '../../../src/core/explorer/format';
+import { formatBytes, formatDuration, formatTransfer } from '../../../src/core/shared/format';
 import { Limiter } from '../../../src/core/explorer/limiter';
-import { mergeApps, normaliseStatus } from '../../../src/core/explorer/mergeApps';
+import { mergeApps, normaliseStatus } from '../../../src/core/mendix/mergeApps';
 import { regionLabel } from '../../../src/core/explorer/regions';
 import { app } from './fakes';
 

@@ -6,12 +6,12 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCloudServiceFactory, createCredentialChecker } from '../../../src/core/explorer/clientFactory';
-import type { CloudService } from '../../../src/core/explorer/cloudService';
-import type { TransferSnapshot } from '../../../src/core/explorer/format';
-import type { CloudApp, CloudEnvironment } from '../../../src/core/explorer/model';
-import { createLogger, MemoryLogSink } from '../../../src/core/util/logger';
-import { Redactor } from '../../../src/core/util/redact';
+import { createCloudServiceFactory, createCredentialChecker } from '../../../src/core/mendix/clientFactory';
+import type { CloudService } from '../../../src/core/mendix/cloudService';
+import type { TransferSnapshot } from '../../../src/core/shared/format';
+import type { CloudApp, CloudEnvironment } from '../../../src/core/mendix/model';
+import { createLogger, MemoryLogSink } from '../../../src/core/shared/logger';
+import { Redactor } from '../../../src/core/shared/redact';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
 import { DEMO } from '../../emulator/seeds/demo';
 

@@ -1,15 +1,15 @@
 /** In-memory stand-ins for the explorer's dependencies: typed, scripted, recording what happened. */
 import type { SecretBackend, SecretKey } from '../../../src/core/explorer/accounts';
 import { AccountStore } from '../../../src/core/explorer/accounts';
-import type { BackupDataType, CloudService, CredentialCheck, Credentials, DownloadResult, JobProgress, TransferProgress } from '../../../src/core/explorer/cloudService';
+import type { BackupDataType, CloudService, CredentialCheck, Credentials, DownloadResult, JobProgress, TransferProgress } from '../../../src/core/mendix/cloudService';
 import type { CommandDeps, TreeControl } from '../../../src/core/explorer/commands/commandDeps';
 import { UserCancelledError } from '../../../src/core/explorer/errors';
 import { Limiter } from '../../../src/core/explorer/limiter';
-import type { CloudApp, CloudEnvironment, DeployedPackage, EnvironmentSettings, Snapshot, SnapshotPage } from '../../../src/core/explorer/model';
+import type { CloudApp, CloudEnvironment, DeployedPackage, EnvironmentSettings, Snapshot, SnapshotPage } from '../../../src/core/mendix/model';
 import { AppsRoot } from '../../../src/core/explorer/nodes/appsRoot';
 import type { ExplorerEnv, ExplorerNode } from '../../../src/core/explorer/nodes/explorerNode';
 import type { Host, InputOptions, PickItem, PickOptions, ProgressReport, ProgressRunner, UserInput } from '../../../src/core/explorer/userInput';
-import { createLogger, MemoryLogSink } from '../../../src/core/util/logger';
+import { createLogger, MemoryLogSink } from '../../../src/core/shared/logger';
 
 export class MemorySecrets implements SecretBackend {
   readonly data = new Map<string, string>();

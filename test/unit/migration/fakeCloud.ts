@@ -25,7 +25,7 @@ import {
   type V1Status,
   type V4App,
   type V4Environment,
-} from '../../../src/core/migration/services';
+} from '../../../src/core/mendix/services';
 
 interface FakeEnv {
   environmentId: string;

@@ -3,7 +3,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildPlan, describePlan } from '../../../src/core/migration/plan';
-import { OutcomeUnknownError, type MigrationServices } from '../../../src/core/migration/services';
+import { OutcomeUnknownError, type MigrationServices } from '../../../src/core/mendix/services';
 import { FakeCloud } from './fakeCloud';
 import { actAsPerson, FakeClock, openRunner } from './drive';
 import { sampleInput } from './fixtures';

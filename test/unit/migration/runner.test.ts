@@ -2,11 +2,11 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, MemoryLogSink } from '../../../src/core/util/logger';
+import { createLogger, MemoryLogSink } from '../../../src/core/shared/logger';
 import { JournalStore, journalPathsFor } from '../../../src/core/migration/journalStore';
 import { MigrationRunner } from '../../../src/core/migration/runner';
 import { NeedsPersonError, ScriptedPrompt, type StepContext, type StepDefinition } from '../../../src/core/migration/stepTypes';
-import type { MigrationServices } from '../../../src/core/migration/services';
+import type { MigrationServices } from '../../../src/core/mendix/services';
 import type { Phase, StepKind } from '../../../src/core/migration/types';
 import { sampleInput } from './fixtures';
 

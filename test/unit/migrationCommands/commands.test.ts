@@ -17,7 +17,7 @@ import { verifyMigrationStep } from '../../../src/core/migrationCommands/verifyM
 import { parseDomains, slug } from '../../../src/core/migrationCommands/wizard';
 import type { MigrationWorkbench } from '../../../src/core/migrationCommands/workbench';
 import { ScriptedPrompt } from '../../../src/core/migration/stepTypes';
-import { createLogger } from '../../../src/core/util/logger';
+import { createLogger } from '../../../src/core/shared/logger';
 import { app, deps, environment, ScriptedInput, world } from '../explorer/fakes';
 import { FakeCloud } from '../migration/fakeCloud';
 import { FakeClock } from '../migration/drive';

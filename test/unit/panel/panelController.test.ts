@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { UserCancelledError } from '../../../src/core/explorer/errors';
 import { PanelController } from '../../../src/core/panel/panelController';
 import type { HostMessage, RunAction, StepAction } from '../../../src/core/panel/protocol';
-import { createLogger, MemoryLogSink } from '../../../src/core/util/logger';
+import { createLogger, MemoryLogSink } from '../../../src/core/shared/logger';
 import { FakeTimers, journalFor } from './fixtures';
 
 function setup() {

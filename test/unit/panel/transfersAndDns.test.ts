@@ -5,7 +5,7 @@ import { dnsModelFrom, expectedCname } from '../../../src/core/panel/dnsModel';
 import { DnsWatch } from '../../../src/core/panel/dnsWatch';
 import type { DnsModel } from '../../../src/core/panel/protocol';
 import { TransferBoard } from '../../../src/core/panel/transfers';
-import { createLogger } from '../../../src/core/util/logger';
+import { createLogger } from '../../../src/core/shared/logger';
 
 describe('transfer board', () => {
   it('computes rate and ETA over the recent window and restarts on a new file', () => {

@@ -1,6 +1,6 @@
 /** Download backup: asks for an archive of a snapshot, waits for it, then downloads it with progress. */
-import type { BackupDataType } from '../cloudService';
-import { formatBytes } from '../format';
+import type { BackupDataType } from '../../mendix/cloudService';
+import { formatBytes } from '../../shared/format';
 import { UserFacingError } from '../errors';
 import type { ExplorerNode } from '../nodes/explorerNode';
 import { SnapshotNode } from '../nodes/snapshotNode';

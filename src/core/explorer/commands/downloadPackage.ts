@@ -1,5 +1,5 @@
 /** Download deployed package: the `.mda` running on an environment, to disk, with progress and cancel. */
-import { formatBytes } from '../format';
+import { formatBytes } from '../../shared/format';
 import { UserFacingError } from '../errors';
 import type { ExplorerNode } from '../nodes/explorerNode';
 import type { CommandDeps } from './commandDeps';

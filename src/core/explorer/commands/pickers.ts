@@ -5,7 +5,7 @@ import type { AppNode } from '../nodes/appNode';
 import { EnvironmentNode } from '../nodes/environmentNode';
 import type { SnapshotNode } from '../nodes/snapshotNode';
 import { appDescription, environmentDescription, sortEnvironments } from '../presentation';
-import { formatTimestamp } from '../format';
+import { formatTimestamp } from '../../shared/format';
 import type { CommandDeps } from './commandDeps';
 
 export async function pickAccount(deps: CommandDeps): Promise<AccountNode> {

@@ -3,7 +3,7 @@
  * one read call per credential family, and only then stores them under a name of the user's choice.
  */
 import { accountIdFor } from '../accounts';
-import type { Credentials } from '../cloudService';
+import type { Credentials } from '../../mendix/cloudService';
 import { UserFacingError } from '../errors';
 import type { CommandDeps } from './commandDeps';
 

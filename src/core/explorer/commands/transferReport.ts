@@ -1,5 +1,5 @@
 /** Maps transfer progress onto a progress notification: bytes, rate and ETA as text, percent as the bar. */
-import { formatTransfer, type TransferSnapshot } from '../format';
+import { formatTransfer, type TransferSnapshot } from '../../shared/format';
 import type { ProgressReport } from '../userInput';
 
 export function transferReporter(report: (p: ProgressReport) => void, prefix?: string): (t: TransferSnapshot) => void {

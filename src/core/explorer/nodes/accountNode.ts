@@ -1,9 +1,9 @@
 /** Level 1: a signed-in account. Hidden (its apps shown at the root) when it is the only one. */
 import type { AccountSummary } from '../accounts';
-import type { CloudService } from '../cloudService';
+import type { CloudService } from '../../mendix/cloudService';
 import { COMMANDS } from '../commandIds';
 import { matchingApps } from '../matchingApps';
-import type { CloudApp } from '../model';
+import type { CloudApp } from '../../mendix/model';
 import type { TreeItemSpec } from '../treeSpec';
 import { AppNode } from './appNode';
 import { ChildPool, LoadingNode, type ExplorerEnv, type ExplorerNode, type Pageable } from './explorerNode';

@@ -1,5 +1,5 @@
 /** Level 2: an app; expanding it fetches its environments (through the shared limiter). */
-import type { CloudApp, CloudEnvironment } from '../model';
+import type { CloudApp, CloudEnvironment } from '../../mendix/model';
 import { appContextValue, appDescription, appTooltip, sortEnvironments } from '../presentation';
 import type { TreeItemSpec } from '../treeSpec';
 import type { AccountNode } from './accountNode';

@@ -3,7 +3,7 @@
  * account, that account's apps directly. Reports the signed-in / no-apps state for `viewsWelcome`.
  */
 import type { AccountSummary } from '../accounts';
-import type { CloudService } from '../cloudService';
+import type { CloudService } from '../../mendix/cloudService';
 import { AccountNode } from './accountNode';
 import type { ExplorerEnv, ExplorerNode } from './explorerNode';
 import { ErrorNode } from './stateNodes';

@@ -1,5 +1,5 @@
 /** Level 4: an environment's backups (snapshots), paged from the server as the user asks for more. */
-import type { Snapshot } from '../model';
+import type { Snapshot } from '../../mendix/model';
 import type { TreeItemSpec } from '../treeSpec';
 import type { EnvironmentNode } from './environmentNode';
 import { ChildPool, LoadingNode, type ExplorerEnv, type ExplorerNode, type Pageable } from './explorerNode';

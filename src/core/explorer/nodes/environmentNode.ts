@@ -1,5 +1,5 @@
 /** Level 3: an environment, with its deployed package, backups and settings below it. */
-import type { CloudEnvironment } from '../model';
+import type { CloudEnvironment } from '../../mendix/model';
 import {
   environmentContextValue,
   environmentDescription,

@@ -1,5 +1,5 @@
 /** The contract every tree node follows, and the shared base for nodes that load children. */
-import type { Logger } from '../../util/logger';
+import type { Logger } from '../../shared/logger';
 import type { Limiter } from '../limiter';
 import type { TreeItemSpec } from '../treeSpec';
 

@@ -1,6 +1,6 @@
 /** Level 4: the package deployed to an environment, loaded when expanded. */
-import { formatBytes, formatTimestamp } from '../format';
-import type { DeployedPackage } from '../model';
+import { formatBytes, formatTimestamp } from '../../shared/format';
+import type { DeployedPackage } from '../../mendix/model';
 import type { TreeItemSpec } from '../treeSpec';
 import type { EnvironmentNode } from './environmentNode';
 import { LoadingNode, type ExplorerEnv, type ExplorerNode } from './explorerNode';

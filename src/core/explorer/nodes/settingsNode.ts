@@ -1,5 +1,5 @@
 /** Level 4: an environment's constants and scheduled events (v1 settings), loaded when expanded. */
-import type { EnvironmentSettings } from '../model';
+import type { EnvironmentSettings } from '../../mendix/model';
 import type { TreeItemSpec } from '../treeSpec';
 import type { EnvironmentNode } from './environmentNode';
 import { LoadingNode, type ExplorerEnv, type ExplorerNode } from './explorerNode';

@@ -1,6 +1,6 @@
 /** Level 5: one backup (a Backups API v2 snapshot). */
-import { formatTimestamp } from '../format';
-import type { Snapshot } from '../model';
+import { formatTimestamp } from '../../shared/format';
+import type { Snapshot } from '../../mendix/model';
 import type { TreeItemSpec } from '../treeSpec';
 import type { BackupsNode } from './backupsNode';
 import type { ExplorerNode } from './explorerNode';

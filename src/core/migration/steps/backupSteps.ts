@@ -5,7 +5,7 @@
  * and restore it through the Backups API into the stopped target.
  */
 import { join } from 'node:path';
-import { ExpiredUrlError, type ArchiveInfo, type SnapshotInfo } from '../services';
+import { ExpiredUrlError, type ArchiveInfo, type SnapshotInfo } from '../../mendix/services';
 import { NeedsPersonError, RefusedError, type StepContext, type StepDefinition } from '../stepTypes';
 import { findEnvironment, num, poll, sourceEnvironment, stopAndWait, str, targetEnvironment, targetProjectId, type PlanOptions } from './common';
 

@@ -3,7 +3,7 @@
  * AppId of a project (it follows the node the project is linked to), and the environments involved.
  */
 import type { StepContext } from '../stepTypes';
-import type { EnvironmentInfo } from '../services';
+import type { EnvironmentInfo } from '../../mendix/services';
 
 export interface PlanOptions {
   /** Pause between polls of an asynchronous job. */

@@ -8,7 +8,7 @@ import { RefusedError, type StepContext, type StepDefinition } from '../stepType
 import type { JsonObject, JsonValue } from '../types';
 import { currentAppId, findEnvironment, startAndWait, stopAndWait, str, type PlanOptions } from './common';
 import { archiveOnce } from './backupSteps';
-import { ExpiredUrlError } from '../services';
+import { ExpiredUrlError } from '../../mendix/services';
 import { PACKAGE_DOWNLOAD } from './packageSteps';
 import { CUTOVER_START } from './cutoverSteps';
 

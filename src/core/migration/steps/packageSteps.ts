@@ -4,7 +4,7 @@
  * target database gets its structure, and stop again so a backup can be restored into it.
  */
 import { basename, join } from 'node:path';
-import { ExpiredUrlError } from '../services';
+import { ExpiredUrlError } from '../../mendix/services';
 import type { StepContext, StepDefinition } from '../stepTypes';
 import { appIdOnNode, findEnvironment, num, poll, startAndWait, stopAndWait, str, type PlanOptions } from './common';
 

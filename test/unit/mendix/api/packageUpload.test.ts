@@ -6,12 +6,12 @@ import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock } from '../../../src/core/api/clock';
-import { MendixOutcomeUnknownError } from '../../../src/core/api/errors';
-import { MendixClient } from '../../../src/core/api/mendixClient';
-import { MAX_PACKAGE_UPLOAD_BYTES, MultipartFileBody, preparePackageUpload, quoteMultipartName } from '../../../src/core/transfer/packageUpload';
-import type { TransferProgress } from '../../../src/core/transfer/progress';
-import { UploadTooLargeError } from '../../../src/core/transfer/transferErrors';
+import { ManualClock } from '../../../../src/core/mendix/api/clock';
+import { MendixOutcomeUnknownError } from '../../../../src/core/mendix/api/errors';
+import { MendixClient } from '../../../../src/core/mendix/api/mendixClient';
+import { MAX_PACKAGE_UPLOAD_BYTES, MultipartFileBody, preparePackageUpload, quoteMultipartName } from '../../../../src/core/mendix/transfer/packageUpload';
+import type { TransferProgress } from '../../../../src/core/mendix/transfer/progress';
+import { UploadTooLargeError } from '../../../../src/core/mendix/transfer/transferErrors';
 import { json, startFakeServer, type FakeServer } from './fakeServer';
 
 describe('v2.uploadPackage', () => {

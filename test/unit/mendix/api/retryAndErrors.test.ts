@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { ManualClock } from '../../../src/core/api/clock';
-import { parseErrorBody } from '../../../src/core/api/errorBody';
-import { MendixWaitTimeoutError } from '../../../src/core/api/errors';
-import { hintFor } from '../../../src/core/api/hints';
-import { DEFAULT_RETRY_POLICY, backoffDelay, parseRetryAfter } from '../../../src/core/api/retry';
-import { waitFor } from '../../../src/core/api/waitFor';
-import { ProgressMeter, type TransferProgress } from '../../../src/core/transfer/progress';
+import { ManualClock } from '../../../../src/core/mendix/api/clock';
+import { parseErrorBody } from '../../../../src/core/mendix/api/errorBody';
+import { MendixWaitTimeoutError } from '../../../../src/core/mendix/api/errors';
+import { hintFor } from '../../../../src/core/mendix/api/hints';
+import { DEFAULT_RETRY_POLICY, backoffDelay, parseRetryAfter } from '../../../../src/core/mendix/api/retry';
+import { waitFor } from '../../../../src/core/mendix/api/waitFor';
+import { ProgressMeter, type TransferProgress } from '../../../../src/core/mendix/transfer/progress';
 
 describe('retry policy', () => {
   it('full jitter stays within the exponential ceiling and the cap', () => {

@@ -4,8 +4,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create } from 'tar';
-import { BackupArchiveError } from '../../../src/core/transfer/transferErrors';
-import { verifyBackupArchive } from '../../../src/core/transfer/verifyBackupArchive';
+import { BackupArchiveError } from '../../../../src/core/mendix/transfer/transferErrors';
+import { verifyBackupArchive } from '../../../../src/core/mendix/transfer/verifyBackupArchive';
 
 const META = { duration: '12', dumpSize: '40', modelVersion: '1.0.0.1', databaseSize: '100', filesSize: '30' };
 

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { Redactor } from '../../../src/core/util/redact';
+import { Redactor } from '../../../src/core/shared/redact';
 
 describe('Redactor', () => {
   it('masks registered secret values anywhere in the text', () => {

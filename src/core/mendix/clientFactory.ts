@@ -1,8 +1,8 @@
 /** Builds per-account API clients and the sign-in credential check over the shared client. */
-import type { MendixApiConfig } from '../api/config';
-import { MendixClient } from '../api/mendixClient';
-import type { Logger } from '../util/logger';
-import type { Redactor } from '../util/redact';
+import type { MendixApiConfig } from './api/config';
+import { MendixClient } from './api/mendixClient';
+import type { Logger } from '../shared/logger';
+import type { Redactor } from '../shared/redact';
 import { ClientCloudService } from './clientCloudService';
 import type { CloudService, CredentialCheck, CredentialChecker, Credentials } from './cloudService';
 

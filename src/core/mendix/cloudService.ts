@@ -10,7 +10,7 @@ import type {
   Snapshot,
   SnapshotPage,
 } from './model';
-import type { TransferSnapshot } from './format';
+import type { TransferSnapshot } from '../shared/format';
 
 export type BackupDataType = 'files_and_database' | 'database_only';
 

@@ -1,16 +1,16 @@
 import { strict as assert } from 'node:assert';
-import { ManualClock } from '../../../src/core/api/clock';
-import type { MendixCredentials } from '../../../src/core/api/config';
+import { ManualClock } from '../../../../src/core/mendix/api/clock';
+import type { MendixCredentials } from '../../../../src/core/mendix/api/config';
 import {
   MendixApiError,
   MendixMissingCredentialsError,
   MendixNetworkError,
   MendixOutcomeUnknownError,
   MendixResponseError,
-} from '../../../src/core/api/errors';
-import { MendixClient } from '../../../src/core/api/mendixClient';
-import { createLogger, MemoryLogSink } from '../../../src/core/util/logger';
-import { Redactor } from '../../../src/core/util/redact';
+} from '../../../../src/core/mendix/api/errors';
+import { MendixClient } from '../../../../src/core/mendix/api/mendixClient';
+import { createLogger, MemoryLogSink } from '../../../../src/core/shared/logger';
+import { Redactor } from '../../../../src/core/shared/redact';
 import { json, startFakeServer, type FakeServer } from './fakeServer';
 
 const APP = { AppId: 'calc', Name: 'Calc', ProjectId: 'p-1', Url: 'https://calc.mendixcloud.com' };

@@ -1,15 +1,15 @@
 /** The explorer's CloudService over the shared Mendix API client (one client per account). */
 import { join } from 'node:path';
-import type { MendixClient } from '../api/mendixClient';
-import { MendixApiError } from '../api/errors';
-import type { V1Environment } from '../api/schemas/deployV1Schemas';
-import type { V4Environment } from '../api/schemas/deployV4Schemas';
-import type { Snapshot as ApiSnapshot } from '../api/schemas/backupsSchemas';
-import { downloadToFile } from '../transfer/download';
-import type { TransferProgress as ApiTransferProgress } from '../transfer/progress';
-import type { Logger } from '../util/logger';
+import type { MendixClient } from './api/mendixClient';
+import { MendixApiError } from './api/errors';
+import type { V1Environment } from './api/schemas/deployV1Schemas';
+import type { V4Environment } from './api/schemas/deployV4Schemas';
+import type { Snapshot as ApiSnapshot } from './api/schemas/backupsSchemas';
+import { downloadToFile } from './transfer/download';
+import type { TransferProgress as ApiTransferProgress } from './transfer/progress';
+import type { Logger } from '../shared/logger';
 import type { BackupDataType, CloudService, DownloadResult, JobProgress, TransferProgress } from './cloudService';
-import type { TransferSnapshot } from './format';
+import type { TransferSnapshot } from '../shared/format';
 import { mergeApps, normaliseStatus } from './mergeApps';
 import type { CloudApp, CloudEnvironment, DeployedPackage, EnvironmentSettings, Snapshot, SnapshotPage } from './model';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DIRECT_IO_ALIGNMENT, HashingFileSink, alignedBuffers, type PositionalWrite } from '../../../src/core/transfer/hashingFileSink';
+import { DIRECT_IO_ALIGNMENT, HashingFileSink, alignedBuffers, type PositionalWrite } from '../../../../src/core/mendix/transfer/hashingFileSink';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const SLOT = 64 * 1024;

@@ -6,13 +6,13 @@
  */
 import { mkdir, stat, statfs } from 'node:fs/promises';
 import axios from 'axios';
-import type { MendixClient } from '../api/mendixClient';
-import { MendixApiError } from '../api/errors';
-import { downloadToFile } from '../transfer/download';
-import { readManifest, verifyAgainstManifest } from '../transfer/manifest';
-import { DownloadUrlExpiredError } from '../transfer/transferErrors';
-import { verifyBackupArchive } from '../transfer/verifyBackupArchive';
-import type { Logger } from '../util/logger';
+import type { MendixClient } from './api/mendixClient';
+import { MendixApiError } from './api/errors';
+import { downloadToFile } from './transfer/download';
+import { readManifest, verifyAgainstManifest } from './transfer/manifest';
+import { DownloadUrlExpiredError } from './transfer/transferErrors';
+import { verifyBackupArchive } from './transfer/verifyBackupArchive';
+import type { Logger } from '../shared/logger';
 import {
   ExpiredUrlError,
   type AppSummary,
@@ -32,8 +32,8 @@ import {
   type V4App,
   type V4Environment,
 } from './services';
-import type { V1Environment } from '../api/schemas/deployV1Schemas';
-import type { Archive, Restore, Snapshot } from '../api/schemas/backupsSchemas';
+import type { V1Environment } from './api/schemas/deployV1Schemas';
+import type { Archive, Restore, Snapshot } from './api/schemas/backupsSchemas';
 
 export interface ClientAdapterOptions {
   client: MendixClient;

@@ -17,7 +17,7 @@ import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios
 import { abortReason, systemClock, type Clock, type RandomSource } from '../api/clock';
 import { isAbortError } from '../api/errors';
 import { DEFAULT_RETRY_POLICY, backoffDelay, parseRetryAfter } from '../api/retry';
-import type { Logger } from '../util/logger';
+import type { Logger } from '../../shared/logger';
 import { HashingFileSink, slotBuffers } from './hashingFileSink';
 import { buildManifest, manifestPath, partPath, partStatePath, readPartState, writeJsonAtomic, type DownloadManifest, type PartState } from './manifest';
 import { ProgressMeter, type ProgressListener } from './progress';

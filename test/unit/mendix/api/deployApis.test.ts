@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { ManualClock } from '../../../src/core/api/clock';
-import { MendixApiError, MendixJobFailedError, MendixResponseError, MendixWaitTimeoutError } from '../../../src/core/api/errors';
-import { MendixClient } from '../../../src/core/api/mendixClient';
+import { ManualClock } from '../../../../src/core/mendix/api/clock';
+import { MendixApiError, MendixJobFailedError, MendixResponseError, MendixWaitTimeoutError } from '../../../../src/core/mendix/api/errors';
+import { MendixClient } from '../../../../src/core/mendix/api/mendixClient';
 import { json, startFakeServer, type FakeServer } from './fakeServer';
 
 describe('Deploy/Build/Backups/v4 methods', () => {
