@@ -5,10 +5,10 @@
  */
 import * as vscode from 'vscode';
 import { Redactor } from '../core/shared/redact';
-import type { ApiServices } from './apiServices';
-import { registerExplorer } from './explorer';
+import type { ApiServices } from './kit/apiServices';
+import { registerExplorer } from './explorer/registerExplorer';
 import { registerMigrations } from './migrations/registerMigrations';
-import { createOutputLogger } from './outputLog';
+import { createOutputLogger } from './kit/outputLog';
 
 export interface MainTimings {
   /** How long loading this bundle took, measured by the entry. */
@@ -30,7 +30,7 @@ export function activateMain(context: vscode.ExtensionContext, timings: MainTimi
     // The API client (axios, zod) is built on first use rather than at activation.
     services: () => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      services ??= (require('./apiServices') as typeof import('./apiServices')).createApiServices(log, redactor);
+      services ??= (require('./kit/apiServices') as typeof import('./kit/apiServices')).createApiServices(log, redactor);
       return services;
     },
   });

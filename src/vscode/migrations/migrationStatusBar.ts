@@ -1,7 +1,7 @@
 /** A status bar entry for the workspace's current migration: its phase and progress; a click opens the panel. */
 import * as vscode from 'vscode';
-import type { JournalSummary } from '../../core/migrationCommands/journalList';
-import { MIGRATION_COMMANDS } from '../../core/migrationCommands/migrationCommandIds';
+import type { JournalSummary } from '../../core/ui/migrations/journalList';
+import { MIGRATION_COMMANDS } from '../../core/ui/kit/migrationCommandIds';
 
 export class MigrationStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('mendixMigration.migration', vscode.StatusBarAlignment.Left, 49);
@@ -25,7 +25,7 @@ export class MigrationStatusBar implements vscode.Disposable {
     this.item.accessibilityInformation = { label: `Migration ${pick.name}, ${pick.phase}, ${pick.done} of ${pick.total} steps done. Open the panel.` };
     // A Migrations-view row as the argument, so the command wrapper hands it over as the clicked node.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { MigrationRunNode } = require('../../core/migrationCommands/migrationNodes') as typeof import('../../core/migrationCommands/migrationNodes');
+    const { MigrationRunNode } = require('../../core/ui/migrations/migrationNodes') as typeof import('../../core/ui/migrations/migrationNodes');
     this.item.command = { command: MIGRATION_COMMANDS.openMigrationPanel, title: 'Open Migration Panel', arguments: [new MigrationRunNode(pick)] };
     this.item.show();
   }

@@ -1,9 +1,9 @@
 /** The Migrations view: every journal of the workspace with its phase; refreshes are coalesced. */
 import * as vscode from 'vscode';
-import type { MigrationController } from '../../core/migrationCommands/migrationController';
-import type { MigrationTreeNode } from '../../core/migrationCommands/migrationNodes';
+import type { MigrationController } from '../../core/ui/migrations/migrationController';
+import type { MigrationTreeNode } from '../../core/ui/migrations/migrationNodes';
 import type { Logger } from '../../core/shared/logger';
-import { toTreeItem } from '../tree/toTreeItem';
+import { toTreeItem } from '../kit/toTreeItem';
 
 const REFRESH_INTERVAL_MS = 150;
 
@@ -38,9 +38,9 @@ export class MigrationsTreeProvider implements vscode.TreeDataProvider<Migration
     if (!folder) return [];
     // The journal reader pulls in the plan and its schemas: loaded when the view first shows rows.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { listJournals, planLinesFor, readJournalFile } = require('../../core/migrationCommands/journalList') as typeof import('../../core/migrationCommands/journalList');
+    const { listJournals, planLinesFor, readJournalFile } = require('../../core/ui/migrations/journalList') as typeof import('../../core/ui/migrations/journalList');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { MigrationMessageNode, MigrationRunNode } = require('../../core/migrationCommands/migrationNodes') as typeof import('../../core/migrationCommands/migrationNodes');
+    const { MigrationMessageNode, MigrationRunNode } = require('../../core/ui/migrations/migrationNodes') as typeof import('../../core/ui/migrations/migrationNodes');
     try {
       const list = await listJournals(folder);
       const mc = this.controller();

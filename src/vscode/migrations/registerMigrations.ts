@@ -5,23 +5,23 @@
  */
 import { userInfo } from 'node:os';
 import * as vscode from 'vscode';
-import { AccountStore } from '../../core/explorer/accounts';
-import { COMMANDS, VIEWS } from '../../core/explorer/commandIds';
-import { UserFacingError } from '../../core/explorer/errors';
+import { AccountStore } from '../../core/ui/accounts/accounts';
+import { COMMANDS, VIEWS } from '../../core/ui/kit/commandIds';
+import { UserFacingError } from '../../core/ui/kit/errors';
 import type { MigrationServices } from '../../core/mendix/services';
 import type { Journal } from '../../core/migration/types';
-import type { MigrationController } from '../../core/migrationCommands/migrationController';
-import type { MigrationWorkbench } from '../../core/migrationCommands/workbench';
-import type { DnsWatchConfig } from '../../core/panel/dnsWatch';
+import type { MigrationController } from '../../core/ui/migrations/migrationController';
+import type { MigrationWorkbench } from '../../core/ui/migrations/migrationDeps';
+import type { DnsWatchConfig } from '../../core/ui/panel/dnsWatch';
 import type { Logger } from '../../core/shared/logger';
 import type { Redactor } from '../../core/shared/redact';
-import { VsCodeHost } from '../host';
-import type { AccountStatusBar } from '../statusBar';
+import { VsCodeHost } from '../kit/host';
+import type { AccountStatusBar } from '../explorer/accountStatusBar';
 import type { MigrationPanels } from '../panel/migrationPanel';
-import { PANEL_VIEW_TYPE } from '../../core/panel/viewType';
-import { secretBackend } from '../secretBackend';
-import { apiConfig } from '../settings';
-import { VsCodeProgressRunner, VsCodeUserInput } from '../userInput';
+import { PANEL_VIEW_TYPE } from '../../core/ui/panel/viewType';
+import { secretBackend } from '../kit/secrets';
+import { apiConfig } from '../kit/settings';
+import { VsCodeProgressRunner, VsCodeUserInput } from '../kit/userInput';
 import { VsCodeMigrationPrompt } from './migrationPrompt';
 import { MigrationStatusBar } from './migrationStatusBar';
 import { MigrationsTreeProvider } from './migrationsTree';
@@ -122,7 +122,7 @@ export function registerMigrations(opts: MigrationsOptions): Migrations {
   const getController = (): MigrationController => {
     if (controller) return controller;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const m = require('../../core/migrationCommands/migrationController') as typeof import('../../core/migrationCommands/migrationController');
+    const m = require('../../core/ui/migrations/migrationController') as typeof import('../../core/ui/migrations/migrationController');
     const poll = setting<number>('migration.pollIntervalMs', 0);
     const mc = new m.MigrationController({
       services,
@@ -162,7 +162,7 @@ export function registerMigrations(opts: MigrationsOptions): Migrations {
       const f = folder();
       if (!f) return [];
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const j = require('../../core/migrationCommands/journalList') as typeof import('../../core/migrationCommands/journalList');
+      const j = require('../../core/ui/migrations/journalList') as typeof import('../../core/ui/migrations/journalList');
       return j.listJournals(f);
     },
     openPanel: (file) => getPanels().show(file),

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { MigrationController } from '../../core/migrationCommands/migrationController';
+import type { MigrationController } from '../../core/ui/migrations/migrationController';
 import {
   copySupportRequestFor,
   markDoneWithMessage,
@@ -13,13 +13,13 @@ import {
   runWithProgress,
   verifyWithMessage,
   type OperationDeps,
-} from '../../core/migrationCommands/operations';
-import type { MigrationWorkbench } from '../../core/migrationCommands/workbench';
-import { DnsWatch, type DnsWatchConfig } from '../../core/panel/dnsWatch';
-import { PanelController } from '../../core/panel/panelController';
-import { panelHtml } from '../../core/panel/panelHtml';
-import { parseViewState, type HostMessage, type RunAction, type StepAction } from '../../core/panel/protocol';
-import { PANEL_VIEW_TYPE } from '../../core/panel/viewType';
+} from '../../core/ui/migrations/migrationActions';
+import type { MigrationWorkbench } from '../../core/ui/migrations/migrationDeps';
+import { DnsWatch, type DnsWatchConfig } from '../../core/ui/panel/dnsWatch';
+import { PanelController } from '../../core/ui/panel/panelController';
+import { panelHtml } from '../../core/ui/panel/panelHtml';
+import { parseViewState, type HostMessage, type RunAction, type StepAction } from '../../core/ui/panel/protocol';
+import { PANEL_VIEW_TYPE } from '../../core/ui/panel/viewType';
 import type { Logger } from '../../core/shared/logger';
 
 export interface PanelHostDeps {
@@ -83,7 +83,7 @@ class MigrationPanel implements vscode.Disposable {
     webview.html = panelHtml({
       cspSource: webview.cspSource,
       nonce: randomBytes(16).toString('base64'),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview', 'migration.js')).toString(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview', 'panel.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, 'media', 'panel.css')).toString(),
       title: panel.title,
     });

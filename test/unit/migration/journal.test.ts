@@ -5,8 +5,8 @@ import { join, resolve } from 'node:path';
 import { journalJsonSchema, parseJournal } from '../../../src/core/migration/journalSchema';
 import { JournalStore, journalPathsFor } from '../../../src/core/migration/journalStore';
 import { buildPlan } from '../../../src/core/migration/plan';
-import { listJournals } from '../../../src/core/migrationCommands/journalList';
-import { PHASE_LABELS } from '../../../src/core/panel/panelModel';
+import { listJournals } from '../../../src/core/ui/migrations/journalList';
+import { PHASE_LABELS } from '../../../src/core/ui/panel/panelModel';
 import { sampleInput } from './fixtures';
 
 const SCHEMA_FILE = resolve(__dirname, '..', '..', '..', 'schemas', 'migration-journal.schema.json');

@@ -1,8 +1,0 @@
-/** Mendix: Refresh Migrations — re-reads the journals of the workspace. */
-import type { CommandDeps } from '../explorer/commands/commandDeps';
-import { workbenchOf } from './workbench';
-
-export function refreshMigrations(deps: CommandDeps): Promise<void> {
-  workbenchOf(deps).refreshView();
-  return Promise.resolve();
-}

@@ -1,0 +1,42 @@
+/** What every command receives: injected, so commands run in unit tests with scripted answers. */
+import type { Logger } from '../../../shared/logger';
+import type { AccountStore } from '../../accounts/accounts';
+import type { CredentialChecker } from '../../../mendix/cloudService';
+import type { AppsRoot } from '../nodes/appsRoot';
+import type { ExplorerNode } from '../nodes/explorerNode';
+import type { Host, ProgressRunner, UserInput } from '../../kit/userInput';
+
+export interface TreeControl {
+  /** Drops cached children of `node` (or everything) and redraws it. */
+  refresh(node?: ExplorerNode): void;
+  /** Redraws `node` from what is cached, e.g. after a busy state or "load more". */
+  redraw(node?: ExplorerNode): void;
+  filterText(): string;
+  setFilter(text: string): void;
+}
+
+/** The migration engine's entry point, when it is available. */
+export interface MigrationLauncher {
+  start(source: { accountId: string; appId: string; projectId: string; environmentId?: string; mode?: string }): Promise<void>;
+}
+
+export interface ExplorerSettings {
+  /** Folder for downloads; undefined means ask each time. */
+  downloadFolder(): string | undefined;
+}
+
+export interface CommandDeps {
+  ui: UserInput;
+  progress: ProgressRunner;
+  host: Host;
+  accounts: AccountStore;
+  checkCredentials: CredentialChecker;
+  root: AppsRoot;
+  tree: TreeControl;
+  settings: ExplorerSettings;
+  log: Logger;
+  migration?: MigrationLauncher;
+}
+
+/** A command: the node it was invoked on from the tree, or nothing from the palette. */
+export type Command<N extends ExplorerNode = ExplorerNode> = (deps: CommandDeps, node?: N) => Promise<void>;

@@ -1,0 +1,23 @@
+/** Stop environment: confirm (typed name for production), stop, then reload the app's environments. */
+import { UserFacingError } from '../../kit/errors';
+import type { ExplorerNode } from '../nodes/explorerNode';
+import type { CommandDeps } from './commandDeps';
+import { confirmEnvironmentAction } from './confirmEnvironmentAction';
+import { resolveEnvironment } from './resolveNodes';
+
+export async function stopEnvironment(deps: CommandDeps, node?: ExplorerNode): Promise<void> {
+  const env = await resolveEnvironment(deps, node, (e) => e.environment.status === 'running');
+  if (env.environment.status !== 'running') throw new UserFacingError(`${env.app.name} ${env.environment.mode} is not running.`);
+  await confirmEnvironmentAction(deps.ui, env, 'Stop');
+  env.busy = 'stopping';
+  deps.tree.redraw(env);
+  try {
+    await deps.progress.run(`Stopping ${env.app.name} ${env.environment.mode}`, (_report, signal) =>
+      env.service.stopEnvironment(env.app, env.environment, signal),
+    );
+    deps.log.info(`Stopped ${env.app.name} ${env.environment.mode}`);
+  } finally {
+    env.busy = undefined;
+    deps.tree.refresh(env.parent);
+  }
+}

@@ -1,0 +1,92 @@
+/** Level 4: an environment's backups (snapshots), paged from the server as the user asks for more. */
+import type { Snapshot } from '../../../mendix/model';
+import type { TreeItemSpec } from '../../kit/treeSpec';
+import type { EnvironmentNode } from './environmentNode';
+import { ChildPool, LoadingNode, type ExplorerEnv, type ExplorerNode, type Pageable } from './explorerNode';
+import { SnapshotNode } from './snapshotNode';
+import { EmptyNode, ErrorNode, LoadMoreNode } from './leafNodes';
+
+interface SnapshotList {
+  items: Snapshot[];
+  total?: number;
+  /** The last page came back short, so there is nothing more to ask for. */
+  exhausted: boolean;
+}
+
+export class BackupsNode extends LoadingNode<SnapshotList> implements Pageable {
+  readonly kind = 'backups';
+  private readonly snapshots: ChildPool<Snapshot, SnapshotNode>;
+
+  constructor(
+    env: ExplorerEnv,
+    readonly parent: EnvironmentNode,
+  ) {
+    super(env);
+    this.snapshots = new ChildPool(
+      (s) => s.snapshotId,
+      (s) => new SnapshotNode(this, s),
+      (n, s) => n.setSnapshot(s),
+    );
+  }
+
+  get id(): string {
+    return `${this.parent.id}/backups`;
+  }
+
+  /** The loaded snapshots (for quick picks). Throws on failure, unlike getChildren. */
+  async loadSnapshots(): Promise<Snapshot[]> {
+    return (await this.loadData()).items;
+  }
+
+  getTreeItem(): TreeItemSpec {
+    const list = this.current;
+    return {
+      id: this.id,
+      label: 'Backups',
+      description: list?.total !== undefined ? String(list.total) : undefined,
+      icon: { id: 'archive' },
+      collapsible: 'collapsed',
+      contextValue: this.parent.environment.status === 'empty' ? 'backups' : 'backups canCreate',
+    };
+  }
+
+  async loadMore(): Promise<void> {
+    const list = this.current;
+    if (!list || list.exhausted) return;
+    const page = await this.fetch(list.items.length);
+    this.setData({ items: [...list.items, ...page.items], total: page.total, exhausted: page.exhausted });
+  }
+
+  protected load(): Promise<SnapshotList> {
+    return this.fetch(0);
+  }
+
+  private async fetch(offset: number): Promise<SnapshotList> {
+    const { app, environment, service } = this.parent;
+    const limit = this.env.pageSize();
+    const page = await this.env.limiter.run(() => service.listSnapshots(app, environment, offset, limit));
+    const loaded = offset + page.items.length;
+    const exhausted = page.items.length < limit || (page.total !== undefined && loaded >= page.total);
+    return { items: page.items, total: page.total, exhausted };
+  }
+
+  /** The row shows the count (backups) or file name (package) once known. */
+  protected override onLoaded(): void {
+    this.env.changed(this);
+  }
+
+  protected build(list: SnapshotList): ExplorerNode[] {
+    if (list.items.length === 0) return [new EmptyNode(this, 'No backups yet')];
+    const nodes: ExplorerNode[] = this.snapshots.take(list.items);
+    if (!list.exhausted) nodes.push(new LoadMoreNode(this, list.items.length, list.total));
+    return nodes;
+  }
+
+  protected errorChildren(e: unknown): ExplorerNode[] {
+    return [new ErrorNode(this, 'backups', e)];
+  }
+
+  protected describe(): string {
+    return `backups of ${this.parent.app.name} ${this.parent.environment.mode}`;
+  }
+}

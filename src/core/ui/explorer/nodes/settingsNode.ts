@@ -1,0 +1,75 @@
+/** Level 4: an environment's constants and scheduled events (v1 settings), loaded when expanded. */
+import type { EnvironmentSettings } from '../../../mendix/model';
+import type { TreeItemSpec } from '../../kit/treeSpec';
+import type { EnvironmentNode } from './environmentNode';
+import { LoadingNode, type ExplorerEnv, type ExplorerNode } from './explorerNode';
+import { DetailNode, EmptyNode, ErrorNode } from './leafNodes';
+
+export class SettingsNode extends LoadingNode<EnvironmentSettings> {
+  readonly kind = 'settings';
+
+  constructor(
+    env: ExplorerEnv,
+    readonly parent: EnvironmentNode,
+  ) {
+    super(env);
+  }
+
+  get id(): string {
+    return `${this.parent.id}/settings`;
+  }
+
+  /** The loaded settings (for the Show Settings document). Throws on failure, unlike getChildren. */
+  async loadSettings(): Promise<EnvironmentSettings> {
+    return this.loadData();
+  }
+
+  getTreeItem(): TreeItemSpec {
+    return {
+      id: this.id,
+      label: 'Settings',
+      description: 'constants, scheduled events',
+      icon: { id: 'settings-gear' },
+      collapsible: 'collapsed',
+      contextValue: 'settings',
+    };
+  }
+
+  protected load(): Promise<EnvironmentSettings> {
+    const { app, environment, service } = this.parent;
+    return this.env.limiter.run(() => service.getSettings(app, environment));
+  }
+
+  protected build(s: EnvironmentSettings): ExplorerNode[] {
+    const nodes: ExplorerNode[] = [];
+    for (const c of s.constants) {
+      const pending = c.deployedValue !== undefined && c.deployedValue !== c.value;
+      nodes.push(
+        new DetailNode(this, `constant:${c.name}`, c.name, pending ? `${c.value} (now: ${c.deployedValue})` : c.value, {
+          kind: 'setting',
+          icon: 'symbol-constant',
+          tooltip: `Constant \`${c.name}\`${c.dataType ? ` (${c.dataType})` : ''}${pending ? '  \nThe new value applies at the next restart.' : ''}`,
+        }),
+      );
+    }
+    for (const ev of s.scheduledEvents) {
+      const pending = ev.deployedValue !== undefined && ev.deployedValue !== ev.value;
+      nodes.push(
+        new DetailNode(this, `event:${ev.name}`, ev.name, pending ? `${ev.value} (now: ${ev.deployedValue})` : ev.value, {
+          kind: 'setting',
+          icon: 'watch',
+          tooltip: `Scheduled event \`${ev.name}\``,
+        }),
+      );
+    }
+    return nodes.length > 0 ? nodes : [new EmptyNode(this, 'No constants or scheduled events')];
+  }
+
+  protected errorChildren(e: unknown): ExplorerNode[] {
+    return [new ErrorNode(this, 'settings', e)];
+  }
+
+  protected describe(): string {
+    return `settings of ${this.parent.app.name} ${this.parent.environment.mode}`;
+  }
+}

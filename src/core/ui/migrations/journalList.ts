@@ -1,0 +1,64 @@
+/** The migrations of a workspace: every journal under `.mendix-migrations/` with its phase. */
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { parseJournal } from '../../migration/journalSchema';
+import { JOURNAL_FOLDER } from '../../migration/journalStore';
+import { buildPlan, describePlan, type PlanLine } from '../../migration/plan';
+import type { Journal, RunStatus } from '../../migration/types';
+import { currentStepId, PHASE_LABELS } from '../panel/panelModel';
+
+export interface JournalSummary {
+  file: string;
+  name: string;
+  status: RunStatus;
+  /** Label of the phase the run is in (of its current step), or the run's end state. */
+  phase: string;
+  currentStep?: { id: string; title: string; status: string };
+  done: number;
+  total: number;
+  updatedAt: string;
+  error?: string;
+}
+
+export function planLinesFor(journal: Readonly<Journal>): PlanLine[] {
+  return describePlan(buildPlan(journal.input).steps);
+}
+
+export function summarize(file: string, journal: Readonly<Journal>, lines: readonly PlanLine[] = planLinesFor(journal)): JournalSummary {
+  const done = lines.filter((l) => ['done', 'skipped'].includes(journal.steps[l.id]?.status ?? 'pending')).length;
+  const cur = currentStepId(lines, journal);
+  const line = lines.find((l) => l.id === cur);
+  const phase =
+    journal.status === 'completed' ? 'Completed' : journal.status === 'aborted' ? 'Aborted' : line ? PHASE_LABELS[line.phase] : 'Ready';
+  const out: JournalSummary = { file, name: journal.name, status: journal.status, phase, done, total: lines.length, updatedAt: journal.updatedAt };
+  if (line) out.currentStep = { id: line.id, title: line.title, status: journal.steps[line.id]?.status ?? 'pending' };
+  return out;
+}
+
+export async function readJournalFile(file: string): Promise<Journal> {
+  const text = await fs.readFile(file, 'utf8');
+  return parseJournal(JSON.parse(text) as unknown, file);
+}
+
+/** Never throws: an unreadable journal is listed with its error so the view can show it. */
+export async function listJournals(workspaceFolder: string): Promise<JournalSummary[]> {
+  const dir = join(workspaceFolder, JOURNAL_FOLDER);
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return [];
+  }
+  const files = names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort();
+  return Promise.all(
+    files.map(async (n) => {
+      const file = join(dir, n);
+      try {
+        return summarize(file, await readJournalFile(file));
+      } catch (e) {
+        const name = n.replace(/\.json$/, '');
+        return { file, name, status: 'active' as const, phase: 'Unreadable', done: 0, total: 0, updatedAt: '', error: e instanceof Error ? e.message : String(e) };
+      }
+    }),
+  );
+}

@@ -1,0 +1,117 @@
+/**
+ * The migration actions shared by the commands and the panel's buttons: each asks what it needs,
+ * shows one cancellable "(n/m) step" notification for long work, and ends with a message naming
+ * the next thing to do.
+ */
+import { UserFacingError } from '../kit/errors';
+import type { Host, ProgressRunner, UserInput } from '../kit/userInput';
+import type { RunOutcome } from '../../migration/runner';
+import type { Journal } from '../../migration/types';
+import { isJournalRef, requireFolder, type MigrationWorkbench } from './migrationDeps';
+
+export interface OperationDeps {
+  ui: UserInput;
+  progress: ProgressRunner;
+  host: Host;
+}
+
+const SETTLED = new Set(['done', 'skipped']);
+
+/** The journal a command works on: the clicked row's, the only one, or one the person picks. */
+export async function pickJournal(deps: Pick<OperationDeps, 'ui'>, wb: MigrationWorkbench, node: unknown, filter: (status: string) => boolean = () => true): Promise<string> {
+  if (isJournalRef(node)) return node.journalFile;
+  requireFolder(wb);
+  const all = (await wb.journals()).filter((j) => !j.error && filter(j.status));
+  if (all.length === 0) throw new UserFacingError('No migration in this workspace fits.', 'Start one with "Mendix: Start Migration".');
+  if (all.length === 1) return all[0].file;
+  return deps.ui.pick(
+    all.map((j) => ({ label: j.name, description: `${j.phase} · ${j.done}/${j.total} steps`, detail: j.currentStep?.title, value: j.file })),
+    { title: 'Migration', placeholder: 'Which migration?' },
+  );
+}
+
+export async function loadJournal(wb: MigrationWorkbench, file: string): Promise<Readonly<Journal>> {
+  return wb.controller.peek(file) ?? (await wb.controller.load(file));
+}
+
+/** The step "Run Next Step" runs: the first one whose dependencies are settled and that is not. */
+export function nextRunnableStep(wb: MigrationWorkbench, file: string, j: Readonly<Journal>): string | undefined {
+  const status = (id: string) => j.steps[id]?.status ?? 'pending';
+  return wb.controller
+    .planLines(file)
+    .find((l) => !SETTLED.has(status(l.id)) && status(l.id) !== 'waiting-for-person' && l.dependsOn.every((d) => SETTLED.has(status(d))))?.id;
+}
+
+/** Runs the plan (or one step) in a cancellable notification that reads "(n/m) step title". */
+export async function runWithProgress(deps: OperationDeps, wb: MigrationWorkbench, file: string, onlyStep?: string): Promise<RunOutcome> {
+  const j = await loadJournal(wb, file);
+  if (j.status !== 'active') throw new UserFacingError(`Migration "${j.name}" is ${j.status}; nothing to run.`);
+  const lines = wb.controller.planLines(file);
+  const title = `Migration ${j.name}`;
+  const outcome = await deps.progress.run(title, (report, signal) =>
+    wb.controller.run(file, {
+      onlyStep,
+      signal,
+      onEvent: (e) => {
+        if (e.type === 'progress') return;
+        const now = wb.controller.peek(file);
+        const done = now ? lines.filter((l) => SETTLED.has(now.steps[l.id]?.status ?? 'pending')).length : 0;
+        const index = lines.findIndex((l) => l.id === e.stepId) + 1;
+        report({ message: `(${index}/${lines.length}) ${e.title}`, percent: lines.length ? (done / lines.length) * 100 : undefined });
+      },
+    }),
+  );
+  // The outcome is told in a notification nobody waits for; opening the panel from it is best effort.
+  announce(deps, wb, file, outcome, onlyStep).catch(() => undefined);
+  return outcome;
+}
+
+async function announce(deps: OperationDeps, wb: MigrationWorkbench, file: string, o: RunOutcome, onlyStep?: string): Promise<void> {
+  const j = wb.controller.peek(file);
+  const name = j?.name ?? 'migration';
+  const step = onlyStep ? wb.controller.planLines(file).find((l) => l.id === onlyStep) : undefined;
+  let text: string;
+  if (step && j?.steps[step.id]?.status === 'done') text = `Done: ${step.title}.`;
+  else if (o.status === 'completed') text = `Migration "${name}" is complete.`;
+  else if (o.status === 'waiting-for-person') text = `Migration "${name}" needs you: ${o.waiting.map((w) => `${w.title} — ${w.instructions.summary}`).join('; ')}`;
+  else if (o.status === 'failed' && o.failed.length === 0) text = `Migration "${name}": nothing more can run until the steps before are done.`;
+  else if (o.status === 'failed') text = `Migration "${name}" stopped: ${o.failed.map((f) => `${f.title}: ${f.error.message}${f.error.nextAction ? ` (next: ${f.error.nextAction})` : ''}`).join('; ')}`;
+  else if (o.status === 'cancelled') text = `Migration "${name}" paused; resume it any time.`;
+  else text = `Migration "${name}" is aborted.`;
+  // A single step is run from the panel (or for it): no need to offer the panel again.
+  const choice = step ? await deps.ui.info(text) : await deps.ui.info(text, 'Open Panel');
+  if (choice === 'Open Panel') await wb.openPanel(file);
+}
+
+export async function verifyWithMessage(deps: OperationDeps, wb: MigrationWorkbench, file: string, stepId: string): Promise<void> {
+  const title = wb.controller.planLines(file).find((l) => l.id === stepId)?.title ?? stepId;
+  const v = await deps.progress.run(`Verifying: ${title}`, (_report, signal) => wb.controller.verify(file, stepId, signal));
+  void deps.ui.info(`${v.ok ? 'Verified' : 'Not verified'}: ${title} — ${v.detail}`);
+}
+
+/** A person says a portal or support step is done; the engine then proves it through the API. */
+export async function markDoneWithMessage(deps: OperationDeps, wb: MigrationWorkbench, file: string, stepId: string): Promise<void> {
+  const j = await loadJournal(wb, file);
+  const st = j.steps[stepId];
+  const line = wb.controller.planLines(file).find((l) => l.id === stepId);
+  if (!line || !st) throw new UserFacingError(`Unknown step ${stepId}.`);
+  if (line.kind === 'api') throw new UserFacingError(`"${line.title}" is done by the extension; use Run instead.`);
+  await deps.ui.confirm(`Mark "${line.title}" as done?`, 'Mark Done', st.person ? `${st.person.summary}\n\nThe extension then verifies it where an API allows.` : undefined);
+  const v = await deps.progress.run(`Confirming: ${line.title}`, (_report, signal) => wb.controller.markDone(file, stepId, signal));
+  if (!v.ok) throw new UserFacingError(`"${line.title}" is not verified yet: ${v.detail}`, 'Finish it in the portal, then mark it done again.');
+  const next = await deps.ui.info(`Done and verified: ${line.title}. ${v.detail}`, 'Continue the Run');
+  if (next === 'Continue the Run') await runWithProgress(deps, wb, file);
+}
+
+export async function openPortalFor(deps: OperationDeps, wb: MigrationWorkbench, file: string, stepId: string): Promise<void> {
+  const url = wb.controller.instructions(file, stepId)?.url;
+  if (!url) throw new UserFacingError('This step has no portal page to open.');
+  await deps.host.openExternal(url);
+}
+
+export async function copySupportRequestFor(deps: OperationDeps, wb: MigrationWorkbench, file: string, stepId: string): Promise<void> {
+  const text = wb.controller.instructions(file, stepId)?.requestText;
+  if (!text) throw new UserFacingError('This step has no support request.');
+  await deps.host.copyToClipboard(text);
+  void deps.ui.info('The support request is on the clipboard; paste it into a Mendix Support ticket.');
+}

@@ -1,0 +1,216 @@
+/**
+ * Drives migrations for the editor: one entry per journal file, opened read-only for viewing and
+ * wired to the engine (with credentials) only when something runs. One operation at a time per
+ * journal; every change is announced so the panel and the Migrations view redraw.
+ */
+import { JournalStore, journalPathsFor, pathsForJournalFile } from '../../migration/journalStore';
+import { buildPlan, type PlanLine } from '../../migration/plan';
+import { renderReport } from '../../migration/report';
+import type { RunnerEvent, RunOutcome } from '../../migration/runner';
+import type { MigrationServices } from '../../mendix/services';
+import { createJournal, openMigration, type MigrationSession } from '../../migration/session';
+import { systemClock, type Clock, type MigrationPrompt, type VerifyResult } from '../../migration/stepTypes';
+import type { PlanOptions } from '../../migration/steps/common';
+import type { Journal, MigrationInput, PersonInstructions } from '../../migration/types';
+import type { Logger } from '../../shared/logger';
+import { TransferBoard } from '../panel/transfers';
+import type { TransferRow } from '../panel/protocol';
+import { planLinesFor } from './journalList';
+import { TransferTap } from './transferTap';
+
+export interface ControllerDeps {
+  /** Services for a journal's run (the host finds the account and builds the API client). */
+  services(file: string, journal: Readonly<Journal>): Promise<MigrationServices>;
+  prompt: MigrationPrompt;
+  logger: Logger;
+  clock?: Clock;
+  planOptions?: () => Partial<PlanOptions>;
+  now?: () => number;
+}
+
+export type ControllerChange =
+  | { kind: 'journal'; file: string }
+  | { kind: 'busy'; file: string; busy: string | undefined }
+  | { kind: 'transfer'; file: string; row: TransferRow }
+  | { kind: 'runner'; file: string; event: RunnerEvent };
+
+export class MigrationBusyError extends Error {
+  constructor(name: string, what: string) {
+    super(`Migration "${name}" is busy (${what}); wait for it to finish or cancel it.`);
+    this.name = 'MigrationBusyError';
+  }
+}
+
+interface Entry {
+  store: JournalStore;
+  lines: PlanLine[];
+  session?: MigrationSession;
+  busy?: string;
+  board: TransferBoard;
+}
+
+export class MigrationController {
+  private readonly entries = new Map<string, Entry>();
+  private readonly listeners = new Set<(c: ControllerChange) => void>();
+  private readonly clock: Clock;
+
+  constructor(private readonly deps: ControllerDeps) {
+    this.clock = deps.clock ?? systemClock;
+  }
+
+  onDidChange(listener: (c: ControllerChange) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** Opens a journal for viewing (no credentials needed); re-reads the file unless a run holds it. */
+  async load(file: string): Promise<Readonly<Journal>> {
+    const e = this.entries.get(file);
+    if (e && (e.session || e.busy)) return e.store.peek();
+    const store = await JournalStore.open(pathsForJournalFile(file), () => this.clock.now());
+    const lines = planLinesFor(store.peek());
+    this.entries.set(file, { store, lines, board: e?.board ?? new TransferBoard(this.deps.now) });
+    return store.peek();
+  }
+
+  /** The file changed on disk (another tool, e.g. the CLI): re-read it unless a run here holds it. */
+  async reload(file: string): Promise<void> {
+    if (this.busy(file) || !this.entries.has(file)) return;
+    await this.load(file);
+    this.emit({ kind: 'journal', file });
+  }
+
+  peek(file: string): Readonly<Journal> | undefined {
+    return this.entries.get(file)?.store.peek();
+  }
+
+  planLines(file: string): readonly PlanLine[] {
+    return this.entries.get(file)?.lines ?? [];
+  }
+
+  busy(file: string): string | undefined {
+    return this.entries.get(file)?.busy;
+  }
+
+  transfers(file: string): TransferRow[] {
+    return this.entries.get(file)?.board.rows() ?? [];
+  }
+
+  /** The support request text or portal page of a step waiting for a person. */
+  instructions(file: string, stepId: string): PersonInstructions | undefined {
+    return this.peek(file)?.steps[stepId]?.person;
+  }
+
+  /** Writes a new journal from the wizard's answers; nothing runs yet. */
+  async create(workspaceFolder: string, input: MigrationInput): Promise<string> {
+    const file = journalPathsFor(workspaceFolder, input.name).journal;
+    await createJournal(file, input, this.clock, this.deps.planOptions?.());
+    await this.load(file);
+    this.emit({ kind: 'journal', file });
+    return file;
+  }
+
+  /** Runs the plan (or one step) until it needs a person, fails, completes or is cancelled. */
+  run(file: string, opts: { onlyStep?: string; signal?: AbortSignal; onEvent?: (e: RunnerEvent) => void } = {}): Promise<RunOutcome> {
+    return this.exclusive(file, opts.onlyStep ? `running ${opts.onlyStep}` : 'running', async (session) => {
+      const sub = this.onDidChange((c) => {
+        if (c.kind === 'runner' && c.file === file) opts.onEvent?.(c.event);
+      });
+      try {
+        return await session.runner.run({ signal: opts.signal, onlyStep: opts.onlyStep });
+      } finally {
+        sub.dispose();
+      }
+    });
+  }
+
+  verify(file: string, stepId: string, signal?: AbortSignal): Promise<VerifyResult> {
+    return this.exclusive(file, `verifying ${stepId}`, (s) => s.runner.verifyStep(stepId, signal));
+  }
+
+  /** Records the person's confirmation, then proves it through the step's verification. */
+  markDone(file: string, stepId: string, signal?: AbortSignal): Promise<VerifyResult> {
+    return this.exclusive(file, `confirming ${stepId}`, (s) => s.runner.confirmManualStep(stepId, this.deps.prompt.person, signal));
+  }
+
+  abort(file: string, reason: string): Promise<{ sourceTouched: boolean; rollback?: string }> {
+    return this.exclusive(file, 'aborting', (s) => s.runner.abort(reason));
+  }
+
+  /** The Markdown sign-off report (before/after, timings, checksums). */
+  async report(file: string): Promise<string> {
+    const j = this.peek(file) ?? (await this.load(file));
+    return renderReport(j, buildPlan(j.input, this.deps.planOptions?.()).steps);
+  }
+
+  private async exclusive<T>(file: string, what: string, fn: (s: MigrationSession) => Promise<T>): Promise<T> {
+    const placeholder = await this.entry(file);
+    if (placeholder.busy) throw new MigrationBusyError(placeholder.store.peek().name, placeholder.busy);
+    placeholder.busy = what;
+    this.emit({ kind: 'busy', file, busy: what });
+    let session: MigrationSession | undefined;
+    try {
+      session = await this.openSession(file, placeholder);
+      await session.store.acquireLock();
+      try {
+        return await fn(session);
+      } finally {
+        await session.store.releaseLock();
+      }
+    } finally {
+      placeholder.busy = undefined;
+      // The next operation opens a fresh session, so edits made by other tools (the CLI) are seen.
+      placeholder.session = undefined;
+      this.emit({ kind: 'busy', file, busy: undefined });
+      this.emit({ kind: 'journal', file });
+    }
+  }
+
+  private async entry(file: string): Promise<Entry> {
+    const e = this.entries.get(file);
+    if (e) return e;
+    await this.load(file);
+    const loaded = this.entries.get(file);
+    if (!loaded) throw new Error(`could not open ${file}`);
+    return loaded;
+  }
+
+  private async openSession(file: string, entry: Entry): Promise<MigrationSession> {
+    const tap = new TransferTap();
+    const services = tap.wrap(await this.deps.services(file, entry.store.peek()));
+    const session = await openMigration(file, {
+      services,
+      prompt: this.deps.prompt,
+      logger: this.deps.logger.child('migration'),
+      clock: this.clock,
+      planOptions: this.deps.planOptions?.(),
+      onEvent: (event) => {
+        if (event.type === 'progress') {
+          const tick = tap.take();
+          if (tick) this.emit({ kind: 'transfer', file, row: entry.board.update(event.stepId, tick.label, tick.bytes, tick.total) });
+        } else {
+          if (event.type !== 'step-started') {
+            const row = entry.board.finish(event.stepId);
+            if (row) this.emit({ kind: 'transfer', file, row });
+          }
+          this.emit({ kind: 'journal', file });
+        }
+        this.emit({ kind: 'runner', file, event });
+      },
+    });
+    entry.session = session;
+    entry.store = session.store;
+    entry.lines = planLinesFor(session.store.peek());
+    return session;
+  }
+
+  private emit(c: ControllerChange): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(c);
+      } catch (e) {
+        this.deps.logger.warn(`migration listener failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * The panel's logic without VS Code: validates every message from the page, turns journal changes
+ * into deltas (only changed step rows, run info, timings, diagram), and posts them through the
+ * rate-limited queue. The VS Code host only adapts `post`, visibility and the actions.
+ */
+import { isCancellation } from '../kit/errors';
+import type { PlanLine } from '../../migration/plan';
+import type { Journal } from '../../migration/types';
+import type { Logger } from '../../shared/logger';
+import { buildPanelModel, changedSteps, sameJson } from './panelModel';
+import { parsePageMessage, type DnsModel, type HostMessage, type Notice, type PanelModel, type RunAction, type StepAction, type TransferRow } from './protocol';
+import { systemTimers, UpdateQueue, type Timers } from './updateQueue';
+
+export interface PanelSource {
+  readonly journalFile: string;
+  /** The latest journal (the running session's, or the file's); undefined when it cannot be read. */
+  journal(): Readonly<Journal> | undefined;
+  plan(): readonly PlanLine[];
+  /** What is driving the run from this window right now, if anything. */
+  busy(): string | undefined;
+}
+
+export interface PanelActions {
+  stepAction(action: StepAction, stepId: string): Promise<void>;
+  runAction(action: RunAction): Promise<void>;
+}
+
+export interface PanelControllerOptions {
+  source: PanelSource;
+  actions: PanelActions;
+  post: (m: HostMessage) => void;
+  log: Logger;
+  timers?: Timers;
+}
+
+export class PanelController {
+  private sent: PanelModel | undefined;
+  private transfers = new Map<string, TransferRow>();
+  private dnsModel: DnsModel | undefined;
+  private readonly queue: UpdateQueue;
+  private rejected = 0;
+
+  constructor(private readonly opts: PanelControllerOptions) {
+    this.queue = new UpdateQueue(opts.post, opts.timers ?? systemTimers);
+  }
+
+  /** How many malformed messages were refused (for tests and the log). */
+  get rejectedCount(): number {
+    return this.rejected;
+  }
+
+  get ready(): boolean {
+    return this.sent !== undefined;
+  }
+
+  /** Handles one message from the page. Returns false when it was refused (wrong shape or unknown step). */
+  async receive(raw: unknown): Promise<boolean> {
+    const parsed = parsePageMessage(raw);
+    if (!parsed.ok) {
+      this.rejected++;
+      this.opts.log.warn(`panel: refused a malformed message (${parsed.error})`);
+      return false;
+    }
+    const m = parsed.value;
+    if (m.type === 'ready') {
+      this.sendInit();
+      return true;
+    }
+    if (m.type === 'stepAction') {
+      if (!this.opts.source.plan().some((l) => l.id === m.stepId)) {
+        this.rejected++;
+        this.opts.log.warn(`panel: refused ${m.action} for unknown step "${m.stepId}"`);
+        return false;
+      }
+      await this.guard(`${m.action} ${m.stepId}`, () => this.opts.actions.stepAction(m.action, m.stepId));
+      return true;
+    }
+    await this.guard(m.action, () => this.opts.actions.runAction(m.action));
+    return true;
+  }
+
+  /** Sends the whole model (on `ready`, e.g. after the page was reloaded). */
+  sendInit(): void {
+    const model = this.compute();
+    if (!model) return;
+    model.transfers = [...this.transfers.values()];
+    if (this.dnsModel) model.dns = this.dnsModel;
+    this.sent = model;
+    this.queue.sendNow({ type: 'init', model }, true);
+  }
+
+  /** Recomputes from the journal and queues what changed since the last message. */
+  refresh(): void {
+    if (!this.sent) return;
+    const next = this.compute();
+    if (!next) return;
+    const prev = this.sent;
+    const steps = changedSteps(prev.steps, next.steps);
+    if (steps.length > 0) this.queue.setSteps(steps);
+    if (!sameJson(prev.run, next.run)) this.queue.setRun(next.run);
+    if (!sameJson(prev.timings, next.timings)) this.queue.setTimings(next.timings);
+    if (!sameJson(prev.diagram, next.diagram)) this.queue.setDiagram(next.diagram);
+    this.sent = { ...next, transfers: prev.transfers, dns: prev.dns };
+  }
+
+  transfer(row: TransferRow): void {
+    this.transfers.set(row.stepId, row);
+    if (this.sent) this.queue.setTransfer(row);
+  }
+
+  dns(model: DnsModel): void {
+    this.dnsModel = model;
+    if (this.sent) this.queue.setDns(model);
+  }
+
+  notice(n: Notice): void {
+    if (this.sent) this.queue.setNotice(n);
+  }
+
+  /** Sends pending updates now when the rate allows (tests, or before closing). */
+  flush(): void {
+    this.queue.flush();
+  }
+
+  dispose(): void {
+    this.queue.dispose();
+  }
+
+  private compute(): PanelModel | undefined {
+    const j = this.opts.source.journal();
+    if (!j) return undefined;
+    return buildPanelModel(this.opts.source.journalFile, this.opts.source.plan(), j, this.opts.source.busy());
+  }
+
+  private async guard(what: string, fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (e) {
+      if (isCancellation(e)) {
+        this.opts.log.info(`panel: ${what} cancelled`);
+        return;
+      }
+      const text = e instanceof Error ? e.message : String(e);
+      this.opts.log.error(`panel: ${what} failed: ${text}`);
+      this.notice({ level: 'error', text: `${what} failed: ${text}` });
+    } finally {
+      this.refresh();
+    }
+  }
+}

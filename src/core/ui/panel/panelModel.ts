@@ -1,0 +1,151 @@
+/**
+ * Journal → what the panel shows. Pure functions over the engine's plain data, so the panel owns no
+ * migration logic: it renders the journal and offers the actions that fit each step's state.
+ */
+import type { PlanLine } from '../../migration/plan';
+import { predictDowntimeMs } from '../../migration/timings';
+import type { Journal, Phase, StepState } from '../../migration/types';
+import { buildDiagram } from './diagram';
+import type { PanelModel, PhaseGroup, RunInfo, StepAction, StepRow, TimingsModel } from './protocol';
+
+export const PHASE_LABELS: Readonly<Record<Phase, string>> = {
+  preflight: 'Preflight',
+  'link-target': 'Link the target node',
+  'carry-package': 'Carry the package',
+  'prepare-target': 'Prepare the target',
+  backup: 'Back up the source',
+  restore: 'Restore on the target',
+  configure: 'Configuration',
+  test: 'Test and rehearse',
+  cutover: 'Cutover (data freeze)',
+  relink: 'Relink the app',
+  url: 'App URL',
+  'custom-domain': 'Custom domain',
+  offboard: 'Offboard the source',
+};
+
+const SETTLED = new Set(['done', 'skipped']);
+
+/** Which buttons a step offers in its current state. */
+export function stepActions(line: Pick<PlanLine, 'kind'>, st: Readonly<StepState>, depsSettled: boolean, runActive: boolean): StepAction[] {
+  const out: StepAction[] = [];
+  if (runActive && st.status !== 'running' && !SETTLED.has(st.status) && st.status !== 'waiting-for-person' && depsSettled) out.push('run');
+  if (runActive && st.status === 'waiting-for-person') out.push('markDone');
+  if (st.person?.url) out.push('openPortal');
+  if (st.person?.requestText) out.push('copySupportRequest');
+  if (st.status === 'done' || st.status === 'waiting-for-person' || (line.kind !== 'api' && st.confirmation)) out.push('verify');
+  out.push('showLog');
+  return out;
+}
+
+export function stepRow(line: PlanLine, journal: Readonly<Journal>): StepRow {
+  const st: StepState = journal.steps[line.id] ?? { status: 'pending', attempts: 0, outputs: {}, intents: [] };
+  const depsSettled = line.dependsOn.every((d) => SETTLED.has(journal.steps[d]?.status ?? 'pending'));
+  const row: StepRow = {
+    id: line.id,
+    index: line.index,
+    title: line.title,
+    phase: line.phase,
+    kind: line.kind,
+    status: st.status,
+    describe: line.describe,
+    attempts: st.attempts,
+    actions: stepActions(line, st, depsSettled, journal.status === 'active'),
+  };
+  if (st.startedAt) row.startedAt = st.startedAt;
+  if (st.finishedAt) row.finishedAt = st.finishedAt;
+  if (st.durationMs !== undefined) row.durationMs = st.durationMs;
+  if (st.waitingSince) row.waitingSince = st.waitingSince;
+  if (st.confirmation) row.confirmation = { ...st.confirmation };
+  if (st.verification) row.verification = { ok: st.verification.ok, detail: st.verification.detail };
+  if (st.error) row.error = { message: st.error.message, hint: st.error.hint, nextAction: st.error.nextAction };
+  if (st.person) {
+    row.person = { summary: st.person.summary, actions: [...st.person.actions], url: st.person.url, file: st.person.file, hasRequestText: !!st.person.requestText };
+  }
+  return row;
+}
+
+export function phaseGroups(lines: readonly PlanLine[]): PhaseGroup[] {
+  const out: PhaseGroup[] = [];
+  for (const l of lines) {
+    let g = out.find((x) => x.phase === l.phase);
+    if (!g) {
+      g = { phase: l.phase, label: PHASE_LABELS[l.phase], stepIds: [] };
+      out.push(g);
+    }
+    g.stepIds.push(l.id);
+  }
+  return out;
+}
+
+/** Running step first, then a step waiting for a person, then the first step that could run next. */
+export function currentStepId(lines: readonly PlanLine[], journal: Readonly<Journal>): string | undefined {
+  const status = (id: string) => journal.steps[id]?.status ?? 'pending';
+  return (
+    lines.find((l) => status(l.id) === 'running')?.id ??
+    lines.find((l) => status(l.id) === 'failed')?.id ??
+    lines.find((l) => status(l.id) === 'waiting-for-person')?.id ??
+    lines.find((l) => !SETTLED.has(status(l.id)) && l.dependsOn.every((d) => SETTLED.has(status(d))))?.id
+  );
+}
+
+export function runInfo(lines: readonly PlanLine[], journal: Readonly<Journal>, busy?: string): RunInfo {
+  const i = journal.input;
+  const info: RunInfo = {
+    name: journal.name,
+    flavour: i.flavour,
+    status: journal.status,
+    source: `${i.source.name} (${i.source.nodeSubdomain}, ${i.source.environment})`,
+    target: `${i.target.nodeSubdomain} (${i.target.environment})`,
+    updatedAt: journal.updatedAt,
+    doneCount: lines.filter((l) => SETTLED.has(journal.steps[l.id]?.status ?? 'pending')).length,
+    totalCount: lines.length,
+  };
+  const current = currentStepId(lines, journal);
+  if (current) info.currentStepId = current;
+  if (busy) info.busy = busy;
+  if (journal.abort) info.abort = { ...journal.abort };
+  return info;
+}
+
+export function timingsModel(lines: readonly PlanLine[], journal: Readonly<Journal>): TimingsModel {
+  const title = (id: string) => lines.find((l) => l.id === id)?.title ?? id;
+  const c = journal.cutover;
+  const out: TimingsModel = {
+    rehearsals: journal.rehearsals.map((r) => {
+      const steps = Object.entries(r.durationsMs).map(([id, ms]) => ({ id, title: title(id), ms }));
+      return { startedAt: r.startedAt, totalMs: steps.reduce((a, s) => a + s.ms, 0), steps };
+    }),
+  };
+  const predicted = c.predictedDowntimeMs ?? predictDowntimeMs(journal);
+  if (predicted !== undefined) out.predictedDowntimeMs = predicted;
+  if (c.measuredDowntimeMs !== undefined) out.measuredDowntimeMs = c.measuredDowntimeMs;
+  if (c.startedAt) out.cutoverStartedAt = c.startedAt;
+  if (c.endedAt) out.cutoverEndedAt = c.endedAt;
+  if (c.rollback) out.rollback = `${c.rollback.result} at ${c.rollback.at}: ${c.rollback.reason}`;
+  return out;
+}
+
+/** The whole model (transfers and DNS are live data the host adds). */
+export function buildPanelModel(journalFile: string, lines: readonly PlanLine[], journal: Readonly<Journal>, busy?: string): PanelModel {
+  const run = runInfo(lines, journal, busy);
+  return {
+    journalFile,
+    run,
+    phases: phaseGroups(lines),
+    steps: lines.map((l) => stepRow(l, journal)),
+    timings: timingsModel(lines, journal),
+    transfers: [],
+    diagram: buildDiagram(journal, run.currentStepId),
+  };
+}
+
+/** Step rows that differ between two models (by content), in plan order. */
+export function changedSteps(prev: readonly StepRow[], next: readonly StepRow[]): StepRow[] {
+  const before = new Map(prev.map((r) => [r.id, JSON.stringify(r)]));
+  return next.filter((r) => before.get(r.id) !== JSON.stringify(r));
+}
+
+export function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

@@ -1,0 +1,269 @@
+import { strict as assert } from 'node:assert';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CommandDeps } from '../../../../src/core/ui/explorer/commands/commandDeps';
+import { abortMigration } from '../../../../src/core/ui/migrations/abortMigration';
+import { exportMigrationReport } from '../../../../src/core/ui/migrations/exportMigrationReport';
+import { listJournals } from '../../../../src/core/ui/migrations/journalList';
+import { markMigrationStepDone } from '../../../../src/core/ui/migrations/markMigrationStepDone';
+import { MigrationController } from '../../../../src/core/ui/migrations/migrationController';
+import { MigrationRunNode } from '../../../../src/core/ui/migrations/migrationNodes';
+import { MIGRATION_COMMANDS } from '../../../../src/core/ui/kit/migrationCommandIds';
+import { resumeMigration } from '../../../../src/core/ui/migrations/resumeMigration';
+import { runNextStep } from '../../../../src/core/ui/migrations/runNextStep';
+import { startMigrationWizard } from '../../../../src/core/ui/migrations/startMigrationWizard';
+import { verifyMigrationStep } from '../../../../src/core/ui/migrations/verifyMigrationStep';
+import { parseDomains, slug } from '../../../../src/core/ui/migrations/wizard';
+import type { MigrationWorkbench } from '../../../../src/core/ui/migrations/migrationDeps';
+import { ScriptedPrompt } from '../../../../src/core/migration/stepTypes';
+import { createLogger } from '../../../../src/core/shared/logger';
+import { app, deps, environment, ScriptedInput, world } from '../explorer/fakes';
+import { FakeCloud } from '../../migration/fakeCloud';
+import { FakeClock } from '../../migration/drive';
+import { sampleInput } from '../../migration/fixtures';
+
+class TestWorkbench implements MigrationWorkbench {
+  readonly kind = 'migrationWorkbench';
+  readonly opened: string[] = [];
+  readonly accounts = new Map<string, string>();
+  refreshed = 0;
+  constructor(
+    readonly controller: MigrationController,
+    private readonly folder: string | undefined,
+  ) {}
+  workspaceFolder(): string | undefined {
+    return this.folder;
+  }
+  journals() {
+    return this.folder ? listJournals(this.folder) : Promise.resolve([]);
+  }
+  openPanel(file: string): Promise<void> {
+    this.opened.push(file);
+    return Promise.resolve();
+  }
+  rememberAccount(file: string, accountId: string): Promise<void> {
+    this.accounts.set(file, accountId);
+    return Promise.resolve();
+  }
+  refreshView(): void {
+    this.refreshed++;
+  }
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+describe('migration commands', () => {
+  let dir: string;
+  let cloud: FakeCloud;
+  let wb: TestWorkbench;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'mcmd-'));
+    mkdirSync(join(dir, 'dl'));
+    cloud = FakeCloud.demo();
+    const target = cloud.nodes.get('orderportal-us');
+    if (target) target.linkedProjectId = null;
+    const mc = new MigrationController({
+      services: () => Promise.resolve(cloud),
+      prompt: new ScriptedPrompt('tester', { yes: true }),
+      logger: createLogger(() => undefined),
+      clock: new FakeClock(),
+      planOptions: () => ({ pollIntervalMs: 1000, pollTimeoutMs: 3600_000 }),
+    });
+    wb = new TestWorkbench(mc, dir);
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  function commandDeps(answers: ConstructorParameters<typeof ScriptedInput>[0]): ReturnType<typeof deps> & CommandDeps {
+    const d = deps(world(), new ScriptedInput(answers));
+    return { ...d, migration: wb };
+  }
+
+  it('Run Next Step runs only the next step, in a notification reading "(n/m) step"', async () => {
+    const file = await wb.controller.create(dir, sampleInput(join(dir, 'dl')));
+    const d = commandDeps([]);
+    await runNextStep(d, { journalFile: file });
+    const j = wb.controller.peek(file);
+    assert.equal(j?.steps.preflight.status, 'done');
+    assert.equal(j?.steps['link.temp-a'].status, 'pending', 'only one step ran');
+    assert.deepEqual(d.progress.titles, ['Migration order-portal']);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual((d.ui as ScriptedInput).infos, ['Done: Preflight report.']);
+    assert.ok(d.progress.reports.some((r) => /^\(1\/\d+\) Preflight report$/.test(r.message ?? '')));
+  });
+
+  it('Resume runs from where it stopped, opens the panel, and says who must act next', async () => {
+    const file = await wb.controller.create(dir, sampleInput(join(dir, 'dl')));
+    const d = commandDeps([]);
+    await resumeMigration(d); // the only journal: no question asked
+    assert.deepEqual(wb.opened, [file]);
+    assert.equal(wb.controller.peek(file)?.steps['link.temp-a'].status, 'waiting-for-person');
+    await new Promise((r) => setImmediate(r));
+    assert.ok((d.ui as ScriptedInput).infos.some((m) => m.includes('needs you') && m.includes('Link temporary app A')));
+  });
+
+  it('Mark Manual Step Done confirms, verifies and reports a step that is not done yet as such', async () => {
+    const input = sampleInput(join(dir, 'dl'));
+    const file = await wb.controller.create(dir, input);
+    await wb.controller.run(file);
+    const waiting = Object.entries(wb.controller.peek(file)?.steps ?? {}).filter(([, s]) => s.status === 'waiting-for-person').map(([id]) => id);
+    assert.deepEqual(waiting, ['link.temp-a']);
+    const pick: string[] = [];
+    await assert.rejects(markMigrationStepDone(commandDeps([...pick, 'Mark Done']), { journalFile: file }), /not verified yet/);
+    cloud.link(input.target.tempAppA.projectId, input.target.nodeSubdomain);
+    await markMigrationStepDone(commandDeps([...pick, 'Mark Done']), { journalFile: file });
+    assert.equal(wb.controller.peek(file)?.steps['link.temp-a'].status, 'done');
+  });
+
+  it('Verify Step records the verification of a finished step', async () => {
+    const file = await wb.controller.create(dir, sampleInput(join(dir, 'dl')));
+    await wb.controller.run(file, { onlyStep: 'preflight' });
+    const d = commandDeps(['1. Preflight report']);
+    await verifyMigrationStep(d, { journalFile: file });
+    assert.ok(wb.controller.peek(file)?.steps.preflight.verification);
+    await new Promise((r) => setImmediate(r));
+    assert.ok((d.ui as ScriptedInput).infos.some((m) => m.startsWith('Verified: Preflight report')));
+  });
+
+  it('Abort asks for a confirmation and a reason; a dismissed confirmation changes nothing', async () => {
+    const file = await wb.controller.create(dir, sampleInput(join(dir, 'dl')));
+    await assert.rejects(abortMigration(commandDeps(['No']), { journalFile: file }), { name: 'UserCancelledError' });
+    assert.equal(wb.controller.peek(file)?.status, 'active');
+    await abortMigration(commandDeps(['Abort Migration', 'rehearsal found a blocker']), { journalFile: file });
+    assert.equal(wb.controller.peek(file)?.status, 'aborted');
+    assert.equal(wb.controller.peek(file)?.abort?.reason, 'rehearsal found a blocker');
+  });
+
+  it('Export Report opens the Markdown report', async () => {
+    const file = await wb.controller.create(dir, sampleInput(join(dir, 'dl')));
+    const d = commandDeps([]);
+    await exportMigrationReport(d, { journalFile: file });
+    assert.equal(d.host.documents.length, 1);
+    assert.match(d.host.documents[0], /^#/m);
+  });
+
+  it('asks which migration when there are several, and explains when there is none', async () => {
+    await assert.rejects(resumeMigration(commandDeps([])), /No migration in this workspace/);
+    await wb.controller.create(dir, sampleInput(join(dir, 'dl')));
+    const second = await wb.controller.create(dir, sampleInput(join(dir, 'dl'), { name: 'second' }));
+    const d = commandDeps(['second']);
+    await runNextStep(d);
+    assert.equal(wb.controller.peek(second)?.steps.preflight.status, 'done');
+  });
+
+  it('fails clearly without the engine or without a folder', async () => {
+    const noEngine = { ...deps(world(), new ScriptedInput([])), migration: undefined };
+    await assert.rejects(resumeMigration(noEngine), /not available/);
+    const noFolder = { ...deps(world(), new ScriptedInput([])), migration: new TestWorkbench(wb.controller, undefined) };
+    await assert.rejects(resumeMigration(noFolder), /Open a folder first/);
+  });
+});
+
+describe('Start Migration wizard', () => {
+  it('asks every question first, then writes the journal, opens the panel and runs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wiz-'));
+    try {
+      const w = world();
+      await w.accounts.save('Demo', { username: 'demo@example.com', apiKey: 'k' });
+      const svc = (await w.root.accountNodes())[0];
+      const fake = w.services.get(svc.account.id);
+      assert.ok(fake);
+      fake.apps = [app('Order Portal'), app('Order Portal (temp A)', { generation: 'none' }), app('Order Portal (temp B)', { generation: 'none' }), app('Other App')];
+      fake.envs.set('orderportal', [environment('Acceptance'), environment('Production')]);
+      fake.snapshots = [{ snapshotId: 's-old', state: 'completed', createdAt: '2026-11-01T00:00:00Z' }];
+      const ui = new ScriptedInput([
+        'Order Portal',
+        'Production',
+        'Node or region move',
+        'orderportal-us',
+        'Production',
+        'Order Portal (temp A)',
+        'Order Portal (temp B)',
+        'Orders.Example.com',
+        'Our own private key',
+        '2026-11-01T00:00:00Z',
+        'order-portal',
+        'Start',
+      ]);
+      const cloud = FakeCloud.demo();
+      const mc = new MigrationController({
+        services: () => Promise.resolve(cloud),
+        prompt: new ScriptedPrompt('tester', { yes: true }),
+        logger: createLogger(() => undefined),
+        clock: new FakeClock(),
+        planOptions: () => ({ pollIntervalMs: 1000, pollTimeoutMs: 3600_000 }),
+      });
+      const wb = new TestWorkbench(mc, dir);
+      const d = { ...deps(w, ui), migration: wb, settings: { downloadFolder: () => join(dir, 'dl') } };
+      mkdirSync(join(dir, 'dl'));
+      await startMigrationWizard(d);
+      assert.equal(ui.asked.length, 12, ui.asked.join('\n'));
+      assert.ok(ui.asked[ui.asked.length - 1].startsWith('confirm: Start migration "order-portal"'));
+      const [j] = await listJournals(dir);
+      const journal = mc.peek(j.file);
+      assert.ok(journal);
+      assert.deepEqual(journal.input.customDomains, ['orders.example.com']);
+      assert.equal(journal.input.certificate, 'own-key');
+      assert.deepEqual(journal.input.keepBackups, ['s-old']);
+      assert.equal(journal.input.target.tempAppA.name, 'Order Portal (temp A)');
+      assert.equal(journal.input.source.appId, 'orderportal');
+      assert.deepEqual(wb.opened, [j.file]);
+      assert.equal(wb.accounts.get(j.file), svc.account.id);
+      assert.notEqual(journal.steps.preflight.status, 'pending', 'the run started after the answers');
+      assert.deepEqual(d.progress.titles, ['Migration order-portal']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a dismissed question leaves no journal behind', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wiz-'));
+    try {
+      const w = world();
+      await w.accounts.save('Demo', { username: 'demo@example.com', apiKey: 'k' });
+      const fake = w.services.get((await w.root.accountNodes())[0].account.id);
+      assert.ok(fake);
+      fake.apps = [app('Order Portal')];
+      fake.envs.set('orderportal', [environment('Production')]);
+      const mc = new MigrationController({ services: () => Promise.reject(new Error('unused')), prompt: new ScriptedPrompt('t'), logger: createLogger(() => undefined) });
+      const d = { ...deps(w, new ScriptedInput(['Order Portal', 'Production', 'Node or region move', 'Orderportal US!'])), migration: new TestWorkbench(mc, dir) };
+      await assert.rejects(startMigrationWizard(d), { name: 'UserCancelledError' });
+      assert.deepEqual(await listJournals(dir), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('parses custom domains and names', () => {
+    assert.deepEqual(parseDomains(''), { domains: [] });
+    assert.deepEqual(parseDomains('a.example.com, A.example.com b.example.org'), { domains: ['a.example.com', 'b.example.org'] });
+    assert.ok('error' in parseDomains('https://a.example.com'));
+    assert.equal(slug('Order Portal → orderportal-us'), 'order-portal-orderportal-us');
+  });
+});
+
+describe('Migrations view rows', () => {
+  it('shows the phase and progress, opens the panel on click, and carries the journal for menus', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mview-'));
+    try {
+      const mc = new MigrationController({ services: () => Promise.reject(new Error('unused')), prompt: new ScriptedPrompt('t'), logger: createLogger(() => undefined) });
+      const file = await mc.create(dir, sampleInput(join(dir, 'dl')));
+      const [s] = await listJournals(dir);
+      const journal = mc.peek(file);
+      assert.ok(journal);
+      const node = new MigrationRunNode(s, { journal, lines: mc.planLines(file) });
+      const item = node.getTreeItem();
+      assert.equal(item.label, 'order-portal');
+      assert.match(item.description ?? '', /^Preflight · 0\/\d+$/);
+      assert.equal(item.command?.command, MIGRATION_COMMANDS.openMigrationPanel);
+      assert.match(item.contextValue, /\bmigration\b.*\bactive\b/);
+      assert.equal(node.journalFile, file);
+      const phases = node.getChildren().map((c) => c.getTreeItem().label);
+      assert.equal(phases[0], 'Preflight');
+      assert.ok(phases.includes('Cutover (data freeze)'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,110 @@
+import { strict as assert } from 'node:assert';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MigrationBusyError, MigrationController, type ControllerChange } from '../../../../src/core/ui/migrations/migrationController';
+import { listJournals } from '../../../../src/core/ui/migrations/journalList';
+import type { MigrationServices, TransferOptions } from '../../../../src/core/mendix/services';
+import { ScriptedPrompt } from '../../../../src/core/migration/stepTypes';
+import { createLogger } from '../../../../src/core/shared/logger';
+import { FakeCloud } from '../../migration/fakeCloud';
+import { FakeClock } from '../../migration/drive';
+import { sampleInput } from '../../migration/fixtures';
+
+/** The in-memory cloud, with downloads that report progress like the real transfer code. */
+function withProgress(cloud: FakeCloud): MigrationServices {
+  const s = Object.create(cloud) as MigrationServices;
+  s.download = async (url: string, dest: string, opts?: TransferOptions) => {
+    opts?.onProgress?.({ bytes: 4, total: 13 });
+    opts?.onProgress?.({ bytes: 13, total: 13 });
+    return cloud.download(url, dest);
+  };
+  return s;
+}
+
+describe('migration controller', () => {
+  let dir: string;
+  let cloud: FakeCloud;
+  let mc: MigrationController;
+  let changes: ControllerChange[];
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'mc-'));
+    mkdirSync(join(dir, 'dl'));
+    cloud = FakeCloud.demo();
+    // The person has not linked temporary app A to the target node yet.
+    const target = cloud.nodes.get('orderportal-us');
+    if (target) target.linkedProjectId = null;
+    changes = [];
+    mc = new MigrationController({
+      services: () => Promise.resolve(withProgress(cloud)),
+      prompt: new ScriptedPrompt('tester', { yes: true }),
+      logger: createLogger(() => undefined),
+      clock: new FakeClock(),
+      planOptions: () => ({ pollIntervalMs: 1000, pollTimeoutMs: 3600_000 }),
+    });
+    mc.onDidChange((c) => changes.push(c));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('creates a journal without credentials and lists it with its phase', async () => {
+    const file = await mc.create(dir, sampleInput(join(dir, 'dl')));
+    assert.ok(file.endsWith(join('.mendix-migrations', 'order-portal.json')));
+    const list = await listJournals(dir);
+    assert.equal(list.length, 1);
+    assert.equal(list[0].phase, 'Preflight');
+    assert.equal(list[0].done, 0);
+    assert.ok(list[0].total > 20);
+  });
+
+  it('runs until a person is needed, announcing step changes and transfer progress with its step', async () => {
+    const file = await mc.create(dir, sampleInput(join(dir, 'dl')));
+    const out = await mc.run(file);
+    assert.equal(out.status, 'waiting-for-person');
+    assert.ok(out.waiting.some((w) => w.stepId === 'link.temp-a'));
+    assert.equal(mc.peek(file)?.steps.preflight.status, 'done');
+    const transfers = changes.filter((c): c is Extract<ControllerChange, { kind: 'transfer' }> => c.kind === 'transfer');
+    const pkg = transfers.filter((t) => t.row.stepId === 'package.download');
+    assert.ok(pkg.length >= 2, 'progress ticks reach the panel with their step');
+    assert.match(pkg[0].row.label, /^Download /);
+    assert.equal(pkg[0].row.total, 13);
+    assert.equal(pkg[pkg.length - 1].row.done, true);
+    assert.deepEqual(
+      changes.filter((c) => c.kind === 'busy').map((c) => (c.kind === 'busy' ? c.busy : '')),
+      ['running', undefined],
+    );
+    assert.ok(!existsSync(file.replace(/\.json$/, '.lock')), 'the lock is released');
+    assert.equal(mc.busy(file), undefined);
+  });
+
+  it('refuses a second operation on the same journal while one runs', async () => {
+    const file = await mc.create(dir, sampleInput(join(dir, 'dl')));
+    const first = mc.run(file);
+    await new Promise((r) => setImmediate(r));
+    await assert.rejects(mc.verify(file, 'preflight'), MigrationBusyError);
+    await first;
+  });
+
+  it('marks a portal step done only when its verification proves it', async () => {
+    const input = sampleInput(join(dir, 'dl'));
+    const file = await mc.create(dir, input);
+    await mc.run(file);
+    const notYet = await mc.markDone(file, 'link.temp-a');
+    assert.equal(notYet.ok, false);
+    assert.equal(mc.peek(file)?.steps['link.temp-a'].status, 'waiting-for-person');
+    cloud.link(input.target.tempAppA.projectId, input.target.nodeSubdomain);
+    const ok = await mc.markDone(file, 'link.temp-a');
+    assert.equal(ok.ok, true, ok.detail);
+    assert.equal(mc.peek(file)?.steps['link.temp-a'].status, 'done');
+    assert.equal(mc.peek(file)?.steps['link.temp-a'].confirmation?.by, 'tester');
+  });
+
+  it('aborts before the cutover without touching the source, and writes a report', async () => {
+    const file = await mc.create(dir, sampleInput(join(dir, 'dl')));
+    const r = await mc.abort(file, 'changed our minds');
+    assert.equal(r.sourceTouched, false);
+    assert.equal(mc.peek(file)?.status, 'aborted');
+    assert.equal(cloud.calls.filter((c) => c.op === 'stop').length, 0);
+    const md = await mc.report(file);
+    assert.match(md, /order-portal/);
+  });
+});

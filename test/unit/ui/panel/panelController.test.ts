@@ -1,0 +1,130 @@
+import { strict as assert } from 'node:assert';
+import { UserCancelledError } from '../../../../src/core/ui/kit/errors';
+import { PanelController } from '../../../../src/core/ui/panel/panelController';
+import type { HostMessage, RunAction, StepAction } from '../../../../src/core/ui/panel/protocol';
+import { createLogger, MemoryLogSink } from '../../../../src/core/shared/logger';
+import { FakeTimers, journalFor } from './fixtures';
+
+function setup() {
+  const { journal, lines } = journalFor();
+  const posted: HostMessage[] = [];
+  const calls: string[] = [];
+  const logs = new MemoryLogSink();
+  const timers = new FakeTimers();
+  const pc = new PanelController({
+    source: { journalFile: '/w/.mendix-migrations/order-portal.json', journal: () => journal, plan: () => lines, busy: () => undefined },
+    actions: {
+      stepAction: (a: StepAction, id: string) => {
+        calls.push(`${a} ${id}`);
+        return Promise.resolve();
+      },
+      runAction: (a: RunAction) => {
+        calls.push(a);
+        if (a === 'exportReport') return Promise.reject(new Error('disk full'));
+        if (a === 'stopDns') return Promise.reject(new UserCancelledError('Stop'));
+        return Promise.resolve();
+      },
+    },
+    post: (m) => posted.push(m),
+    log: createLogger(logs.sink),
+    timers,
+  });
+  return { pc, journal, posted, calls, logs, timers };
+}
+
+describe('panel controller', () => {
+  it('answers ready with the whole model', async () => {
+    const { pc, posted } = setup();
+    assert.equal(await pc.receive({ type: 'ready' }), true);
+    assert.equal(posted.length, 1);
+    const m = posted[0];
+    assert.equal(m.type, 'init');
+    if (m.type === 'init') {
+      assert.equal(m.model.run.name, 'order-portal');
+      assert.equal(m.model.steps[0].id, 'preflight');
+      assert.equal(m.model.journalFile, '/w/.mendix-migrations/order-portal.json');
+    }
+  });
+
+  it('rejects a message with a wrong shape: logged, nothing posted, no action, state unchanged', async () => {
+    const { pc, posted, calls, logs, journal } = setup();
+    await pc.receive({ type: 'ready' });
+    const before = JSON.stringify(journal);
+    for (const bad of [{ type: 'stepAction', action: 'run' }, { type: 'stepAction', action: 'format', stepId: 'preflight' }, 'run', null, { type: 'runAction', action: 'runAll', x: 1 }]) {
+      assert.equal(await pc.receive(bad), false);
+    }
+    pc.flush();
+    assert.equal(posted.length, 1, 'only the init message');
+    assert.deepEqual(calls, []);
+    assert.equal(pc.rejectedCount, 5);
+    assert.equal(logs.lines.filter((l) => l.level === 'warn' && l.message.includes('refused a malformed message')).length, 5);
+    assert.equal(JSON.stringify(journal), before);
+  });
+
+  it('refuses an action for a step that is not in the plan', async () => {
+    const { pc, calls, logs } = setup();
+    assert.equal(await pc.receive({ type: 'stepAction', action: 'run', stepId: 'not.a-step' }), false);
+    assert.deepEqual(calls, []);
+    assert.ok(logs.lines.some((l) => l.message.includes('unknown step')));
+  });
+
+  it('dispatches valid actions', async () => {
+    const { pc, calls } = setup();
+    await pc.receive({ type: 'stepAction', action: 'run', stepId: 'preflight' });
+    await pc.receive({ type: 'runAction', action: 'watchDns' });
+    assert.deepEqual(calls, ['run preflight', 'watchDns']);
+  });
+
+  it('turns a failed action into a logged error and a notice', async () => {
+    const { pc, posted, logs, timers } = setup();
+    await pc.receive({ type: 'ready' });
+    await pc.receive({ type: 'runAction', action: 'exportReport' });
+    timers.advance(200);
+    assert.ok(logs.lines.some((l) => l.level === 'error' && l.message.includes('disk full')));
+    const u = posted.find((m) => m.type === 'update' && m.notice);
+    assert.ok(u && u.type === 'update' && u.notice?.level === 'error');
+  });
+
+  it('treats a dismissed question as a quiet cancellation, not an error', async () => {
+    const { pc, posted, logs, timers } = setup();
+    await pc.receive({ type: 'ready' });
+    await pc.receive({ type: 'runAction', action: 'stopDns' });
+    timers.advance(200);
+    assert.ok(!logs.lines.some((l) => l.level === 'error'));
+    assert.ok(!posted.some((m) => m.type === 'update' && m.notice));
+  });
+
+  it('sends only what changed: the changed step rows, the run info and the diagram', async () => {
+    const { pc, posted, journal, timers } = setup();
+    await pc.receive({ type: 'ready' });
+    journal.steps.preflight.status = 'done';
+    journal.steps['link.temp-a'].status = 'waiting-for-person';
+    journal.steps['link.temp-a'].person = { summary: 'Link A', actions: [] };
+    pc.refresh();
+    timers.advance(150);
+    assert.equal(posted.length, 2);
+    const u = posted[1];
+    assert.equal(u.type, 'update');
+    if (u.type === 'update') {
+      assert.deepEqual(
+        u.steps?.map((s) => s.id),
+        // package.download and backup.snapshot gain a Run button now that preflight is done.
+        ['preflight', 'link.temp-a', 'package.download', 'backup.snapshot'],
+      );
+      assert.equal(u.run?.doneCount, 1);
+      assert.equal(u.timings, undefined, 'timings did not change');
+      assert.deepEqual(u.diagram?.links.filter((l) => l.active).map((l) => `${l.from}>${l.to}`), ['tempA>target'], 'the highlight moved to the current step');
+    }
+    pc.refresh();
+    timers.advance(150);
+    assert.equal(posted.length, 2, 'nothing changed, nothing sent');
+  });
+
+  it('sends nothing before the page said ready', () => {
+    const { pc, posted, timers } = setup();
+    pc.refresh();
+    pc.transfer({ stepId: 'package.download', label: 'x', bytes: 1, rate: 0, done: false });
+    timers.advance(500);
+    assert.equal(posted.length, 0);
+  });
+});
