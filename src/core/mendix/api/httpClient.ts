@@ -8,7 +8,7 @@ import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios
 import type { z } from 'zod';
 import type { Logger } from '../../shared/logger';
 import { Redactor } from '../../shared/redact';
-import { abortReason, systemClock, type Clock, type RandomSource } from './clock';
+import { abortReason, systemClock, type Clock, type RandomSource } from '../../shared/clock';
 import { resolveConfig, type ApiFamily, type MendixApiConfig, type MendixCredentials } from './config';
 import { parseErrorBody } from './errorBody';
 import {

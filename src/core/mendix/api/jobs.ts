@@ -2,7 +2,7 @@
  * Typed waits for the asynchronous jobs of a migration. Each resolves with the final object when
  * the job succeeded and throws MendixJobFailedError / MendixApiError when it failed.
  */
-import type { Clock } from './clock';
+import type { Clock } from '../../shared/clock';
 import { MendixApiError, MendixJobFailedError } from './errors';
 import type { BackupsApi } from './backupsApi';
 import type { BuildApi } from './buildApi';

@@ -1,5 +1,5 @@
 /** Retry policy: exponential backoff with full jitter, capped, honouring Retry-After. */
-import type { RandomSource } from './clock';
+import type { RandomSource } from '../../shared/clock';
 
 export interface RetryPolicy {
   /** Total attempts including the first one. */

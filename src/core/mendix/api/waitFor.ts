@@ -1,5 +1,5 @@
 /** Polls an asynchronous job until it is done, with a deadline, progress callbacks and cancellation. */
-import { abortReason, systemClock, type Clock } from './clock';
+import { abortReason, systemClock, type Clock } from '../../shared/clock';
 import { MendixWaitTimeoutError } from './errors';
 
 export interface WaitOptions<T> {

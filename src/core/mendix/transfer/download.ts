@@ -14,7 +14,7 @@ import { basename, dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
-import { abortReason, systemClock, type Clock, type RandomSource } from '../api/clock';
+import { abortReason, systemClock, type Clock, type RandomSource } from '../../shared/clock';
 import { isAbortError } from '../api/errors';
 import { DEFAULT_RETRY_POLICY, backoffDelay, parseRetryAfter } from '../api/retry';
 import type { Logger } from '../../shared/logger';

@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { ClientRequest } from 'node:http';
 import { Readable } from 'node:stream';
-import type { Clock } from '../api/clock';
+import type { Clock } from '../../shared/clock';
 import type { BodyFactory } from '../api/httpClient';
 import { ProgressMeter, type TransferProgress } from './progress';
 import { UploadTooLargeError } from './transferErrors';

@@ -1,5 +1,5 @@
 /** Progress of a transfer: bytes, rate and ETA, emitted at most every `intervalMs`. */
-import { systemClock, type Clock } from '../api/clock';
+import { systemClock, type Clock } from '../../shared/clock';
 
 export interface TransferProgress {
   /** Bytes of the file that are done (including bytes resumed from an earlier attempt). */

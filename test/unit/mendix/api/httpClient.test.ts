@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { ManualClock } from '../../../../src/core/mendix/api/clock';
+import { ManualClock } from '../../../../src/core/shared/clock';
 import type { MendixCredentials } from '../../../../src/core/mendix/api/config';
 import {
   MendixApiError,

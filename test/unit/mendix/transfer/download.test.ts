@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock } from '../../../../src/core/mendix/api/clock';
+import { ManualClock } from '../../../../src/core/shared/clock';
 import { downloadToFile } from '../../../../src/core/mendix/transfer/download';
 import { readManifest, verifyAgainstManifest } from '../../../../src/core/mendix/transfer/manifest';
 import type { TransferProgress } from '../../../../src/core/mendix/transfer/progress';
