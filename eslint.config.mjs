@@ -2,6 +2,54 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The import floors of src/, lowest first:
+ *   core/shared → core/mendix (api → transfer → the ports) → core/dns, core/tls → core/migration
+ *   → core/ui/kit → core/ui/accounts → core/ui/explorer → core/ui/panel → core/ui/migrations
+ *   → vscode; cli uses core below ui; the webview page imports only types from the panel protocol.
+ * Each entry names the folders a file in `files` must not reach. A relative specifier is matched by
+ * the first folder name after its leading `../` run, so `../../migration/plan` names `migration`.
+ */
+const CORE_FLOORS = ['mendix', 'migration', 'dns', 'tls', 'ui'];
+const UI_FLOORS = ['kit', 'accounts', 'explorer', 'panel', 'migrations'];
+const OUTSIDE_CORE = ['vscode', 'cli', 'webview'];
+
+/** @param {string} where @param {string[]} names */
+function forbid(where, names) {
+  return { regex: `^(\\.\\./)+(core/)?(${names.join('|')})(/|$)`, message: `${where} must not import from ${names.join(', ')} (floor order: README "Architecture").` };
+}
+
+/** @param {string[]} files @param {string} where @param {string[]} names @param {object[]} [extra] */
+function floor(files, where, names, extra = []) {
+  const vscodePath = { name: 'vscode', message: 'src/core must not import vscode: it is tested in plain mocha.' };
+  return {
+    files,
+    rules: { 'no-restricted-imports': ['error', { paths: where.startsWith('src/core') ? [vscodePath] : [], patterns: [forbid(where, names), ...extra] }] },
+  };
+}
+
+function floorRules() {
+  const below = (/** @type {string} */ f) => CORE_FLOORS.slice(CORE_FLOORS.indexOf(f) + 1);
+  return [
+    floor(['src/core/shared/**/*.ts'], 'src/core/shared', [...CORE_FLOORS, ...OUTSIDE_CORE]),
+    floor(['src/core/mendix/**/*.ts'], 'src/core/mendix', [...below('mendix'), ...OUTSIDE_CORE]),
+    floor(['src/core/mendix/api/**/*.ts'], 'src/core/mendix/api', [...below('mendix'), ...OUTSIDE_CORE, 'transfer']),
+    floor(['src/core/dns/**/*.ts'], 'src/core/dns', ['mendix', 'migration', 'tls', 'ui', ...OUTSIDE_CORE]),
+    floor(['src/core/tls/**/*.ts'], 'src/core/tls', ['mendix', 'migration', 'dns', 'ui', ...OUTSIDE_CORE]),
+    floor(['src/core/migration/**/*.ts'], 'src/core/migration', ['ui', ...OUTSIDE_CORE]),
+    ...UI_FLOORS.map((f, i) => floor([`src/core/ui/${f}/**/*.ts`], `src/core/ui/${f}`, [...UI_FLOORS.slice(i + 1), ...OUTSIDE_CORE])),
+    floor(['src/vscode/**/*.ts', 'src/extension.ts'], 'src/vscode', ['cli', 'webview']),
+    floor(['src/cli/**/*.ts'], 'src/cli', ['ui', 'vscode', 'webview']),
+    floor(['src/webview/**/*.ts'], 'src/webview', ['cli', 'vscode'], [
+      { regex: '^(\\.\\./)+core/(?!ui/panel/protocol$)', message: 'The webview page may import only types from core/ui/panel/protocol.' },
+      { regex: '^(\\.\\./)+core/ui/panel/protocol$', allowTypeImports: true, message: 'The webview page may import only types from core/ui/panel/protocol (use `import type`).' },
+    ]),
+    // TODO(issue 12 phase B): mendix/api/deployV2Api.ts imports transfer/packageUpload (api ⇄ transfer);
+    // phase B moves the upload body below the API client. Only this file may reach transfer.
+    floor(['src/core/mendix/api/deployV2Api.ts'], 'src/core/mendix/api', [...below('mendix'), ...OUTSIDE_CORE]),
+  ];
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'dist-vsix/**', 'node_modules/**', '.cache/**', 'test-results/**', 'coverage/**'] },
   js.configs.recommended,
@@ -18,11 +66,8 @@ export default tseslint.config(
       'no-restricted-imports': 'off',
     },
   },
-  {
-    // The core must never depend on the VS Code API (see STYLE.md): it is tested in plain mocha.
-    files: ['src/core/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core must not import vscode.' }] }] },
-  },
+  // Floors (README "Architecture"): each folder imports only from the floors below it.
+  ...floorRules(),
   {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly' } },
