@@ -44,8 +44,8 @@ const problemMatcher = {
 
 /**
  * Drops code that is bundled but never runs here: zod's translated error messages (we only use
- * English) and the MIME database that axios' legacy `form-data` path pulls in (our uploads use the
- * standard FormData, which axios serialises itself).
+ * English) and the MIME database that axios' legacy `form-data` path pulls in (we send no FormData:
+ * the package upload streams its own multipart body, see src/core/mendix/transfer/packageUpload.ts).
  * @type {import('esbuild').Plugin} */
 const slim = {
   name: 'slim',
@@ -64,8 +64,9 @@ const slim = {
 const common = {
   bundle: true,
   minify: production,
-  sourcemap: production ? 'linked' : 'inline',
-  sourcesContent: !production,
+  // Development builds inline their maps; the .vsix ships no maps (.vscodeignore), so production
+  // builds write none and link none.
+  sourcemap: production ? false : 'inline',
   logLevel: 'warning',
   outdir: 'dist',
   plugins: watch ? [problemMatcher, slim] : [slim],
