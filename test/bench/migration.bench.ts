@@ -12,8 +12,9 @@ import { join } from 'node:path';
 import { startEmulator } from '../emulator/server';
 import { createLogger } from '../../src/core/shared/logger';
 import { createMigration } from '../../src/core/migration/session';
-import { ScriptedPrompt } from '../../src/core/migration/stepTypes';
-import { criticalPathMs, CUTOVER_REHEARSED_BY } from '../../src/core/migration/timings';
+import { ScriptedPrompt } from '../support/scriptedPrompt';
+import { CUTOVER_REHEARSED_BY } from '../../src/core/migration/timings';
+import { criticalPathMs } from '../support/criticalPath';
 import { actAsPerson, demoInput, demoServices, Portal } from '../integration/migration/harness';
 import { figure, type BenchContext, type Figure } from './run';
 

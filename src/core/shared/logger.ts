@@ -25,11 +25,3 @@ export function createLogger(sink: LogSink, mask: (text: string) => string = (t)
     child: (c) => createLogger(sink, mask, component ? `${component}/${c}` : c),
   };
 }
-
-/** Collects log lines in memory: for tests that assert on what was logged. */
-export class MemoryLogSink {
-  readonly lines: { level: LogLevel; message: string }[] = [];
-  readonly sink: LogSink = (level, message) => {
-    this.lines.push({ level, message });
-  };
-}

@@ -3,7 +3,8 @@ import { startEmulator } from '../../emulator/server';
 import { DEMO } from '../../emulator/seeds/demo';
 import type { MendixCredentials } from '../../../src/core/mendix/api/config';
 import { MendixClient } from '../../../src/core/mendix/api/mendixClient';
-import { createLogger, MemoryLogSink } from '../../../src/core/shared/logger';
+import { createLogger } from '../../../src/core/shared/logger';
+import { MemoryLogSink } from '../../support/memoryLogSink';
 import { Redactor } from '../../../src/core/shared/redact';
 
 export { DEMO };

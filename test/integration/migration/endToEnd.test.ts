@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
 import { createLogger } from '../../../src/core/shared/logger';
 import { createMigration } from '../../../src/core/migration/session';
-import { ScriptedPrompt } from '../../../src/core/migration/stepTypes';
+import { ScriptedPrompt } from '../../support/scriptedPrompt';
 import { DEMO } from '../../emulator/seeds/demo';
 import { acceptedWrites, actAsPerson, demoInput, demoServices, Portal, type DemoApp } from './harness';
 

@@ -6,7 +6,7 @@ import axios from 'axios';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
 import { createLogger } from '../../../src/core/shared/logger';
 import { createMigration } from '../../../src/core/migration/session';
-import { ScriptedPrompt } from '../../../src/core/migration/stepTypes';
+import { ScriptedPrompt } from '../../support/scriptedPrompt';
 import type { RunOutcome } from '../../../src/core/migration/runner';
 import { hashFile } from '../../../src/core/mendix/transfer/manifest';
 import { DEMO } from '../../emulator/seeds/demo';

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { createSocket } from 'node:dgram';
 import { checkPropagation } from '../../../src/core/dns/propagation';
-import { createLogger, MemoryLogSink } from '../../../src/core/shared/logger';
+import { createLogger } from '../../../src/core/shared/logger';
+import { MemoryLogSink } from '../../support/memoryLogSink';
 import type { ResolverDescriptor } from '../../../src/core/dns/resolvers';
 import { rr, startFakeDnsServer, type FakeDnsServer, type FakeHandler } from './fakeDnsServer';
 

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { buildPreflight, sameRuntime, type PreflightFacts } from '../../../src/core/migration/preflight';
 import { diffConfiguration, mergedSettings, type ConfigSide } from '../../../src/core/migration/configDiff';
-import { criticalPathMs, predictDowntimeMs } from '../../../src/core/migration/timings';
+import { predictDowntimeMs } from '../../../src/core/migration/timings';
+import { criticalPathMs } from '../../support/criticalPath';
 import type { StepDefinition } from '../../../src/core/migration/stepTypes';
 import type { Journal } from '../../../src/core/migration/types';
 

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { ManualClock } from '../../../../src/core/shared/clock';
+import { ManualClock } from '../../../support/manualClock';
 import { MendixApiError, MendixJobFailedError, MendixResponseError, MendixWaitTimeoutError } from '../../../../src/core/mendix/api/errors';
 import { MendixClient } from '../../../../src/core/mendix/api/mendixClient';
 import { json, startFakeServer, type FakeServer } from './fakeServer';

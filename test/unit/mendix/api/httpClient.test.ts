@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { ManualClock } from '../../../../src/core/shared/clock';
+import { ManualClock } from '../../../support/manualClock';
 import type { MendixCredentials } from '../../../../src/core/mendix/api/config';
 import {
   MendixApiError,
@@ -9,7 +9,8 @@ import {
   MendixResponseError,
 } from '../../../../src/core/mendix/api/errors';
 import { MendixClient } from '../../../../src/core/mendix/api/mendixClient';
-import { createLogger, MemoryLogSink } from '../../../../src/core/shared/logger';
+import { createLogger } from '../../../../src/core/shared/logger';
+import { MemoryLogSink } from '../../../support/memoryLogSink';
 import { Redactor } from '../../../../src/core/shared/redact';
 import { json, startFakeServer, type FakeServer } from './fakeServer';
 

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock } from '../../../../src/core/shared/clock';
+import { ManualClock } from '../../../support/manualClock';
 import { MendixOutcomeUnknownError } from '../../../../src/core/mendix/api/errors';
 import { MendixClient } from '../../../../src/core/mendix/api/mendixClient';
 import { MAX_PACKAGE_UPLOAD_BYTES, MultipartFileBody, preparePackageUpload, quoteMultipartName } from '../../../../src/core/mendix/transfer/packageUpload';

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { ManualClock } from '../../../../src/core/shared/clock';
+import { ManualClock } from '../../../support/manualClock';
 import { parseErrorBody } from '../../../../src/core/mendix/api/errorBody';
 import { MendixWaitTimeoutError } from '../../../../src/core/mendix/api/errors';
 import { hintFor } from '../../../../src/core/mendix/api/hints';

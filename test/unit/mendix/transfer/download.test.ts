@@ -3,12 +3,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock } from '../../../../src/core/shared/clock';
+import { ManualClock } from '../../../support/manualClock';
 import { downloadToFile } from '../../../../src/core/mendix/transfer/download';
 import { readManifest, verifyAgainstManifest } from '../../../../src/core/mendix/transfer/manifest';
 import type { TransferProgress } from '../../../../src/core/mendix/transfer/progress';
 import { ChecksumMismatchError, DownloadError, DownloadUrlExpiredError } from '../../../../src/core/mendix/transfer/transferErrors';
-import { createLogger, MemoryLogSink } from '../../../../src/core/shared/logger';
+import { createLogger } from '../../../../src/core/shared/logger';
+import { MemoryLogSink } from '../../../support/memoryLogSink';
 import { startFileServer, type FileServer } from './fileServer';
 
 describe('downloadToFile', () => {

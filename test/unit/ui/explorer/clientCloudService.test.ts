@@ -10,7 +10,8 @@ import { createCloudServiceFactory, createCredentialChecker } from '../../../../
 import type { CloudService } from '../../../../src/core/mendix/cloudService';
 import type { TransferSnapshot } from '../../../../src/core/shared/format';
 import type { CloudApp, CloudEnvironment } from '../../../../src/core/mendix/model';
-import { createLogger, MemoryLogSink } from '../../../../src/core/shared/logger';
+import { createLogger } from '../../../../src/core/shared/logger';
+import { MemoryLogSink } from '../../../support/memoryLogSink';
 import { Redactor } from '../../../../src/core/shared/redact';
 import { startEmulator, type RunningEmulator } from '../../../emulator/server';
 import { DEMO } from '../../../emulator/seeds/demo';

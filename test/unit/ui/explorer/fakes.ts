@@ -9,7 +9,8 @@ import type { CloudApp, CloudEnvironment, DeployedPackage, EnvironmentSettings, 
 import { AppsRoot } from '../../../../src/core/ui/explorer/nodes/appsRoot';
 import type { ExplorerEnv, ExplorerNode } from '../../../../src/core/ui/explorer/nodes/explorerNode';
 import type { Host, InputOptions, PickItem, PickOptions, ProgressReport, ProgressRunner, UserInput } from '../../../../src/core/ui/kit/userInput';
-import { createLogger, MemoryLogSink } from '../../../../src/core/shared/logger';
+import { createLogger } from '../../../../src/core/shared/logger';
+import { MemoryLogSink } from '../../../support/memoryLogSink';
 
 export class MemorySecrets implements SecretBackend {
   readonly data = new Map<string, string>();

@@ -16,7 +16,7 @@ import { startMigrationWizard } from '../../../../src/core/ui/migrations/startMi
 import { verifyMigrationStep } from '../../../../src/core/ui/migrations/verifyMigrationStep';
 import { parseDomains, slug } from '../../../../src/core/ui/migrations/wizard';
 import type { MigrationWorkbench } from '../../../../src/core/ui/migrations/migrationDeps';
-import { ScriptedPrompt } from '../../../../src/core/migration/stepTypes';
+import { ScriptedPrompt } from '../../../support/scriptedPrompt';
 import { createLogger } from '../../../../src/core/shared/logger';
 import { app, deps, environment, ScriptedInput, world } from '../explorer/fakes';
 import { FakeCloud } from '../../migration/fakeCloud';

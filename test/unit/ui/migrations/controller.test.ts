@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { MigrationBusyError, MigrationController, type ControllerChange } from '../../../../src/core/ui/migrations/migrationController';
 import { listJournals } from '../../../../src/core/ui/migrations/journalList';
 import type { MigrationServices, TransferOptions } from '../../../../src/core/mendix/services';
-import { ScriptedPrompt } from '../../../../src/core/migration/stepTypes';
+import { ScriptedPrompt } from '../../../support/scriptedPrompt';
 import { createLogger } from '../../../../src/core/shared/logger';
 import { FakeCloud } from '../../migration/fakeCloud';
 import { FakeClock } from '../../migration/drive';

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { UserCancelledError } from '../../../../src/core/ui/kit/errors';
 import { PanelController } from '../../../../src/core/ui/panel/panelController';
 import type { HostMessage, RunAction, StepAction } from '../../../../src/core/ui/panel/protocol';
-import { createLogger, MemoryLogSink } from '../../../../src/core/shared/logger';
+import { createLogger } from '../../../../src/core/shared/logger';
+import { MemoryLogSink } from '../../../support/memoryLogSink';
 import { FakeTimers, journalFor } from './fixtures';
 
 function setup() {
