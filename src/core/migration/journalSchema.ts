@@ -63,7 +63,13 @@ const stepState = z.object({
   confirmation: z.object({ by: z.string(), at: isoTime, method: z.enum(['api', 'person']) }).optional(),
   outputs: jsonObject,
   intents: z.array(
-    z.object({ action: z.string(), at: isoTime, resolvedAt: isoTime.optional(), details: jsonObject.optional() }),
+    z.object({
+      action: z.string(),
+      at: isoTime,
+      resolvedAt: isoTime.optional(),
+      outcome: z.enum(['answered', 'refused', 'observed', 'not-done']).optional(),
+      details: jsonObject.optional(),
+    }),
   ),
   verification: z.object({ ok: z.boolean(), detail: z.string(), at: isoTime }).optional(),
   error: z
@@ -75,6 +81,14 @@ const stepState = z.object({
     })
     .optional(),
   person: personInstructions.optional(),
+});
+
+const rollbackRecord = z.object({
+  at: isoTime,
+  reason: z.string(),
+  result: z.enum(['source-restarted', 'failed']),
+  detail: z.string().optional(),
+  undone: z.array(z.string()).optional(),
 });
 
 export const journalSchema = z.object({
@@ -99,13 +113,16 @@ export const journalSchema = z.object({
     startedAt: isoTime.optional(),
     endedAt: isoTime.optional(),
     measuredDowntimeMs: z.number().nonnegative().optional(),
-    rollback: z
-      .object({
-        at: isoTime,
-        reason: z.string(),
-        result: z.enum(['source-restarted', 'failed']),
-        detail: z.string().optional(),
-      })
+    rollback: rollbackRecord.optional(),
+    rollbacks: z.array(rollbackRecord).optional(),
+    downtimes: z
+      .array(
+        z.object({
+          startedAt: isoTime,
+          endedAt: isoTime.optional(),
+          endedBy: z.enum(['target-started', 'source-restarted']).optional(),
+        }),
+      )
       .optional(),
   }),
 });
