@@ -348,26 +348,35 @@ export function finishSteps(opts: PlanOptions): StepDefinition[] {
     }),
     isDone: async (ctx) => personConfirmed(ctx) && (await nodeGone(ctx)),
     run: async (ctx) => {
-      // Re-checked from disk right before the request is offered: every byte re-hashed and every
-      // archive's structure read again, because the node's backups go with it.
-      const problems = await backupsReady(ctx, keptBackupsOf(ctx));
-      const final = str(ctx.stateOf('cutover.download')?.outputs.path);
-      const files = [...keptBackupsOf(ctx).map((k) => k.path), ...(final ? [final] : [])];
-      for (const f of problems.length === 0 ? files : []) {
-        const hash = await ctx.services.rehashDownload(f, ctx.signal);
-        if (!hash.ok) problems.push(`${f}: ${hash.detail}`);
-        const structure = await ctx.services.verifyBackupArchive(f);
-        if (!structure.ok) problems.push(`${f}: ${structure.detail}`);
-      }
+      // Re-checked from disk right before the request is offered (and again at confirmation, in verify).
+      const { problems, files } = await reverifyKeptBackups(ctx);
       if (problems.length > 0) throw new RefusedError(`offboarding refused: ${problems.join('; ')}`, 'download and verify the backups again (run step offboard.backups)');
       await ctx.setOutputs({ reverified: files.length });
     },
     verify: async (ctx) => {
-      const problems = await backupsReady(ctx, keptBackupsOf(ctx));
-      if (problems.length > 0) return { ok: false, detail: problems.join('; ') };
-      return (await nodeGone(ctx)) ? { ok: true, detail: `node ${ctx.input.source.nodeSubdomain} is offboarded` } : { ok: false, detail: `node ${ctx.input.source.nodeSubdomain} still exists` };
+      // Every path to offboarding (a run, "Mark Done", `verify --confirm`) passes here at the moment
+      // of confirmation: size, SHA-256 of every byte and archive structure of every kept backup.
+      const { problems, files } = await reverifyKeptBackups(ctx);
+      if (problems.length > 0) return { ok: false, detail: `offboarding refused: ${problems.join('; ')}` };
+      return (await nodeGone(ctx))
+        ? { ok: true, detail: `node ${ctx.input.source.nodeSubdomain} is offboarded; ${files.length} kept backup(s) re-hashed and verified` }
+        : { ok: false, detail: `node ${ctx.input.source.nodeSubdomain} still exists` };
     },
   };
+
+  /** Size and recorded checksum, then every byte re-hashed and every archive's structure read again. */
+  async function reverifyKeptBackups(ctx: StepContext): Promise<{ problems: string[]; files: string[] }> {
+    const problems = await backupsReady(ctx, keptBackupsOf(ctx));
+    const final = str(ctx.stateOf('cutover.download')?.outputs.path);
+    const files = [...keptBackupsOf(ctx).map((k) => k.path), ...(final ? [final] : [])];
+    for (const f of problems.length === 0 ? files : []) {
+      const hash = await ctx.services.rehashDownload(f, ctx.signal);
+      if (!hash.ok) problems.push(`${f}: ${hash.detail}`);
+      const structure = await ctx.services.verifyBackupArchive(f);
+      if (!structure.ok) problems.push(`${f}: ${structure.detail}`);
+    }
+    return { problems, files };
+  }
 
   function keptBackupsOf(ctx: StepContext): KeptBackup[] {
     const raw = ctx.stateOf(OFFBOARD_BACKUPS)?.outputs.kept;
