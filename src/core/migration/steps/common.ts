@@ -175,33 +175,37 @@ export async function startAndWait(
   intentName: string,
 ): Promise<void> {
   const jobKey = `${intentName}JobId`;
-  const env = await findEnvironment(ctx, appId, mode);
-  if (env.status === 'Running') {
-    if (ctx.unresolvedIntent(intentName)) await ctx.resolveIntent(intentName, { [`${intentName}Observed`]: true }, 'observed');
+  for (let attempt = 0; ; attempt++) {
+    const env = await findEnvironment(ctx, appId, mode);
+    if (env.status === 'Running') {
+      if (ctx.unresolvedIntent(intentName)) await ctx.resolveIntent(intentName, { [`${intentName}Observed`]: true }, 'observed');
+      return;
+    }
+    const jobId = str(ctx.state().outputs[jobKey]);
+    if (jobId) {
+      await waitStartJob(ctx, opts, appId, mode, jobId, jobKey);
+      return;
+    }
+    if (ctx.unresolvedIntent(intentName)) {
+      // The earlier start's answer was lost and the environment does not run: send it again (by state).
+      ctx.log.warn(`the answer to the start of ${appId}/${mode} was lost and it does not run; starting it again`);
+      await ctx.resolveIntent(intentName, { [`${intentName}SeenNotRunning`]: env.status }, 'not-done');
+    }
+    let r: { jobId?: string; alreadyStarted: boolean } | undefined;
+    try {
+      r = await callUnderIntent(ctx, intentName, { appId, mode, autoSyncDb }, () => ctx.services.start(appId, mode, autoSyncDb), (x) =>
+        x.jobId ? { [jobKey]: x.jobId } : { [`${intentName}AlreadyStarted`]: true },
+      );
+    } catch (e) {
+      if (callOutcome(e) === 'unknown' && attempt < 2) continue; // look the state up now, not on the next run
+      if (errorCodeOf(e) !== STARTING_JOB) throw e;
+      // A start sent earlier (its answer lost) is still running: watch the status, bounded.
+      await ctx.resolveIntent(intentName, { [`${intentName}AlreadyStarting`]: true }, 'observed');
+    }
+    if (r?.jobId) await waitStartJob(ctx, opts, appId, mode, r.jobId, jobKey);
+    else await poll(ctx, opts, `start of ${appId}/${mode}`, () => findEnvironment(ctx, appId, mode), (e) => e.status === 'Running', undefined, opts.startTimeoutMs);
     return;
   }
-  const jobId = str(ctx.state().outputs[jobKey]);
-  if (jobId) {
-    await waitStartJob(ctx, opts, appId, mode, jobId, jobKey);
-    return;
-  }
-  if (ctx.unresolvedIntent(intentName)) {
-    // The earlier start's answer was lost and the environment does not run: send it again (by state).
-    ctx.log.warn(`the answer to the start of ${appId}/${mode} was lost and it does not run; starting it again`);
-    await ctx.resolveIntent(intentName, { [`${intentName}SeenNotRunning`]: env.status }, 'not-done');
-  }
-  let r: { jobId?: string; alreadyStarted: boolean } | undefined;
-  try {
-    r = await callUnderIntent(ctx, intentName, { appId, mode, autoSyncDb }, () => ctx.services.start(appId, mode, autoSyncDb), (x) =>
-      x.jobId ? { [jobKey]: x.jobId } : { [`${intentName}AlreadyStarted`]: true },
-    );
-  } catch (e) {
-    if (errorCodeOf(e) !== STARTING_JOB) throw e;
-    // A start sent earlier (its answer lost) is still running: watch the status, bounded.
-    await ctx.resolveIntent(intentName, { [`${intentName}AlreadyStarting`]: true }, 'observed');
-  }
-  if (r?.jobId) await waitStartJob(ctx, opts, appId, mode, r.jobId, jobKey);
-  else await poll(ctx, opts, `start of ${appId}/${mode}`, () => findEnvironment(ctx, appId, mode), (e) => e.status === 'Running', undefined, opts.startTimeoutMs);
 }
 
 async function waitStartJob(ctx: StepContext, opts: PlanOptions, appId: string, mode: string, jobId: string, jobKey: string): Promise<void> {
