@@ -217,3 +217,31 @@ async function waitStartJob(ctx: StepContext, opts: PlanOptions, appId: string, 
     throw e;
   }
 }
+
+/**
+ * After a failure that left a production environment stopped: starts it again with whatever is
+ * deployed, a few tries (a refused or lost start is tried again by state). Returns what happened;
+ * never throws, because the caller reports the original failure.
+ */
+export async function restartAfterFailure(ctx: StepContext, opts: PlanOptions, appId: string, mode: string): Promise<string> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const env = await findEnvironment(ctx, appId, mode);
+      if (env.status === 'Running') return attempt === 0 ? 'it was still running' : 'started again';
+      let jobId: string | undefined;
+      try {
+        jobId = (await ctx.services.start(appId, mode, true)).jobId;
+      } catch (e) {
+        if (errorCodeOf(e) !== STARTING_JOB) throw e;
+      }
+      const id = jobId;
+      if (id) await poll(ctx, opts, `restart of ${appId}/${mode}`, () => ctx.services.getStartJob(appId, mode, id), (x) => x === 'Started', undefined, opts.startTimeoutMs);
+      else await poll(ctx, opts, `restart of ${appId}/${mode}`, () => findEnvironment(ctx, appId, mode), (e) => e.status === 'Running', undefined, opts.startTimeoutMs);
+      return 'started again';
+    } catch (e) {
+      ctx.log.warn(`restarting ${appId}/${mode} failed: ${e instanceof Error ? e.message : String(e)}`);
+      await ctx.clock.sleep(opts.pollIntervalMs, ctx.signal).catch(() => undefined);
+    }
+  }
+  return 'could not be started again: start it in the portal';
+}

@@ -122,13 +122,17 @@ export function restartSource(opts: PlanOptions): (ctx: StepContext) => Promise<
     const env = await sourceEnvironment(ctx);
     if (env.status === 'Running') return 'the source was still running';
     let jobId: string | undefined;
+    // Production is down: a refused or lost start is tried again a few times (by state) before the
+    // failure is reported to a person.
     for (let attempt = 0; ; attempt++) {
       try {
         jobId = (await ctx.services.start(source.nodeSubdomain, source.environment, false)).jobId;
         break;
       } catch (e) {
         if (errorCodeOf(e) === 'APP_ALREADY_HAS_A_STARTING_JOB') break;
-        if (callOutcome(e) !== 'unknown' || attempt >= 1) throw e;
+        if (callOutcome(e) === 'other' || attempt >= 2) throw e;
+        ctx.log.warn(`restarting the source failed (${e instanceof Error ? e.message : String(e)}); trying again`);
+        await ctx.clock.sleep(opts.pollIntervalMs, ctx.signal);
         if ((await sourceEnvironment(ctx)).status === 'Running') break;
       }
     }

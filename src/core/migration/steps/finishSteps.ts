@@ -4,9 +4,9 @@
  * the last only once every backup the person chose to keep is downloaded and verified.
  */
 import { join } from 'node:path';
-import { RefusedError, type StepContext, type StepDefinition } from '../stepTypes';
+import { NeedsPersonError, RefusedError, type StepContext, type StepDefinition } from '../stepTypes';
 import type { JsonObject, JsonValue } from '../types';
-import { currentAppId, findEnvironment, startAndWait, stopAndWait, str, type PlanOptions } from './common';
+import { currentAppId, findEnvironment, restartAfterFailure, startAndWait, stopAndWait, str, type PlanOptions } from './common';
 import { archiveOnce } from './backupSteps';
 import { ExpiredUrlError } from '../services';
 import { PACKAGE_DOWNLOAD } from './packageSteps';
@@ -136,11 +136,20 @@ export function finishSteps(opts: PlanOptions): StepDefinition[] {
         await ctx.setOutputs({ permissionsRegranted: true });
       }
       const deployed = await ctx.services.getDeployedPackage(target.nodeSubdomain, target.environment);
-      if (deployed?.packageId !== pkg) {
-        await stopAndWait(ctx, opts, target.nodeSubdomain, target.environment);
-        await ctx.services.transport(target.nodeSubdomain, target.environment, pkg);
+      // The target is production now: whatever fails after it was stopped, it is started again
+      // (with the package it has) before the failure is reported.
+      try {
+        if (deployed?.packageId !== pkg) {
+          await stopAndWait(ctx, opts, target.nodeSubdomain, target.environment);
+          await ctx.services.transport(target.nodeSubdomain, target.environment, pkg);
+        }
+        await startAndWait(ctx, opts, target.nodeSubdomain, target.environment, true, 'start');
+      } catch (e) {
+        if (e instanceof NeedsPersonError) throw e;
+        const recovered = await restartAfterFailure(ctx, opts, target.nodeSubdomain, target.environment);
+        await ctx.setOutputs({ restartedAfterFailure: recovered });
+        throw e;
       }
-      await startAndWait(ctx, opts, target.nodeSubdomain, target.environment, true, 'start');
       const after = await findEnvironment(ctx, target.nodeSubdomain, target.environment);
       await ctx.setOutputs({ redeployed: true, packageId: pkg, url: after.url, modelVersion: after.modelVersion ?? null, mendixVersion: after.mendixVersion ?? null });
     },
