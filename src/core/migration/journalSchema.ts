@@ -127,13 +127,25 @@ export const journalSchema = z.object({
   }),
 });
 
-/** Parses a journal read from disk; throws an Error naming the first offending field. */
+/** A journal that cannot be used as it is: damaged, hand-edited wrongly, or from a newer version. */
+export class JournalDamagedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JournalDamagedError';
+  }
+}
+
+/** Parses a journal read from disk; throws a `JournalDamagedError` naming the first offending field. */
 export function parseJournal(data: unknown, file: string): Journal {
+  const version = typeof data === 'object' && data !== null ? (data as { schemaVersion?: unknown }).schemaVersion : undefined;
+  if (typeof version === 'number' && version > 1) {
+    throw new JournalDamagedError(`${file} was written by a newer version of the migration engine (journal schema ${version}; this one reads 1): update the extension or the CLI`);
+  }
   const r = journalSchema.safeParse(data);
   if (!r.success) {
     const issue = r.error.issues[0];
     const where = issue ? issue.path.map(String).join('.') : '';
-    throw new Error(`${file} is not a valid migration journal${where ? ` (field "${where}")` : ''}: ${issue?.message ?? 'invalid'}`);
+    throw new JournalDamagedError(`${file} is not a valid migration journal${where ? ` (field "${where}")` : ''}: ${issue?.message ?? 'invalid'}`);
   }
   const { $schema: _ignored, ...journal } = r.data;
   return journal;

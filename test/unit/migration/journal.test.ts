@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, appendFileSync, copyFileSync, mkdirSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { journalJsonSchema, parseJournal } from '../../../src/core/migration/journalSchema';
-import { JournalStore, journalPathsFor } from '../../../src/core/migration/journalStore';
+import { JournalStore, journalPathsFor, pathsForJournalFile } from '../../../src/core/migration/journalStore';
 import { buildPlan } from '../../../src/core/migration/plan';
 import { listJournals } from '../../../src/core/migrationCommands/journalList';
 import { PHASE_LABELS } from '../../../src/core/panel/panelModel';
@@ -58,14 +58,60 @@ describe('migration journal', () => {
 
   it('takes over a lock left by a dead process but refuses one held by a live process', async () => {
     const paths = journalPathsFor(dir, 'lk');
+    const lockDir = join(dir, 'locks');
     const store = await JournalStore.create(paths, sampleInput(dir), ['a']);
-    writeFileSync(paths.lock, JSON.stringify({ pid: 2 ** 22 + 12345 }));
-    await store.acquireLock();
-    assert.equal((JSON.parse(readFileSync(paths.lock, 'utf8')) as { pid: number }).pid, process.pid);
+    await store.acquireLock(lockDir);
+    const file = store.lockFile ?? '';
     await store.releaseLock();
-    assert.ok(!existsSync(paths.lock));
-    writeFileSync(paths.lock, JSON.stringify({ pid: process.ppid }));
-    await assert.rejects(store.acquireLock(), /is being run by process/);
+    assert.ok(!existsSync(file));
+    writeFileSync(file, JSON.stringify({ pid: 2 ** 22 + 12345, token: 'dead-owner', host: hostname(), at: 'then' }));
+    await store.acquireLock(lockDir);
+    const owner = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; token: string };
+    assert.equal(owner.pid, process.pid);
+    assert.notEqual(owner.token, 'dead-owner');
+    await store.releaseLock();
+    writeFileSync(file, JSON.stringify({ pid: process.ppid, token: 'live-owner', host: hostname(), at: 'now' }));
+    await assert.rejects(store.acquireLock(lockDir), /is being run by process/);
+    // Release only by the owner: a store that does not hold the lock leaves it alone.
+    await store.releaseLock();
+    assert.ok(existsSync(file));
+  });
+
+  it('keys the lock to the migration: a copied journal cannot run it a second time', async () => {
+    const paths = journalPathsFor(dir, 'orig');
+    const lockDir = join(dir, 'locks');
+    const store = await JournalStore.create(paths, sampleInput(dir), ['a']);
+    const copyFile = join(dir, 'elsewhere', 'copy.json');
+    mkdirSync(dirname(copyFile), { recursive: true });
+    copyFileSync(paths.journal, copyFile);
+    const copy = await JournalStore.open(pathsForJournalFile(copyFile));
+    await store.acquireLock(lockDir);
+    await assert.rejects(copy.acquireLock(lockDir), /is being run by process/);
+    await store.releaseLock();
+    await copy.acquireLock(lockDir);
+    await copy.releaseLock();
+  });
+
+  it('reads the journal again once locked (what was read before the lock is not used)', async () => {
+    const paths = journalPathsFor(dir, 'reread');
+    const store = await JournalStore.create(paths, sampleInput(dir), ['a']);
+    const other = await JournalStore.open(paths);
+    await other.update((j) => void (j.steps.a.status = 'done'));
+    assert.equal(store.peek().steps.a.status, 'pending');
+    await store.acquireLock(join(dir, 'locks'));
+    assert.equal(store.peek().steps.a.status, 'done');
+    await store.releaseLock();
+  });
+
+  it('accepts a UTF-8 byte-order mark and names a newer schema version', async () => {
+    const paths = journalPathsFor(dir, 'bom');
+    await JournalStore.create(paths, sampleInput(dir), ['a']);
+    writeFileSync(paths.journal, '\uFEFF' + readFileSync(paths.journal, 'utf8'));
+    assert.equal((await JournalStore.open(paths)).peek().name, sampleInput(dir).name);
+    const j = JSON.parse(readFileSync(paths.journal, 'utf8').replace(/^\uFEFF/, '')) as { schemaVersion: number };
+    j.schemaVersion = 7;
+    writeFileSync(paths.journal, JSON.stringify(j));
+    await assert.rejects(JournalStore.open(paths), /written by a newer version .*schema 7.*update the extension/);
   });
 
   it('lists the workspace migrations with status and phase, and a damaged journal with its error', async () => {
