@@ -3,6 +3,7 @@
  * services over the API client, and the text/JSON rendering of plans and outcomes.
  */
 import { MendixClient } from '../core/api/mendixClient';
+import { POLL_INTERVAL_BOUNDS } from '../core/migration/steps/common';
 import { apiStatusHttpCheck, ClientMigrationServices } from '../core/migration/clientAdapter';
 import { dnsDomainCheck } from '../core/migration/domainCheck';
 import type { RunOutcome, WaitingStep } from '../core/migration/runner';
@@ -88,7 +89,10 @@ export function connect(values: ConnectionValues, io: CliIo, env: NodeJS.Process
   const dns = values['dns-check'] === true || env.MENDIX_MIGRATE_DNS_CHECK === '1';
   const services = new ClientMigrationServices({ client, username, logger: logger.child('transfer'), httpCheck, checkCustomDomain: dns ? dnsDomainCheck() : undefined });
   const poll = values['poll-interval'] === undefined ? 5000 : Number(values['poll-interval']);
-  if (!Number.isInteger(poll) || poll <= 0) throw new UsageError(`--poll-interval needs a positive whole number of ms, got "${values['poll-interval']}"`);
+  const { min, max } = POLL_INTERVAL_BOUNDS;
+  if (!Number.isInteger(poll) || poll < min || poll > max) {
+    throw new UsageError(`--poll-interval needs a whole number of ms from ${min} to ${max} (10 minutes), got "${values['poll-interval']}"`);
+  }
   return { client, services, logger, pollIntervalMs: poll };
 }
 

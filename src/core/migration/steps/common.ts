@@ -18,6 +18,23 @@ export interface PlanOptions {
 
 export const DEFAULT_PLAN_OPTIONS: PlanOptions = { pollIntervalMs: 5_000, pollTimeoutMs: 6 * 3600_000, startTimeoutMs: 20 * 60_000 };
 
+/** Bounds of the poll interval (a timer beyond 2^31 ms fires at once: a busy poll). */
+export const POLL_INTERVAL_BOUNDS = { min: 10, max: 600_000 } as const;
+/** Bounds of the job deadlines (at most a week, still far below the timer limit). */
+const DEADLINE_MAX_MS = 7 * 24 * 3600_000;
+
+/** Throws a clear error for a plan option outside its bounds. */
+export function checkPlanOptions(o: PlanOptions): PlanOptions {
+  const within = (v: number, min: number, max: number): boolean => Number.isInteger(v) && v >= min && v <= max;
+  if (!within(o.pollIntervalMs, POLL_INTERVAL_BOUNDS.min, POLL_INTERVAL_BOUNDS.max)) {
+    throw new RangeError(`the poll interval must be a whole number of ms from ${POLL_INTERVAL_BOUNDS.min} to ${POLL_INTERVAL_BOUNDS.max} (10 minutes), got ${o.pollIntervalMs}`);
+  }
+  for (const [name, v] of [['pollTimeoutMs', o.pollTimeoutMs], ['startTimeoutMs', o.startTimeoutMs]] as const) {
+    if (!within(v, 1, DEADLINE_MAX_MS)) throw new RangeError(`${name} must be a whole number of ms from 1 to ${DEADLINE_MAX_MS} (a week), got ${v}`);
+  }
+  return o;
+}
+
 function minutesText(ms: number): string {
   return ms < 60_000 ? `${Math.max(1, Math.round(ms / 1000))} s` : `${Math.round(ms / 60_000)} minutes`;
 }
