@@ -4,11 +4,10 @@
  * let a person upload it to the target in the portal (proved by the new snapshot the API then lists),
  * and restore it through the Backups API into the stopped target.
  */
-import { join } from 'node:path';
 import { ExpiredUrlError, type ArchiveInfo, type SnapshotInfo } from '../services';
 import { NeedsPersonError, RefusedError, type StepContext, type StepDefinition } from '../stepTypes';
 import { callOutcome } from '../callOutcome';
-import { callUnderIntent, findEnvironment, num, poll, sourceEnvironment, stopAndWait, str, targetEnvironment, targetProjectId, type PlanOptions } from './common';
+import { callUnderIntent, fileInFolder, findEnvironment, num, poll, sourceEnvironment, stopAndWait, str, targetEnvironment, targetProjectId, type PlanOptions } from './common';
 
 /** Archive URLs stay valid this long after the archive completed. */
 const ARCHIVE_URL_LIFETIME_MS = 8 * 3600_000;
@@ -194,7 +193,8 @@ export function backupSteps(prefix: 'backup' | 'cutover', opts: PlanOptions): St
       const snapshotId = str(so.snapshotId);
       let archiveId = str(ctx.state().outputs.archiveId) ?? str(out(ctx, ids.archive).archiveId);
       if (!envId || !snapshotId || !archiveId) throw new Error('no archive to download');
-      const path = join(ctx.input.downloadFolder, `${ctx.input.name}-${label}-files_and_database-${snapshotId}.tar.gz`);
+      // The snapshot id comes from an API answer: sanitised so the file stays inside the folder.
+      const path = fileInFolder(ctx.input.downloadFolder, `${ctx.input.name}-${label}-files_and_database-`, snapshotId, '.tar.gz');
       await ctx.setOutputs({ path });
       for (let attempt = 0; ; attempt++) {
         const a = await ctx.services.getArchive(ctx.input.source.projectId, envId, snapshotId, archiveId);

@@ -2,6 +2,7 @@
  * Helpers every step shares: polling an asynchronous job with the context's clock, finding the v1
  * AppId of a project (it follows the node the project is linked to), and the environments involved.
  */
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { callOutcome, errorCodeOf } from '../callOutcome';
 import { NeedsPersonError, type StepContext } from '../stepTypes';
 import type { EnvironmentInfo } from '../services';
@@ -261,4 +262,21 @@ export async function restartAfterFailure(ctx: StepContext, opts: PlanOptions, a
     }
   }
   return 'could not be started again: start it in the portal';
+}
+
+/** A name from an API answer made safe as one file name: no separators, no `..`, no control characters. */
+export function safeName(name: string): string {
+  const cleaned = name.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_').slice(0, 200);
+  return cleaned === '' ? '_' : cleaned;
+}
+
+/**
+ * `<folder>/<prefix><name><suffix>` with `name` (from an API answer) sanitised; throws if the result
+ * would still leave the folder.
+ */
+export function fileInFolder(folder: string, prefix: string, name: string, suffix = ''): string {
+  const path = join(folder, safeName(`${prefix}${safeName(name)}${suffix}`));
+  const rel = relative(resolve(folder), resolve(path));
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw new Error(`refusing to write outside the download folder: ${JSON.stringify(name)}`);
+  return path;
 }

@@ -3,10 +3,9 @@
  * and redeploy, ask Support for the URL change, move the custom domain, and offboard the source —
  * the last only once every backup the person chose to keep is downloaded and verified.
  */
-import { join } from 'node:path';
 import { NeedsPersonError, RefusedError, type StepContext, type StepDefinition } from '../stepTypes';
 import type { JsonObject, JsonValue } from '../types';
-import { currentAppId, findEnvironment, restartAfterFailure, startAndWait, stopAndWait, str, type PlanOptions } from './common';
+import { currentAppId, fileInFolder, findEnvironment, restartAfterFailure, startAndWait, stopAndWait, str, type PlanOptions } from './common';
 import { archiveOnce } from './backupSteps';
 import { ExpiredUrlError } from '../services';
 import { PACKAGE_DOWNLOAD } from './packageSteps';
@@ -308,7 +307,7 @@ export function finishSteps(opts: PlanOptions): StepDefinition[] {
       const kept = keptBackups(ctx);
       for (const snapshotId of ctx.input.keepBackups) {
         if (kept.some((k) => k.snapshotId === snapshotId && k.verified)) continue;
-        const path = join(ctx.input.downloadFolder, `${ctx.input.name}-kept-${snapshotId}.tar.gz`);
+        const path = fileInFolder(ctx.input.downloadFolder, `${ctx.input.name}-kept-`, snapshotId, '.tar.gz');
         let r;
         for (let attempt = 0; ; attempt++) {
           const a = await archiveOnce(ctx, opts, envId, snapshotId, attempt === 0 ? `archive-${snapshotId}` : `archive-${snapshotId}-again${attempt}`);

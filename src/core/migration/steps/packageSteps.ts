@@ -3,11 +3,11 @@
  * resumable download; v2 upload; job polled), then transport it, start once with AutoSyncDb so the
  * target database gets its structure, and stop again so a backup can be restored into it.
  */
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { ExpiredUrlError } from '../services';
 import type { StepContext, StepDefinition } from '../stepTypes';
 import { callOutcome } from '../callOutcome';
-import { appIdOnNode, callUnderIntent, findEnvironment, num, poll, startAndWait, stopAndWait, str, type PlanOptions } from './common';
+import { appIdOnNode, callUnderIntent, fileInFolder, findEnvironment, num, poll, startAndWait, stopAndWait, str, type PlanOptions } from './common';
 
 export const PACKAGE_DOWNLOAD = 'package.download';
 export const PACKAGE_UPLOAD = 'package.upload';
@@ -38,7 +38,7 @@ export function packageSteps(opts: PlanOptions): StepDefinition[] {
       const { source } = ctx.input;
       const pkg = await ctx.services.getDeployedPackage(source.nodeSubdomain, source.environment);
       if (!pkg) throw new Error(`no package is deployed on ${source.name} ${source.environment}`);
-      const path = join(ctx.input.downloadFolder, `${ctx.input.name}-${safeFileName(pkg.name || `${pkg.packageId}.mda`)}`);
+      const path = fileInFolder(ctx.input.downloadFolder, `${ctx.input.name}-`, safeFileName(pkg.name || `${pkg.packageId}.mda`));
       await ctx.setOutputs({ packageId: pkg.packageId, name: pkg.name, version: pkg.version ?? null, expectedSize: pkg.size ?? null, path });
       let result;
       for (let attempt = 0; ; attempt++) {
