@@ -8,6 +8,8 @@ import { DEMO } from '../../emulator/seeds/demo';
 import type { Journal } from '../../../src/core/migration/types';
 import { createLogger } from '../../../src/core/util/logger';
 import { createMigration } from '../../../src/core/migration/session';
+import { buildPlan } from '../../../src/core/migration/plan';
+import { renderReport } from '../../../src/core/migration/report';
 import { ScriptedPrompt } from '../../../src/core/migration/stepTypes';
 import { acceptedWrites, actAsPerson, actedWrites, demoInput, demoServices, Portal, targetEnvironmentId } from './harness';
 import { bundleCli, cliEnv, runCli, waitingOf, type KillWhen } from './cliProcess';
@@ -340,6 +342,9 @@ describe('every non-idempotent call refused, or its answer lost, at every step (
       const windows = r.journal.cutover.downtimes ?? [];
       assert.ok(windows.length >= 1 && windows.every((w) => w.endedAt), JSON.stringify(windows));
       assert.equal(windows.at(-1)?.endedBy, 'target-started');
+      const md = renderReport(r.journal, buildPlan(r.journal.input).steps);
+      assert.equal(md.split('\n').filter((l) => /^\| \d+ \| .* \| rollback: the source restarted \|/.test(l)).length, windows.length - 1, md);
+      assert.equal(md.split('\n').filter((l) => /^\| \d+ \| .* \| source restarted /.test(l)).length, rollbacks.length, md);
       const acted = actedWrites(r.calls);
       const diag = `\nclean: ${JSON.stringify([...clean])}\nrefused: ${JSON.stringify([...acted])}\nrollbacks: ${rollbacks.length}`;
       assert.equal(sum(acted, '/packages/upload'), 1, `one package upload${diag}`);
