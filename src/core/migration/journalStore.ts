@@ -34,16 +34,26 @@ export function newStepState(): StepState {
 
 let tempCounter = 0;
 
+function tempPrefix(file: string): string {
+  return `.${basename(file)}.`;
+}
+
 async function writeFileAtomic(file: string, text: string): Promise<void> {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${++tempCounter}.tmp`);
-  const handle = await fs.open(tmp, 'w');
+  const tmp = join(dirname(file), `${tempPrefix(file)}${process.pid}.${++tempCounter}.tmp`);
   try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
+    const handle = await fs.open(tmp, 'w');
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(tmp, file);
+  } catch (e) {
+    // A failed write (a full disk) leaves no temp file behind to pile up with each retry.
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw e;
   }
-  await fs.rename(tmp, file);
   // fsync the folder so the rename itself survives a power loss (not supported on every platform).
   try {
     const dir = await fs.open(dirname(file), fsConstants.O_RDONLY);
@@ -55,6 +65,23 @@ async function writeFileAtomic(file: string, text: string): Promise<void> {
   } catch {
     /* best effort: Windows cannot open a directory */
   }
+}
+
+/**
+ * Removes temp files a killed writer of this journal left behind (`.<name>.json.<pid>.<n>.tmp`).
+ * Called with the lock held, so no live process is writing them.
+ */
+async function removeStaleTemps(file: string): Promise<number> {
+  const prefix = tempPrefix(file);
+  let names: string[];
+  try {
+    names = await fs.readdir(dirname(file));
+  } catch {
+    return 0;
+  }
+  const stale = names.filter((n) => n.startsWith(prefix) && /^\d+\.\d+\.tmp$/.test(n.slice(prefix.length)) && !n.slice(prefix.length).startsWith(`${process.pid}.`));
+  await Promise.all(stale.map((n) => fs.rm(join(dirname(file), n), { force: true }).catch(() => undefined)));
+  return stale.length;
 }
 
 /** Reads and validates a journal file (a UTF-8 byte-order mark is accepted). */
@@ -192,6 +219,7 @@ export class JournalStore {
       if (migrationLockId(fresh) !== id) throw new Error(`${this.paths.journal} changed to another migration while it was being opened; open it again`);
       await this.chain;
       this.state = fresh;
+      await removeStaleTemps(this.paths.journal);
     } catch (e) {
       await lock.release();
       throw e;

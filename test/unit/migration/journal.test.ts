@@ -103,6 +103,26 @@ describe('migration journal', () => {
     await store.releaseLock();
   });
 
+  it('leaves no temp file after a failed write, and removes those of a killed writer once locked', async () => {
+    const paths = journalPathsFor(dir, 'tmps');
+    const store = await JournalStore.create(paths, sampleInput(dir), ['a']);
+    const folder = dirname(paths.journal);
+    const temps = () => readdirSync(folder).filter((f) => f.endsWith('.tmp'));
+    // A killed writer's leftovers (another pid), and a write that fails because the target is a folder.
+    writeFileSync(join(folder, '.tmps.json.999999.1.tmp'), '{"half":');
+    writeFileSync(join(folder, '.tmps.json.999999.2.tmp'), '');
+    writeFileSync(join(folder, '.other.json.999999.1.tmp'), 'another journal: left alone');
+    rmSync(paths.journal);
+    mkdirSync(paths.journal);
+    await assert.rejects(store.update((j) => void (j.steps.a.attempts = 1)));
+    assert.deepEqual(temps().sort(), ['.other.json.999999.1.tmp', '.tmps.json.999999.1.tmp', '.tmps.json.999999.2.tmp']);
+    rmSync(paths.journal, { recursive: true });
+    await store.update((j) => void (j.steps.a.attempts = 2));
+    await store.acquireLock(join(dir, 'locks'));
+    assert.deepEqual(temps(), ['.other.json.999999.1.tmp']);
+    await store.releaseLock();
+  });
+
   it('accepts a UTF-8 byte-order mark and names a newer schema version', async () => {
     const paths = journalPathsFor(dir, 'bom');
     await JournalStore.create(paths, sampleInput(dir), ['a']);
