@@ -121,6 +121,24 @@ describe('engine faults: exit codes, bad journals, bounds, the offboarding gate,
     assert.equal(r.code, 3, r.stdout + r.stderr);
   });
 
+  it('the answers file: refuses a long name, a bad custom domain, a javascript: portal URL and a relative download folder', async () => {
+    const good = demoInput('orderPortal', join(dir, 'answers-dl'), 'answers');
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ name: 'a'.repeat(65) }, /name: at most 64 characters/],
+      [{ customDomains: ['https://shop.example.com/'] }, /customDomains\.0: "https:\/\/shop\.example\.com\/" looks like a URL/],
+      [{ portalUrl: 'javascript:alert(1)' }, /portalUrl: must be an http\(s\) address/],
+      [{ downloadFolder: 'downloads' }, /downloadFolder: must be an absolute path, got "downloads"/],
+    ];
+    for (const [change, message] of cases) {
+      const file = join(dir, 'bad-answers.json');
+      writeFileSync(file, JSON.stringify({ ...good, ...change }));
+      const journal = join(dir, 'answers', `${++n}.json`);
+      const r = await runCli(cli, ['plan', '--journal', journal, '--input', file], cliEnv(emu.baseUrl));
+      assert.equal(r.code, 2, JSON.stringify(change) + r.stdout + r.stderr);
+      assert.match(r.stderr, message);
+    }
+  });
+
   async function session(app: DemoApp, options: Partial<PlanOptions> = {}) {
     const input = demoInput(app, join(dir, `s${++n}`, 'downloads'), `s${n}`);
     const { client, services } = demoServices(emu.baseUrl);
