@@ -12,6 +12,7 @@ import type { RunOutcome } from '../../../src/core/migration/runner';
 import type { Journal } from '../../../src/core/migration/types';
 import type { PlanOptions } from '../../../src/core/migration/steps/common';
 import { actAsPerson, demoInput, demoServices, Portal, type DemoApp } from './harness';
+import { DiskFullError, isDiskFull } from '../../../src/core/transfer/transferErrors';
 import { bundleCli, cliEnv, runCli, waitingOf } from './cliProcess';
 
 describe('engine faults: exit codes, bad journals, bounds, the offboarding gate, deadlines', function () {
@@ -137,6 +138,15 @@ describe('engine faults: exit codes, bad journals, bounds, the offboarding gate,
       assert.equal(r.code, 2, JSON.stringify(change) + r.stdout + r.stderr);
       assert.match(r.stderr, message);
     }
+  });
+
+  it('transfer errors say what happened: a file:// URL is refused by name, a full disk names the path and the free bytes', async () => {
+    const { client, services } = demoServices(emu.baseUrl);
+    await assert.rejects(services.download('file:///etc/passwd', join(dir, 'x.tar.gz')), /refusing to download from a file: URL: only http and https/);
+    client.dispose();
+    const full = Object.assign(new Error('EIO: short write'), { code: 'EIO' });
+    assert.ok(isDiskFull(full) && isDiskFull(Object.assign(new Error('no space'), { code: 'ENOSPC' })) && !isDiskFull(new Error('ECONNRESET')));
+    assert.match(new DiskFullError('/data/b.tar.gz', 1024).message, /^disk full at \/data\/b\.tar\.gz \(1024 bytes free\): free some space/);
   });
 
   async function session(app: DemoApp, options: Partial<PlanOptions> = {}) {
