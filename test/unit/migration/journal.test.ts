@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { journalJsonSchema, parseJournal } from '../../../src/core/migration/journalSchema';
 import { JournalStore, journalPathsFor, pathsForJournalFile } from '../../../src/core/migration/journalStore';
 import { buildPlan } from '../../../src/core/migration/plan';
-import { listJournals } from '../../../src/core/migrationCommands/journalList';
+import { isKnownJournal, listJournals } from '../../../src/core/migrationCommands/journalList';
 import { PHASE_LABELS } from '../../../src/core/panel/panelModel';
 import { sampleInput } from './fixtures';
 
@@ -121,6 +121,18 @@ describe('migration journal', () => {
     await store.acquireLock(join(dir, 'locks'));
     assert.deepEqual(temps(), ['.other.json.999999.1.tmp']);
     await store.releaseLock();
+  });
+
+  it('a restored panel opens only a journal of the workspace list, whatever path its saved state names', async () => {
+    const input = sampleInput(dir);
+    const ids = buildPlan(input).steps.map((s) => s.id);
+    const paths = journalPathsFor(dir, 'known');
+    await JournalStore.create(paths, { ...input, name: 'known' }, ids);
+    const list = await listJournals(dir);
+    assert.ok(isKnownJournal(list, paths.journal));
+    assert.ok(isKnownJournal(list, join(dirname(paths.journal), '..', '.mendix-migrations', 'known.json')));
+    assert.ok(!isKnownJournal(list, '/etc/passwd'));
+    assert.ok(!isKnownJournal(list, join(dir, 'elsewhere', 'known.json')));
   });
 
   it('accepts a UTF-8 byte-order mark and names a newer schema version', async () => {
