@@ -162,6 +162,11 @@ Exit codes: 0 completed, 1 failed (see the next action), 2 bad input,
     return withSession(journal, values, io, onEvent, async (s) => {
       if (typeof values.step === 'string') return runOneStep(s, values.step, journal, json, io);
       const out = await s.runner.run({ signal: io.signal });
+      const rb = s.store.peek().cutover.rollback;
+      if (rb?.result === 'failed' && s.runner.inCutoverWindow()) {
+        // Production may be down: said first and loudly, on stderr too.
+        io.err(`⚠ the source could not be restarted after a failure in the cutover (${rb.detail ?? rb.reason}); start ${s.store.peek().input.source.name} in the portal, or run "mendix-migrate abort" to retry the restart`);
+      }
       if (json) {
         if (out.status !== 'waiting-for-person') io.out(JSON.stringify({ status: out.status, failed: out.failed, journal }));
       } else {
