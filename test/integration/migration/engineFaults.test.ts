@@ -13,6 +13,7 @@ import type { Journal } from '../../../src/core/migration/types';
 import type { PlanOptions } from '../../../src/core/migration/steps/common';
 import { actAsPerson, demoInput, demoServices, Portal, type DemoApp } from './harness';
 import { DiskFullError, isDiskFull } from '../../../src/core/transfer/transferErrors';
+import { MendixClient } from '../../../src/core/api/mendixClient';
 import { bundleCli, cliEnv, runCli, waitingOf } from './cliProcess';
 
 describe('engine faults: exit codes, bad journals, bounds, the offboarding gate, deadlines', function () {
@@ -147,6 +148,22 @@ describe('engine faults: exit codes, bad journals, bounds, the offboarding gate,
     const full = Object.assign(new Error('EIO: short write'), { code: 'EIO' });
     assert.ok(isDiskFull(full) && isDiskFull(Object.assign(new Error('no space'), { code: 'ENOSPC' })) && !isDiskFull(new Error('ECONNRESET')));
     assert.match(new DiskFullError('/data/b.tar.gz', 1024).message, /^disk full at \/data\/b\.tar\.gz \(1024 bytes free\): free some space/);
+  });
+
+  it('a silent API costs one deadline per operation, not 5 × the timeout, and the error names the endpoint', async () => {
+    await axios.post(`${emu.baseUrl}/_emulator/faults`, { method: 'GET', path: '/api/1/apps', kind: 'delay', ms: 3_000, count: 20 });
+    const client = new MendixClient({
+      credentials: { username: DEMO.username, apiKey: DEMO.apiKey, pat: DEMO.pat },
+      config: { deployBaseUrl: emu.baseUrl, cloudPortalBaseUrl: emu.baseUrl, homeBaseUrl: emu.baseUrl },
+      retry: { baseDelayMs: 20, maxDelayMs: 50 },
+      timeoutMs: 300,
+      operationDeadlineMs: 1_000,
+    });
+    const t0 = Date.now();
+    await assert.rejects(client.v1.listApps(), (e: Error) => /could not reach GET \/api\/1\/apps \(\w+\) after [1-4] attempt/.test(e.message));
+    const took = Date.now() - t0;
+    assert.ok(took < 2_500, `gave up after ${took} ms`);
+    client.dispose();
   });
 
   async function session(app: DemoApp, options: Partial<PlanOptions> = {}) {
