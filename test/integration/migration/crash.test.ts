@@ -96,6 +96,7 @@ describe('migration CLI survives SIGKILL at every step boundary and mid-transfer
     const j = JSON.parse(readFileSync(journal, 'utf8')) as Journal;
     assert.equal(j.status, 'completed');
     assert.ok(killLog.filter((k) => k.startsWith('after step boundary')).length >= 20, `boundary kills: ${killLog.length}`);
+    console.log(`      ${killLog.length} SIGKILLs (${killLog.filter((k) => k.startsWith('after step boundary')).length} at step boundaries, ${killLog.filter((k) => k.startsWith('mid-')).length} mid-transfer)`);
     assert.ok(killLog.some((k) => k.startsWith('mid-download')), 'killed during a download');
     assert.ok(killLog.includes('mid-upload of the package'), 'killed during the upload');
 
