@@ -34,10 +34,11 @@ Options:
 
 Exit codes: 0 fully propagated, 1 not yet, 2 bad input.`;
 
-function positiveInt(value: string | undefined, flag: string, fallback: number): number {
+/** A whole number from 1 to `max` (ms or a port; a timer beyond 2^31 ms would fire at once). */
+function positiveInt(value: string | undefined, flag: string, fallback: number, max: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} needs a positive whole number, got "${value}"`);
+  if (!Number.isInteger(n) || n <= 0 || n > max) throw new UsageError(`${flag} needs a whole number from 1 to ${max}, got "${value}"`);
   return n;
 }
 
@@ -90,8 +91,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
     expected: values.expect ?? domain.expectedTarget,
     resolvers,
     authoritative,
-    authoritativePort: positiveInt(values['authoritative-port'], '--authoritative-port', 53),
-    timeoutMs: positiveInt(values.timeout, '--timeout', 3000),
+    authoritativePort: positiveInt(values['authoritative-port'], '--authoritative-port', 53, 65_535),
+    timeoutMs: positiveInt(values.timeout, '--timeout', 3000, 60_000),
     preferDoh: values.doh,
     signal: io.signal,
   };
@@ -126,8 +127,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
   let last: PropagationReport | undefined;
   for await (const report of watchPropagation({
     ...opts,
-    minIntervalMs: positiveInt(values.interval, '--interval', 2000),
-    maxIntervalMs: positiveInt(values['max-interval'], '--max-interval', 60_000),
+    minIntervalMs: positiveInt(values.interval, '--interval', 2000, 3_600_000),
+    maxIntervalMs: positiveInt(values['max-interval'], '--max-interval', 60_000, 3_600_000),
   })) {
     last = report;
     print(report);
@@ -148,7 +149,7 @@ function splitHostPort(text: string): { host: string; port?: number } {
   const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(text) ?? /^([^:]+)(?::(\d+))?$/.exec(text);
   if (!m) return { host: text };
   if (m[2] === undefined) return { host: m[1] };
-  return { host: m[1], port: positiveInt(m[2], '--connect port', 443) };
+  return { host: m[1], port: positiveInt(m[2], '--connect port', 443, 65_535) };
 }
 
 export const dnsCommand: SubCommand = { name: 'dns', summary: 'Check DNS propagation of a custom domain (CNAME to Mendix Cloud)', usage: USAGE, run };

@@ -5,6 +5,7 @@
  */
 import { UsageError, type CliIo, type SubCommand } from './command';
 import { dnsCommand } from './dnsCommand';
+import { JournalDamagedError } from '../core/migration/journalSchema';
 import { MIGRATE_COMMANDS } from './migrateCommands';
 
 export const COMMANDS: readonly SubCommand[] = [
@@ -46,6 +47,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`${e.message}\nRun "mendix-migrate ${command.name} --help" for the options.`);
+      return EXIT_BAD_INPUT;
+    }
+    if (e instanceof JournalDamagedError) {
+      // A damaged journal, or one from a newer version, is bad input: nothing ran and nothing changed.
+      io.err(`mendix-migrate ${name}: ${e.message}`);
       return EXIT_BAD_INPUT;
     }
     io.err(`mendix-migrate ${name}: ${e instanceof Error ? e.message : String(e)}`);

@@ -22,6 +22,7 @@ import {
   EXIT_BAD_INPUT,
   EXIT_FAILED,
   EXIT_OK,
+  EXIT_WAITING,
   exitCodeFor,
   humanOutcome,
   statusRows,
@@ -159,7 +160,13 @@ Exit codes: 0 completed, 1 failed (see the next action), 2 bad input,
       else if (e.type === 'step-done') io.out(`✔ ${e.title}${e.message ? ` — ${e.message}` : ''}`);
     };
     return withSession(journal, values, io, onEvent, async (s) => {
-      const out = await s.runner.run({ signal: io.signal, onlyStep: typeof values.step === 'string' ? values.step : undefined });
+      if (typeof values.step === 'string') return runOneStep(s, values.step, journal, json, io);
+      const out = await s.runner.run({ signal: io.signal });
+      const rb = s.store.peek().cutover.rollback;
+      if (rb?.result === 'failed' && s.runner.inCutoverWindow()) {
+        // Production may be down: said first and loudly, on stderr too.
+        io.err(`⚠ the source could not be restarted after a failure in the cutover (${rb.detail ?? rb.reason}); start ${s.store.peek().input.source.name} in the portal, or run "mendix-migrate abort" to retry the restart`);
+      }
       if (json) {
         if (out.status !== 'waiting-for-person') io.out(JSON.stringify({ status: out.status, failed: out.failed, journal }));
       } else {
@@ -170,6 +177,48 @@ Exit codes: 0 completed, 1 failed (see the next action), 2 bad input,
     });
   },
 };
+
+/**
+ * `run --step <id>`: exit 0 when the step is done (now or already), 1 when it failed, 2 for an
+ * unknown step or one whose dependencies are not done, 3 when it waits for a person; always with a line
+ * saying which.
+ */
+async function runOneStep(s: MigrationSession, stepId: string, journal: string, json: boolean, io: CliIo): Promise<number> {
+  const step = s.plan.steps.find((x) => x.id === stepId);
+  if (!step) throw new UsageError(`unknown step "${stepId}"; the steps are listed by "mendix-migrate plan --journal ${journal}"`);
+  const say = (status: string, message: string, extra: Record<string, unknown> = {}): void =>
+    io.out(json ? JSON.stringify({ step: stepId, status, message, ...extra }) : message);
+  const before = s.store.peek().steps[stepId]?.status ?? 'pending';
+  if (before === 'done' || before === 'skipped') {
+    say(before, `✔ ${step.title} (${stepId}) is already ${before}`);
+    return EXIT_OK;
+  }
+  const unmet = step.dependsOn.filter((d) => !['done', 'skipped'].includes(s.store.peek().steps[d]?.status ?? 'pending'));
+  if (unmet.length > 0) {
+    const list = unmet.map((d) => `${d} (${s.store.peek().steps[d]?.status ?? 'pending'})`).join(', ');
+    say('blocked', `✘ ${step.title} (${stepId}) cannot run yet: it needs ${list} done first`, { needs: unmet });
+    return EXIT_BAD_INPUT;
+  }
+  const out = await s.runner.run({ signal: io.signal, onlyStep: stepId });
+  const st = s.store.peek().steps[stepId];
+  if (st?.status === 'done' || st?.status === 'skipped') {
+    say(st.status, `✔ ${step.title} (${stepId}) done${st.verification ? ` — ${st.verification.detail}` : ''}`);
+    return EXIT_OK;
+  }
+  if (st?.status === 'waiting-for-person') {
+    const w = out.waiting.find((x) => x.stepId === stepId);
+    if (!json) for (const l of humanOutcome({ ...out, failed: [] }, journal)) io.out(l);
+    if (w) io.out(waitingLine(w, journal, out.waiting));
+    return EXIT_WAITING;
+  }
+  if (out.status === 'cancelled') {
+    say('cancelled', `${step.title} (${stepId}) was interrupted; run it again to resume`);
+    return exitCodeFor(out);
+  }
+  const err = st?.error;
+  say('failed', `✘ ${step.title} (${stepId}) failed: ${err?.message ?? 'see the journal'}${err?.nextAction ? `\n  Next: ${err.nextAction}` : ''}`, err ? { error: err } : {});
+  return EXIT_FAILED;
+}
 
 const statusCommand: SubCommand = {
   name: 'status',

@@ -3,6 +3,8 @@
  * services over the API client, and the text/JSON rendering of plans and outcomes.
  */
 import { MendixClient } from '../core/mendix/api/mendixClient';
+import { POLL_INTERVAL_BOUNDS } from '../core/migration/steps/common';
+import { checkBaseUrl } from './baseUrls';
 import { apiStatusHttpCheck, ClientMigrationServices } from '../core/mendix/clientAdapter';
 import { dnsDomainCheck } from '../core/migration/domainCheck';
 import type { RunOutcome, WaitingStep } from '../core/migration/runner';
@@ -24,6 +26,8 @@ export const CONNECTION_OPTIONS = `Connection (flags win over environment variab
   --cloud-url <url>        Deploy API v4 base (MENDIX_CLOUD_URL, default https://cloud.home.mendix.com)
   --home-url <url>         Certificate API base (MENDIX_HOME_URL, default https://api.home.mendix.com)
   Credentials: MENDIX_USERNAME + MENDIX_API_KEY (Deploy/Backups APIs) and MENDIX_PAT (v4).
+  --allow-insecure-http    Allow plain http base URLs to other machines (MENDIX_MIGRATE_ALLOW_INSECURE_HTTP=1);
+                           without it only https, or http to this machine, is used (credentials travel along)
   --http-check <mode>      How the app URL is checked: url (GET it, default), api (environment status), off
   --poll-interval <ms>     Pause between polls of asynchronous jobs (default 5000)
   --dns-check              Check custom domains in DNS (TTL in the preflight, CNAME before the domain
@@ -33,6 +37,7 @@ export const CONNECTION_FLAGS = {
   'deploy-url': { type: 'string' },
   'cloud-url': { type: 'string' },
   'home-url': { type: 'string' },
+  'allow-insecure-http': { type: 'boolean' },
   'http-check': { type: 'string' },
   'poll-interval': { type: 'string' },
   'dns-check': { type: 'boolean' },
@@ -42,6 +47,7 @@ export interface ConnectionValues {
   'deploy-url'?: string;
   'cloud-url'?: string;
   'home-url'?: string;
+  'allow-insecure-http'?: boolean;
   'http-check'?: string;
   'poll-interval'?: string;
   'dns-check'?: boolean;
@@ -60,6 +66,13 @@ export function connect(values: ConnectionValues, io: CliIo, env: NodeJS.Process
   const apiKey = env.MENDIX_API_KEY;
   const pat = env.MENDIX_PAT;
   if (!username || !apiKey) throw new UsageError('set MENDIX_USERNAME and MENDIX_API_KEY (and MENDIX_PAT for the v4 API)');
+  const allowInsecure = values['allow-insecure-http'] === true || env.MENDIX_MIGRATE_ALLOW_INSECURE_HTTP === '1';
+  const deployBaseUrl = values['deploy-url'] ?? env.MENDIX_DEPLOY_URL;
+  const cloudPortalBaseUrl = values['cloud-url'] ?? env.MENDIX_CLOUD_URL;
+  const homeBaseUrl = values['home-url'] ?? env.MENDIX_HOME_URL;
+  checkBaseUrl('--deploy-url (MENDIX_DEPLOY_URL)', deployBaseUrl, allowInsecure);
+  checkBaseUrl('--cloud-url (MENDIX_CLOUD_URL)', cloudPortalBaseUrl, allowInsecure);
+  checkBaseUrl('--home-url (MENDIX_HOME_URL)', homeBaseUrl, allowInsecure);
   const redactor = new Redactor();
   redactor.add(apiKey);
   redactor.add(pat);
@@ -69,11 +82,7 @@ export function connect(values: ConnectionValues, io: CliIo, env: NodeJS.Process
   }, (t) => redactor.redact(t));
   const client = new MendixClient({
     credentials: { username, apiKey, pat },
-    config: {
-      deployBaseUrl: values['deploy-url'] ?? env.MENDIX_DEPLOY_URL,
-      cloudPortalBaseUrl: values['cloud-url'] ?? env.MENDIX_CLOUD_URL,
-      homeBaseUrl: values['home-url'] ?? env.MENDIX_HOME_URL,
-    },
+    config: { deployBaseUrl, cloudPortalBaseUrl, homeBaseUrl },
     logger: logger.child('api'),
     redactor,
   });
@@ -88,7 +97,10 @@ export function connect(values: ConnectionValues, io: CliIo, env: NodeJS.Process
   const dns = values['dns-check'] === true || env.MENDIX_MIGRATE_DNS_CHECK === '1';
   const services = new ClientMigrationServices({ client, username, logger: logger.child('transfer'), httpCheck, checkCustomDomain: dns ? dnsDomainCheck() : undefined });
   const poll = values['poll-interval'] === undefined ? 5000 : Number(values['poll-interval']);
-  if (!Number.isInteger(poll) || poll <= 0) throw new UsageError(`--poll-interval needs a positive whole number of ms, got "${values['poll-interval']}"`);
+  const { min, max } = POLL_INTERVAL_BOUNDS;
+  if (!Number.isInteger(poll) || poll < min || poll > max) {
+    throw new UsageError(`--poll-interval needs a whole number of ms from ${min} to ${max} (10 minutes), got "${values['poll-interval']}"`);
+  }
   return { client, services, logger, pollIntervalMs: poll };
 }
 

@@ -1,10 +1,11 @@
 /**
- * Injected faults for tests: a failing status, a reset connection, a delay, or a malformed 200,
- * for the next `count` requests whose method and path match.
+ * Injected faults for tests: a failing status, a reset connection, a delay, a malformed 200, or
+ * `drop` (the request is handled — the service acts — and then the connection is reset instead of
+ * answering: a lost answer), for the next `count` requests whose method and path match.
  */
 import { ApiError } from './errors';
 
-export type FaultKind = 'status' | 'reset' | 'delay' | 'malformed';
+export type FaultKind = 'status' | 'reset' | 'delay' | 'malformed' | 'drop';
 
 export interface Fault {
   id: number;
@@ -22,7 +23,7 @@ export interface Fault {
   count: number;
 }
 
-const KINDS: FaultKind[] = ['status', 'reset', 'delay', 'malformed'];
+const KINDS: FaultKind[] = ['status', 'reset', 'delay', 'malformed', 'drop'];
 
 /** `*` matches one path segment; a trailing `/**` matches any rest (also nothing). */
 export function pathMatches(pattern: string, path: string): boolean {

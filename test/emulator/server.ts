@@ -193,6 +193,9 @@ function buildApp(ctx: EmulatorContext, logLine: (req: FastifyRequest, reply: Fa
           .type(body.contentType)
           .send(body.body);
       }
+      case 'drop':
+        req.fault = fault; // handled normally; the answer is dropped in onSend
+        return;
       case 'malformed':
         return reply
           .code(200)
@@ -210,6 +213,13 @@ function buildApp(ctx: EmulatorContext, logLine: (req: FastifyRequest, reply: Fa
     }
   });
 
+  // "Act, then drop the answer": the handler ran (the model changed), the client sees a reset.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.fault?.kind !== 'drop') return payload;
+    reply.hijack();
+    req.raw.socket.destroy();
+    return null;
+  });
 
   app.setErrorHandler((err: unknown, req, reply) => {
     const path = req.url.split('?')[0];

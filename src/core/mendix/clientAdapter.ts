@@ -5,12 +5,13 @@
  * client already retries what is safe and never repeats a non-idempotent call.
  */
 import { mkdir, stat, statfs } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import axios from 'axios';
 import type { MendixClient } from './api/mendixClient';
 import { MendixApiError } from './api/errors';
 import { downloadToFile } from './transfer/download';
 import { readManifest, verifyAgainstManifest } from './transfer/manifest';
-import { DownloadUrlExpiredError } from './transfer/transferErrors';
+import { DiskFullError, DownloadUrlExpiredError, isDiskFull, UnsupportedUrlError } from './transfer/transferErrors';
 import { verifyBackupArchive } from './transfer/verifyBackupArchive';
 import type { Logger } from '../shared/logger';
 import {
@@ -260,11 +261,19 @@ export class ClientMigrationServices implements MigrationServices {
     return restore(await this.c.backups.getRestore(projectId, environmentId, restoreId));
   }
   async download(url: string, dest: string, o?: TransferOptions): Promise<DownloadResult> {
+    let protocol = '';
+    try {
+      protocol = new URL(url).protocol;
+    } catch {
+      protocol = 'malformed';
+    }
+    if (protocol !== 'https:' && protocol !== 'http:') throw new UnsupportedUrlError(protocol);
     try {
       const r = await downloadToFile({ url, dest, signal: o?.signal, onProgress: o?.onProgress, logger: this.opts.logger });
       return { path: r.path, size: r.size, sha256: r.manifest.sha256 };
     } catch (e) {
       if (e instanceof DownloadUrlExpiredError) throw new ExpiredUrlError(e.detail);
+      if (isDiskFull(e)) throw new DiskFullError(dest, await this.freeDiskBytes(dirname(dest)).catch(() => undefined));
       throw e;
     }
   }

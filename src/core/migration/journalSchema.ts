@@ -63,7 +63,13 @@ const stepState = z.object({
   confirmation: z.object({ by: z.string(), at: isoTime, method: z.enum(['api', 'person']) }).optional(),
   outputs: jsonObject,
   intents: z.array(
-    z.object({ action: z.string(), at: isoTime, resolvedAt: isoTime.optional(), details: jsonObject.optional() }),
+    z.object({
+      action: z.string(),
+      at: isoTime,
+      resolvedAt: isoTime.optional(),
+      outcome: z.enum(['answered', 'refused', 'observed', 'not-done']).optional(),
+      details: jsonObject.optional(),
+    }),
   ),
   verification: z.object({ ok: z.boolean(), detail: z.string(), at: isoTime }).optional(),
   error: z
@@ -75,6 +81,14 @@ const stepState = z.object({
     })
     .optional(),
   person: personInstructions.optional(),
+});
+
+const rollbackRecord = z.object({
+  at: isoTime,
+  reason: z.string(),
+  result: z.enum(['source-restarted', 'failed']),
+  detail: z.string().optional(),
+  undone: z.array(z.string()).optional(),
 });
 
 export const journalSchema = z.object({
@@ -99,24 +113,39 @@ export const journalSchema = z.object({
     startedAt: isoTime.optional(),
     endedAt: isoTime.optional(),
     measuredDowntimeMs: z.number().nonnegative().optional(),
-    rollback: z
-      .object({
-        at: isoTime,
-        reason: z.string(),
-        result: z.enum(['source-restarted', 'failed']),
-        detail: z.string().optional(),
-      })
+    rollback: rollbackRecord.optional(),
+    rollbacks: z.array(rollbackRecord).optional(),
+    downtimes: z
+      .array(
+        z.object({
+          startedAt: isoTime,
+          endedAt: isoTime.optional(),
+          endedBy: z.enum(['target-started', 'source-restarted']).optional(),
+        }),
+      )
       .optional(),
   }),
 });
 
-/** Parses a journal read from disk; throws an Error naming the first offending field. */
+/** A journal that cannot be used as it is: damaged, hand-edited wrongly, or from a newer version. */
+export class JournalDamagedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JournalDamagedError';
+  }
+}
+
+/** Parses a journal read from disk; throws a `JournalDamagedError` naming the first offending field. */
 export function parseJournal(data: unknown, file: string): Journal {
+  const version = typeof data === 'object' && data !== null ? (data as { schemaVersion?: unknown }).schemaVersion : undefined;
+  if (typeof version === 'number' && version > 1) {
+    throw new JournalDamagedError(`${file} was written by a newer version of the migration engine (journal schema ${version}; this one reads 1): update the extension or the CLI`);
+  }
   const r = journalSchema.safeParse(data);
   if (!r.success) {
     const issue = r.error.issues[0];
     const where = issue ? issue.path.map(String).join('.') : '';
-    throw new Error(`${file} is not a valid migration journal${where ? ` (field "${where}")` : ''}: ${issue?.message ?? 'invalid'}`);
+    throw new JournalDamagedError(`${file} is not a valid migration journal${where ? ` (field "${where}")` : ''}: ${issue?.message ?? 'invalid'}`);
   }
   const { $schema: _ignored, ...journal } = r.data;
   return journal;

@@ -6,7 +6,8 @@
  */
 import { promises as fs, constants as fsConstants } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { parseJournal } from './journalSchema';
+import { JournalDamagedError, parseJournal } from './journalSchema';
+import { defaultLockDir, migrationLockId, RunLock } from './runLock';
 import type { Journal, MigrationEvent, MigrationInput, StepState } from './types';
 
 export const JOURNAL_FOLDER = '.mendix-migrations';
@@ -33,16 +34,26 @@ export function newStepState(): StepState {
 
 let tempCounter = 0;
 
+function tempPrefix(file: string): string {
+  return `.${basename(file)}.`;
+}
+
 async function writeFileAtomic(file: string, text: string): Promise<void> {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${++tempCounter}.tmp`);
-  const handle = await fs.open(tmp, 'w');
+  const tmp = join(dirname(file), `${tempPrefix(file)}${process.pid}.${++tempCounter}.tmp`);
   try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
+    const handle = await fs.open(tmp, 'w');
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(tmp, file);
+  } catch (e) {
+    // A failed write (a full disk) leaves no temp file behind to pile up with each retry.
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw e;
   }
-  await fs.rename(tmp, file);
   // fsync the folder so the rename itself survives a power loss (not supported on every platform).
   try {
     const dir = await fs.open(dirname(file), fsConstants.O_RDONLY);
@@ -56,19 +67,39 @@ async function writeFileAtomic(file: string, text: string): Promise<void> {
   }
 }
 
-function isAlive(pid: number): boolean {
+/**
+ * Removes temp files a killed writer of this journal left behind (`.<name>.json.<pid>.<n>.tmp`).
+ * Called with the lock held, so no live process is writing them.
+ */
+async function removeStaleTemps(file: string): Promise<number> {
+  const prefix = tempPrefix(file);
+  let names: string[];
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    names = await fs.readdir(dirname(file));
+  } catch {
+    return 0;
   }
+  const stale = names.filter((n) => n.startsWith(prefix) && /^\d+\.\d+\.tmp$/.test(n.slice(prefix.length)) && !n.slice(prefix.length).startsWith(`${process.pid}.`));
+  await Promise.all(stale.map((n) => fs.rm(join(dirname(file), n), { force: true }).catch(() => undefined)));
+  return stale.length;
+}
+
+/** Reads and validates a journal file (a UTF-8 byte-order mark is accepted). */
+export async function readJournalFile(file: string): Promise<Journal> {
+  const text = (await fs.readFile(file, 'utf8')).replace(/^\uFEFF/, '');
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new JournalDamagedError(`${file} is not valid JSON: ${(e as Error).message}`);
+  }
+  return parseJournal(data, file);
 }
 
 export class JournalStore {
   private state: Journal;
   private chain: Promise<void> = Promise.resolve();
-  private lockHeld = false;
+  private lock: RunLock | undefined;
 
   private constructor(
     readonly paths: JournalPaths,
@@ -113,14 +144,7 @@ export class JournalStore {
   }
 
   static async open(paths: JournalPaths, now: () => Date = () => new Date()): Promise<JournalStore> {
-    const text = await fs.readFile(paths.journal, 'utf8');
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch (e) {
-      throw new Error(`${paths.journal} is not valid JSON: ${(e as Error).message}`);
-    }
-    return new JournalStore(paths, parseJournal(data, paths.journal), now);
+    return new JournalStore(paths, await readJournalFile(paths.journal), now);
   }
 
   /** A deep copy: callers never mutate the stored state behind the store's back. */
@@ -180,38 +204,40 @@ export class JournalStore {
   }
 
   /**
-   * Takes the run's lock. A lock left by a process that no longer exists (a crash) is taken over;
-   * one held by a live process is refused so two runners never drive the same migration.
+   * Takes the run's lock, keyed to the migration (a copy of the journal shares it), then reads the
+   * journal again under the lock: what the run uses is what was on disk once nobody else could write
+   * it. A lock left by a process that no longer exists (a crash) is taken over by exactly one
+   * process; one held by a live process is refused so two runners never drive the same migration.
    */
-  async acquireLock(): Promise<void> {
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        const h = await fs.open(this.paths.lock, 'wx');
-        await h.writeFile(JSON.stringify({ pid: process.pid, at: this.now().toISOString() }));
-        await h.close();
-        this.lockHeld = true;
-        return;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-        let pid = 0;
-        try {
-          pid = Number((JSON.parse(await fs.readFile(this.paths.lock, 'utf8')) as { pid?: number }).pid ?? 0);
-        } catch {
-          pid = 0;
-        }
-        if (pid > 0 && pid !== process.pid && isAlive(pid)) {
-          throw new Error(`migration "${this.state.name}" is being run by process ${pid}; wait for it or stop it first`);
-        }
-        await fs.rm(this.paths.lock, { force: true });
-      }
+  async acquireLock(lockDir: string = defaultLockDir()): Promise<void> {
+    if (this.lock) return;
+    await fs.mkdir(lockDir, { recursive: true, mode: 0o700 });
+    const id = migrationLockId(this.state);
+    const lock = await RunLock.acquire(join(lockDir, `${id}.lock`), `migration "${this.state.name}" (journal ${this.paths.journal})`);
+    try {
+      const fresh = await readJournalFile(this.paths.journal);
+      if (migrationLockId(fresh) !== id) throw new Error(`${this.paths.journal} changed to another migration while it was being opened; open it again`);
+      await this.chain;
+      this.state = fresh;
+      await removeStaleTemps(this.paths.journal);
+    } catch (e) {
+      await lock.release();
+      throw e;
     }
-    throw new Error(`could not take the lock ${this.paths.lock}`);
+    this.lock = lock;
   }
 
+  /** The lock file this store holds, if any. */
+  get lockFile(): string | undefined {
+    return this.lock?.file;
+  }
+
+  /** Releases the lock if this store still owns it (never someone else's). */
   async releaseLock(): Promise<void> {
-    if (!this.lockHeld) return;
-    this.lockHeld = false;
-    await fs.rm(this.paths.lock, { force: true });
+    const lock = this.lock;
+    if (!lock) return;
+    this.lock = undefined;
+    await lock.release();
   }
 
   /** Waits for every queued write. */

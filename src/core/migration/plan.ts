@@ -5,7 +5,7 @@
  */
 import type { StepDefinition } from './stepTypes';
 import type { MigrationInput, StepKind, Phase } from './types';
-import { DEFAULT_PLAN_OPTIONS, type PlanOptions } from './steps/common';
+import { checkPlanOptions, DEFAULT_PLAN_OPTIONS, type PlanOptions } from './steps/common';
 import { startSteps } from './steps/startSteps';
 import { packageSteps } from './steps/packageSteps';
 import { backupSteps } from './steps/backupSteps';
@@ -20,7 +20,7 @@ export interface Plan {
 }
 
 export function buildPlan(input: MigrationInput, options: Partial<PlanOptions> = {}): Plan {
-  const opts: PlanOptions = { ...DEFAULT_PLAN_OPTIONS, ...options };
+  const opts: PlanOptions = checkPlanOptions({ ...DEFAULT_PLAN_OPTIONS, ...options });
   const finish = finishSteps(opts);
   const hasDomain = input.customDomains.length > 0;
   const finishing = finish

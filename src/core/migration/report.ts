@@ -78,7 +78,22 @@ export function renderReport(journal: Readonly<Journal>, steps: readonly StepDef
     const err = Math.abs(j.cutover.predictedDowntimeMs - j.cutover.measuredDowntimeMs) / j.cutover.measuredDowntimeMs;
     L.push(`- Prediction error: ${(err * 100).toFixed(1)} %`);
   }
-  if (j.cutover.rollback) L.push(`- Rollback ${j.cutover.rollback.at}: ${j.cutover.rollback.result} — ${j.cutover.rollback.reason}`);
+  const windows = j.cutover.downtimes ?? [];
+  if (windows.length) {
+    L.push('', '### Downtime windows of the source', '', '| # | Source stopped | Ended | Ended by | Duration |', '|---|---|---|---|---|');
+    windows.forEach((w, n) => {
+      const ms = w.endedAt ? Date.parse(w.endedAt) - Date.parse(w.startedAt) : undefined;
+      const by = w.endedBy === 'target-started' ? 'the target started' : w.endedBy === 'source-restarted' ? 'rollback: the source restarted' : 'still down';
+      L.push(`| ${n + 1} | ${w.startedAt} | ${w.endedAt ?? '—'} | ${by} | ${formatDuration(ms) || '—'} |`);
+    });
+  }
+  const rollbacks = j.cutover.rollbacks ?? (j.cutover.rollback ? [j.cutover.rollback] : []);
+  if (rollbacks.length) {
+    L.push('', '### Rollbacks', '', '| # | When | Why | Result | Undone steps |', '|---|---|---|---|---|');
+    rollbacks.forEach((r, n) =>
+      L.push(`| ${n + 1} | ${r.at} | ${cell(r.reason)} | ${r.result === 'source-restarted' ? 'source restarted' : 'FAILED: the source may be stopped'}${r.detail ? ` (${cell(r.detail)})` : ''} | ${cell((r.undone ?? []).join(', ') || '—')} |`),
+    );
+  }
   if (j.rehearsals.length) {
     L.push('', '### Rehearsals', '', '| # | Started | Step durations |', '|---|---|---|');
     j.rehearsals.forEach((r, n) => L.push(`| ${n + 1} | ${r.startedAt} | ${cell(Object.entries(r.durationsMs).map(([k, v]) => `${k} ${formatDuration(v)}`).join(', '))} |`));

@@ -366,18 +366,34 @@ export class MigrationRunner {
       }
     }
     const cutoverIds = this.opts.steps.filter((s) => s.phase === 'cutover').map((s) => s.id);
+    const undone: string[] = [];
     await this.opts.store.update((j) => {
-      j.cutover.rollback = { at, reason, result, detail };
+      const record = { at, reason, result, detail, ...(result === 'source-restarted' ? { undone } : {}) };
       if (result === 'source-restarted') {
-        // The source runs again: a later cutover starts over from stopping it.
+        // The source runs again: a later cutover starts over from stopping it. Every step of the
+        // cutover is reset to a clean state (no job ids, intents or outputs of the undone attempt);
+        // the step that failed keeps its error so the person sees why.
         j.cutover.startedAt = undefined;
         for (const id of cutoverIds) {
           const st = j.steps[id];
-          if (st && st.status !== 'failed') j.steps[id] = { status: 'pending', attempts: st.attempts, outputs: {}, intents: [] };
+          if (!st) continue;
+          if (st.status === 'pending' && st.attempts === 0 && st.intents.length === 0 && Object.keys(st.outputs).length === 0) continue;
+          undone.push(id);
+          j.steps[id] =
+            st.status === 'failed'
+              ? { status: 'failed', attempts: st.attempts, outputs: {}, intents: [], error: st.error, finishedAt: st.finishedAt }
+              : { status: 'pending', attempts: st.attempts, outputs: {}, intents: [] };
+        }
+        const open = j.cutover.downtimes?.find((d) => d.endedAt === undefined);
+        if (open) {
+          open.endedAt = at;
+          open.endedBy = 'source-restarted';
         }
       }
+      j.cutover.rollback = record;
+      j.cutover.rollbacks = [...(j.cutover.rollbacks ?? []), record];
     });
-    await this.opts.store.appendEvent({ type: 'rollback', detail: { reason, result, detail } });
+    await this.opts.store.appendEvent({ type: 'rollback', detail: { reason, result, detail, undone } });
     this.opts.logger.warn(`cutover rolled back (${result}): ${reason}`);
     return `${result}: ${detail}`;
   }

@@ -10,7 +10,9 @@ import type { MigrationServices } from '../mendix/services';
 import { systemClock, type Clock, type MigrationPrompt } from './stepTypes';
 import type { PlanOptions } from './steps/common';
 import type { MigrationInput } from './types';
+import { isAbsolute } from 'node:path';
 import { migrationInputSchema } from './journalSchema';
+import { validateCustomDomain } from '../dns/domain';
 import type { Logger } from '../shared/logger';
 
 export interface SessionDeps {
@@ -45,6 +47,9 @@ function wire(store: JournalStore, deps: SessionDeps): MigrationSession {
   return { store, plan, runner };
 }
 
+/** Longest migration name (it names files). */
+export const MAX_NAME_LENGTH = 64;
+
 /** Checks the wizard's answers (also those read from a file by the CLI); throws naming the field. */
 export function validateInput(data: unknown): MigrationInput {
   const parsed = migrationInputSchema.safeParse(data);
@@ -52,7 +57,26 @@ export function validateInput(data: unknown): MigrationInput {
     const i = parsed.error.issues[0];
     throw new Error(`invalid migration answers${i ? ` (${i.path.map(String).join('.')}: ${i.message})` : ''}`);
   }
-  return parsed.data;
+  const input = parsed.data;
+  const bad = (field: string, message: string): Error => new Error(`invalid migration answers (${field}: ${message})`);
+  if (input.name.length > MAX_NAME_LENGTH) throw bad('name', `at most ${MAX_NAME_LENGTH} characters, got ${input.name.length}`);
+  if (!isAbsolute(input.downloadFolder)) {
+    throw bad('downloadFolder', `must be an absolute path, got "${input.downloadFolder}" (a relative folder would depend on where the command runs)`);
+  }
+  let portal: URL | undefined;
+  try {
+    portal = new URL(input.portalUrl);
+  } catch {
+    portal = undefined;
+  }
+  if (!portal || (portal.protocol !== 'https:' && portal.protocol !== 'http:')) {
+    throw bad('portalUrl', `must be an http(s) address such as https://sprintr.home.mendix.com, got "${input.portalUrl.slice(0, 80)}"`);
+  }
+  input.customDomains.forEach((d, n) => {
+    const v = validateCustomDomain(d);
+    if (!v.ok) throw bad(`customDomains.${n}`, v.message);
+  });
+  return input;
 }
 
 /** Writes a new journal (refusing to overwrite one) without needing credentials. */

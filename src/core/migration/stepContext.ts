@@ -41,14 +41,19 @@ export function createStepContext(deps: StepContextDeps, step: StepDefinition, s
       await store.appendEvent({ type: 'intent', stepId: step.id, detail: { action, ...(details ?? {}) } });
     },
     unresolvedIntent: (action) => store.peek().steps[step.id].intents.find((i) => i.action === action && !i.resolvedAt),
-    resolveIntent: async (action, outputs) => {
+    resolveIntent: async (action, outputs, outcome = 'answered') => {
       const at = clock.now().toISOString();
       await store.update((j) => {
         const st = j.steps[step.id];
-        for (const i of st.intents) if (i.action === action && !i.resolvedAt) i.resolvedAt = at;
+        for (const i of st.intents) {
+          if (i.action === action && !i.resolvedAt) {
+            i.resolvedAt = at;
+            i.outcome = outcome;
+          }
+        }
         Object.assign(st.outputs, outputs);
       });
-      await store.appendEvent({ type: 'output', stepId: step.id, detail: { action, ...outputs } });
+      await store.appendEvent({ type: 'output', stepId: step.id, detail: { action, outcome, ...outputs } });
     },
     updateJournal: (mutate) => store.update(mutate),
     progress: (message) => {

@@ -6,6 +6,7 @@
 import type { Logger } from '../shared/logger';
 import type { MigrationServices } from '../mendix/services';
 import type {
+  IntentOutcome,
   IntentRecord,
   Journal,
   JsonObject,
@@ -78,8 +79,11 @@ export interface StepContext {
   recordIntent(action: string, details?: JsonObject): Promise<void>;
   /** An intent of an earlier attempt whose result never got recorded (the process died mid-call). */
   unresolvedIntent(action: string): IntentRecord | undefined;
-  /** Marks the intent's result as known (its outputs are written with it). */
-  resolveIntent(action: string, outputs: JsonObject): Promise<void>;
+  /**
+   * Marks the intent's result as known (its outputs are written with it), naming the evidence:
+   * `answered` by default; `refused`, `observed` or `not-done` after a failure or a lost answer.
+   */
+  resolveIntent(action: string, outputs: JsonObject, outcome?: IntentOutcome): Promise<void>;
   /** Changes the journal's run-level records (rehearsals, cutover). */
   updateJournal(mutate: (j: Journal) => void): Promise<void>;
   progress(message: string): void;

@@ -99,8 +99,16 @@ export interface IntentRecord {
   at: string;
   /** Set once the call's result is known (in the same step's outputs). */
   resolvedAt?: string;
+  /**
+   * The evidence that resolved it: `answered` (the call returned), `refused` (the service said it did
+   * not act), `observed` (the state was looked up after a lost answer and showed the call took effect),
+   * `not-done` (the state showed it did not, so it was made again under a new intent).
+   */
+  outcome?: IntentOutcome;
   details?: JsonObject;
 }
+
+export type IntentOutcome = 'answered' | 'refused' | 'observed' | 'not-done';
 
 export interface StepErrorInfo {
   message: string;
@@ -141,7 +149,29 @@ export interface CutoverRecord {
   /** Target started and checked (downtime ends). */
   endedAt?: string;
   measuredDowntimeMs?: number;
-  rollback?: { at: string; reason: string; result: 'source-restarted' | 'failed'; detail?: string };
+  /** The latest rollback (kept for older readers; every one is in `rollbacks`). */
+  rollback?: RollbackRecord;
+  /** Every rollback of the cutover, oldest first: what was undone and when. */
+  rollbacks?: RollbackRecord[];
+  /** Every downtime window of the source, oldest first (a rolled-back cutover is one, the final cutover another). */
+  downtimes?: DowntimeWindow[];
+}
+
+export interface RollbackRecord {
+  at: string;
+  reason: string;
+  result: 'source-restarted' | 'failed';
+  detail?: string;
+  /** Steps reset to pending by this rollback (their job ids and intents cleared). */
+  undone?: string[];
+}
+
+export interface DowntimeWindow {
+  /** Source stopped (or about to be: recorded just before the stop call). */
+  startedAt: string;
+  endedAt?: string;
+  /** What ended it: the target started, or a rollback restarted the source. */
+  endedBy?: 'target-started' | 'source-restarted';
 }
 
 export type RunStatus = 'active' | 'completed' | 'aborted';

@@ -123,7 +123,10 @@ export function registerMigrations(opts: MigrationsOptions): Migrations {
     if (controller) return controller;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const m = require('../../core/ui/migrations/migrationController') as typeof import('../../core/ui/migrations/migrationController');
-    const poll = setting<number>('migration.pollIntervalMs', 0);
+    const raw = setting<number>('migration.pollIntervalMs', 0);
+    // settings.json can hold anything: outside 10 ms…10 min the engine's default is used, and the log says why.
+    const poll = Number.isInteger(raw) && raw >= 10 && raw <= 600_000 ? raw : 0;
+    if (raw !== 0 && poll === 0) log.warn(`mendixMigration.migration.pollIntervalMs = ${String(raw)} is outside 10…600000 ms; using the default`);
     const mc = new m.MigrationController({
       services,
       prompt: new VsCodeMigrationPrompt(userInfo().username || 'person'),

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { isKnownJournal } from '../../core/ui/migrations/journalList';
 import type { MigrationController } from '../../core/ui/migrations/migrationController';
 import {
   copySupportRequestFor,
@@ -156,6 +157,12 @@ export class MigrationPanels implements vscode.Disposable {
       return;
     }
     try {
+      // The saved state comes from the webview: only a journal of this workspace's migrations list is opened.
+      if (!isKnownJournal(await this.deps.workbench().journals(), view.journalFile)) {
+        this.deps.log.warn(`panel: not restoring ${view.journalFile}: it is not one of this workspace's migrations`);
+        panel.dispose();
+        return;
+      }
       await this.attach(view.journalFile, panel);
     } catch (e) {
       this.deps.log.warn(`panel: could not restore ${view.journalFile}: ${e instanceof Error ? e.message : String(e)}`);

@@ -101,6 +101,8 @@ export interface CallView {
   method: string;
   path: string;
   status: number;
+  /** The injected fault that hit this call, if any. */
+  fault?: string;
 }
 
 export interface EmulatorStateView {
@@ -118,6 +120,23 @@ export function acceptedWrites(calls: CallView[]): Map<string, number> {
   for (const c of calls) {
     const path = c.path.split('?')[0];
     if (c.method !== 'POST' || c.status < 200 || c.status >= 300 || !nonIdempotent.test(path)) continue;
+    const key = `POST ${path}`;
+    out.set(key, (out.get(key) ?? 0) + 1);
+  }
+  return out;
+}
+
+/**
+ * Non-idempotent POSTs the emulator acted on, keyed `POST <path>`: accepted (2xx) or acted on with
+ * the answer dropped (fault `drop`). Also counts transports and stops.
+ */
+export function actedWrites(calls: CallView[]): Map<string, number> {
+  const out = new Map<string, number>();
+  const writes = /\/(snapshots|archives|restores|packages\/upload|start|stop|transport)$/;
+  for (const c of calls) {
+    const path = c.path.split('?')[0];
+    const acted = (c.status >= 200 && c.status < 300) || c.fault === 'drop';
+    if (c.method !== 'POST' || !acted || !writes.test(path)) continue;
     const key = `POST ${path}`;
     out.set(key, (out.get(key) ?? 0) + 1);
   }

@@ -82,7 +82,9 @@ describe('mendix-migrate dns', () => {
       [['dns', 'https://app.example.com/'], /looks like a URL/],
       [['dns', '192.0.2.1'], /IP address/],
       [['dns', DOMAIN, '--resolver', 'dns.google'], /not a resolver address/],
-      [['dns', DOMAIN, '--timeout', 'soon'], /--timeout needs a positive whole number/],
+      [['dns', DOMAIN, '--timeout', 'soon'], /--timeout needs a whole number from 1 to 60000/],
+      [['dns', DOMAIN, '--timeout', String(2 ** 31)], /--timeout needs a whole number from 1 to 60000/],
+      [['dns', DOMAIN, '--watch', '--interval', String(2 ** 31)], /--interval needs a whole number from 1 to 3600000/],
       [['dns', DOMAIN, '--bogus'], /Unknown option/],
       [['nope'], /Unknown command "nope"/],
     ];

@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, appendFileSync, copyFileSync, mkdirSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { journalJsonSchema, parseJournal } from '../../../src/core/migration/journalSchema';
-import { JournalStore, journalPathsFor } from '../../../src/core/migration/journalStore';
+import { JournalStore, journalPathsFor, pathsForJournalFile } from '../../../src/core/migration/journalStore';
 import { buildPlan } from '../../../src/core/migration/plan';
-import { listJournals } from '../../../src/core/ui/migrations/journalList';
+import { isKnownJournal, listJournals } from '../../../src/core/ui/migrations/journalList';
 import { PHASE_LABELS } from '../../../src/core/ui/panel/panelModel';
 import { sampleInput } from './fixtures';
 
@@ -58,14 +58,92 @@ describe('migration journal', () => {
 
   it('takes over a lock left by a dead process but refuses one held by a live process', async () => {
     const paths = journalPathsFor(dir, 'lk');
+    const lockDir = join(dir, 'locks');
     const store = await JournalStore.create(paths, sampleInput(dir), ['a']);
-    writeFileSync(paths.lock, JSON.stringify({ pid: 2 ** 22 + 12345 }));
-    await store.acquireLock();
-    assert.equal((JSON.parse(readFileSync(paths.lock, 'utf8')) as { pid: number }).pid, process.pid);
+    await store.acquireLock(lockDir);
+    const file = store.lockFile ?? '';
     await store.releaseLock();
-    assert.ok(!existsSync(paths.lock));
-    writeFileSync(paths.lock, JSON.stringify({ pid: process.ppid }));
-    await assert.rejects(store.acquireLock(), /is being run by process/);
+    assert.ok(!existsSync(file));
+    writeFileSync(file, JSON.stringify({ pid: 2 ** 22 + 12345, token: 'dead-owner', host: hostname(), at: 'then' }));
+    await store.acquireLock(lockDir);
+    const owner = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; token: string };
+    assert.equal(owner.pid, process.pid);
+    assert.notEqual(owner.token, 'dead-owner');
+    await store.releaseLock();
+    writeFileSync(file, JSON.stringify({ pid: process.ppid, token: 'live-owner', host: hostname(), at: 'now' }));
+    await assert.rejects(store.acquireLock(lockDir), /is being run by process/);
+    // Release only by the owner: a store that does not hold the lock leaves it alone.
+    await store.releaseLock();
+    assert.ok(existsSync(file));
+  });
+
+  it('keys the lock to the migration: a copied journal cannot run it a second time', async () => {
+    const paths = journalPathsFor(dir, 'orig');
+    const lockDir = join(dir, 'locks');
+    const store = await JournalStore.create(paths, sampleInput(dir), ['a']);
+    const copyFile = join(dir, 'elsewhere', 'copy.json');
+    mkdirSync(dirname(copyFile), { recursive: true });
+    copyFileSync(paths.journal, copyFile);
+    const copy = await JournalStore.open(pathsForJournalFile(copyFile));
+    await store.acquireLock(lockDir);
+    await assert.rejects(copy.acquireLock(lockDir), /is being run by process/);
+    await store.releaseLock();
+    await copy.acquireLock(lockDir);
+    await copy.releaseLock();
+  });
+
+  it('reads the journal again once locked (what was read before the lock is not used)', async () => {
+    const paths = journalPathsFor(dir, 'reread');
+    const store = await JournalStore.create(paths, sampleInput(dir), ['a']);
+    const other = await JournalStore.open(paths);
+    await other.update((j) => void (j.steps.a.status = 'done'));
+    assert.equal(store.peek().steps.a.status, 'pending');
+    await store.acquireLock(join(dir, 'locks'));
+    assert.equal(store.peek().steps.a.status, 'done');
+    await store.releaseLock();
+  });
+
+  it('leaves no temp file after a failed write, and removes those of a killed writer once locked', async () => {
+    const paths = journalPathsFor(dir, 'tmps');
+    const store = await JournalStore.create(paths, sampleInput(dir), ['a']);
+    const folder = dirname(paths.journal);
+    const temps = () => readdirSync(folder).filter((f) => f.endsWith('.tmp'));
+    // A killed writer's leftovers (another pid), and a write that fails because the target is a folder.
+    writeFileSync(join(folder, '.tmps.json.999999.1.tmp'), '{"half":');
+    writeFileSync(join(folder, '.tmps.json.999999.2.tmp'), '');
+    writeFileSync(join(folder, '.other.json.999999.1.tmp'), 'another journal: left alone');
+    rmSync(paths.journal);
+    mkdirSync(paths.journal);
+    await assert.rejects(store.update((j) => void (j.steps.a.attempts = 1)));
+    assert.deepEqual(temps().sort(), ['.other.json.999999.1.tmp', '.tmps.json.999999.1.tmp', '.tmps.json.999999.2.tmp']);
+    rmSync(paths.journal, { recursive: true });
+    await store.update((j) => void (j.steps.a.attempts = 2));
+    await store.acquireLock(join(dir, 'locks'));
+    assert.deepEqual(temps(), ['.other.json.999999.1.tmp']);
+    await store.releaseLock();
+  });
+
+  it('a restored panel opens only a journal of the workspace list, whatever path its saved state names', async () => {
+    const input = sampleInput(dir);
+    const ids = buildPlan(input).steps.map((s) => s.id);
+    const paths = journalPathsFor(dir, 'known');
+    await JournalStore.create(paths, { ...input, name: 'known' }, ids);
+    const list = await listJournals(dir);
+    assert.ok(isKnownJournal(list, paths.journal));
+    assert.ok(isKnownJournal(list, join(dirname(paths.journal), '..', '.mendix-migrations', 'known.json')));
+    assert.ok(!isKnownJournal(list, '/etc/passwd'));
+    assert.ok(!isKnownJournal(list, join(dir, 'elsewhere', 'known.json')));
+  });
+
+  it('accepts a UTF-8 byte-order mark and names a newer schema version', async () => {
+    const paths = journalPathsFor(dir, 'bom');
+    await JournalStore.create(paths, sampleInput(dir), ['a']);
+    writeFileSync(paths.journal, '\uFEFF' + readFileSync(paths.journal, 'utf8'));
+    assert.equal((await JournalStore.open(paths)).peek().name, sampleInput(dir).name);
+    const j = JSON.parse(readFileSync(paths.journal, 'utf8').replace(/^\uFEFF/, '')) as { schemaVersion: number };
+    j.schemaVersion = 7;
+    writeFileSync(paths.journal, JSON.stringify(j));
+    await assert.rejects(JournalStore.open(paths), /written by a newer version .*schema 7.*update the extension/);
   });
 
   it('lists the workspace migrations with status and phase, and a damaged journal with its error', async () => {

@@ -105,34 +105,30 @@ describe('migration plan over the in-memory cloud', () => {
   });
 
   for (const op of ['createSnapshot', 'uploadPackage'] as const) {
-    it(`after a lost answer to ${op}, resumes by looking the result up instead of calling again`, async () => {
+    it(`after a lost answer to ${op}, looks the result up at once instead of calling again or failing`, async () => {
       const cloud = FakeCloud.demo();
       const clock = new FakeClock();
       const input = sampleInput(dir);
       const stepId = op === 'createSnapshot' ? 'backup.snapshot' : 'package.upload';
-      const first = await (await openRunner(dir, input, loseAnswerOnce(cloud, op), clock, true)).runner.run();
-      assert.ok(first.failed.some((f) => f.stepId === stepId), JSON.stringify(first.failed));
-      assert.equal(cloud.count(op), 1);
-      assert.ok(first.failed[0].error.nextAction?.includes('looks the result up'));
-
-      const again = await openRunner(dir, input, cloud, clock, false);
-      await again.runner.run();
-      const st = again.store.peek().steps[stepId];
+      const { runner, store } = await openRunner(dir, input, loseAnswerOnce(cloud, op), clock, true);
+      const first = await runner.run();
+      assert.ok(!first.failed.some((f) => f.stepId === stepId), JSON.stringify(first.failed));
+      const st = store.peek().steps[stepId];
       assert.equal(st.status, 'done');
-      assert.equal(st.outputs.foundAfterRestart, true);
+      assert.equal(st.outputs.foundAfterLostAnswer, true);
+      assert.deepEqual(st.intents.map((i) => i.outcome), ['observed']);
       assert.equal(cloud.count(op), 1, 'the call was not repeated');
     });
   }
 
-  it('an archive request whose answer was lost is asked again, flagged in the journal (no API lists archives)', async () => {
+  it('an archive request whose answer was lost is asked again at once, flagged in the journal (no API lists archives)', async () => {
     const cloud = FakeCloud.demo();
     const clock = new FakeClock();
     const input = sampleInput(dir);
-    const first = await (await openRunner(dir, input, loseAnswerOnce(cloud, 'createArchive'), clock, true)).runner.run();
-    assert.ok(first.failed.some((f) => f.stepId === 'backup.archive'));
-    const again = await openRunner(dir, input, cloud, clock, false);
-    await again.runner.run();
-    const st = again.store.peek().steps['backup.archive'];
+    const { runner, store } = await openRunner(dir, input, loseAnswerOnce(cloud, 'createArchive'), clock, true);
+    const first = await runner.run();
+    assert.ok(!first.failed.some((f) => f.stepId === 'backup.archive'), JSON.stringify(first.failed));
+    const st = store.peek().steps['backup.archive'];
     assert.equal(st.status, 'done');
     assert.equal(cloud.count('createArchive'), 2);
     assert.deepEqual(st.intents.map((i) => i.details?.afterLostAnswer ?? false), [false, true]);

@@ -6,9 +6,10 @@ import { createLogger } from '../../../src/core/shared/logger';
 import { MemoryLogSink } from '../../support/memoryLogSink';
 import { JournalStore, journalPathsFor } from '../../../src/core/migration/journalStore';
 import { MigrationRunner } from '../../../src/core/migration/runner';
+import { renderReport } from '../../../src/core/migration/report';
 import { NeedsPersonError, type StepContext, type StepDefinition } from '../../../src/core/migration/stepTypes';
-import { ScriptedPrompt } from '../../support/scriptedPrompt';
 import type { MigrationServices } from '../../../src/core/mendix/services';
+import { ScriptedPrompt } from '../../support/scriptedPrompt';
 import type { Phase, StepKind } from '../../../src/core/migration/types';
 import { sampleInput } from './fixtures';
 
@@ -229,7 +230,17 @@ describe('migration runner', () => {
         await ctx.updateJournal((j) => void (j.cutover.startedAt = new Date().toISOString()));
       },
     };
-    const broken = { ...apiStep('cutover.restore', ['cutover.stop'], probe, { phase: 'cutover', fail: () => true }), cutoverWindow: true };
+    const failing = apiStep('cutover.restore', ['cutover.stop'], probe, { phase: 'cutover', fail: () => true });
+    // The failing step records an intent and a job id first: a rollback must not leave them behind.
+    const broken: StepDefinition = {
+      ...failing,
+      cutoverWindow: true,
+      run: async (ctx) => {
+        await ctx.recordIntent('restore', { snapshotId: 's-1' });
+        await ctx.resolveIntent('restore', { restoreId: 'r-stale' });
+        await failing.run(ctx);
+      },
+    };
     const paths = journalPathsFor(dir, 'rb');
     const store = await JournalStore.create(paths, sampleInput(dir), ['cutover.stop', 'cutover.restore']);
     let restarted = 0;
@@ -251,6 +262,16 @@ describe('migration runner', () => {
     assert.equal(j.cutover.rollback?.result, 'source-restarted');
     assert.equal(j.cutover.startedAt, undefined);
     assert.equal(j.steps['cutover.stop'].status, 'pending', 'the next cutover starts by stopping the source again');
+    // Every undone step is clean: no stale job ids, intents or outputs; the failed one keeps its error.
+    assert.deepEqual(j.steps['cutover.restore'].intents, []);
+    assert.deepEqual(j.steps['cutover.restore'].outputs, {});
+    assert.match(j.steps['cutover.restore'].error?.message ?? '', /broke/);
+    assert.deepEqual(j.steps['cutover.stop'].outputs, {});
+    // Recorded for the UI and the report: what was undone, and when.
+    assert.equal(j.cutover.rollbacks?.length, 1);
+    assert.deepEqual(j.cutover.rollbacks?.[0].undone, ['cutover.stop', 'cutover.restore']);
+    const md = renderReport(j, [stop, broken]);
+    assert.match(md, /### Rollbacks[\s\S]*step cutover\.restore failed: cutover\.restore broke \| source restarted \(source started again\) \| cutover\.stop, cutover\.restore \|/);
     const events = readFileSync(paths.events, 'utf8');
     assert.match(events, /"type":"rollback"/);
   });

@@ -52,6 +52,11 @@ export interface MendixHttpOptions {
   retry?: Partial<RetryPolicy>;
   /** Idle timeout per attempt (default 60 s). */
   timeoutMs?: number;
+  /**
+   * Longest time one operation may take over all its attempts (default 150 s): past it no further
+   * attempt starts, and the error names the endpoint. A silent API no longer costs 5 × the timeout.
+   */
+  operationDeadlineMs?: number;
   userAgent?: string;
 }
 
@@ -140,6 +145,7 @@ export class MendixHttp {
   private readonly random: RandomSource;
   private readonly policy: RetryPolicy;
   private readonly timeoutMs: number;
+  private readonly operationDeadlineMs: number;
   private readonly axios: AxiosInstance;
   private readonly httpAgent = new http.Agent({ keepAlive: true });
   private readonly httpsAgent = new https.Agent({ keepAlive: true });
@@ -155,6 +161,7 @@ export class MendixHttp {
     this.random = opts.random ?? Math.random;
     this.policy = { ...DEFAULT_RETRY_POLICY, ...opts.retry };
     this.timeoutMs = opts.timeoutMs ?? 60_000;
+    this.operationDeadlineMs = opts.operationDeadlineMs ?? 150_000;
     // One instance per account. No redirects: a redirect to another host would carry the
     // Mendix-ApiKey header along (only Authorization is dropped by follow-redirects).
     this.axios = axios.create({
@@ -218,7 +225,7 @@ export class MendixHttp {
   async requestFull<T>(spec: RequestSpec<T>): Promise<HttpResult<T>> {
     const auth = this.authHeaders(spec.operation, spec.family);
     const policy: RetryPolicy = { ...this.policy, ...spec.retry };
-    const deadline = spec.retry?.deadlineMs !== undefined ? this.clock.now() + spec.retry.deadlineMs : Infinity;
+    const deadline = this.clock.now() + (spec.retry?.deadlineMs ?? this.operationDeadlineMs);
     const signal = spec.call?.signal;
     const query = new URLSearchParams();
     for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) query.set(k, String(v));

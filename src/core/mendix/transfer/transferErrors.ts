@@ -63,3 +63,31 @@ export class BackupArchiveError extends MendixError {
     this.name = 'BackupArchiveError';
   }
 }
+
+/** The disk filled up while a transfer wrote to it (ENOSPC, or a short write). */
+export class DiskFullError extends MendixError {
+  readonly kind = 'diskFull';
+  constructor(
+    readonly file: string,
+    readonly freeBytes: number | undefined,
+  ) {
+    super(`disk full at ${file}${freeBytes === undefined ? '' : ` (${freeBytes} bytes free)`}: free some space (or choose another download folder), then run again — the part already downloaded is kept`);
+    this.name = 'DiskFullError';
+  }
+}
+
+/** A transfer URL that is not http(s) (e.g. `file://` from a hostile or broken answer): refused before anything is read. */
+export class UnsupportedUrlError extends MendixError {
+  readonly kind = 'unsupportedUrl';
+  constructor(readonly protocol: string) {
+    super(`refusing to download from a ${protocol} URL: only http and https are used for packages and backups`);
+    this.name = 'UnsupportedUrlError';
+  }
+}
+
+/** True for the ways a full disk shows up in Node (ENOSPC, EDQUOT, or a short write). */
+export function isDiskFull(e: unknown): boolean {
+  const code = (e as { code?: unknown } | undefined)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return true;
+  return e instanceof Error && /\bshort write\b|ENOSPC|no space left/i.test(e.message);
+}

@@ -4,10 +4,10 @@
  * let a person upload it to the target in the portal (proved by the new snapshot the API then lists),
  * and restore it through the Backups API into the stopped target.
  */
-import { join } from 'node:path';
 import { ExpiredUrlError, type ArchiveInfo, type SnapshotInfo } from '../../mendix/services';
 import { NeedsPersonError, RefusedError, type StepContext, type StepDefinition } from '../stepTypes';
-import { findEnvironment, num, poll, sourceEnvironment, stopAndWait, str, targetEnvironment, targetProjectId, type PlanOptions } from './common';
+import { callOutcome } from '../callOutcome';
+import { callUnderIntent, fileInFolder, findEnvironment, num, poll, sourceEnvironment, stopAndWait, str, targetEnvironment, targetProjectId, type PlanOptions } from './common';
 
 /** Archive URLs stay valid this long after the archive completed. */
 const ARCHIVE_URL_LIFETIME_MS = 8 * 3600_000;
@@ -45,11 +45,18 @@ async function waitArchive(ctx: StepContext, opts: PlanOptions, envId: string, s
 export async function requestArchive(ctx: StepContext, opts: PlanOptions, envId: string, snapshotId: string, intent: string): Promise<ArchiveInfo> {
   // No API lists a snapshot's archives, so an earlier request whose answer was lost cannot be looked
   // up. Asking again only prepares another download (no data changes); the journal says so.
-  const lost = ctx.unresolvedIntent(intent) !== undefined;
-  await ctx.recordIntent(intent, lost ? { snapshotId, afterLostAnswer: true } : { snapshotId });
-  const a = await ctx.services.createArchive(ctx.input.source.projectId, envId, snapshotId);
-  await ctx.resolveIntent(intent, { [`${intent}Id`]: a.archiveId });
-  return waitArchive(ctx, opts, envId, snapshotId, a.archiveId);
+  for (let attempt = 0; ; attempt++) {
+    const lost = ctx.unresolvedIntent(intent) !== undefined;
+    try {
+      const a = await callUnderIntent(ctx, intent, lost ? { snapshotId, afterLostAnswer: true } : { snapshotId }, () => ctx.services.createArchive(ctx.input.source.projectId, envId, snapshotId), (x) => ({
+        [`${intent}Id`]: x.archiveId,
+      }));
+      return await waitArchive(ctx, opts, envId, snapshotId, a.archiveId);
+    } catch (e) {
+      if (callOutcome(e) !== 'unknown' || attempt >= 1) throw e;
+      ctx.log.warn('the answer to the archive request was lost; no API lists archives, so it is requested again');
+    }
+  }
 }
 
 /**
@@ -98,16 +105,26 @@ export function backupSteps(prefix: 'backup' | 'cutover', opts: PlanOptions): St
         const found = (await ctx.services.listSnapshots(ctx.input.source.projectId, env.environmentId)).find((s) => s.comment === comment);
         if (found) {
           id = found.snapshotId;
-          await ctx.resolveIntent('snapshot', { snapshotId: id, foundAfterRestart: true });
+          await ctx.resolveIntent('snapshot', { snapshotId: id, foundAfterRestart: true }, 'observed');
         }
       }
       if (!id) {
         // A unique comment lets a resumed run find this snapshot instead of creating another.
         const comment = `mendix-migrate ${ctx.input.name} ${label} ${ctx.clock.now().toISOString()}`;
-        await ctx.recordIntent('snapshot', { comment });
-        const s = await ctx.services.createSnapshot(ctx.input.source.projectId, env.environmentId, comment);
-        id = s.snapshotId;
-        await ctx.resolveIntent('snapshot', { snapshotId: id, comment });
+        try {
+          const s = await callUnderIntent(ctx, 'snapshot', { comment }, () => ctx.services.createSnapshot(ctx.input.source.projectId, env.environmentId, comment), (x) => ({
+            snapshotId: x.snapshotId,
+            comment,
+          }));
+          id = s.snapshotId;
+        } catch (e) {
+          if (callOutcome(e) !== 'unknown') throw e;
+          // The answer was lost: look the snapshot up by its comment now (the intent stays open if it is not there).
+          const found = (await ctx.services.listSnapshots(ctx.input.source.projectId, env.environmentId)).find((x) => x.comment === comment);
+          if (!found) throw e;
+          id = found.snapshotId;
+          await ctx.resolveIntent('snapshot', { snapshotId: id, comment, foundAfterLostAnswer: true }, 'observed');
+        }
       }
       const done = await waitSnapshot(ctx, opts, env.environmentId, id);
       await ctx.setOutputs({ modelVersion: done.modelVersion ?? null, finishedAt: done.finishedAt ?? null });
@@ -176,7 +193,8 @@ export function backupSteps(prefix: 'backup' | 'cutover', opts: PlanOptions): St
       const snapshotId = str(so.snapshotId);
       let archiveId = str(ctx.state().outputs.archiveId) ?? str(out(ctx, ids.archive).archiveId);
       if (!envId || !snapshotId || !archiveId) throw new Error('no archive to download');
-      const path = join(ctx.input.downloadFolder, `${ctx.input.name}-${label}-files_and_database-${snapshotId}.tar.gz`);
+      // The snapshot id comes from an API answer: sanitised so the file stays inside the folder.
+      const path = fileInFolder(ctx.input.downloadFolder, `${ctx.input.name}-${label}-files_and_database-`, snapshotId, '.tar.gz');
       await ctx.setOutputs({ path });
       for (let attempt = 0; ; attempt++) {
         const a = await ctx.services.getArchive(ctx.input.source.projectId, envId, snapshotId, archiveId);
@@ -277,25 +295,27 @@ export function backupSteps(prefix: 'backup' | 'cutover', opts: PlanOptions): St
       const snapshotId = str(out(ctx, ids.upload).uploadedSnapshotId);
       if (!snapshotId) throw new Error('no uploaded snapshot to restore');
       let restoreId = str(ctx.state().outputs.restoreId);
-      if (!restoreId && ctx.unresolvedIntent('restore')) {
-        // No API lists restores: a person must look before anything is restored a second time.
-        throw new NeedsPersonError({
+      // No API lists restores: after a lost answer a person must look before anything is restored again.
+      const askAboutLostRestore = (): NeedsPersonError =>
+        new NeedsPersonError({
           summary: 'A restore was requested but its answer was lost; check whether it ran before restoring again',
           actions: [
-            `In the portal, open Backups of ${target.environment} on node ${target.nodeSubdomain} and look at the latest restore.`,
+            `In the portal, open Backups of ${target.environment} on node ${target.nodeSubdomain} and look at the latest restore (of snapshot ${snapshotId}).`,
             'If it completed, confirm this step ("Mark Manual Step Done" / `mendix-migrate verify --step <id> --confirm`).',
             'If none ran, restore the uploaded snapshot there (Backups → Restore), wait until it completes, then confirm this step.',
           ],
           url: ctx.input.portalUrl,
         });
-      }
+      if (!restoreId && ctx.unresolvedIntent('restore')) throw askAboutLostRestore();
       const env = await targetEnvironment(ctx);
       if (!restoreId) {
         await stopAndWait(ctx, opts, target.nodeSubdomain, target.environment);
-        await ctx.recordIntent('restore', { snapshotId });
-        const r = await ctx.services.createRestore(targetProjectId(ctx), env.environmentId, snapshotId);
-        restoreId = r.restoreId;
-        await ctx.resolveIntent('restore', { restoreId });
+        try {
+          const r = await callUnderIntent(ctx, 'restore', { snapshotId }, () => ctx.services.createRestore(targetProjectId(ctx), env.environmentId, snapshotId), (x) => ({ restoreId: x.restoreId }));
+          restoreId = r.restoreId;
+        } catch (e) {
+          throw callOutcome(e) === 'unknown' ? askAboutLostRestore() : e;
+        }
       }
       const id = restoreId;
       await poll(ctx, opts, 'the restore', () => ctx.services.getRestore(targetProjectId(ctx), env.environmentId, id), (r) => r.state === 'completed', failedState);

@@ -2,19 +2,49 @@
  * Helpers every step shares: polling an asynchronous job with the context's clock, finding the v1
  * AppId of a project (it follows the node the project is linked to), and the environments involved.
  */
-import type { StepContext } from '../stepTypes';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { callOutcome, errorCodeOf } from '../callOutcome';
+import { NeedsPersonError, type StepContext } from '../stepTypes';
 import type { EnvironmentInfo } from '../../mendix/services';
+import type { JsonObject } from '../types';
 
 export interface PlanOptions {
   /** Pause between polls of an asynchronous job. */
   pollIntervalMs: number;
-  /** Give up polling after this long (the job keeps running on the server). */
+  /** Longest wait for a data job (snapshot, archive, restore, package processing): they can take hours. */
   pollTimeoutMs: number;
+  /** Longest wait for an environment to start or stop: minutes, then a person is asked. */
+  startTimeoutMs: number;
 }
 
-export const DEFAULT_PLAN_OPTIONS: PlanOptions = { pollIntervalMs: 5_000, pollTimeoutMs: 6 * 3600_000 };
+export const DEFAULT_PLAN_OPTIONS: PlanOptions = { pollIntervalMs: 5_000, pollTimeoutMs: 6 * 3600_000, startTimeoutMs: 20 * 60_000 };
 
-/** Polls `read` until `done` says so; `failed` turns a terminal failure into an error. */
+/** Bounds of the poll interval (a timer beyond 2^31 ms fires at once: a busy poll). */
+export const POLL_INTERVAL_BOUNDS = { min: 10, max: 600_000 } as const;
+/** Bounds of the job deadlines (at most a week, still far below the timer limit). */
+const DEADLINE_MAX_MS = 7 * 24 * 3600_000;
+
+/** Throws a clear error for a plan option outside its bounds. */
+export function checkPlanOptions(o: PlanOptions): PlanOptions {
+  const within = (v: number, min: number, max: number): boolean => Number.isInteger(v) && v >= min && v <= max;
+  if (!within(o.pollIntervalMs, POLL_INTERVAL_BOUNDS.min, POLL_INTERVAL_BOUNDS.max)) {
+    throw new RangeError(`the poll interval must be a whole number of ms from ${POLL_INTERVAL_BOUNDS.min} to ${POLL_INTERVAL_BOUNDS.max} (10 minutes), got ${o.pollIntervalMs}`);
+  }
+  for (const [name, v] of [['pollTimeoutMs', o.pollTimeoutMs], ['startTimeoutMs', o.startTimeoutMs]] as const) {
+    if (!within(v, 1, DEADLINE_MAX_MS)) throw new RangeError(`${name} must be a whole number of ms from 1 to ${DEADLINE_MAX_MS} (a week), got ${v}`);
+  }
+  return o;
+}
+
+function minutesText(ms: number): string {
+  return ms < 60_000 ? `${Math.max(1, Math.round(ms / 1000))} s` : `${Math.round(ms / 60_000)} minutes`;
+}
+
+/**
+ * Polls `read` until `done` says so; `failed` turns a terminal failure into an error. Past the
+ * deadline (`limitMs`, default the data-job limit) a person is asked, with what was last seen:
+ * the job may still be running, so nothing is repeated and nothing waits forever.
+ */
 export async function poll<T>(
   ctx: StepContext,
   opts: PlanOptions,
@@ -22,19 +52,61 @@ export async function poll<T>(
   read: () => Promise<T>,
   done: (v: T) => boolean,
   failed?: (v: T) => string | undefined,
+  limitMs: number = opts.pollTimeoutMs,
 ): Promise<T> {
-  const deadline = ctx.clock.now().getTime() + opts.pollTimeoutMs;
+  const since = ctx.clock.now();
+  const deadline = since.getTime() + limitMs;
   for (;;) {
     const v = await read();
     const failure = failed?.(v);
     if (failure) throw new Error(`${what} failed: ${failure}`);
     if (done(v)) return v;
     if (ctx.clock.now().getTime() > deadline) {
-      throw new Error(`${what} did not finish within ${Math.round(opts.pollTimeoutMs / 60000)} minutes; it may still be running — run again to keep watching`);
+      throw new NeedsPersonError({
+        summary: `${what} did not finish within ${minutesText(limitMs)}; look at it before the migration goes on`,
+        actions: [
+          `Waited since ${since.toISOString()}; last seen: ${describeSeen(v)}.`,
+          'Open the environment in the portal and look at its status and logs.',
+          'When it has finished, run the migration again (it looks the result up and goes on; nothing is repeated).',
+          'If it is stuck, fix the cause in the portal first; inside the cutover, "Abort" restarts the source.',
+        ],
+        url: ctx.input.portalUrl,
+      });
     }
     ctx.progress(`waiting for ${what}`);
     await ctx.clock.sleep(opts.pollIntervalMs, ctx.signal);
   }
+}
+
+function describeSeen(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v && typeof v === 'object') {
+    const o = v as { status?: unknown; state?: unknown };
+    if (typeof o.status === 'string') return `status ${o.status}`;
+    if (typeof o.state === 'string') return `state ${o.state}`;
+  }
+  return 'no final state';
+}
+
+/**
+ * Makes a non-idempotent call under an intent: the intent is written first, resolved as `answered`
+ * with the call's outputs, or as `refused` when the service said it did not act (so a later attempt
+ * makes the call again instead of waiting for a result that will never come). A lost answer leaves
+ * the intent open: the caller looks the state up on the next attempt.
+ */
+export async function callUnderIntent<T>(ctx: StepContext, action: string, details: JsonObject, call: () => Promise<T>, outputs: (r: T) => JsonObject): Promise<T> {
+  await ctx.recordIntent(action, details);
+  let r: T;
+  try {
+    r = await call();
+  } catch (e) {
+    if (callOutcome(e) === 'refused') {
+      await ctx.resolveIntent(action, { [`${action}RefusedWith`]: errorCodeOf(e) ?? (e instanceof Error ? e.message.slice(0, 200) : 'refused') }, 'refused');
+    }
+    throw e;
+  }
+  await ctx.resolveIntent(action, outputs(r));
+  return r;
 }
 
 /** The v1 AppId (sub-domain) a project has now, or undefined when the account cannot see it. */
@@ -83,17 +155,34 @@ export function num(v: unknown): number | undefined {
   return typeof v === 'number' ? v : undefined;
 }
 
-/** Stops an environment and waits until the API reports it stopped. */
+/**
+ * Stops an environment and waits until the API reports it stopped. Stopping is idempotent by state:
+ * after a lost answer the status is looked up and, if it still runs, the stop is sent once more.
+ */
 export async function stopAndWait(ctx: StepContext, opts: PlanOptions, appId: string, mode: string): Promise<void> {
-  const env = await findEnvironment(ctx, appId, mode);
-  if (env.status !== 'Running') return;
-  await ctx.services.stop(appId, mode);
-  await poll(ctx, opts, `stop of ${appId}/${mode}`, () => findEnvironment(ctx, appId, mode), (e) => e.status !== 'Running');
+  for (let attempt = 0; ; attempt++) {
+    const env = await findEnvironment(ctx, appId, mode);
+    if (env.status !== 'Running') return;
+    try {
+      await ctx.services.stop(appId, mode);
+      break;
+    } catch (e) {
+      if (callOutcome(e) !== 'unknown' || attempt >= 1) throw e;
+      ctx.log.warn(`the answer to the stop of ${appId}/${mode} was lost; looking at its status`);
+    }
+  }
+  await poll(ctx, opts, `stop of ${appId}/${mode}`, () => findEnvironment(ctx, appId, mode), (e) => e.status !== 'Running', undefined, opts.startTimeoutMs);
 }
 
+/** The error code a start gets while an earlier start of the same environment is still running. */
+const STARTING_JOB = 'APP_ALREADY_HAS_A_STARTING_JOB';
+
 /**
- * Starts an environment and waits for it, without ever sending a second start for one attempt: an
- * unresolved start intent (the process died mid-call) is followed by watching the status instead.
+ * Starts an environment and waits for it. An intent is resolved only by evidence: a job id returned,
+ * "already started", or the environment seen running. After a lost answer (or a crash around the
+ * call) the status is looked up; if it does not run, start is sent again — start is idempotent by
+ * state (`ALREADY_STARTED`, or "a start is already running", which is then watched). A refused start
+ * is a failure, and a start job that ended in failure is forgotten, so the next attempt starts anew.
  */
 export async function startAndWait(
   ctx: StepContext,
@@ -103,25 +192,91 @@ export async function startAndWait(
   autoSyncDb: boolean,
   intentName: string,
 ): Promise<void> {
-  const env = await findEnvironment(ctx, appId, mode);
-  if (env.status === 'Running') return;
-  const jobId = str(ctx.state().outputs[`${intentName}JobId`]);
-  if (jobId) {
-    await waitStartJob(ctx, opts, appId, mode, jobId);
+  const jobKey = `${intentName}JobId`;
+  for (let attempt = 0; ; attempt++) {
+    const env = await findEnvironment(ctx, appId, mode);
+    if (env.status === 'Running') {
+      if (ctx.unresolvedIntent(intentName)) await ctx.resolveIntent(intentName, { [`${intentName}Observed`]: true }, 'observed');
+      return;
+    }
+    const jobId = str(ctx.state().outputs[jobKey]);
+    if (jobId) {
+      await waitStartJob(ctx, opts, appId, mode, jobId, jobKey);
+      return;
+    }
+    if (ctx.unresolvedIntent(intentName)) {
+      // The earlier start's answer was lost and the environment does not run: send it again (by state).
+      ctx.log.warn(`the answer to the start of ${appId}/${mode} was lost and it does not run; starting it again`);
+      await ctx.resolveIntent(intentName, { [`${intentName}SeenNotRunning`]: env.status }, 'not-done');
+    }
+    let r: { jobId?: string; alreadyStarted: boolean } | undefined;
+    try {
+      r = await callUnderIntent(ctx, intentName, { appId, mode, autoSyncDb }, () => ctx.services.start(appId, mode, autoSyncDb), (x) =>
+        x.jobId ? { [jobKey]: x.jobId } : { [`${intentName}AlreadyStarted`]: true },
+      );
+    } catch (e) {
+      if (callOutcome(e) === 'unknown' && attempt < 2) continue; // look the state up now, not on the next run
+      if (errorCodeOf(e) !== STARTING_JOB) throw e;
+      // A start sent earlier (its answer lost) is still running: watch the status, bounded.
+      await ctx.resolveIntent(intentName, { [`${intentName}AlreadyStarting`]: true }, 'observed');
+    }
+    if (r?.jobId) await waitStartJob(ctx, opts, appId, mode, r.jobId, jobKey);
+    else await poll(ctx, opts, `start of ${appId}/${mode}`, () => findEnvironment(ctx, appId, mode), (e) => e.status === 'Running', undefined, opts.startTimeoutMs);
     return;
   }
-  if (ctx.unresolvedIntent(intentName)) {
-    // The earlier start may have reached the service: watch the status instead of starting again.
-    await poll(ctx, opts, `start of ${appId}/${mode}`, () => findEnvironment(ctx, appId, mode), (e) => e.status === 'Running');
-    await ctx.resolveIntent(intentName, { [`${intentName}Observed`]: true });
-    return;
-  }
-  await ctx.recordIntent(intentName, { appId, mode, autoSyncDb });
-  const r = await ctx.services.start(appId, mode, autoSyncDb);
-  await ctx.resolveIntent(intentName, r.jobId ? { [`${intentName}JobId`]: r.jobId } : { [`${intentName}AlreadyStarted`]: true });
-  if (r.jobId) await waitStartJob(ctx, opts, appId, mode, r.jobId);
 }
 
-async function waitStartJob(ctx: StepContext, opts: PlanOptions, appId: string, mode: string, jobId: string): Promise<void> {
-  await poll(ctx, opts, `start of ${appId}/${mode}`, () => ctx.services.getStartJob(appId, mode, jobId), (s) => s === 'Started');
+async function waitStartJob(ctx: StepContext, opts: PlanOptions, appId: string, mode: string, jobId: string, jobKey: string): Promise<void> {
+  try {
+    await poll(ctx, opts, `start of ${appId}/${mode}`, () => ctx.services.getStartJob(appId, mode, jobId), (s) => s === 'Started', undefined, opts.startTimeoutMs);
+  } catch (e) {
+    // The job reported its failure (or is unknown): it is over, so the next attempt starts again.
+    if (callOutcome(e) !== 'unknown' && !(e instanceof NeedsPersonError)) await ctx.setOutputs({ [jobKey]: null });
+    throw e;
+  }
+}
+
+/**
+ * After a failure that left a production environment stopped: starts it again with whatever is
+ * deployed, a few tries (a refused or lost start is tried again by state). Returns what happened;
+ * never throws, because the caller reports the original failure.
+ */
+export async function restartAfterFailure(ctx: StepContext, opts: PlanOptions, appId: string, mode: string): Promise<string> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const env = await findEnvironment(ctx, appId, mode);
+      if (env.status === 'Running') return attempt === 0 ? 'it was still running' : 'started again';
+      let jobId: string | undefined;
+      try {
+        jobId = (await ctx.services.start(appId, mode, true)).jobId;
+      } catch (e) {
+        if (errorCodeOf(e) !== STARTING_JOB) throw e;
+      }
+      const id = jobId;
+      if (id) await poll(ctx, opts, `restart of ${appId}/${mode}`, () => ctx.services.getStartJob(appId, mode, id), (x) => x === 'Started', undefined, opts.startTimeoutMs);
+      else await poll(ctx, opts, `restart of ${appId}/${mode}`, () => findEnvironment(ctx, appId, mode), (e) => e.status === 'Running', undefined, opts.startTimeoutMs);
+      return 'started again';
+    } catch (e) {
+      ctx.log.warn(`restarting ${appId}/${mode} failed: ${e instanceof Error ? e.message : String(e)}`);
+      await ctx.clock.sleep(opts.pollIntervalMs, ctx.signal).catch(() => undefined);
+    }
+  }
+  return 'could not be started again: start it in the portal';
+}
+
+/** A name from an API answer made safe as one file name: no separators, no `..`, no control characters. */
+export function safeName(name: string): string {
+  const cleaned = name.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_').slice(0, 200);
+  return cleaned === '' ? '_' : cleaned;
+}
+
+/**
+ * `<folder>/<prefix><name><suffix>` with `name` (from an API answer) sanitised; throws if the result
+ * would still leave the folder.
+ */
+export function fileInFolder(folder: string, prefix: string, name: string, suffix = ''): string {
+  const path = join(folder, safeName(`${prefix}${safeName(name)}${suffix}`));
+  const rel = relative(resolve(folder), resolve(path));
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw new Error(`refusing to write outside the download folder: ${JSON.stringify(name)}`);
+  return path;
 }

@@ -3,6 +3,7 @@
  * confirmation; the final backup is taken after the stop (see backupSteps); the target is started
  * on the restored data. Downtime is predicted from the rehearsal before the stop and measured after.
  */
+import { callOutcome, errorCodeOf } from '../callOutcome';
 import { predictDowntimeMs } from '../timings';
 import { NeedsPersonError, RefusedError, type StepContext, type StepDefinition } from '../stepTypes';
 import { findEnvironment, poll, sourceEnvironment, startAndWait, stopAndWait, type PlanOptions } from './common';
@@ -22,6 +23,8 @@ export function cutoverSteps(opts: PlanOptions): StepDefinition[] {
     title: 'Stop the source (data freeze)',
     kind: 'api',
     dependsOn: [TEST_CONFIRM],
+    // Once the stop was decided (cutover.startedAt), a failure restarts the source if it stopped.
+    cutoverWindow: true,
     describe:
       'Stops the source so no data changes after the final backup. Asks you to type the app name first. The downtime predicted from the rehearsal is recorded before the stop.',
     isDone: async (ctx) => {
@@ -51,8 +54,10 @@ export function cutoverSteps(opts: PlanOptions): StepDefinition[] {
         if (!answer) throw new RefusedError('the typed name did not match; the source keeps running', `type exactly "${source.name}" to stop it`);
         // Recorded before the stop call: from here on, a failure rolls back by restarting the source.
         await ctx.updateJournal((j) => {
-          j.cutover.startedAt = ctx.clock.now().toISOString();
+          const at = ctx.clock.now().toISOString();
+          j.cutover.startedAt = at;
           j.cutover.rollback = undefined;
+          j.cutover.downtimes = [...(j.cutover.downtimes ?? []), { startedAt: at }];
         });
       }
       await stopAndWait(ctx, opts, source.nodeSubdomain, source.environment);
@@ -86,6 +91,11 @@ export function cutoverSteps(opts: PlanOptions): StepDefinition[] {
       await ctx.updateJournal((j) => {
         j.cutover.endedAt = end.toISOString();
         if (j.cutover.startedAt) j.cutover.measuredDowntimeMs = end.getTime() - Date.parse(j.cutover.startedAt);
+        const open = j.cutover.downtimes?.find((d) => d.endedAt === undefined);
+        if (open) {
+          open.endedAt = end.toISOString();
+          open.endedBy = 'target-started';
+        }
       });
       await ctx.setOutputs({ url: env.url, httpStatus: check.status });
     },
@@ -101,17 +111,34 @@ export function cutoverSteps(opts: PlanOptions): StepDefinition[] {
   return [stop, start];
 }
 
-/** Rollback inside the cutover window: start the source again (its data was never changed). */
+/**
+ * Rollback inside the cutover window: start the source again (its data was never changed). A lost
+ * answer or "a start is already running" is followed by watching the status; every wait is bounded,
+ * and a failure is reported (the runner records it) rather than waited on.
+ */
 export function restartSource(opts: PlanOptions): (ctx: StepContext) => Promise<string> {
   return async (ctx) => {
     const { source } = ctx.input;
     const env = await sourceEnvironment(ctx);
     if (env.status === 'Running') return 'the source was still running';
-    const r = await ctx.services.start(source.nodeSubdomain, source.environment, false);
-    if (r.jobId) {
-      const jobId = r.jobId;
-      await poll(ctx, opts, 'restart of the source', () => ctx.services.getStartJob(source.nodeSubdomain, source.environment, jobId), (s) => s === 'Started');
+    let jobId: string | undefined;
+    // Production is down: a refused or lost start is tried again a few times (by state) before the
+    // failure is reported to a person.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        jobId = (await ctx.services.start(source.nodeSubdomain, source.environment, false)).jobId;
+        break;
+      } catch (e) {
+        if (errorCodeOf(e) === 'APP_ALREADY_HAS_A_STARTING_JOB') break;
+        if (callOutcome(e) === 'other' || attempt >= 2) throw e;
+        ctx.log.warn(`restarting the source failed (${e instanceof Error ? e.message : String(e)}); trying again`);
+        await ctx.clock.sleep(opts.pollIntervalMs, ctx.signal);
+        if ((await sourceEnvironment(ctx)).status === 'Running') break;
+      }
     }
+    const id = jobId;
+    if (id) await poll(ctx, opts, 'restart of the source', () => ctx.services.getStartJob(source.nodeSubdomain, source.environment, id), (s) => s === 'Started', undefined, opts.startTimeoutMs);
+    else await poll(ctx, opts, 'restart of the source', () => sourceEnvironment(ctx), (e) => e.status === 'Running', undefined, opts.startTimeoutMs);
     return `${source.name} ${source.environment} started again`;
   };
 }

@@ -3,10 +3,9 @@
  * and redeploy, ask Support for the URL change, move the custom domain, and offboard the source —
  * the last only once every backup the person chose to keep is downloaded and verified.
  */
-import { join } from 'node:path';
-import { RefusedError, type StepContext, type StepDefinition } from '../stepTypes';
+import { NeedsPersonError, RefusedError, type StepContext, type StepDefinition } from '../stepTypes';
 import type { JsonObject, JsonValue } from '../types';
-import { currentAppId, findEnvironment, startAndWait, stopAndWait, str, type PlanOptions } from './common';
+import { currentAppId, fileInFolder, findEnvironment, restartAfterFailure, startAndWait, stopAndWait, str, type PlanOptions } from './common';
 import { archiveOnce } from './backupSteps';
 import { ExpiredUrlError } from '../../mendix/services';
 import { PACKAGE_DOWNLOAD } from './packageSteps';
@@ -136,11 +135,20 @@ export function finishSteps(opts: PlanOptions): StepDefinition[] {
         await ctx.setOutputs({ permissionsRegranted: true });
       }
       const deployed = await ctx.services.getDeployedPackage(target.nodeSubdomain, target.environment);
-      if (deployed?.packageId !== pkg) {
-        await stopAndWait(ctx, opts, target.nodeSubdomain, target.environment);
-        await ctx.services.transport(target.nodeSubdomain, target.environment, pkg);
+      // The target is production now: whatever fails after it was stopped, it is started again
+      // (with the package it has) before the failure is reported.
+      try {
+        if (deployed?.packageId !== pkg) {
+          await stopAndWait(ctx, opts, target.nodeSubdomain, target.environment);
+          await ctx.services.transport(target.nodeSubdomain, target.environment, pkg);
+        }
+        await startAndWait(ctx, opts, target.nodeSubdomain, target.environment, true, 'start');
+      } catch (e) {
+        if (e instanceof NeedsPersonError) throw e;
+        const recovered = await restartAfterFailure(ctx, opts, target.nodeSubdomain, target.environment);
+        await ctx.setOutputs({ restartedAfterFailure: recovered });
+        throw e;
       }
-      await startAndWait(ctx, opts, target.nodeSubdomain, target.environment, true, 'start');
       const after = await findEnvironment(ctx, target.nodeSubdomain, target.environment);
       await ctx.setOutputs({ redeployed: true, packageId: pkg, url: after.url, modelVersion: after.modelVersion ?? null, mendixVersion: after.mendixVersion ?? null });
     },
@@ -299,7 +307,7 @@ export function finishSteps(opts: PlanOptions): StepDefinition[] {
       const kept = keptBackups(ctx);
       for (const snapshotId of ctx.input.keepBackups) {
         if (kept.some((k) => k.snapshotId === snapshotId && k.verified)) continue;
-        const path = join(ctx.input.downloadFolder, `${ctx.input.name}-kept-${snapshotId}.tar.gz`);
+        const path = fileInFolder(ctx.input.downloadFolder, `${ctx.input.name}-kept-`, snapshotId, '.tar.gz');
         let r;
         for (let attempt = 0; ; attempt++) {
           const a = await archiveOnce(ctx, opts, envId, snapshotId, attempt === 0 ? `archive-${snapshotId}` : `archive-${snapshotId}-again${attempt}`);
@@ -348,26 +356,35 @@ export function finishSteps(opts: PlanOptions): StepDefinition[] {
     }),
     isDone: async (ctx) => personConfirmed(ctx) && (await nodeGone(ctx)),
     run: async (ctx) => {
-      // Re-checked from disk right before the request is offered: every byte re-hashed and every
-      // archive's structure read again, because the node's backups go with it.
-      const problems = await backupsReady(ctx, keptBackupsOf(ctx));
-      const final = str(ctx.stateOf('cutover.download')?.outputs.path);
-      const files = [...keptBackupsOf(ctx).map((k) => k.path), ...(final ? [final] : [])];
-      for (const f of problems.length === 0 ? files : []) {
-        const hash = await ctx.services.rehashDownload(f, ctx.signal);
-        if (!hash.ok) problems.push(`${f}: ${hash.detail}`);
-        const structure = await ctx.services.verifyBackupArchive(f);
-        if (!structure.ok) problems.push(`${f}: ${structure.detail}`);
-      }
+      // Re-checked from disk right before the request is offered (and again at confirmation, in verify).
+      const { problems, files } = await reverifyKeptBackups(ctx);
       if (problems.length > 0) throw new RefusedError(`offboarding refused: ${problems.join('; ')}`, 'download and verify the backups again (run step offboard.backups)');
       await ctx.setOutputs({ reverified: files.length });
     },
     verify: async (ctx) => {
-      const problems = await backupsReady(ctx, keptBackupsOf(ctx));
-      if (problems.length > 0) return { ok: false, detail: problems.join('; ') };
-      return (await nodeGone(ctx)) ? { ok: true, detail: `node ${ctx.input.source.nodeSubdomain} is offboarded` } : { ok: false, detail: `node ${ctx.input.source.nodeSubdomain} still exists` };
+      // Every path to offboarding (a run, "Mark Done", `verify --confirm`) passes here at the moment
+      // of confirmation: size, SHA-256 of every byte and archive structure of every kept backup.
+      const { problems, files } = await reverifyKeptBackups(ctx);
+      if (problems.length > 0) return { ok: false, detail: `offboarding refused: ${problems.join('; ')}` };
+      return (await nodeGone(ctx))
+        ? { ok: true, detail: `node ${ctx.input.source.nodeSubdomain} is offboarded; ${files.length} kept backup(s) re-hashed and verified` }
+        : { ok: false, detail: `node ${ctx.input.source.nodeSubdomain} still exists` };
     },
   };
+
+  /** Size and recorded checksum, then every byte re-hashed and every archive's structure read again. */
+  async function reverifyKeptBackups(ctx: StepContext): Promise<{ problems: string[]; files: string[] }> {
+    const problems = await backupsReady(ctx, keptBackupsOf(ctx));
+    const final = str(ctx.stateOf('cutover.download')?.outputs.path);
+    const files = [...keptBackupsOf(ctx).map((k) => k.path), ...(final ? [final] : [])];
+    for (const f of problems.length === 0 ? files : []) {
+      const hash = await ctx.services.rehashDownload(f, ctx.signal);
+      if (!hash.ok) problems.push(`${f}: ${hash.detail}`);
+      const structure = await ctx.services.verifyBackupArchive(f);
+      if (!structure.ok) problems.push(`${f}: ${structure.detail}`);
+    }
+    return { problems, files };
+  }
 
   function keptBackupsOf(ctx: StepContext): KeptBackup[] {
     const raw = ctx.stateOf(OFFBOARD_BACKUPS)?.outputs.kept;

@@ -3,10 +3,11 @@
  * resumable download; v2 upload; job polled), then transport it, start once with AutoSyncDb so the
  * target database gets its structure, and stop again so a backup can be restored into it.
  */
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { ExpiredUrlError } from '../../mendix/services';
 import type { StepContext, StepDefinition } from '../stepTypes';
-import { appIdOnNode, findEnvironment, num, poll, startAndWait, stopAndWait, str, type PlanOptions } from './common';
+import { callOutcome } from '../callOutcome';
+import { appIdOnNode, callUnderIntent, fileInFolder, findEnvironment, num, poll, startAndWait, stopAndWait, str, type PlanOptions } from './common';
 
 export const PACKAGE_DOWNLOAD = 'package.download';
 export const PACKAGE_UPLOAD = 'package.upload';
@@ -37,7 +38,7 @@ export function packageSteps(opts: PlanOptions): StepDefinition[] {
       const { source } = ctx.input;
       const pkg = await ctx.services.getDeployedPackage(source.nodeSubdomain, source.environment);
       if (!pkg) throw new Error(`no package is deployed on ${source.name} ${source.environment}`);
-      const path = join(ctx.input.downloadFolder, `${ctx.input.name}-${safeFileName(pkg.name || `${pkg.packageId}.mda`)}`);
+      const path = fileInFolder(ctx.input.downloadFolder, `${ctx.input.name}-`, safeFileName(pkg.name || `${pkg.packageId}.mda`));
       await ctx.setOutputs({ packageId: pkg.packageId, name: pkg.name, version: pkg.version ?? null, expectedSize: pkg.size ?? null, path });
       let result;
       for (let attempt = 0; ; attempt++) {
@@ -79,6 +80,10 @@ export function packageSteps(opts: PlanOptions): StepDefinition[] {
     },
     run: async (ctx) => {
       const appId = await appIdOnNode(ctx, ctx.input.target.tempAppA.projectId, ctx.input.target.nodeSubdomain);
+      const findUploaded = async (app: string, pkgName: string, knownIds: unknown): Promise<string | undefined> => {
+        const known = new Set(Array.isArray(knownIds) ? knownIds.map(String) : []);
+        return (await ctx.services.listPackages(app)).find((p) => p.name === pkgName && !known.has(p.packageId))?.packageId;
+      };
       const src = ctx.stateOf(PACKAGE_DOWNLOAD)?.outputs ?? {};
       const file = str(src.path);
       const name = str(src.name) ?? 'package.mda';
@@ -87,19 +92,31 @@ export function packageSteps(opts: PlanOptions): StepDefinition[] {
       const pending = ctx.unresolvedIntent('upload');
       if (!packageId && pending) {
         // The process died during the upload: find the package by name among those that were not there before.
-        const known = new Set(Array.isArray(pending.details?.knownPackageIds) ? pending.details.knownPackageIds.map(String) : []);
-        const found = (await ctx.services.listPackages(appId)).find((p) => p.name === name && !known.has(p.packageId));
+        const found = await findUploaded(appId, name, pending.details?.knownPackageIds);
         if (found) {
-          packageId = found.packageId;
-          await ctx.resolveIntent('upload', { packageId, foundAfterRestart: true });
+          packageId = found;
+          await ctx.resolveIntent('upload', { packageId, foundAfterRestart: true }, 'observed');
         }
       }
       if (!packageId) {
         const known = (await ctx.services.listPackages(appId)).map((p) => p.packageId);
-        await ctx.recordIntent('upload', { appId, name, knownPackageIds: known });
-        const r = await ctx.services.uploadPackage(appId, file, name, { signal: ctx.signal, onProgress: (p) => ctx.progress(`upload ${p.bytes} bytes`) });
-        packageId = r.packageId;
-        await ctx.resolveIntent('upload', { packageId: r.packageId, jobId: r.jobId });
+        try {
+          const r = await callUnderIntent(
+            ctx,
+            'upload',
+            { appId, name, knownPackageIds: known },
+            () => ctx.services.uploadPackage(appId, file, name, { signal: ctx.signal, onProgress: (p) => ctx.progress(`upload ${p.bytes} bytes`) }),
+            (x) => ({ packageId: x.packageId, jobId: x.jobId }),
+          );
+          packageId = r.packageId;
+        } catch (e) {
+          if (callOutcome(e) !== 'unknown') throw e;
+          // The answer was lost: look for the package now (the intent stays open if it is not there).
+          const found = await findUploaded(appId, name, known);
+          if (!found) throw e;
+          packageId = found;
+          await ctx.resolveIntent('upload', { packageId, foundAfterLostAnswer: true }, 'observed');
+        }
       }
       const jobId = str(ctx.state().outputs.jobId);
       if (jobId) {

@@ -1,8 +1,7 @@
 /** The migrations of a workspace: every journal under `.mendix-migrations/` with its phase. */
 import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
-import { parseJournal } from '../../migration/journalSchema';
-import { JOURNAL_FOLDER } from '../../migration/journalStore';
+import { join, resolve } from 'node:path';
+import { JOURNAL_FOLDER, readJournalFile as readJournal } from '../../migration/journalStore';
 import { buildPlan, describePlan, type PlanLine } from '../../migration/plan';
 import type { Journal, RunStatus } from '../../migration/types';
 import { currentStepId, PHASE_LABELS } from '../panel/panelModel';
@@ -35,9 +34,18 @@ export function summarize(file: string, journal: Readonly<Journal>, lines: reado
   return out;
 }
 
-export async function readJournalFile(file: string): Promise<Journal> {
-  const text = await fs.readFile(file, 'utf8');
-  return parseJournal(JSON.parse(text) as unknown, file);
+export function readJournalFile(file: string): Promise<Journal> {
+  // One reader for every surface (a byte-order mark accepted, damage named).
+  return readJournal(file);
+}
+
+/**
+ * Whether `file` (e.g. from a webview's saved state, which the page could have changed) is one of the
+ * listed journals; compared as resolved paths.
+ */
+export function isKnownJournal(journals: readonly Pick<JournalSummary, 'file'>[], file: string): boolean {
+  const want = resolve(file);
+  return journals.some((j) => resolve(j.file) === want);
 }
 
 /** Never throws: an unreadable journal is listed with its error so the view can show it. */
