@@ -123,7 +123,8 @@ export function registerDeployV1Settings(app: FastifyInstance, ctx: EmulatorCont
       const now = store.now();
       if (!Number.isFinite(day) || day > now || now - day > 30 * 24 * 3600 * 1000) throw new ApiError(404, 'NOT_FOUND', `No ${kind} for ${req.params.date}`);
       const file = `${kind}-${env.name.toLowerCase()}-${req.params.date}.txt`;
-      return { Environment: env.name, Date: day, DownloadUrl: signedUrl(ctx, req, 'logs', `${env.id}~${req.params.date}`, file, now, now + 900_000) };
+      // `Environment` is the environment's UUID (§14.7), not its Mode.
+      return { Environment: env.id, Date: day, DownloadUrl: signedUrl(ctx, req, 'logs', `${env.id}~${req.params.date}`, file, now, now + 900_000) };
     });
   }
 }
