@@ -96,7 +96,7 @@ export interface ScheduledEvent {
 
 export interface CustomSetting {
   Name: string;
-  Value: string;
+  Value: string | null;
 }
 
 export interface CustomDomain {

@@ -138,7 +138,8 @@ export class ClientMigrationServices implements MigrationServices {
       const p = await this.c.v1.getDeployedPackage(appId, mode);
       return { packageId: p.PackageId, name: p.Name ?? `${p.PackageId}.mda`, version: p.Version ?? undefined, size: p.Size ?? undefined, status: p.Status };
     } catch (e) {
-      if (e instanceof MendixApiError && e.status === 404) return undefined;
+      // Only this code means "nothing deployed" (§14.6); ENVIRONMENT_NOT_FOUND or APP_NOT_FOUND are failures.
+      if (e instanceof MendixApiError && e.status === 404 && e.errorCode?.toUpperCase() === 'PACKAGE_NOT_FOUND') return undefined;
       throw e;
     }
   }
@@ -178,16 +179,18 @@ export class ClientMigrationServices implements MigrationServices {
   }
   async getSettings(appId: string, mode: string): Promise<EnvironmentSettings> {
     const s = await this.c.v1.getSettings(appId, mode);
+    // Kept as GET returned them: null stays null, DataType and DeployedValue go back unchanged.
     return {
-      constants: s.Constants.map((c) => ({ name: c.Name, value: c.Value ?? '', dataType: c.DataType ?? undefined })),
-      scheduledEvents: s.ScheduledEvents.map((e) => ({ name: e.Name, value: e.Value })),
-      customSettings: s.CustomSettings.map((c) => ({ name: c.Name, value: c.Value ?? '' })),
+      constants: s.Constants.map((c) => ({ name: c.Name, value: c.Value ?? null, dataType: c.DataType ?? null, deployedValue: c.DeployedValue ?? null })),
+      scheduledEvents: s.ScheduledEvents.map((e) => ({ name: e.Name, value: e.Value, deployedValue: e.DeployedValue ?? null })),
+      customSettings: s.CustomSettings.map((c) => ({ name: c.Name, value: c.Value ?? null })),
     };
   }
+  /** Sends the collections in GET's shape (§14.3): `Name`, `DataType`, `Value`, `DeployedValue`. */
   async setSettings(appId: string, mode: string, settings: EnvironmentSettings): Promise<void> {
     await this.c.v1.setSettings(appId, mode, {
-      Constants: settings.constants.map((c) => ({ Name: c.name, Value: c.value })),
-      ScheduledEvents: settings.scheduledEvents.map((e) => ({ Name: e.name, Value: e.value === 'Enabled' ? 'Enabled' : 'Disabled' })),
+      Constants: settings.constants.map((c) => ({ Name: c.name, DataType: c.dataType ?? null, Value: c.value, DeployedValue: c.deployedValue ?? null })),
+      ScheduledEvents: settings.scheduledEvents.map((e) => ({ Name: e.name, Value: e.value === 'Enabled' ? 'Enabled' : 'Disabled', DeployedValue: e.deployedValue ?? null })),
       CustomSettings: settings.customSettings.map((c) => ({ Name: c.name, Value: c.value })),
     });
   }
@@ -223,8 +226,8 @@ export class ClientMigrationServices implements MigrationServices {
       runtimeVersion: e.package?.runtimeVersion ?? undefined,
     }));
   }
-  async getPermissions(projectId: string, environmentId: string): Promise<PermissionsInfo> {
-    const p = await this.c.v4.getPermissions(projectId, environmentId);
+  async getPermissions(projectId: string, environmentId: string, userId?: string): Promise<PermissionsInfo> {
+    const p = await this.c.v4.listPermissions(projectId, environmentId, { userId });
     return {
       technicalContact: p.technicalContact ?? undefined,
       permissions: p.permissions.map((x) => ({

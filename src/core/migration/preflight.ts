@@ -84,7 +84,7 @@ const PRIVATE = /\b10\.\d+\.\d+\.\d+|\b192\.168\.|\b172\.(1[6-9]|2\d|3[01])\.|\.
 
 function hintItems(s: EnvironmentSettings): PreflightItem[] {
   const entries = [...s.constants, ...s.customSettings];
-  const hit = (re: RegExp): string[] => entries.filter((c) => re.test(c.name) || re.test(c.value)).map((c) => c.name);
+  const hit = (re: RegExp): string[] => entries.filter((c) => re.test(c.name) || re.test(c.value ?? '')).map((c) => c.name);
   const mail = hit(MAIL);
   const ftp = hit(FTP);
   const vpn = hit(PRIVATE);

@@ -36,10 +36,15 @@ export interface PackageInfo {
   mendixVersion?: string;
 }
 
+/**
+ * One entry of a settings collection as GET returned it. `null` stays `null` (a constant without a
+ * value is not one set to ""); `dataType` and `deployedValue` are sent back unchanged (§14.3).
+ */
 export interface NamedValue {
   name: string;
-  value: string;
-  dataType?: string;
+  value: string | null;
+  dataType?: string | null;
+  deployedValue?: string | null;
 }
 
 export interface EnvironmentSettings {
@@ -170,7 +175,11 @@ export interface MigrationServices {
 
   getAppV4(projectId: string): Promise<V4App>;
   listEnvironmentsV4(projectId: string): Promise<V4Environment[]>;
-  getPermissions(projectId: string, environmentId: string): Promise<PermissionsInfo>;
+  /**
+   * Node permissions of an environment. With `userId`, only that member is asked for (the server
+   * pages, 20 by default, so one unfiltered page misses members); without it, every page is read.
+   */
+  getPermissions(projectId: string, environmentId: string, userId?: string): Promise<PermissionsInfo>;
   /** Grants API Rights, Transport Rights and Access to Backups (linking a node resets them). */
   grantNodePermissions(projectId: string, environmentId: string, userId: string): Promise<void>;
 

@@ -65,7 +65,8 @@ export function registerDeployV1Settings(app: FastifyInstance, ctx: EmulatorCont
       const target = env.scheduledEvents.find((x) => x.Name === e.Name);
       if (target) target.Value = e.Value as 'Enabled' | 'Disabled';
     }
-    if (custom) env.customSettings = custom.map((c) => ({ Name: c.Name as string, Value: c.Value === undefined || c.Value === null ? '' : String(c.Value as string | number | boolean) }));
+    // A null value stays null (§14.3).
+    if (custom) env.customSettings = custom.map((c) => ({ Name: c.Name as string, Value: c.Value === undefined ? '' : c.Value === null ? null : String(c.Value as string | number | boolean) }));
     store.changed();
     return settingsView(env);
   });

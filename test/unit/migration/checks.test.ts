@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { buildPreflight, sameRuntime, type PreflightFacts } from '../../../src/core/migration/preflight';
-import { diffConfiguration, mergedSettings, type ConfigSide } from '../../../src/core/migration/configDiff';
+import { diffConfiguration, mergedSettings, sourceOnlyCustomSettingActions, type ConfigSide } from '../../../src/core/migration/configDiff';
 import { criticalPathMs, predictDowntimeMs } from '../../../src/core/migration/timings';
 import type { StepDefinition } from '../../../src/core/migration/stepTypes';
 import type { Journal } from '../../../src/core/migration/types';
@@ -118,15 +118,39 @@ describe('configuration diff', () => {
         ['constant', 'A', true],
         ['constant', 'Gone', false],
         ['scheduled-event', 'SE', true],
-        ['custom-setting', 'Pool', true],
+        ['custom-setting', 'Pool', false],
         ['tag', 't1', true],
       ],
     );
     const merged = mergedSettings(src.settings, tgt.settings);
     assert.deepEqual(merged.constants, [{ name: 'A', value: 'secret-1' }]);
     assert.deepEqual(merged.scheduledEvents, [{ name: 'SE', value: 'Enabled' }]);
-    assert.deepEqual(merged.customSettings, [{ name: 'Pool', value: '100' }]);
+    assert.deepEqual(merged.customSettings, [], 'a custom setting only the source has is not created through the API');
     assert.deepEqual(diffConfiguration({ ...src, settings: merged }, { ...tgt, settings: merged, tags: ['t1'] }), []);
+  });
+
+  it('sends source-only custom settings to the portal checklist with names and values, secrets masked (§14.3)', () => {
+    const src = side({ customSettings: [{ name: 'Pool', value: '100' }, { name: 'SMTP.Password', value: 'hunter2' }, { name: 'Shared', value: 'a' }] });
+    const tgt = side({ customSettings: [{ name: 'Shared', value: 'b' }] });
+    const d = diffConfiguration(src, tgt);
+    assert.deepEqual(
+      d.map((x) => [x.name, x.writable, x.source]),
+      [
+        ['Pool', false, '100'],
+        ['SMTP.Password', false, '•••• (masked)'],
+        ['Shared', true, 'a'],
+      ],
+    );
+    const lines = sourceOnlyCustomSettingActions(d);
+    assert.deepEqual(lines, ['Runtime tab → Custom Runtime Settings: add Pool = 100', 'Runtime tab → Custom Runtime Settings: add SMTP.Password = •••• (masked)']);
+    assert.ok(!JSON.stringify(d).includes('hunter2'));
+    assert.deepEqual(mergedSettings(src.settings, tgt.settings).customSettings, [{ name: 'Shared', value: 'a' }]);
+  });
+
+  it('keeps null values null and DataType/DeployedValue as GET returned them', () => {
+    const src = side({ constants: [{ name: 'A', value: null, dataType: 'String', deployedValue: null }] });
+    const tgt = side({ constants: [{ name: 'A', value: 'x', dataType: 'String', deployedValue: 'x' }] });
+    assert.deepEqual(mergedSettings(src.settings, tgt.settings).constants, [{ name: 'A', value: null, dataType: 'String', deployedValue: 'x' }]);
   });
 });
 
