@@ -203,6 +203,20 @@ export class ClientMigrationServices implements MigrationServices {
   addTag(appId: string, mode: string, tag: string): Promise<void> {
     return this.c.v1.addTag(appId, mode, tag);
   }
+  removeTag(appId: string, mode: string, tag: string): Promise<void> {
+    return this.c.v1.removeTag(appId, mode, tag);
+  }
+  deletePackage(appId: string, packageId: string): Promise<void> {
+    return this.c.build.deletePackage(appId, packageId);
+  }
+  async getLogUrl(appId: string, mode: string, kind: 'logs' | 'access-logs', date: string): Promise<string | undefined> {
+    try {
+      return (await this.c.v1.getLogUrl(appId, mode, kind, date)).DownloadUrl;
+    } catch (e) {
+      if (e instanceof MendixApiError && e.status === 404 && e.errorCode !== 'APP_NOT_FOUND' && e.errorCode !== 'ENVIRONMENT_NOT_FOUND') return undefined;
+      throw e;
+    }
+  }
   async getAppV4(projectId: string): Promise<V4App> {
     const a = await this.c.v4.getApp(projectId);
     return {
@@ -224,6 +238,9 @@ export class ClientMigrationServices implements MigrationServices {
       planName: e.planName ?? undefined,
       modelVersion: e.package?.modelVersion ?? undefined,
       runtimeVersion: e.package?.runtimeVersion ?? undefined,
+      dbVersion: e.dbVersion ?? undefined,
+      packageId: e.package?.id,
+      packageExpiresOn: e.package?.expiresOn ?? undefined,
     }));
   }
   async getPermissions(projectId: string, environmentId: string, userId?: string): Promise<PermissionsInfo> {
@@ -249,6 +266,14 @@ export class ClientMigrationServices implements MigrationServices {
   }
   async createSnapshot(projectId: string, environmentId: string, comment: string): Promise<SnapshotInfo> {
     return snapshot(await this.c.backups.createSnapshot(projectId, environmentId, { comment }));
+  }
+  async deleteSnapshot(projectId: string, environmentId: string, snapshotId: string): Promise<void> {
+    try {
+      await this.c.backups.deleteSnapshot(projectId, environmentId, snapshotId);
+    } catch (e) {
+      if (e instanceof MendixApiError && e.status === 404) return; // already gone
+      throw e;
+    }
   }
   async createArchive(projectId: string, environmentId: string, snapshotId: string): Promise<ArchiveInfo> {
     return archive(await this.c.backups.createArchive(projectId, environmentId, snapshotId, 'files_and_database'), snapshotId);
