@@ -5,10 +5,12 @@
  */
 import { UsageError, type CliIo, type SubCommand } from './command';
 import { dnsCommand } from './dnsCommand';
+import { doctorCommand } from './doctorCommand';
 import { MIGRATE_COMMANDS } from './migrateCommands';
 
 export const COMMANDS: readonly SubCommand[] = [
   dnsCommand,
+  doctorCommand,
   ...MIGRATE_COMMANDS,
 ];
 
