@@ -1,12 +1,10 @@
 /** `mendix-migrate doctor`: what these credentials can and cannot do, with read-only calls only. */
 import { parseArgs } from 'node:util';
-import { MendixClient } from '../core/api/mendixClient';
 import { checkAccess } from '../core/doctor/accessCheck';
 import { formatAccessReport } from '../core/doctor/accessReportText';
 import { JournalStore, pathsForJournalFile } from '../core/migration/journalStore';
-import { createLogger } from '../core/util/logger';
-import { Redactor } from '../core/util/redact';
 import { UsageError, type CliIo, type SubCommand } from './command';
+import { clientFromEnv } from './migrateSupport';
 
 const USAGE = `Usage: mendix-migrate doctor [options]
 
@@ -52,22 +50,7 @@ async function run(args: string[], io: CliIo, env: NodeJS.ProcessEnv = process.e
     const input = (await JournalStore.open(pathsForJournalFile(values.journal))).peek().input;
     apps.push(input.source.projectId, input.target.tempAppA.projectId, input.target.tempAppB.projectId);
   }
-  const redactor = new Redactor();
-  redactor.add(apiKey);
-  redactor.add(pat);
-  const logger = createLogger((level, message) => {
-    if (env.MENDIX_MIGRATE_DEBUG === '1' || level === 'error') io.err(`[${level}] ${message}`);
-  }, (t) => redactor.redact(t));
-  const client = new MendixClient({
-    credentials: { username, apiKey, pat },
-    config: {
-      deployBaseUrl: values['deploy-url'] ?? env.MENDIX_DEPLOY_URL,
-      cloudPortalBaseUrl: values['cloud-url'] ?? env.MENDIX_CLOUD_URL,
-      homeBaseUrl: values['home-url'] ?? env.MENDIX_HOME_URL,
-    },
-    logger: logger.child('api'),
-    redactor,
-  });
+  const { client, redactor } = clientFromEnv({ username, apiKey, pat }, values, io, env);
   try {
     const report = await checkAccess(client, { username, apps: [...new Set(apps)], signal: io.signal });
     io.out(redactor.redact(values.json ? JSON.stringify(report, null, 2) : formatAccessReport(report)));
