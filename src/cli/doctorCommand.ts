@@ -15,7 +15,7 @@ Backups on each environment. Every missing item says where to grant it in the po
 
 Options:
   --app <AppId|ProjectId>  Check this app's node (repeatable; default: every licensed app you can see)
-  --journal <file>         Check the nodes of this migration: the app and temporary apps A and B
+  --journal <file>         Check the two nodes of this migration (source and target)
   --json                   Machine-readable report
   --deploy-url <url>       Deploy/Build/Backups API base (MENDIX_DEPLOY_URL)
   --cloud-url <url>        Deploy API v4 base (MENDIX_CLOUD_URL)
@@ -48,7 +48,8 @@ async function run(args: string[], io: CliIo, env: NodeJS.ProcessEnv = process.e
   const apps = [...(values.app ?? [])];
   if (values.journal) {
     const input = (await JournalStore.open(pathsForJournalFile(values.journal))).peek().input;
-    apps.push(input.source.projectId, input.target.tempAppA.projectId, input.target.tempAppB.projectId);
+    // The two nodes, by sub-domain: whichever app is linked to them at this point of the migration.
+    apps.push(input.source.nodeSubdomain, input.target.nodeSubdomain);
   }
   const { client, redactor } = clientFromEnv({ username, apiKey, pat }, values, io, env);
   try {

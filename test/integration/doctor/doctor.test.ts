@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { MendixClient } from '../../../src/core/api/mendixClient';
 import { checkAccess, type AccessReport } from '../../../src/core/doctor/accessCheck';
 import { DEMO } from '../../emulator/seeds/demo';
+import { createJournal } from '../../../src/core/migration/session';
+import { journalPathsFor } from '../../../src/core/migration/journalStore';
 import { bundleCli, cliEnv, runCli } from '../migration/cliProcess';
+import { demoInput } from '../migration/harness';
 import { useEmulator, type Client } from '../emulator/helpers';
 
 const P = DEMO.projects;
@@ -147,6 +150,12 @@ describe('doctor (read-only access check) against the emulator', () => {
       const report = JSON.parse(bad.stdout) as AccessReport;
       assert.deepEqual(missing(report), ['transport-rights:orderportal/Production']);
       await assertReadOnly(c);
+      // --journal checks the migration's two nodes.
+      const input = demoInput('orderPortal', join(dir, 'downloads'));
+      const store = await createJournal(journalPathsFor(dir, input.name).journal, input);
+      const fromJournal = await runCli(cli, ['doctor', '--json', '--journal', store.paths.journal], cliEnv(c.base));
+      const scopes = new Set((JSON.parse(fromJournal.stdout) as AccessReport).items.map((i) => i.scope));
+      assert.deepEqual([...scopes].filter((x) => !x.includes(' / ')).sort(), ['account', 'orderportal', 'orderportal-us']);
       const unknownApp = await runCli(cli, ['doctor', '--app', 'no-such-app'], cliEnv(c.base));
       assert.equal(unknownApp.code, 1);
       assert.match(unknownApp.stdout, /no-such-app is not among the apps/);
