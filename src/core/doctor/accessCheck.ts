@@ -105,12 +105,13 @@ export async function checkAccess(client: MendixClient, opts: AccessCheckOptions
   });
   const v4Probe = await probe(() => client.v4.listApps({ ...call, limit: 1 }));
   const patOk = v4Probe.ok;
+  const patError = v4Probe.ok ? undefined : v4Probe.error;
   add({
     id: 'pat',
     scope: 'account',
     title: 'Personal Access Token valid (Deploy API v4)',
-    status: patOk ? 'ok' : statusOf(v4Probe.ok ? undefined : v4Probe.error) === 401 || (!v4Probe.ok && v4Probe.error instanceof MendixMissingCredentialsError) ? 'missing' : 'unknown',
-    detail: patOk ? 'accepted (so it has mx:deployment:read)' : why(v4Probe.ok ? undefined : v4Probe.error),
+    status: patOk ? 'ok' : statusOf(patError) === 401 || patError instanceof MendixMissingCredentialsError ? 'missing' : 'unknown',
+    detail: patOk ? 'accepted (so it has mx:deployment:read)' : why(patError),
     grant: patOk ? undefined : GRANT.pat,
   });
 
@@ -138,7 +139,7 @@ export async function checkAccess(client: MendixClient, opts: AccessCheckOptions
       id: 'mendix-admin',
       scope: 'account',
       title: 'Mendix Admin (for central certificates)',
-      status: admin && !scope ? 'missing' : scope ? 'unknown' : 'unknown',
+      status: admin && !scope ? 'missing' : 'unknown',
       detail: admin && !scope ? text : scope ? 'cannot tell without a token that has mx:deployment:write' : `could not tell: ${text}`,
       grant: GRANT.admin,
     });
