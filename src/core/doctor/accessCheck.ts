@@ -45,6 +45,8 @@ export const GRANT = {
     'Portal: your avatar → Personal Settings → Developer Settings → Personal Access Tokens: create a token that includes mx:deployment:write (needed to re-grant node permissions after relinking, and for central certificates).',
   admin:
     'Only needed for central certificates on the custom domain: a Mendix Admin of your company adds you in Control Center → Mendix Admins (or a Mendix Admin handles the certificate step).',
+  appVisible: (app: string) =>
+    `Check the AppId or Project ID "${app}"; otherwise the app's Technical Contact adds you to its team (portal: the app → Team) and grants you node permissions.`,
   technicalContact: (app: string, current: string | undefined) =>
     `The current Technical Contact${current ? ` (${current})` : ''} or a Mendix Admin makes you Technical Contact of ${app} (portal: the app → Team, or Control Center → Apps). Linking nodes needs the Technical Contact of both nodes.`,
   nodePermission: (right: string, app: string, env: string, user: string) =>
@@ -148,7 +150,7 @@ export async function checkAccess(client: MendixClient, opts: AccessCheckOptions
   // Which nodes: the ones asked for, or every licensed app the credentials see.
   const nodes = await nodesToCheck(client, opts, v1Apps.ok ? v1Apps.value.map((a) => ({ appId: a.AppId, projectId: a.ProjectId, name: a.Name })) : undefined, patOk);
   for (const n of nodes.unresolved) {
-    add({ id: `app:${n}`, scope: n, title: 'App visible to these credentials', status: 'missing', detail: `${n} is not among the apps these credentials can see`, grant: GRANT.technicalContact(n, undefined) });
+    add({ id: `app:${n}`, scope: n, title: 'App visible to these credentials', status: 'missing', detail: `${n} is not among the apps these credentials can see`, grant: GRANT.appVisible(n) });
   }
 
   for (const node of nodes.found) {
