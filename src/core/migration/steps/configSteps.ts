@@ -105,7 +105,7 @@ export function configSteps(opts: PlanOptions): StepDefinition[] {
       summary: `Copy the portal-only settings from ${ctx.input.source.name} ${ctx.input.source.environment} to node ${ctx.input.target.nodeSubdomain}`,
       actions: [
         // Custom runtime settings only the source has: the API changes existing settings only (§14.3).
-        ...sourceOnlyCustomSettingActions(await currentDiff(ctx)),
+        ...(await currentDiff(ctx).then(sourceOnlyCustomSettingActions, () => ['Runtime tab → Custom Runtime Settings: compare source and target (they could not be read just now)'])),
         ...PORTAL_ONLY_SETTINGS.map((s) => `Copy: ${s}`),
         'Confirm this step when done.',
       ],
