@@ -4,13 +4,13 @@ import tseslint from 'typescript-eslint';
 
 /**
  * The import floors of src/, lowest first:
- *   core/shared → core/mendix (api → transfer → the ports) → core/dns, core/tls → core/migration
+ *   core/shared → core/mendix (api → transfer → the ports) → core/dns, core/tls → core/migration, core/doctor
  *   → core/ui/kit → core/ui/accounts → core/ui/explorer → core/ui/panel → core/ui/migrations
  *   → vscode; cli uses core below ui; the webview page imports only types from the panel protocol.
  * Each entry names the folders a file in `files` must not reach. A relative specifier is matched by
  * the first folder name after its leading `../` run, so `../../migration/plan` names `migration`.
  */
-const CORE_FLOORS = ['mendix', 'migration', 'dns', 'tls', 'ui'];
+const CORE_FLOORS = ['mendix', 'migration', 'doctor', 'dns', 'tls', 'ui'];
 const UI_FLOORS = ['kit', 'accounts', 'explorer', 'panel', 'migrations'];
 const OUTSIDE_CORE = ['vscode', 'cli', 'webview'];
 
@@ -34,9 +34,11 @@ function floorRules() {
     floor(['src/core/shared/**/*.ts'], 'src/core/shared', [...CORE_FLOORS, ...OUTSIDE_CORE]),
     floor(['src/core/mendix/**/*.ts'], 'src/core/mendix', [...below('mendix'), ...OUTSIDE_CORE]),
     floor(['src/core/mendix/api/**/*.ts'], 'src/core/mendix/api', [...below('mendix'), ...OUTSIDE_CORE, 'transfer']),
-    floor(['src/core/dns/**/*.ts'], 'src/core/dns', ['mendix', 'migration', 'tls', 'ui', ...OUTSIDE_CORE]),
-    floor(['src/core/tls/**/*.ts'], 'src/core/tls', ['mendix', 'migration', 'dns', 'ui', ...OUTSIDE_CORE]),
-    floor(['src/core/migration/**/*.ts'], 'src/core/migration', ['ui', ...OUTSIDE_CORE]),
+    floor(['src/core/dns/**/*.ts'], 'src/core/dns', ['mendix', 'migration', 'doctor', 'tls', 'ui', ...OUTSIDE_CORE]),
+    floor(['src/core/tls/**/*.ts'], 'src/core/tls', ['mendix', 'migration', 'doctor', 'dns', 'ui', ...OUTSIDE_CORE]),
+    floor(['src/core/migration/**/*.ts'], 'src/core/migration', ['doctor', 'ui', ...OUTSIDE_CORE]),
+    // The read-only access check (doctor) stands beside the engine: it reads through the API client only.
+    floor(['src/core/doctor/**/*.ts'], 'src/core/doctor', ['migration', 'dns', 'tls', 'ui', ...OUTSIDE_CORE]),
     ...UI_FLOORS.map((f, i) => floor([`src/core/ui/${f}/**/*.ts`], `src/core/ui/${f}`, [...UI_FLOORS.slice(i + 1), ...OUTSIDE_CORE])),
     floor(['src/vscode/**/*.ts', 'src/extension.ts'], 'src/vscode', ['cli', 'webview']),
     floor(['src/cli/**/*.ts'], 'src/cli', ['ui', 'vscode', 'webview']),

@@ -5,11 +5,13 @@
  */
 import { UsageError, type CliIo, type SubCommand } from './command';
 import { dnsCommand } from './dnsCommand';
+import { doctorCommand } from './doctorCommand';
 import { JournalDamagedError } from '../core/migration/journalSchema';
 import { MIGRATE_COMMANDS } from './migrateCommands';
 
 export const COMMANDS: readonly SubCommand[] = [
   dnsCommand,
+  doctorCommand,
   ...MIGRATE_COMMANDS,
 ];
 

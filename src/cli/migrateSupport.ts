@@ -60,12 +60,17 @@ export interface Connected {
   pollIntervalMs: number;
 }
 
-/** Builds the client from flags and environment; secrets are masked in everything logged. */
-export function connect(values: ConnectionValues, io: CliIo, env: NodeJS.ProcessEnv = process.env): Connected {
-  const username = env.MENDIX_USERNAME;
-  const apiKey = env.MENDIX_API_KEY;
-  const pat = env.MENDIX_PAT;
-  if (!username || !apiKey) throw new UsageError('set MENDIX_USERNAME and MENDIX_API_KEY (and MENDIX_PAT for the v4 API)');
+/**
+ * The API client for credentials from the environment and base URLs from flags (or the
+ * environment); the key and token are masked in everything logged. A plain-http base URL to another
+ * machine is refused unless explicitly allowed (the key and token would travel in cleartext).
+ */
+export function clientFromEnv(
+  credentials: { username?: string; apiKey?: string; pat?: string },
+  values: Pick<ConnectionValues, 'deploy-url' | 'cloud-url' | 'home-url' | 'allow-insecure-http'>,
+  io: CliIo,
+  env: NodeJS.ProcessEnv,
+): { client: MendixClient; logger: Logger; redactor: Redactor } {
   const allowInsecure = values['allow-insecure-http'] === true || env.MENDIX_MIGRATE_ALLOW_INSECURE_HTTP === '1';
   const deployBaseUrl = values['deploy-url'] ?? env.MENDIX_DEPLOY_URL;
   const cloudPortalBaseUrl = values['cloud-url'] ?? env.MENDIX_CLOUD_URL;
@@ -74,18 +79,28 @@ export function connect(values: ConnectionValues, io: CliIo, env: NodeJS.Process
   checkBaseUrl('--cloud-url (MENDIX_CLOUD_URL)', cloudPortalBaseUrl, allowInsecure);
   checkBaseUrl('--home-url (MENDIX_HOME_URL)', homeBaseUrl, allowInsecure);
   const redactor = new Redactor();
-  redactor.add(apiKey);
-  redactor.add(pat);
+  redactor.add(credentials.apiKey);
+  redactor.add(credentials.pat);
   const verbose = env.MENDIX_MIGRATE_DEBUG === '1';
   const logger = createLogger((level, message) => {
     if (verbose || level === 'warn' || level === 'error') io.err(`[${level}] ${message}`);
   }, (t) => redactor.redact(t));
   const client = new MendixClient({
-    credentials: { username, apiKey, pat },
+    credentials,
     config: { deployBaseUrl, cloudPortalBaseUrl, homeBaseUrl },
     logger: logger.child('api'),
     redactor,
   });
+  return { client, logger, redactor };
+}
+
+/** Builds the client from flags and environment; secrets are masked in everything logged. */
+export function connect(values: ConnectionValues, io: CliIo, env: NodeJS.ProcessEnv = process.env): Connected {
+  const username = env.MENDIX_USERNAME;
+  const apiKey = env.MENDIX_API_KEY;
+  const pat = env.MENDIX_PAT;
+  if (!username || !apiKey) throw new UsageError('set MENDIX_USERNAME and MENDIX_API_KEY (and MENDIX_PAT for the v4 API)');
+  const { client, logger } = clientFromEnv({ username, apiKey, pat }, values, io, env);
   const mode = values['http-check'] ?? env.MENDIX_MIGRATE_HTTP_CHECK ?? 'url';
   if (!['url', 'api', 'off'].includes(mode)) throw new UsageError(`--http-check must be url, api or off, got "${mode}"`);
   const httpCheck =

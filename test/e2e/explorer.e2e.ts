@@ -188,4 +188,17 @@ describe('explorer: Mendix Cloud apps in code-server against the emulator', func
     await waitForIcon(wb, 'Acceptance', 'vm-running', 90_000);
     await wb.screenshot('e2e-explorer-started');
   });
+
+  it('Mendix: Check Access opens the read-only access report, all green for the demo account', async function () {
+    const { wb, server } = ready();
+    await startCommand(wb, 'Mendix: Check Access');
+    const editor = wb.page.locator('.editor-instance .view-lines');
+    await editor.filter({ hasText: 'Mendix access check' }).first().waitFor({ state: 'visible', timeout: 60_000 });
+    // Monaco draws spaces as no-break spaces.
+    const text = (await editor.first().innerText()).replace(/\u00a0/g, ' ');
+    assert.match(text, /All \d+ checks passed/);
+    assert.doesNotMatch(text, new RegExp(`${DEMO.apiKey}|${DEMO.pat}`));
+    assert.match(readOutputChannelLog(server, 'Mendix Cloud Migration'), /Check Access for "Demo": All \d+ checks passed/);
+    await wb.screenshot('e2e-explorer-check-access');
+  });
 });

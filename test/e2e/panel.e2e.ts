@@ -167,7 +167,7 @@ describe('migration panel in code-server (emulator + loopback DNS)', function ()
     // The Migrations view lists the run with its phase; the status bar names it too.
     const row = w.page.locator('.part.sidebar .monaco-list-row', { hasText: 'order-portal' }).first();
     await row.waitFor({ timeout: 30_000 });
-    assert.match((await row.textContent()) ?? '', /Preflight · 0\/29/);
+    assert.match((await row.textContent()) ?? '', /Preflight · 0\/31/);
     await w.page.locator('.part.statusbar .statusbar-item', { hasText: 'order-portal: Preflight' }).first().waitFor({ timeout: 30_000 });
   });
 

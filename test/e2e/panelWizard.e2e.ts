@@ -91,7 +91,7 @@ describe('migration wizard in code-server against the emulator', function () {
     // The run started after the answers: preflight leaves "pending".
     await frame.waitForSelector('#step-preflight:not([data-status="pending"])', { timeout: 60_000 });
     // The Migrations view follows the run while it goes (not only when it stops).
-    await w.page.locator('.part.sidebar .monaco-list-row', { hasText: /legacy-hr.*running.*\b[1-9]\d*\/28/ }).first().waitFor({ timeout: 30_000 });
+    await w.page.locator('.part.sidebar .monaco-list-row', { hasText: /legacy-hr.*running.*\b[1-9]\d*\/30/ }).first().waitFor({ timeout: 30_000 });
     await w.screenshot('panel-wizard');
   });
 
@@ -110,7 +110,8 @@ describe('migration wizard in code-server against the emulator', function () {
         asked = (await dialog.textContent()) ?? '';
         await dialog.getByRole('button', { name: 'Yes', exact: true }).click();
       }
-      if ((await f.getAttribute(step, 'data-status').catch(() => null)) === 'waiting-for-person') break;
+      // config.apply and the checklist run side by side: wait for both the question and the checklist.
+      if (asked !== '' && (await f.getAttribute(step, 'data-status').catch(() => null)) === 'waiting-for-person') break;
       await w.page.waitForTimeout(200);
     }
     assert.equal(await f.getAttribute(step, 'data-status'), 'waiting-for-person');

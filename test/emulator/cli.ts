@@ -3,7 +3,7 @@
  * Prints the base URL and the demo credentials, then serves until Ctrl-C or SIGTERM.
  */
 import { parseArgs } from 'node:util';
-import type { SeedName } from './context';
+import { SEED_NAMES, type SeedName } from './context';
 import { DEMO } from './seeds/demo';
 import { startEmulator } from './server';
 
@@ -29,11 +29,11 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) {
-    console.log('Usage: npm run emulator -- [--port 4010] [--host 127.0.0.1] [--seed demo|scale|empty] [--time-scale N] [--state file.json] [--archive-bytes N] [--package-bytes N] [--quiet]');
+    console.log('Usage: npm run emulator -- [--port 4010] [--host 127.0.0.1] [--seed demo|scale|team|empty] [--time-scale N] [--state file.json] [--archive-bytes N] [--package-bytes N] [--quiet]');
     return;
   }
   const seed = values.seed as SeedName;
-  if (!['demo', 'scale', 'empty'].includes(seed)) throw new Error(`--seed must be demo, scale or empty, got ${values.seed}`);
+  if (!SEED_NAMES.includes(seed)) throw new Error(`--seed must be one of ${SEED_NAMES.join(', ')}, got ${values.seed}`);
   const emulator = await startEmulator({
     port: num(values.port, 'port'),
     host: values.host,

@@ -13,4 +13,5 @@ export interface EmulatorContext {
   reseed(seed: SeedName): void;
 }
 
-export type SeedName = 'demo' | 'scale' | 'empty';
+export type SeedName = 'demo' | 'scale' | 'team' | 'empty';
+export const SEED_NAMES: readonly SeedName[] = ['demo', 'scale', 'team', 'empty'];

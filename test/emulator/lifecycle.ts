@@ -176,6 +176,8 @@ function advanceBackupJob(
 function applyStarted(store: Store, env: Environment): void {
   const pkg = env.packageId ? store.state.packages[env.packageId] : undefined;
   env.status = 'Running';
+  // A package transported while the environment ran takes effect now.
+  env.runningPackageId = null;
   if (pkg) env.dbModelVersion = pkg.version;
   // Values set through the settings call take effect at this (re)start.
   for (const c of env.constants) c.DeployedValue = c.Value;

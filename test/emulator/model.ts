@@ -96,7 +96,7 @@ export interface ScheduledEvent {
 
 export interface CustomSetting {
   Name: string;
-  Value: string;
+  Value: string | null;
 }
 
 export interface CustomDomain {
@@ -109,11 +109,22 @@ export type EnvStatus = 'Empty' | 'Stopped' | 'Running';
 export interface Environment {
   id: string;
   nodeId: string;
+  /** The v1 Mode (stable, Latin letters). */
   name: string;
+  /**
+   * The display name v4 shows; since October 2025 it may use non-Latin characters and change
+   * independently of the Mode and sub-domain. Absent: the same as `name`.
+   */
+  displayName?: string;
   isProduction: boolean;
   status: EnvStatus;
   /** Package transported to (and, once started, running on) the environment. */
   packageId: string | null;
+  /**
+   * While a package transported to a running environment waits for the next start: the package
+   * still running. Absent or null otherwise (and in old state files).
+   */
+  runningPackageId?: string | null;
   /** Model version the database structure matches; null while no database was ever created. */
   dbModelVersion: string | null;
   planName: string;

@@ -32,6 +32,7 @@ import { registerPortalPage } from './routes/portalPage';
 import { registerDownloads } from './downloads';
 import { buildDemo } from './seeds/demo';
 import { buildScale } from './seeds/scale';
+import { buildTeam } from './seeds/team';
 import { Store } from './store';
 
 export interface EmulatorOptions {
@@ -72,6 +73,8 @@ export function buildSeed(seed: SeedName, now: number, secret: string, config: P
       return buildDemo(now, secret, config);
     case 'scale':
       return buildScale(now, secret, config);
+    case 'team':
+      return buildTeam(now, secret, config);
     case 'empty':
       return emptyState(now, secret, config);
   }

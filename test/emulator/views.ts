@@ -19,7 +19,9 @@ export function v1App(store: Store, project: Project, node: AppNode): Record<str
 
 export function v1Env(store: Store, env: Environment): Record<string, unknown> {
   const node = store.nodeOfEnvironment(env);
-  const pkg = env.packageId ? store.state.packages[env.packageId] : undefined;
+  // After a transport into a running environment, the running package is the old one until the next start.
+  const runningId = env.runningPackageId ?? env.packageId;
+  const pkg = runningId ? store.state.packages[runningId] : undefined;
   return {
     Status: env.status,
     EnvironmentId: env.id,
@@ -133,16 +135,19 @@ export function v4Env(store: Store, env: Environment, appId: string, expandPacka
   const node = store.nodeOfEnvironment(env);
   const pkg = env.packageId ? store.state.packages[env.packageId] : undefined;
   const state = env.status === 'Running' ? 'running' : env.status === 'Stopped' ? 'stopped' : 'notdeployed';
+  // A package counts as used while it runs; a transported package waiting for a start (or one on a
+  // stopped environment) is unused and carries `expiresOn` (§14.10).
+  const inUse = env.status === 'Running' && !env.runningPackageId;
   return {
     id: env.id,
     appId,
-    name: env.name,
+    name: env.displayName ?? env.name,
     state,
     isProduction: env.isProduction,
     url: environmentUrl(node, env),
     dbVersion: node.dbVersion,
     planName: env.planName,
-    ...(expandPackage && pkg ? { package: v4Package(pkg, true) } : {}),
+    ...(expandPackage && pkg ? { package: v4Package(pkg, inUse) } : {}),
   };
 }
 

@@ -139,7 +139,8 @@ export class ClientMigrationServices implements MigrationServices {
       const p = await this.c.v1.getDeployedPackage(appId, mode);
       return { packageId: p.PackageId, name: p.Name ?? `${p.PackageId}.mda`, version: p.Version ?? undefined, size: p.Size ?? undefined, status: p.Status };
     } catch (e) {
-      if (e instanceof MendixApiError && e.status === 404) return undefined;
+      // Only this code means "nothing deployed" (§14.6); ENVIRONMENT_NOT_FOUND or APP_NOT_FOUND are failures.
+      if (e instanceof MendixApiError && e.status === 404 && e.errorCode?.toUpperCase() === 'PACKAGE_NOT_FOUND') return undefined;
       throw e;
     }
   }
@@ -179,16 +180,18 @@ export class ClientMigrationServices implements MigrationServices {
   }
   async getSettings(appId: string, mode: string): Promise<EnvironmentSettings> {
     const s = await this.c.v1.getSettings(appId, mode);
+    // Kept as GET returned them: null stays null, DataType and DeployedValue go back unchanged.
     return {
-      constants: s.Constants.map((c) => ({ name: c.Name, value: c.Value ?? '', dataType: c.DataType ?? undefined })),
-      scheduledEvents: s.ScheduledEvents.map((e) => ({ name: e.Name, value: e.Value })),
-      customSettings: s.CustomSettings.map((c) => ({ name: c.Name, value: c.Value ?? '' })),
+      constants: s.Constants.map((c) => ({ name: c.Name, value: c.Value ?? null, dataType: c.DataType ?? null, deployedValue: c.DeployedValue ?? null })),
+      scheduledEvents: s.ScheduledEvents.map((e) => ({ name: e.Name, value: e.Value, deployedValue: e.DeployedValue ?? null })),
+      customSettings: s.CustomSettings.map((c) => ({ name: c.Name, value: c.Value ?? null })),
     };
   }
+  /** Sends the collections in GET's shape (§14.3): `Name`, `DataType`, `Value`, `DeployedValue`. */
   async setSettings(appId: string, mode: string, settings: EnvironmentSettings): Promise<void> {
     await this.c.v1.setSettings(appId, mode, {
-      Constants: settings.constants.map((c) => ({ Name: c.name, Value: c.value })),
-      ScheduledEvents: settings.scheduledEvents.map((e) => ({ Name: e.name, Value: e.value === 'Enabled' ? 'Enabled' : 'Disabled' })),
+      Constants: settings.constants.map((c) => ({ Name: c.name, DataType: c.dataType ?? null, Value: c.value, DeployedValue: c.deployedValue ?? null })),
+      ScheduledEvents: settings.scheduledEvents.map((e) => ({ Name: e.name, Value: e.value === 'Enabled' ? 'Enabled' : 'Disabled', DeployedValue: e.deployedValue ?? null })),
       CustomSettings: settings.customSettings.map((c) => ({ Name: c.name, Value: c.value })),
     });
   }
@@ -200,6 +203,20 @@ export class ClientMigrationServices implements MigrationServices {
   }
   addTag(appId: string, mode: string, tag: string): Promise<void> {
     return this.c.v1.addTag(appId, mode, tag);
+  }
+  removeTag(appId: string, mode: string, tag: string): Promise<void> {
+    return this.c.v1.removeTag(appId, mode, tag);
+  }
+  deletePackage(appId: string, packageId: string): Promise<void> {
+    return this.c.build.deletePackage(appId, packageId);
+  }
+  async getLogUrl(appId: string, mode: string, kind: 'logs' | 'access-logs', date: string): Promise<string | undefined> {
+    try {
+      return (await this.c.v1.getLogUrl(appId, mode, kind, date)).DownloadUrl;
+    } catch (e) {
+      if (e instanceof MendixApiError && e.status === 404 && e.errorCode !== 'APP_NOT_FOUND' && e.errorCode !== 'ENVIRONMENT_NOT_FOUND') return undefined;
+      throw e;
+    }
   }
   async getAppV4(projectId: string): Promise<V4App> {
     const a = await this.c.v4.getApp(projectId);
@@ -222,10 +239,13 @@ export class ClientMigrationServices implements MigrationServices {
       planName: e.planName ?? undefined,
       modelVersion: e.package?.modelVersion ?? undefined,
       runtimeVersion: e.package?.runtimeVersion ?? undefined,
+      dbVersion: e.dbVersion ?? undefined,
+      packageId: e.package?.id,
+      packageExpiresOn: e.package?.expiresOn ?? undefined,
     }));
   }
-  async getPermissions(projectId: string, environmentId: string): Promise<PermissionsInfo> {
-    const p = await this.c.v4.getPermissions(projectId, environmentId);
+  async getPermissions(projectId: string, environmentId: string, userId?: string): Promise<PermissionsInfo> {
+    const p = await this.c.v4.listPermissions(projectId, environmentId, { userId });
     return {
       technicalContact: p.technicalContact ?? undefined,
       permissions: p.permissions.map((x) => ({
@@ -247,6 +267,14 @@ export class ClientMigrationServices implements MigrationServices {
   }
   async createSnapshot(projectId: string, environmentId: string, comment: string): Promise<SnapshotInfo> {
     return snapshot(await this.c.backups.createSnapshot(projectId, environmentId, { comment }));
+  }
+  async deleteSnapshot(projectId: string, environmentId: string, snapshotId: string): Promise<void> {
+    try {
+      await this.c.backups.deleteSnapshot(projectId, environmentId, snapshotId);
+    } catch (e) {
+      if (e instanceof MendixApiError && e.status === 404) return; // already gone
+      throw e;
+    }
   }
   async createArchive(projectId: string, environmentId: string, snapshotId: string): Promise<ArchiveInfo> {
     return archive(await this.c.backups.createArchive(projectId, environmentId, snapshotId, 'files_and_database'), snapshotId);

@@ -128,7 +128,8 @@ export class ClientCloudService implements CloudService {
       const p = await this.client.v1.getDeployedPackage(app.appId, env.mode, { signal });
       return { packageId: p.PackageId, name: p.Name ?? p.PackageId, version: p.Version, creationDate: p.CreationDate, sizeBytes: p.Size, status: p.Status };
     } catch (e) {
-      if (e instanceof MendixApiError && e.status === 404) return undefined;
+      // Only this code means "nothing deployed" (§14.6); ENVIRONMENT_NOT_FOUND or APP_NOT_FOUND are failures.
+      if (e instanceof MendixApiError && e.status === 404 && e.errorCode?.toUpperCase() === 'PACKAGE_NOT_FOUND') return undefined;
       throw e;
     }
   }

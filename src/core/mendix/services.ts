@@ -36,10 +36,15 @@ export interface PackageInfo {
   mendixVersion?: string;
 }
 
+/**
+ * One entry of a settings collection as GET returned it. `null` stays `null` (a constant without a
+ * value is not one set to ""); `dataType` and `deployedValue` are sent back unchanged (§14.3).
+ */
 export interface NamedValue {
   name: string;
-  value: string;
-  dataType?: string;
+  value: string | null;
+  dataType?: string | null;
+  deployedValue?: string | null;
 }
 
 export interface EnvironmentSettings {
@@ -66,6 +71,12 @@ export interface V4Environment {
   planName?: string;
   modelVersion?: string;
   runtimeVersion?: string;
+  /** Database (PostgreSQL) version of the environment (§14.10). */
+  dbVersion?: string;
+  /** Id of the deployed package (with `expand=package`). */
+  packageId?: string;
+  /** Set only while the deployed package is unused: when it expires (§14.10). */
+  packageExpiresOn?: string;
 }
 
 export interface NodePermission {
@@ -167,10 +178,23 @@ export interface MigrationServices {
   scale(appId: string, mode: string, instances: number, memoryPerInstanceMb: number): Promise<void>;
   getTags(appId: string, mode: string): Promise<string[]>;
   addTag(appId: string, mode: string, tag: string): Promise<void>;
+  /** Removing a tag that is not there is harmless. */
+  removeTag(appId: string, mode: string, tag: string): Promise<void>;
+  /** Deletes a package of the app (Build API); refused while it is deployed. */
+  deletePackage(appId: string, packageId: string): Promise<void>;
+  /**
+   * A fresh signed URL of one day's application log (`logs`) or access log (`access-logs`), `date`
+   * as YYYY-MM-DD; undefined when the service has none for that day (404). Needs Access to Logs.
+   */
+  getLogUrl(appId: string, mode: string, kind: 'logs' | 'access-logs', date: string): Promise<string | undefined>;
 
   getAppV4(projectId: string): Promise<V4App>;
   listEnvironmentsV4(projectId: string): Promise<V4Environment[]>;
-  getPermissions(projectId: string, environmentId: string): Promise<PermissionsInfo>;
+  /**
+   * Node permissions of an environment. With `userId`, only that member is asked for (the server
+   * pages, 20 by default, so one unfiltered page misses members); without it, every page is read.
+   */
+  getPermissions(projectId: string, environmentId: string, userId?: string): Promise<PermissionsInfo>;
   /** Grants API Rights, Transport Rights and Access to Backups (linking a node resets them). */
   grantNodePermissions(projectId: string, environmentId: string, userId: string): Promise<void>;
 
@@ -178,6 +202,8 @@ export interface MigrationServices {
   getSnapshot(projectId: string, environmentId: string, snapshotId: string): Promise<SnapshotInfo>;
   /** NOT idempotent. */
   createSnapshot(projectId: string, environmentId: string, comment: string): Promise<SnapshotInfo>;
+  /** Deletes a snapshot (deleting one that is gone is harmless). */
+  deleteSnapshot(projectId: string, environmentId: string, snapshotId: string): Promise<void>;
   /** NOT idempotent. */
   createArchive(projectId: string, environmentId: string, snapshotId: string): Promise<ArchiveInfo>;
   getArchive(projectId: string, environmentId: string, snapshotId: string, archiveId: string): Promise<ArchiveInfo>;

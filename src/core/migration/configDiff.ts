@@ -35,6 +35,17 @@ export const PORTAL_ONLY_SETTINGS: readonly string[] = [
 
 const MASK = '•••• (masked)';
 
+/** Custom runtime settings whose values must not be shown (passwords, keys, tokens). */
+const SECRET_NAME = /pass(word|wd)?|secret|token|credential|private|api[._-]?key|\bkey\b|key$/i;
+
+/** The value of a custom runtime setting as a person may see it: masked when its name says it is secret. */
+export function shownSettingValue(name: string, value: string | null): string {
+  if (value === null) return '(no value)';
+  return SECRET_NAME.test(name) ? MASK : value;
+}
+
+const shown = (v: string | null): string => v ?? '(no value)';
+
 function byName(list: NamedValue[]): Map<string, NamedValue> {
   return new Map(list.map((v) => [v.name, v]));
 }
@@ -53,13 +64,25 @@ export function diffConfiguration(source: ConfigSide, target: ConfigSide): Confi
   const tEvents = byName(target.settings.scheduledEvents);
   for (const e of source.settings.scheduledEvents) {
     const t = tEvents.get(e.name);
-    if (!t) out.push({ area: 'scheduled-event', name: e.name, source: e.value, target: '(missing)', writable: false });
-    else if (t.value !== e.value) out.push({ area: 'scheduled-event', name: e.name, source: e.value, target: t.value, writable: true });
+    if (!t) out.push({ area: 'scheduled-event', name: e.name, source: shown(e.value), target: '(missing)', writable: false });
+    else if (t.value !== e.value) out.push({ area: 'scheduled-event', name: e.name, source: shown(e.value), target: shown(t.value), writable: true });
   }
   const tCustom = byName(target.settings.customSettings);
   for (const s of source.settings.customSettings) {
     const t = tCustom.get(s.name);
-    if (t?.value !== s.value) out.push({ area: 'custom-setting', name: s.name, source: s.value, target: t?.value ?? '(not set)', writable: true });
+    if (!t) {
+      // The settings call changes existing settings; creating one is not documented (§14.3): portal step.
+      out.push({
+        area: 'custom-setting',
+        name: s.name,
+        source: shownSettingValue(s.name, s.value),
+        target: '(not set)',
+        writable: false,
+        note: 'exists only on the source: add it in the portal (Runtime tab → Custom Runtime Settings)',
+      });
+    } else if (t.value !== s.value) {
+      out.push({ area: 'custom-setting', name: s.name, source: shownSettingValue(s.name, s.value), target: shownSettingValue(t.name, t.value), writable: true });
+    }
   }
   const si = source.environment.instances;
   const sm = source.environment.memoryPerInstanceMb;
@@ -79,7 +102,10 @@ export function diffConfiguration(source: ConfigSide, target: ConfigSide): Confi
   return out;
 }
 
-/** The target settings with every writable difference taken from the source. */
+/**
+ * The target's collections as GET returned them, with each value the source also has taken from the
+ * source. Nothing is added: settings only the source has go to the portal checklist.
+ */
 export function mergedSettings(source: EnvironmentSettings, target: EnvironmentSettings): EnvironmentSettings {
   const s = { constants: byName(source.constants), events: byName(source.scheduledEvents), custom: byName(source.customSettings) };
   const take = (list: NamedValue[], from: Map<string, NamedValue>): NamedValue[] =>
@@ -87,11 +113,16 @@ export function mergedSettings(source: EnvironmentSettings, target: EnvironmentS
       const v = from.get(t.name);
       return v ? { ...t, value: v.value } : t;
     });
-  const tCustom = byName(target.customSettings);
-  const extraCustom = source.customSettings.filter((c) => !tCustom.has(c.name));
   return {
     constants: take(target.constants, s.constants),
     scheduledEvents: take(target.scheduledEvents, s.events),
-    customSettings: [...take(target.customSettings, s.custom), ...extraCustom],
+    customSettings: take(target.customSettings, s.custom),
   };
+}
+
+/** Portal checklist lines for the custom runtime settings only the source has (values of secrets masked). */
+export function sourceOnlyCustomSettingActions(diff: readonly ConfigDifference[]): string[] {
+  return diff
+    .filter((d) => d.area === 'custom-setting' && !d.writable)
+    .map((d) => `Runtime tab → Custom Runtime Settings: add ${d.name} = ${d.source}`);
 }

@@ -11,7 +11,9 @@ import { packageSteps } from './steps/packageSteps';
 import { backupSteps } from './steps/backupSteps';
 import { configSteps } from './steps/configSteps';
 import { cutoverSteps, restartSource } from './steps/cutoverSteps';
-import { DOMAIN_CERT, DOMAIN_DNS, finishSteps, OFFBOARD_REQUEST, URL_CHANGE } from './steps/finishSteps';
+import { DOMAIN_CERT, DOMAIN_DNS, finishSteps, OFFBOARD_REQUEST, UNLINK_SOURCE, URL_CHANGE } from './steps/finishSteps';
+import { SOURCE_LOGS, sourceRecordsSteps } from './steps/sourceRecordsSteps';
+import { cleanupSteps } from './steps/cleanupSteps';
 import type { RollbackAction } from './runner';
 
 export interface Plan {
@@ -28,11 +30,13 @@ export function buildPlan(input: MigrationInput, options: Partial<PlanOptions> =
     .filter((s) => (s.id === DOMAIN_DNS ? hasDomain : true))
     .filter((s) => (s.id === DOMAIN_CERT ? hasDomain && input.certificate !== 'none' : true))
     .map((s) => {
+      // The source's logs are read before unlinking: linking temporary app B resets the node's permissions.
+      if (s.id === UNLINK_SOURCE) return { ...s, dependsOn: [...s.dependsOn, SOURCE_LOGS] };
       if (s.id !== OFFBOARD_REQUEST) return s;
       // Offboard after the domain has moved, so nothing still points at the old node. The URL change
       // is not awaited: Support can only give the old sub-domain to the target once the old node is gone.
       const extra = hasDomain ? [DOMAIN_DNS, ...(input.certificate !== 'none' ? [DOMAIN_CERT] : [])] : [];
-      return { ...s, dependsOn: [...s.dependsOn, ...extra] };
+      return { ...s, dependsOn: [...s.dependsOn, SOURCE_LOGS, ...extra] };
     });
   const cut = cutoverSteps(opts);
   const steps: StepDefinition[] = [
@@ -43,7 +47,9 @@ export function buildPlan(input: MigrationInput, options: Partial<PlanOptions> =
     cut[0],
     ...backupSteps('cutover', opts),
     cut[1],
+    ...sourceRecordsSteps(),
     ...finishing,
+    ...cleanupSteps(),
   ];
   return { steps, rollback: restartSource(opts) };
 }

@@ -29,6 +29,8 @@ export interface PreflightFacts {
   tempBEnvironments?: V4Environment[];
   /** Undefined when temporary app A is not linked to the target node yet. */
   targetEnv?: EnvironmentInfo;
+  /** v4 view of the target environment (its `dbVersion`), once visible. */
+  targetEnvV4?: V4Environment;
   targetPermissions?: PermissionsInfo;
   targetApp?: V4App;
   packageSize?: number;
@@ -84,7 +86,7 @@ const PRIVATE = /\b10\.\d+\.\d+\.\d+|\b192\.168\.|\b172\.(1[6-9]|2\d|3[01])\.|\.
 
 function hintItems(s: EnvironmentSettings): PreflightItem[] {
   const entries = [...s.constants, ...s.customSettings];
-  const hit = (re: RegExp): string[] => entries.filter((c) => re.test(c.name) || re.test(c.value)).map((c) => c.name);
+  const hit = (re: RegExp): string[] => entries.filter((c) => re.test(c.name) || re.test(c.value ?? '')).map((c) => c.name);
   const mail = hit(MAIL);
   const ftp = hit(FTP);
   const vpn = hit(PRIVATE);
@@ -154,6 +156,44 @@ function v3ToV4Items(f: PreflightFacts): PreflightItem[] {
   ];
 }
 
+/** Compares PostgreSQL versions numerically by component ("9.6" < "14" < "14.2"). */
+export function compareDbVersions(a: string, b: string): number {
+  const x = a.split(/[.\s]/).map((p) => Number.parseInt(p, 10));
+  const y = b.split(/[.\s]/).map((p) => Number.parseInt(p, 10));
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (Number.isFinite(x[i]) ? x[i] : 0) - (Number.isFinite(y[i]) ? y[i] : 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** A restore into an older PostgreSQL fails (§14.10): compare the database versions both sides report. */
+export function dbVersionItem(source: V4Environment | undefined, target: V4Environment | undefined): PreflightItem {
+  const id = 'db-version';
+  const title = 'Target database version is not older than the source';
+  const s = source?.dbVersion;
+  const t = target?.dbVersion;
+  if (!s || !t) {
+    return { id, title, result: 'warn', detail: !target ? 'checked once temporary app A is linked to the target node' : 'the API did not report the database version of both environments' };
+  }
+  const c = compareDbVersions(t, s);
+  return c >= 0
+    ? { id, title, result: 'pass', detail: `source PostgreSQL ${s}, target ${t}` }
+    : { id, title, result: 'fail', detail: `the target runs PostgreSQL ${t}, older than the source's ${s}: a restore would fail — ask Mendix Support to upgrade the target database first` };
+}
+
+/** A package the plan still needs that is unused expires (§14.10): say when, so it is not lost on the way. */
+export function packageExpiryItems(envs: { label: string; env?: V4Environment }[]): PreflightItem[] {
+  return envs
+    .filter((x) => x.env?.packageExpiresOn)
+    .map((x) => ({
+      id: `package-expiry:${x.label}`,
+      title: `The package on the ${x.label} does not expire during the migration`,
+      result: 'warn' as const,
+      detail: `package ${x.env?.packageId ?? '?'} (model ${x.env?.modelVersion ?? '?'}) is unused and expires on ${x.env?.packageExpiresOn ?? '?'}: finish before then, or start the environment so the package is in use`,
+    }));
+}
+
 export function buildPreflight(f: PreflightFacts): PreflightItem[] {
   const items: PreflightItem[] = [];
   const mx = f.sourceEnv.mendixVersion;
@@ -185,6 +225,8 @@ export function buildPreflight(f: PreflightFacts): PreflightItem[] {
           ? `package ${pkgRuntime} = running ${mx}`
           : `package ${pkgRuntime} ≠ running ${mx}: do not upgrade the runtime during a migration`,
   });
+  items.push(dbVersionItem(f.sourceEnvV4, f.targetEnvV4));
+  items.push(...packageExpiryItems([{ label: 'source environment', env: f.sourceEnvV4 }]));
   items.push(permissionItem('permissions-source', 'source node', f.sourcePermissions, f.username));
   items.push(permissionItem('permissions-target', 'target node', f.targetPermissions, f.username));
   items.push(tcItem('tc-source', 'source node', f.sourceApp, f.sourcePermissions, f.username));

@@ -30,6 +30,8 @@ function files(j: Readonly<Journal>): { step: string; path: string; size: JsonVa
     const o = st.outputs;
     if (typeof o.path === 'string' && typeof o.sha256 === 'string') out.push({ step: id, path: o.path, size: o.size ?? null, sha256: o.sha256 });
     for (const k of objects(o.kept)) out.push({ step: `${id} (${cell(k.snapshotId)})`, path: cell(k.path), size: k.size ?? null, sha256: k.sha256 ?? null });
+    // Other kept files, e.g. the source's logs.
+    for (const k of objects(o.files)) out.push({ step: `${id} (${cell(k.label)})`, path: cell(k.path), size: k.size ?? null, sha256: k.sha256 ?? null });
   }
   return out;
 }
@@ -109,6 +111,17 @@ export function renderReport(journal: Readonly<Journal>, steps: readonly StepDef
   if (f.length) {
     L.push('', '## Files and checksums', '', '| Step | File | Size (bytes) | SHA-256 |', '|---|---|---|---|');
     for (const x of f) L.push(`| ${cell(x.step)} | ${cell(x.path)} | ${cell(x.size)} | \`${cell(x.sha256)}\` |`);
+  }
+  const cleanup = j.steps['finish.cleanup']?.outputs ?? {};
+  const decided = objects(cleanup.decisions);
+  const notes = Array.isArray(cleanup.notes) ? cleanup.notes.map(cell) : [];
+  if (decided.length || notes.length) {
+    L.push('', '## Clean-up', '');
+    if (decided.length) {
+      L.push('| What | Id | Decision | By | When |', '|---|---|---|---|---|');
+      for (const d of decided) L.push(`| ${cell(d.kind)} | ${cell(d.id)} | ${cell(d.decision)} | ${cell(d.by)} | ${cell(d.at)} |`);
+    }
+    for (const n of notes) L.push(`- ${n}`);
   }
   L.push('', '## Sign-off', '', '| Role | Name | Date | Signature |', '|---|---|---|---|', '| Technical Contact | | | |', '| App owner | | | |', '');
   return L.join('\n');

@@ -1,5 +1,6 @@
 /** The one registration table: every command id mapped to its implementation and a short action name for errors. */
 import type { Command } from '../../core/ui/explorer/commands/commandDeps';
+import { checkAccess } from '../../core/ui/explorer/commands/checkAccess';
 import { clearFilter } from '../../core/ui/explorer/commands/clearFilter';
 import { copyAppId } from '../../core/ui/explorer/commands/copyAppId';
 import { copyEnvironmentId } from '../../core/ui/explorer/commands/copyEnvironmentId';
@@ -57,6 +58,7 @@ export interface CommandEntry {
 export const COMMAND_TABLE: Readonly<Record<CommandId, CommandEntry>> = {
   [COMMANDS.signIn]: { run: signIn, action: 'Sign in' },
   [COMMANDS.signOut]: { run: signOut, action: 'Sign out' },
+  [COMMANDS.checkAccess]: { run: checkAccess, action: 'Check access' },
   [COMMANDS.showLog]: { run: showLog, action: 'Show log' },
   [COMMANDS.refresh]: { run: refreshApps, action: 'Refresh' },
   [COMMANDS.filter]: { run: filterApps, action: 'Filter apps' },

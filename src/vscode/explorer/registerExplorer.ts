@@ -122,6 +122,7 @@ export function registerExplorer(opts: ExplorerOptions): Explorer {
     host: new VsCodeHost(opts.channel, redactor),
     accounts,
     checkCredentials: (c, signal) => opts.services().check(c, signal),
+    checkAccess: (c, signal) => opts.services().checkAccess(c, signal),
     root,
     tree,
     settings: { downloadFolder },

@@ -49,7 +49,7 @@ export function registerBuild(app: FastifyInstance, ctx: EmulatorContext): void 
     const ref = resolveApp(ctx, req, req.params.appId);
     requireNodePermissions(store, ref.user, ref.node, ['canAccessAPI', 'canDeployApp']);
     const pkg = packageOf(ctx, ref, req.params.packageId);
-    if (Object.values(store.state.environments).some((e) => e.packageId === pkg.id)) throw new ApiError(409, 'PACKAGE_IN_USE', 'The package is deployed to an environment');
+    if (Object.values(store.state.environments).some((e) => e.packageId === pkg.id || e.runningPackageId === pkg.id)) throw new ApiError(409, 'PACKAGE_IN_USE', 'The package is deployed to an environment');
     delete store.state.packages[pkg.id];
     ctx.blobs.removePackage(pkg);
     store.changed();

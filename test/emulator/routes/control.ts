@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { receiveBackup } from '../backupUpload';
 import { BlobStore } from '../blobs';
-import type { EmulatorContext, SeedName } from '../context';
+import { SEED_NAMES, type EmulatorContext, type SeedName } from '../context';
 import { ApiError } from '../errors';
 import { bindCustomDomain, changeUrl, linkProject, offboardNode, unbindCustomDomain } from '../portal';
 import { environmentUrl } from '../model';
@@ -94,11 +94,22 @@ export function registerControl(app: FastifyInstance, ctx: EmulatorContext): voi
 
   app.post('/_emulator/reset', (req) => {
     const seed = (obj(req.body).seed ?? 'demo') as SeedName;
-    if (!['demo', 'scale', 'empty'].includes(seed)) throw new ApiError(400, 'INVALID_PARAMETERS', 'seed must be demo, scale or empty');
+    if (!SEED_NAMES.includes(seed)) throw new ApiError(400, 'INVALID_PARAMETERS', `seed must be one of ${SEED_NAMES.join(', ')}`);
     ctx.reseed(seed);
     ctx.faults.clear();
     ctx.calls.clear();
     return { seed };
+  });
+
+  // Portal role no API grants: Mendix Admin of the company (for doctor tests).
+  app.post('/_emulator/user', (req) => {
+    const b = obj(req.body);
+    const user = typeof b.userId === 'string' ? store.state.users[b.userId] : undefined;
+    if (!user) throw new ApiError(404, 'USER_NOT_FOUND', 'No such user');
+    if (typeof b.isMendixAdmin !== 'boolean') throw new ApiError(400, 'INVALID_PARAMETERS', 'isMendixAdmin must be a boolean');
+    user.isMendixAdmin = b.isMendixAdmin;
+    store.changed();
+    return { userId: user.id, isMendixAdmin: user.isMendixAdmin };
   });
 
   // Makes the next start of an environment fail with the given code on the poll call (null clears).

@@ -68,8 +68,7 @@ export function registerDeployV1(app: FastifyInstance, ctx: EmulatorContext): vo
 
   app.post<EnvParams>('/api/1/apps/:appId/environments/:mode/start', (req, reply) => {
     const { env, node } = resolveEnv(ctx, req, req.params.appId, req.params.mode, ['canAccessAPI', 'canDeployApp']);
-    const auto = bodyObject(req.body).AutoSyncDb;
-    if (auto !== undefined && typeof auto !== 'boolean') throw new ApiError(400, 'INVALID_PARAMETERS', 'AutoSyncDb must be a boolean');
+    const auto = autoSyncDbOf(bodyObject(req.body).AutoSyncDb);
     if (env.status === 'Running') {
       // Documented quirk: "already started" is a 200, not an error status.
       return reply.code(200).send({ errorCode: 'ALREADY_STARTED', errorMessage: 'The environment is already started' });
@@ -86,7 +85,7 @@ export function registerDeployV1(app: FastifyInstance, ctx: EmulatorContext): vo
       createdAt: now,
       doneAt: now + DURATIONS.start * 1000 * (node.generation === 'v3' ? 2 : 1),
       result: null,
-      plannedResult: plannedStartResult(env, pkg, auto === true),
+      plannedResult: plannedStartResult(env, pkg, auto),
     };
     store.state.startJobs[job.id] = job;
     store.track('start', job.id);
@@ -114,6 +113,7 @@ export function registerDeployV1(app: FastifyInstance, ctx: EmulatorContext): vo
       }
     }
     if (env.status === 'Running') env.status = 'Stopped';
+    env.runningPackageId = null;
     store.changed();
     return v1Env(store, env);
   });
@@ -132,7 +132,6 @@ export function registerDeployV1(app: FastifyInstance, ctx: EmulatorContext): vo
     if (typeof packageId !== 'string' || packageId === '') throw new ApiError(400, 'INVALID_PARAMETERS', 'PackageId is required');
     const pkg = store.state.packages[packageId];
     if (!pkg || pkg.projectId !== project.id) throw new ApiError(404, 'PACKAGE_NOT_FOUND', `Package ${packageId} not found`);
-    if (env.status === 'Running') throw new ApiError(403, 'APP_IS_RUNNING', 'Stop the environment before transporting a package');
     if (pkg.status === 'Failed') throw new ApiError(403, 'NOT ALLOWED', 'Processing of this deployment package failed');
     if (isProcessing(pkg, store.now())) {
       throw new ApiError(503, 'SERVICE UNAVAILABLE', 'The deployment package is still being processed; try again later', { headers: { 'Retry-After': '5' } });
@@ -157,6 +156,26 @@ export function registerDeployV1(app: FastifyInstance, ctx: EmulatorContext): vo
   });
 }
 
+/**
+ * `AutoSyncDb` is documented as a boolean; a published pipeline sends the string `"true"` (§14.8),
+ * which costs nothing to accept. Anything else is refused.
+ */
+function autoSyncDbOf(v: unknown): boolean {
+  if (v === undefined || v === null) return false;
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'string' && /^(true|false)$/i.test(v.trim())) return v.trim().toLowerCase() === 'true';
+  throw new ApiError(400, 'INVALID_PARAMETERS', 'AutoSyncDb must be a boolean');
+}
+
+/**
+ * The database structure a model version implies: builds of one release (same major.minor.patch)
+ * share it; a new release may change the domain model. The emulator's stand-in for "the database
+ * really differs" (§14.8).
+ */
+export function schemaOf(modelVersion: string): string {
+  return modelVersion.split('.').slice(0, 3).join('.');
+}
+
 /** Decides at start time how the start job will end, so the poll call reports it. */
 function plannedStartResult(env: Environment, pkg: Pkg, autoSyncDb: boolean): string {
   if (env.startFailure) {
@@ -165,7 +184,7 @@ function plannedStartResult(env: Environment, pkg: Pkg, autoSyncDb: boolean): st
     return code;
   }
   if (env.constants.some((c) => c.Value === null)) return 'MISSING_CONSTANT';
-  if (!autoSyncDb && env.dbModelVersion !== null && env.dbModelVersion !== pkg.version) return 'INVALID_DB_STRUCTURE';
+  if (!autoSyncDb && env.dbModelVersion !== null && schemaOf(env.dbModelVersion) !== schemaOf(pkg.version)) return 'INVALID_DB_STRUCTURE';
   return 'Started';
 }
 
@@ -181,8 +200,15 @@ function startFailureMessage(code: string): string {
   return messages[code] ?? 'The application failed to start';
 }
 
-/** Transport copies the package to the environment; constants and events follow the new model. */
+/**
+ * Transport copies the package to the environment; constants and events follow the new model. Into a
+ * running environment it is accepted too (§14.1): the old package keeps running until the next start.
+ */
 export function applyTransport(env: Environment, pkg: Pkg): void {
+  if (env.status === 'Running') {
+    const running = env.runningPackageId ?? env.packageId;
+    env.runningPackageId = running === pkg.id ? null : running;
+  }
   env.packageId = pkg.id;
   if (env.status === 'Empty') env.status = 'Stopped';
   env.constants = pkg.constants.map((d) => {

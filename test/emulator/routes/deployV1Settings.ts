@@ -65,7 +65,8 @@ export function registerDeployV1Settings(app: FastifyInstance, ctx: EmulatorCont
       const target = env.scheduledEvents.find((x) => x.Name === e.Name);
       if (target) target.Value = e.Value as 'Enabled' | 'Disabled';
     }
-    if (custom) env.customSettings = custom.map((c) => ({ Name: c.Name as string, Value: c.Value === undefined || c.Value === null ? '' : String(c.Value as string | number | boolean) }));
+    // A null value stays null (§14.3).
+    if (custom) env.customSettings = custom.map((c) => ({ Name: c.Name as string, Value: c.Value === undefined ? '' : c.Value === null ? null : String(c.Value as string | number | boolean) }));
     store.changed();
     return settingsView(env);
   });
@@ -123,7 +124,8 @@ export function registerDeployV1Settings(app: FastifyInstance, ctx: EmulatorCont
       const now = store.now();
       if (!Number.isFinite(day) || day > now || now - day > 30 * 24 * 3600 * 1000) throw new ApiError(404, 'NOT_FOUND', `No ${kind} for ${req.params.date}`);
       const file = `${kind}-${env.name.toLowerCase()}-${req.params.date}.txt`;
-      return { Environment: env.name, Date: day, DownloadUrl: signedUrl(ctx, req, 'logs', `${env.id}~${req.params.date}`, file, now, now + 900_000) };
+      // `Environment` is the environment's UUID (§14.7), not its Mode.
+      return { Environment: env.id, Date: day, DownloadUrl: signedUrl(ctx, req, 'logs', `${env.id}~${req.params.date}`, file, now, now + 900_000) };
     });
   }
 }

@@ -109,6 +109,12 @@ export function registerDeployV4(app: FastifyInstance, ctx: EmulatorContext): vo
   });
 
   const permView = (userId: string, p: Permission) => ({ member: { userId }, ...p });
+  // The newest spec types the GET flags as strings and its example shows 'true'/'false' (§14.2);
+  // PATCH bodies and answers stay boolean.
+  const permGetView = (userId: string, p: Permission) => ({
+    member: { userId },
+    ...Object.fromEntries(PERMISSION_NAMES.map((n) => [n, p[n] ? 'true' : 'false'])),
+  });
 
   app.get<{ Params: { appId: string; environmentId: string }; Querystring: { userId?: string; offset?: string; limit?: string } }>(
     '/api/v4/apps/:appId/environments/:environmentId/permissions',
@@ -118,8 +124,8 @@ export function registerDeployV4(app: FastifyInstance, ctx: EmulatorContext): vo
       const env = envFor(project, req.params.environmentId);
       const p = page(req.query);
       const all = Object.entries(env.permissions)
-        .filter(([u]) => req.query.userId === undefined || u === req.query.userId)
-        .map(([u, perm]) => permView(u, perm));
+        .filter(([u]) => req.query.userId === undefined || u.toLowerCase() === req.query.userId.toLowerCase())
+        .map(([u, perm]) => permGetView(u, perm));
       const r = paginate(all, p);
       return { technicalContact: technicalContactOf(project), permissions: r.items, pagination: r.pagination };
     },

@@ -81,7 +81,8 @@ export function addNode(s: EmulatorState, spec: NodeSpec): AppNode {
       customSettings: e.customSettings ?? [],
       tags: e.tags ?? [],
       customDomains: (e.customDomains ?? []).map((domain) => ({ domain, certificateId: null })),
-      permissions: e.permissions ?? {},
+      // A copy per environment: seeds spread one permission object into several environments.
+      permissions: Object.fromEntries(Object.entries(e.permissions ?? {}).map(([u, p]) => [u, { ...p }])),
       startFailure: null,
       failNext: [],
     };

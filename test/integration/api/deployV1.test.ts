@@ -107,11 +107,15 @@ describe('integration: Deploy v1, Build, Deploy v2 against the emulator', functi
     assert.equal((await c.v1.getEnvironment(TGT, 'Production')).Status, 'Stopped');
   });
 
-  it('transport into a running environment fails with APP_IS_RUNNING and a hint', async () => {
-    const e = await c.v1.transport(SRC, 'Production', DEMO.packages.orderPortalProduction.id).catch((x: unknown) => x);
-    assert.ok(e instanceof MendixApiError);
-    assert.equal(e.errorCode, 'APP_IS_RUNNING');
-    assert.match(e.hint ?? '', /stop the environment first/);
+  it('transport into a running environment is accepted; the running model changes only at the next start (§14.1)', async () => {
+    await c.v1.transport(SRC, 'Acceptance', DEMO.packages.orderPortalProduction.id);
+    const env = await c.v1.getEnvironment(SRC, 'Acceptance');
+    assert.equal(env.Status, 'Running');
+    assert.equal(env.ModelVersion, DEMO.packages.orderPortalAcceptance.version);
+    assert.equal((await c.v1.getDeployedPackage(SRC, 'Acceptance')).PackageId, DEMO.packages.orderPortalProduction.id);
+    // Put the running package back: it is the one deployed again, nothing waits for a start.
+    await c.v1.transport(SRC, 'Acceptance', DEMO.packages.orderPortalAcceptance.id);
+    assert.equal((await c.v1.getDeployedPackage(SRC, 'Acceptance')).PackageId, DEMO.packages.orderPortalAcceptance.id);
   });
 
   it('copies settings to the target', async () => {

@@ -187,15 +187,15 @@ describe('emulator: Deploy API v1', () => {
       assert.equal(errorCode(poll), 'MISSING_CONSTANT');
     });
 
-    it('transport needs a stopped environment (403 APP_IS_RUNNING), then a model change without AutoSyncDb fails with INVALID_DB_STRUCTURE', async () => {
+    it('transport into a running environment is accepted and waits for the next start; a new release without AutoSyncDb then fails with INVALID_DB_STRUCTURE', async () => {
       const c = client();
       const body = { PackageId: DEMO.packages.orderPortalAcceptance.id };
-      const running = await c.v1('POST', '/apps/orderportal/environments/Production/transport', body);
-      assert.equal(running.status, 403);
-      assert.equal(errorCode(running), 'APP_IS_RUNNING');
+      const running = await c.v1<V1Env>('POST', '/apps/orderportal/environments/Production/transport', body);
+      assert.equal(running.status, 200);
+      // The old package keeps running until the next start.
+      assert.equal(running.json.Status, 'Running');
+      assert.equal(running.json.ModelVersion, DEMO.packages.orderPortalProduction.version);
       await c.v1('POST', '/apps/orderportal/environments/Production/stop');
-      const ok = await c.v1('POST', '/apps/orderportal/environments/Production/transport', body);
-      assert.equal(ok.status, 200);
       const env = await c.v1<V1Env>('GET', '/apps/orderportal/environments/Production');
       assert.equal(env.json.ModelVersion, DEMO.packages.orderPortalAcceptance.version);
       assert.equal(env.json.Status, 'Stopped');

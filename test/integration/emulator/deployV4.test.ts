@@ -26,12 +26,12 @@ interface V4Env {
 }
 interface Perm {
   member: { userId: string };
-  canDeployApp: boolean;
-  canManageBackups: boolean;
-  canViewAlerts: boolean;
-  canAccessAPI: boolean;
-  canViewLogs: boolean;
-  canManagePrivileges: boolean;
+  canDeployApp: boolean | string;
+  canManageBackups: boolean | string;
+  canViewAlerts: boolean | string;
+  canAccessAPI: boolean | string;
+  canViewLogs: boolean | string;
+  canManagePrivileges: boolean | string;
 }
 type Page = { offset: number; limit: number; size: number };
 
@@ -148,8 +148,9 @@ describe('emulator: Deploy API v4', () => {
     const r = await c.v4<{ technicalContact: string; permissions: Perm[]; pagination: Page }>('GET', path);
     assert.equal(r.json.technicalContact, DEMO.username);
     const viewer = r.json.permissions.find((p) => p.member.userId === DEMO.viewer.username)!;
-    assert.equal(viewer.canAccessAPI, true);
-    assert.equal(viewer.canDeployApp, false);
+    assert.equal(viewer.canAccessAPI, 'true');
+    // GET flags are strings in the newest spec (§14.2); PATCH answers stay boolean.
+    assert.equal(viewer.canDeployApp, 'false');
     const filtered = await c.v4<{ permissions: Perm[] }>('GET', `${path}?userId=${encodeURIComponent(DEMO.viewer.username)}`);
     assert.equal(filtered.json.permissions.length, 1);
     const ro = await c.v4('PATCH', path, { permissions: [{ member: { userId: DEMO.viewer.username }, canDeployApp: true }] }, 'patRead');

@@ -1,6 +1,7 @@
 /** Shared plumbing for the emulator contract suite: one emulator per file, a small typed HTTP client. */
 import { DEMO } from '../../emulator/seeds/demo';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/server';
+import type { SeedName } from '../../emulator/context';
 
 export type Auth = 'key' | 'viewerKey' | 'pat' | 'patRead' | 'viewerPat' | 'none' | Record<string, string>;
 
@@ -80,7 +81,7 @@ export class Client {
     if (r.status !== 200) throw new Error(`clock advance failed: ${r.status} ${r.text}`);
   }
 
-  async reset(seed: 'demo' | 'scale' | 'empty' = 'demo'): Promise<void> {
+  async reset(seed: SeedName = 'demo'): Promise<void> {
     const r = await this.control('POST', '/reset', { seed });
     if (r.status !== 200) throw new Error(`reset failed: ${r.status} ${r.text}`);
   }

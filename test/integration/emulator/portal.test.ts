@@ -35,14 +35,14 @@ describe('emulator: portal and Support actions', () => {
     const denied = await c.v1('GET', '/apps/orderportal/environments/Production');
     assert.equal(denied.status, 403);
     assert.equal(errorCode(denied), 'NO_ACCESS');
-    const perms = await c.v4<{ technicalContact: string; permissions: { member: { userId: string }; canAccessAPI: boolean }[] }>(
+    const perms = await c.v4<{ technicalContact: string; permissions: { member: { userId: string }; canAccessAPI: string }[] }>(
       'GET',
       `/apps/${P.orderPortalTempB.id}/environments/${E.orderPortalProduction.id}/permissions`,
     );
     assert.equal(perms.json.technicalContact, DEMO.username);
     assert.deepEqual(
       perms.json.permissions.map((p) => [p.member.userId, p.canAccessAPI]),
-      [[DEMO.username, false]],
+      [[DEMO.username, 'false']],
     );
     // Re-grant through v4, and v1 works again.
     const grant = await c.v4('PATCH', `/apps/${P.orderPortalTempB.id}/environments/${E.orderPortalProduction.id}/permissions`, {

@@ -112,7 +112,7 @@ describe('emulator: Deploy API v1 settings, scale, tags, logs', () => {
     const today = new Date().toISOString().slice(0, 10);
     const r = await c.v1<{ Environment: string; Date: number; DownloadUrl: string }>('GET', `${PROD}/logs/${today}`);
     assert.equal(r.status, 200);
-    assert.equal(r.json.Environment, 'Production');
+    assert.equal(r.json.Environment, DEMO.environments.orderPortalProduction.id);
     assert.equal(new Date(r.json.Date).toISOString().slice(0, 10), today);
     const text = await (await fetch(r.json.DownloadUrl)).text();
     assert.match(text, /INFO/);

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { buildPreflight, sameRuntime, type PreflightFacts } from '../../../src/core/migration/preflight';
-import { diffConfiguration, mergedSettings, type ConfigSide } from '../../../src/core/migration/configDiff';
+import { buildPreflight, compareDbVersions, sameRuntime, type PreflightFacts } from '../../../src/core/migration/preflight';
+import { diffConfiguration, mergedSettings, sourceOnlyCustomSettingActions, type ConfigSide } from '../../../src/core/migration/configDiff';
 import { predictDowntimeMs } from '../../../src/core/migration/timings';
 import { criticalPathMs } from '../../support/criticalPath';
 import type { StepDefinition } from '../../../src/core/migration/stepTypes';
@@ -14,7 +14,7 @@ function facts(over: Partial<PreflightFacts> = {}): PreflightFacts {
     flavour: 'node-move',
     username: ME,
     sourceEnv: { environmentId: 'e1', mode: 'Production', status: 'Running', url: 'https://a.mendixcloud.com', mendixVersion: '10.24.3', modelVersion: '1.0.0.1' },
-    sourceEnvV4: { id: 'e1', name: 'Production', state: 'running', url: 'https://a', runtimeVersion: '10.24.3.73587' },
+    sourceEnvV4: { id: 'e1', name: 'Production', state: 'running', url: 'https://a', runtimeVersion: '10.24.3.73587', dbVersion: '14' },
     sourceSettings: { constants: [{ name: 'Mod.ApiBase', value: 'https://api.example.com' }], scheduledEvents: [], customSettings: [] },
     sourceApp: { id: 'p', name: 'A', subdomain: 'a', technicalContact: { userId: ME } },
     sourcePermissions: { technicalContact: ME, permissions: [allowed] },
@@ -22,6 +22,7 @@ function facts(over: Partial<PreflightFacts> = {}): PreflightFacts {
     tempB: { id: 'tb', name: 'A (temp B)', subdomain: 'c' },
     tempBEnvironments: [],
     targetEnv: { environmentId: 'e2', mode: 'Production', status: 'Empty', url: 'https://b' },
+    targetEnvV4: { id: 'e2', name: 'Производство', state: 'notdeployed', url: 'https://b', dbVersion: '14' },
     targetPermissions: { technicalContact: ME, permissions: [allowed] },
     packageSize: 1000,
     freeDiskBytes: 50 * 1024 ** 3,
@@ -35,6 +36,24 @@ describe('preflight', () => {
   it('passes a healthy node move', () => {
     const items = buildPreflight(facts());
     assert.deepEqual(items.filter((i) => i.result !== 'pass').map((i) => i.id), []);
+  });
+
+  it('compares the database versions: an older target PostgreSQL fails, a newer one passes, unknown warns (§14.10)', () => {
+    const older = buildPreflight(facts({ targetEnvV4: { id: 'e2', name: 'P', state: 'notdeployed', url: 'u', dbVersion: '12' } }));
+    assert.equal(result(older, 'db-version'), 'fail');
+    assert.match(older.find((i) => i.id === 'db-version')?.detail ?? '', /PostgreSQL 12, older than the source's 14/);
+    assert.equal(result(buildPreflight(facts({ targetEnvV4: { id: 'e2', name: 'P', state: 'notdeployed', url: 'u', dbVersion: '16.2' } })), 'db-version'), 'pass');
+    assert.equal(result(buildPreflight(facts({ targetEnvV4: undefined })), 'db-version'), 'warn');
+    assert.ok(compareDbVersions('9.6', '14') < 0 && compareDbVersions('14.2', '14') > 0 && compareDbVersions('14', '14.0') === 0);
+  });
+
+  it('warns when the source package is unused and carries expiresOn (§14.10)', () => {
+    const items = buildPreflight(
+      facts({ sourceEnvV4: { id: 'e1', name: 'Production', state: 'stopped', url: 'u', runtimeVersion: '10.24.3.73587', dbVersion: '14', packageId: 'k1', packageExpiresOn: '2027-01-01T00:00:00.000Z' } }),
+    );
+    const warn = items.find((i) => i.id.startsWith('package-expiry'));
+    assert.equal(warn?.result, 'warn');
+    assert.match(warn?.detail ?? '', /k1 .* expires on 2027-01-01/);
   });
 
   it('fails a runtime change, missing permissions and a foreign Technical Contact', () => {
@@ -119,15 +138,39 @@ describe('configuration diff', () => {
         ['constant', 'A', true],
         ['constant', 'Gone', false],
         ['scheduled-event', 'SE', true],
-        ['custom-setting', 'Pool', true],
+        ['custom-setting', 'Pool', false],
         ['tag', 't1', true],
       ],
     );
     const merged = mergedSettings(src.settings, tgt.settings);
     assert.deepEqual(merged.constants, [{ name: 'A', value: 'secret-1' }]);
     assert.deepEqual(merged.scheduledEvents, [{ name: 'SE', value: 'Enabled' }]);
-    assert.deepEqual(merged.customSettings, [{ name: 'Pool', value: '100' }]);
+    assert.deepEqual(merged.customSettings, [], 'a custom setting only the source has is not created through the API');
     assert.deepEqual(diffConfiguration({ ...src, settings: merged }, { ...tgt, settings: merged, tags: ['t1'] }), []);
+  });
+
+  it('sends source-only custom settings to the portal checklist with names and values, secrets masked (§14.3)', () => {
+    const src = side({ customSettings: [{ name: 'Pool', value: '100' }, { name: 'SMTP.Password', value: 'hunter2' }, { name: 'Shared', value: 'a' }] });
+    const tgt = side({ customSettings: [{ name: 'Shared', value: 'b' }] });
+    const d = diffConfiguration(src, tgt);
+    assert.deepEqual(
+      d.map((x) => [x.name, x.writable, x.source]),
+      [
+        ['Pool', false, '100'],
+        ['SMTP.Password', false, '•••• (masked)'],
+        ['Shared', true, 'a'],
+      ],
+    );
+    const lines = sourceOnlyCustomSettingActions(d);
+    assert.deepEqual(lines, ['Runtime tab → Custom Runtime Settings: add Pool = 100', 'Runtime tab → Custom Runtime Settings: add SMTP.Password = •••• (masked)']);
+    assert.ok(!JSON.stringify(d).includes('hunter2'));
+    assert.deepEqual(mergedSettings(src.settings, tgt.settings).customSettings, [{ name: 'Shared', value: 'a' }]);
+  });
+
+  it('keeps null values null and DataType/DeployedValue as GET returned them', () => {
+    const src = side({ constants: [{ name: 'A', value: null, dataType: 'String', deployedValue: null }] });
+    const tgt = side({ constants: [{ name: 'A', value: 'x', dataType: 'String', deployedValue: 'x' }] });
+    assert.deepEqual(mergedSettings(src.settings, tgt.settings).constants, [{ name: 'A', value: null, dataType: 'String', deployedValue: 'x' }]);
   });
 });
 

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
+import { dirname } from 'node:path';
 import {
   ExpiredUrlError,
   type AppSummary,
@@ -346,6 +347,26 @@ export class FakeCloud implements MigrationServices {
     if (!e.tags.includes(tag)) e.tags.push(tag);
     return Promise.resolve();
   }
+  removeTag(appId: string, mode: string, tag: string): Promise<void> {
+    this.log('removeTag', appId);
+    const e = this.env(appId, mode);
+    e.tags = e.tags.filter((t) => t !== tag);
+    return Promise.resolve();
+  }
+  deletePackage(appId: string, packageId: string): Promise<void> {
+    this.log('deletePackage', packageId);
+    const node = this.nodes.get(appId);
+    const project = node?.linkedProjectId ? this.projects.get(node.linkedProjectId) : undefined;
+    if (!project) throw Object.assign(new Error('APP_NOT_FOUND'), { status: 404 });
+    if (node?.envs.some((e) => e.packageId === packageId)) throw Object.assign(new Error('PACKAGE_IN_USE'), { status: 409 });
+    project.packages = project.packages.filter((p) => p.packageId !== packageId);
+    return Promise.resolve();
+  }
+  getLogUrl(appId: string, mode: string, kind: 'logs' | 'access-logs', date: string): Promise<string | undefined> {
+    this.log('getLogUrl', `${kind}/${date}`);
+    this.env(appId, mode);
+    return Promise.resolve(`fake://log/${appId}-${mode}-${kind}-${date}`);
+  }
   getAppV4(projectId: string): Promise<V4App> {
     this.log('getAppV4');
     const p = this.projects.get(projectId);
@@ -393,6 +414,12 @@ export class FakeCloud implements MigrationServices {
     this.snapshots.set(id, s);
     return Promise.resolve({ ...s });
   }
+  deleteSnapshot(_projectId: string, environmentId: string, snapshotId: string): Promise<void> {
+    this.log('deleteSnapshot', snapshotId);
+    const s = this.snapshots.get(snapshotId);
+    if (s?.envId === environmentId) this.snapshots.delete(snapshotId);
+    return Promise.resolve();
+  }
   createArchive(_projectId: string, environmentId: string, snapshotId: string): Promise<ArchiveInfo> {
     this.log('createArchive', snapshotId);
     const s = this.snapshots.get(snapshotId);
@@ -435,12 +462,13 @@ export class FakeCloud implements MigrationServices {
   }
   async download(url: string, dest: string): Promise<DownloadResult> {
     this.log('download', url);
-    const [, kind, id] = /^fake:\/\/(package|archive)\/(.*)$/.exec(url) ?? [];
+    const [, kind, id] = /^fake:\/\/(package|archive|log)\/(.*)$/.exec(url) ?? [];
     if (kind === 'archive' && this.expireArchiveDownloads > 0) {
       this.expireArchiveDownloads--;
       throw new ExpiredUrlError(`archive ${id}`);
     }
-    const text = kind === 'package' ? `PACKAGE:${id}` : `BACKUP:${this.archives.get(id)?.data ?? ''}`;
+    const text = kind === 'package' ? `PACKAGE:${id}` : kind === 'log' ? `LOG:${id}` : `BACKUP:${this.archives.get(id)?.data ?? ''}`;
+    await fs.mkdir(dirname(dest), { recursive: true });
     await fs.writeFile(dest, text);
     const r = { path: dest, size: Buffer.byteLength(text), sha256: createHash('sha256').update(text).digest('hex') };
     this.manifests.set(dest, r);

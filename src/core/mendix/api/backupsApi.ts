@@ -12,6 +12,12 @@ import {
   type SnapshotPage,
 } from './schemas/backupsSchemas';
 
+/**
+ * Backups v2 documents `500 SERVICE_UNAVAILABLE` ("Operation failed. Please try again later") on its
+ * snapshot, archive and restore calls (§14.4): reads and polls retry it with back-off; creates do not.
+ */
+const TRY_LATER = [{ status: 500, code: 'SERVICE_UNAVAILABLE' }] as const;
+
 const base = (projectId: string, environmentId: string) => `/api/v2/apps/${seg(projectId)}/environments/${seg(environmentId)}`;
 
 export class BackupsApi {
@@ -26,6 +32,7 @@ export class BackupsApi {
       query: { offset: opts.offset, limit: opts.limit },
       schema: snapshotListSchema,
       idempotent: true,
+      retryErrorCodes: TRY_LATER,
       call: opts,
     });
   }
@@ -69,6 +76,7 @@ export class BackupsApi {
       path: `${base(projectId, environmentId)}/snapshots/${seg(snapshotId)}`,
       schema: snapshotSchema,
       idempotent: true,
+      retryErrorCodes: TRY_LATER,
       call,
     });
   }
@@ -82,6 +90,7 @@ export class BackupsApi {
       body: { comment },
       schema: snapshotSchema,
       idempotent: true,
+      retryErrorCodes: TRY_LATER,
       call,
     });
   }
@@ -93,6 +102,7 @@ export class BackupsApi {
       method: 'DELETE',
       path: `${base(projectId, environmentId)}/snapshots/${seg(snapshotId)}`,
       idempotent: true,
+      retryErrorCodes: TRY_LATER,
       call,
     });
   }
@@ -119,6 +129,7 @@ export class BackupsApi {
       path: `${base(projectId, environmentId)}/snapshots/${seg(snapshotId)}/archives/${seg(archiveId)}`,
       schema: archiveSchema,
       idempotent: true,
+      retryErrorCodes: TRY_LATER,
       call,
     });
   }
@@ -145,6 +156,7 @@ export class BackupsApi {
       path: `${base(projectId, environmentId)}/restores/${seg(restoreId)}`,
       schema: restoreSchema,
       idempotent: true,
+      retryErrorCodes: TRY_LATER,
       call,
     });
   }

@@ -11,7 +11,9 @@ import {
   v1StartJobSchema,
   v1StartResponseSchema,
   v1TagsSchema,
+  v1LogUrlSchema,
   type MendixPackage,
+  type V1LogUrl,
   type V1App,
   type V1Environment,
   type V1ScaleResult,
@@ -77,19 +79,12 @@ export class DeployV1Api {
         call: opts,
       });
       if (r.JobId) return { kind: 'started', jobId: r.JobId };
-      if ((r.errorCode ?? r.code) === 'ALREADY_STARTED') return { kind: 'alreadyStarted' };
-      throw new MendixApiError({
-        operation,
-        endpoint: `POST ${path}`,
-        family: 'apiKey',
-        status: 200,
-        errorCode: r.errorCode ?? r.code,
-        serverMessage: 'neither a JobId nor ALREADY_STARTED in the answer',
-        attempts: 1,
-      });
+      // The documented "already started" is an HTTP 200 whose body the docs do not show (§14.5):
+      // any 200 without a JobId means it, whatever the error key is called or how it is spelled.
+      return { kind: 'alreadyStarted' };
     } catch (e) {
       // Tolerate ALREADY_STARTED arriving with an error status as well.
-      if (e instanceof MendixApiError && e.errorCode === 'ALREADY_STARTED' && e.status < 500) return { kind: 'alreadyStarted' };
+      if (e instanceof MendixApiError && e.errorCode?.toUpperCase() === 'ALREADY_STARTED' && e.status < 500) return { kind: 'alreadyStarted' };
       throw e;
     }
   }
@@ -187,6 +182,23 @@ export class DeployV1Api {
   /** Adds a tag; adding an existing tag changes nothing, so it is retried like a PUT. */
   addTag(appId: string, mode: string, tag: string, call?: CallOptions): Promise<void> {
     return this.http.request({ operation: 'v1.addTag', family: 'apiKey', method: 'POST', path: `${envPath(appId, mode)}/tags`, body: { Tag: tag }, idempotent: true, call });
+  }
+
+  /**
+   * A signed download URL of one day's application log (`logs`) or access log (`access-logs`),
+   * `date` as YYYY-MM-DD (UTC). Needs the "Access to Logs" node permission. `Environment` in the
+   * answer is the environment's UUID (§14.7).
+   */
+  getLogUrl(appId: string, mode: string, kind: 'logs' | 'access-logs', date: string, call?: CallOptions): Promise<V1LogUrl> {
+    return this.http.request({
+      operation: kind === 'logs' ? 'v1.getLogs' : 'v1.getAccessLogs',
+      family: 'apiKey',
+      method: 'GET',
+      path: `${envPath(appId, mode)}/${kind}/${seg(date)}`,
+      schema: v1LogUrlSchema,
+      idempotent: true,
+      call,
+    });
   }
 
   /** Removes a tag; the service answers 204 also when the tag did not exist. */

@@ -125,6 +125,24 @@ export class DeployV4Api {
     });
   }
 
+  /**
+   * Node permissions across pages, or only `userId`'s when given (the server filters). The server
+   * pages 20 by default and clamps `limit`, so paging stops at the first page shorter than the limit
+   * it echoed back (§14.2).
+   */
+  async listPermissions(appId: string, environmentId: string, opts: { userId?: string } & CallOptions = {}): Promise<V4Permissions> {
+    const permissions: V4Permission[] = [];
+    let technicalContact: string | undefined;
+    for (let offset = 0; ; ) {
+      const page = await this.getPermissions(appId, environmentId, { ...opts, offset, limit: 100 });
+      technicalContact ??= page.technicalContact;
+      permissions.push(...page.permissions);
+      offset += page.permissions.length;
+      const limit = page.pagination?.limit ?? 100;
+      if (page.permissions.length === 0 || page.permissions.length < limit || !page.pagination) return { technicalContact, permissions, pagination: undefined };
+    }
+  }
+
   /** Sets node permissions for members (needs a PAT with mx:deployment:write). Idempotent. */
   async patchPermissions(appId: string, environmentId: string, permissions: V4PermissionUpdate[], call?: CallOptions): Promise<V4Permission[]> {
     const r = await this.http.request({

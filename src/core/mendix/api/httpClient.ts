@@ -82,6 +82,12 @@ export interface RequestSpec<T> {
   idempotent: boolean;
   /** Extra statuses to treat as "try again later" (transport's 503 is already transient). */
   retryStatuses?: readonly number[];
+  /**
+   * Status + error code pairs that mean "try again later" on this endpoint only, e.g. Backups v2's
+   * documented `500 SERVICE_UNAVAILABLE` (§14.4). Codes compare without regard to case. Honoured for
+   * idempotent calls only: a create answered this way is not repeated blindly.
+   */
+  retryErrorCodes?: readonly { status: number; code: string }[];
   /** Overrides of the retry policy, plus an overall deadline for all attempts. */
   retry?: Partial<RetryPolicy> & { deadlineMs?: number };
   call?: CallOptions;
@@ -288,7 +294,9 @@ export class MendixHttp {
       }
 
       const parsed = parseErrorBody(text);
-      const transient = TRANSIENT_STATUSES.has(status) || extraRetry.has(status);
+      const codeUpper = parsed.errorCode?.toUpperCase();
+      const retryableCode = spec.idempotent && (spec.retryErrorCodes ?? []).some((r) => r.status === status && r.code.toUpperCase() === codeUpper);
+      const transient = TRANSIENT_STATUSES.has(status) || extraRetry.has(status) || retryableCode;
       if (transient) {
         if (!spec.idempotent && !REFUSAL_STATUSES.has(status)) {
           this.log('warn', `${spec.method} ${pathAndQuery} → ${status} in ${ms} ms${retryNote}; not repeated (outcome unknown)`);

@@ -3,7 +3,7 @@
  * the configuration is diffed and applied after confirmation; the portal-only part becomes a
  * checklist a person confirms; then the target is started and its URL checked.
  */
-import { diffConfiguration, mergedSettings, PORTAL_ONLY_SETTINGS, type ConfigDifference, type ConfigSide } from '../configDiff';
+import { diffConfiguration, mergedSettings, PORTAL_ONLY_SETTINGS, sourceOnlyCustomSettingActions, type ConfigDifference, type ConfigSide } from '../configDiff';
 import { NeedsPersonError, type StepContext, type StepDefinition } from '../stepTypes';
 import type { JsonObject } from '../types';
 import { findEnvironment, startAndWait, str, type PlanOptions } from './common';
@@ -101,9 +101,14 @@ export function configSteps(opts: PlanOptions): StepDefinition[] {
     kind: 'portal',
     dependsOn: [TARGET_PREPARE],
     describe: 'Some settings have no API at all; a person copies them in the portal from the source to the target environment and confirms.',
-    instructions: (ctx) => ({
+    instructions: async (ctx) => ({
       summary: `Copy the portal-only settings from ${ctx.input.source.name} ${ctx.input.source.environment} to node ${ctx.input.target.nodeSubdomain}`,
-      actions: [...PORTAL_ONLY_SETTINGS.map((s) => `Copy: ${s}`), 'Confirm this step when done.'],
+      actions: [
+        // Custom runtime settings only the source has: the API changes existing settings only (§14.3).
+        ...(await currentDiff(ctx).then(sourceOnlyCustomSettingActions, () => ['Runtime tab → Custom Runtime Settings: compare source and target (they could not be read just now)'])),
+        ...PORTAL_ONLY_SETTINGS.map((s) => `Copy: ${s}`),
+        'Confirm this step when done.',
+      ],
       url: ctx.input.portalUrl,
     }),
     isDone: (ctx) => Promise.resolve(ctx.state().confirmation?.method === 'person'),

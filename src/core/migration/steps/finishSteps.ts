@@ -126,7 +126,10 @@ export function finishSteps(opts: PlanOptions): StepDefinition[] {
       if (!pkg) throw new Error('the source package is unknown');
       // Linking the node reset its permissions (v1 calls now answer NO_ACCESS); the Technical
       // Contact grants them back through v4, which needs no node permission.
-      const env = (await ctx.services.listEnvironmentsV4(ctx.input.source.projectId)).find((e) => e.name.toLowerCase() === target.environment.toLowerCase());
+      // By id first: a v4 display name may differ from the v1 Mode, even in another script (§14.11).
+      const knownId = str(ctx.stateOf('cutover.upload')?.outputs.targetEnvironmentId);
+      const v4Envs = await ctx.services.listEnvironmentsV4(ctx.input.source.projectId);
+      const env = v4Envs.find((e) => e.id === knownId) ?? v4Envs.find((e) => e.name.toLowerCase() === target.environment.toLowerCase());
       if (!env) throw new Error(`environment ${target.environment} not found on the target node`);
       const perms = await ctx.services.getPermissions(ctx.input.source.projectId, env.id);
       const me = perms.permissions.find((p) => p.userId.toLowerCase() === ctx.services.username.toLowerCase());

@@ -26,17 +26,18 @@ async function gatherFacts(ctx: StepContext): Promise<PreflightFacts> {
   const tempAAppId = await optional(currentAppId(ctx, target.tempAppA.projectId));
   const linked = tempAAppId === target.nodeSubdomain;
   const targetEnv = linked ? await optional(findEnvironment(ctx, target.nodeSubdomain, target.environment)) : undefined;
-  const [sourceSettings, v4Envs, sourceApp, sourcePermissions, tempA, tempB, tempBEnvironments, targetPermissions, pkg, freeDiskBytes] = await Promise.all([
+  const [sourceSettings, v4Envs, sourceApp, sourcePermissions, tempA, tempB, tempBEnvironments, targetPermissions, pkg, freeDiskBytes, targetV4Envs] = await Promise.all([
     s.getSettings(source.nodeSubdomain, source.environment),
     optional(s.listEnvironmentsV4(source.projectId)),
     optional(s.getAppV4(source.projectId)),
-    optional(s.getPermissions(source.projectId, sourceEnv.environmentId)),
+    optional(s.getPermissions(source.projectId, sourceEnv.environmentId, s.username)),
     optional(s.getAppV4(target.tempAppA.projectId)),
     optional(s.getAppV4(target.tempAppB.projectId)),
     optional(s.listEnvironmentsV4(target.tempAppB.projectId)),
-    targetEnv ? optional(s.getPermissions(target.tempAppA.projectId, targetEnv.environmentId)) : Promise.resolve(undefined),
+    targetEnv ? optional(s.getPermissions(target.tempAppA.projectId, targetEnv.environmentId, s.username)) : Promise.resolve(undefined),
     optional(s.getDeployedPackage(source.nodeSubdomain, source.environment)),
     optional(s.freeDiskBytes(ctx.input.downloadFolder)),
+    targetEnv ? optional(s.listEnvironmentsV4(target.tempAppA.projectId)) : Promise.resolve(undefined),
   ]);
   const check = s.checkCustomDomain?.bind(s);
   const domainTtls = check
@@ -65,6 +66,8 @@ async function gatherFacts(ctx: StepContext): Promise<PreflightFacts> {
     tempB,
     tempBEnvironments,
     targetEnv,
+    // Matched by id: display names may differ from the v1 Mode (§14.11).
+    targetEnvV4: targetEnv ? targetV4Envs?.find((e) => e.id === targetEnv.environmentId) : undefined,
     targetPermissions,
     packageSize: pkg?.size,
     freeDiskBytes,

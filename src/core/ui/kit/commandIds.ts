@@ -7,6 +7,7 @@ import { MIGRATION_COMMANDS } from './migrationCommandIds';
 export const COMMANDS = {
   signIn: 'mendixMigration.account.signIn',
   signOut: 'mendixMigration.account.signOut',
+  checkAccess: 'mendixMigration.account.checkAccess',
   showLog: 'mendixMigration.log.show',
   refresh: 'mendixMigration.apps.refresh',
   filter: 'mendixMigration.apps.filter',

@@ -32,9 +32,36 @@ describe('Deploy/Build/Backups/v4 methods', () => {
     assert.equal(server.requests[0].headers['content-type'], 'application/json');
   });
 
-  it('start: an answer with neither JobId nor ALREADY_STARTED is an error, not a silent success', async () => {
-    server.setHandler((_q, res) => json(res, 200, {}));
-    await assert.rejects(client.v1.startEnvironment('calc', 'P', { autoSyncDb: true }), MendixApiError);
+  it('start: any HTTP 200 without a JobId is "already started", whatever the error key and its casing (§14.5)', async () => {
+    const bodies = [{}, { error_code: 'already_started' }, { ErrorCode: 'Already_Started' }, { code: 'ALREADY_STARTED', message: 'x' }];
+    server.setHandler((_q, res, i) => json(res, 200, bodies[i]));
+    for (let i = 0; i < bodies.length; i++) assert.deepEqual(await client.v1.startEnvironment('calc', 'P', { autoSyncDb: true }), { kind: 'alreadyStarted' });
+    assert.equal(server.requests.length, bodies.length, 'a start is never repeated');
+  });
+
+  it('start: ALREADY_STARTED with an error status below 500 in any casing is "already started"', async () => {
+    server.setHandler((_q, res) => json(res, 409, { errorCode: 'Already_Started', errorMessage: 'running' }));
+    assert.deepEqual(await client.v1.startEnvironment('calc', 'P', { autoSyncDb: true }), { kind: 'alreadyStarted' });
+  });
+
+  it('Backups v2: 500 SERVICE_UNAVAILABLE is retried with back-off on reads and polls, never on creates (§14.4)', async () => {
+    const snap = { snapshot_id: 's-1', state: 'running' };
+    server.setHandler((q, res, i) => {
+      if (q.method === 'POST') return json(res, 500, { errorCode: 'SERVICE_UNAVAILABLE', errorMessage: 'Operation failed. Please try again later' });
+      return i < 3 ? json(res, 500, { errorCode: 'service_unavailable', errorMessage: 'try again later' }) : json(res, 200, snap);
+    });
+    const got = await client.backups.getSnapshot('p', 'e', 's-1');
+    assert.equal(got.snapshot_id, 's-1');
+    assert.equal(server.requests.length, 4);
+    assert.ok(clock.now() > 0, 'waited (back-off) between attempts');
+    await assert.rejects(client.backups.createSnapshot('p', 'e', { comment: 'c' }), (e: unknown) => e instanceof MendixApiError && e.status === 500 && e.errorCode === 'SERVICE_UNAVAILABLE');
+    assert.equal(server.requests.filter((r) => r.method === 'POST').length, 1);
+  });
+
+  it('Backups v2: another 500 is not retried', async () => {
+    server.setHandler((_q, res) => json(res, 500, { errorCode: 'INTERNAL_ERROR' }));
+    await assert.rejects(client.backups.getRestore('p', 'e', 'r-1'), (e: unknown) => e instanceof MendixApiError && e.status === 500);
+    assert.equal(server.requests.length, 1);
   });
 
   it('transport: keeps retrying 503 while the package is processed, then succeeds', async () => {

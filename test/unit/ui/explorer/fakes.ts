@@ -1,4 +1,6 @@
 /** In-memory stand-ins for the explorer's dependencies: typed, scripted, recording what happened. */
+import { GRANT, type AccessItem, type AccessReport } from '../../../../src/core/doctor/accessCheck';
+import type { AccessCredentials } from '../../../../src/core/doctor/accessChecker';
 import type { SecretBackend, SecretKey } from '../../../../src/core/ui/accounts/accounts';
 import { AccountStore } from '../../../../src/core/ui/accounts/accounts';
 import type { BackupDataType, CloudService, CredentialCheck, Credentials, DownloadResult, JobProgress, TransferProgress } from '../../../../src/core/mendix/cloudService';
@@ -283,13 +285,28 @@ export function world(opts: { pageSize?: number; ttlMs?: number; maxConcurrent?:
   return { env, secrets, accounts, services, root, states, logs };
 }
 
-export function deps(w: World, ui: ScriptedInput, check: (c: Credentials) => CredentialCheck = () => ({ ok: true, problems: [] })): CommandDeps & { host: FakeHost; tree: FakeTree; progress: RecordingProgress } {
+/** An access report with one item per credential the account has: for "Check Access" tests. */
+export function accessReportFor(c: AccessCredentials): AccessReport {
+  const items: AccessItem[] = [
+    { id: 'api-key', scope: 'account', title: 'API key valid', status: c.apiKey ? 'ok' : 'missing', detail: c.apiKey ? 'accepted' : 'no API key', grant: c.apiKey ? undefined : GRANT.apiKey },
+    { id: 'pat', scope: 'account', title: 'Personal Access Token valid', status: c.pat ? 'ok' : 'missing', detail: c.pat ? 'accepted' : 'no token', grant: c.pat ? undefined : GRANT.pat },
+  ];
+  return { username: c.username, checkedAt: '2026-01-01T00:00:00.000Z', items, ok: items.every((i) => i.status === 'ok') };
+}
+
+export function deps(
+  w: World,
+  ui: ScriptedInput,
+  check: (c: Credentials) => CredentialCheck = () => ({ ok: true, problems: [] }),
+  access: (c: AccessCredentials) => AccessReport = accessReportFor,
+): CommandDeps & { host: FakeHost; tree: FakeTree; progress: RecordingProgress } {
   return {
     ui,
     progress: new RecordingProgress(),
     host: new FakeHost(),
     accounts: w.accounts,
     checkCredentials: (c) => Promise.resolve(check(c)),
+    checkAccess: (c) => Promise.resolve(access(c)),
     root: w.root,
     tree: new FakeTree(),
     settings: { downloadFolder: () => '/tmp/downloads' },

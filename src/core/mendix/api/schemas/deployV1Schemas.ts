@@ -82,12 +82,24 @@ export type V1Constant = z.infer<typeof constantSchema>;
 export type V1CustomSetting = z.infer<typeof customSettingSchema>;
 export type V1ScheduledEvent = z.infer<typeof scheduledEventSchema>;
 
-/** What may be sent to POST settings: only the entries to change (Name + Value). */
+/**
+ * What may be sent to POST settings. The docs ask for "the JSON collection retrieved with GET at the
+ * same URI" (§14.3): entries carry `Name`, `DataType`, `Value` and `DeployedValue` as GET returned
+ * them, and a `null` value stays `null`. Only existing entries can be changed.
+ */
 export interface V1SettingsUpdate {
-  Constants?: { Name: string; Value: string }[];
-  CustomSettings?: { Name: string; Value: string }[];
-  ScheduledEvents?: { Name: string; Value: 'Enabled' | 'Disabled' }[];
+  Constants?: { Name: string; DataType?: string | null; Value: string | null; DeployedValue?: string | null }[];
+  CustomSettings?: { Name: string; Value: string | null }[];
+  ScheduledEvents?: { Name: string; Value: 'Enabled' | 'Disabled'; DeployedValue?: string | null }[];
 }
+
+/** GET logs / access-logs (§2 rows 19–20, §14.7). */
+export const v1LogUrlSchema = z.object({
+  Environment: opt(z.string()),
+  Date: opt(looseNumber),
+  DownloadUrl: z.string().min(1),
+});
+export type V1LogUrl = z.infer<typeof v1LogUrlSchema>;
 
 export const v1ScaleResponseSchema = z.object({
   Status: opt(z.string()),

@@ -1,4 +1,5 @@
 /** What every command receives: injected, so commands run in unit tests with scripted answers. */
+import type { AccessChecker } from '../../../doctor/accessChecker';
 import type { Logger } from '../../../shared/logger';
 import type { AccountStore } from '../../accounts/accounts';
 import type { CredentialChecker } from '../../../mendix/cloudService';
@@ -31,6 +32,8 @@ export interface CommandDeps {
   host: Host;
   accounts: AccountStore;
   checkCredentials: CredentialChecker;
+  /** The doctor's read-only access check ("Mendix: Check Access"). */
+  checkAccess: AccessChecker;
   root: AppsRoot;
   tree: TreeControl;
   settings: ExplorerSettings;
