@@ -86,7 +86,7 @@ export function connect(values: ConnectionValues, io: CliIo, env: NodeJS.Process
         ? () => Promise.resolve({ ok: true, status: 0, detail: 'HTTP check switched off' })
         : undefined;
   const dns = values['dns-check'] === true || env.MENDIX_MIGRATE_DNS_CHECK === '1';
-  const services = new ClientMigrationServices({ client, username, logger: logger.child('transfer'), httpCheck, checkCustomDomain: dns ? dnsDomainCheck() : undefined });
+  const services = new ClientMigrationServices({ client, username, logger: logger.child('transfer'), httpCheck, checkCustomDomain: dns ? dnsDomainCheck({ certificates: pat ? client.certificates : undefined }) : undefined });
   const poll = values['poll-interval'] === undefined ? 5000 : Number(values['poll-interval']);
   if (!Number.isInteger(poll) || poll <= 0) throw new UsageError(`--poll-interval needs a positive whole number of ms, got "${values['poll-interval']}"`);
   return { client, services, logger, pollIntervalMs: poll };

@@ -8,6 +8,7 @@
 import { strict as assert } from 'node:assert';
 import { createSocket, type Socket } from 'node:dgram';
 import { checkPropagation, type PropagationReport } from '../../../src/core/dns/propagation';
+import { dnsDomainCheck } from '../../../src/core/migration/domainCheck';
 import type { ResolverDescriptor } from '../../../src/core/dns/resolvers';
 import { watchPropagation } from '../../../src/core/dns/watch';
 import { DnsLab, type LabRecord } from './dnsLab';
@@ -90,6 +91,11 @@ describe('custom domain moved inside cname.mendix.net (nsd + unbound)', function
     assert.equal(r.complete, false);
     assert.equal(r.eta, undefined);
     assert.match(r.etaNote, /Mendix's record still ends at 192\.0\.2\.10, 192\.0\.2\.11.*bind the domain to the target environment/);
+    // The engine's check: the CNAME is right (nothing to change in the customer's zone), the end is not.
+    const engine = await dnsDomainCheck({ resolvers: spare, authoritative: [lab.authAddress], timeoutMs: 1000, checkCertificate: false })(DOMAIN, { host: TARGET_HOST });
+    assert.equal(engine.cnameOk, true);
+    assert.equal(engine.chainEndOk, false);
+    assert.match(engine.detail, /nothing changes in your zone.*not at the target/);
     // The chain came from the zones' own servers (nsd follows the CNAME into Mendix's zone, which it also serves).
     assert.equal(r.target.sources[0], `${CUSTOMER}. @ ${lab.authAddress}`);
   });
@@ -155,6 +161,9 @@ describe('custom domain moved inside cname.mendix.net (nsd + unbound)', function
     }
     const last = reports[reports.length - 1];
     assert.equal(last.complete, true, 'all resolvers flipped');
+    const engine = await dnsDomainCheck({ resolvers, authoritative: [lab.authAddress], timeoutMs: 1000, checkCertificate: false })(DOMAIN, { host: TARGET_HOST });
+    assert.equal(engine.chainEndOk, true, engine.detail);
+    assert.equal(engine.propagatedPercent, 100);
     assert.equal(last.percentage, 100);
     // Between the first and the last flip the share was reported in steps.
     const shares = [...new Set(reports.map((r) => r.percentage))];

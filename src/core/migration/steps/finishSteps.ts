@@ -228,12 +228,27 @@ export function finishSteps(opts: PlanOptions): StepDefinition[] {
     },
   };
 
-  /** With a DNS check wired, every domain's CNAME must reach <domain>.cname.mendix.net. */
+  /**
+   * With a DNS check wired, every domain's CNAME must reach <domain>.cname.mendix.net and, when the
+   * target environment's host is known, the chain must end at its addresses and the certificate be fine.
+   */
   async function dnsState(ctx: StepContext): Promise<{ ok: boolean; detail: string }> {
     const check = ctx.services.checkCustomDomain?.bind(ctx.services);
     if (!check) return { ok: true, detail: 'DNS not checked by the engine (use the DNS checks)' };
-    const results = await Promise.all(ctx.input.customDomains.map((d) => check(d)));
-    return { ok: results.every((r) => r.cnameOk), detail: results.map((r) => r.detail).join('; ') };
+    const target = await targetHost(ctx);
+    const results = await Promise.all(ctx.input.customDomains.map((d) => check(d, target)));
+    const ok = results.every((r) => r.cnameOk && r.chainEndOk !== false && r.certificateOk !== false);
+    return { ok, detail: results.map((r) => r.detail).join('; ') + (target ? '' : '; target host unknown: where the chain ends was not checked') };
+  }
+
+  async function targetHost(ctx: StepContext): Promise<{ host: string } | undefined> {
+    try {
+      const appId = (await currentAppId(ctx, ctx.input.source.projectId)) ?? ctx.input.target.nodeSubdomain;
+      const h = host((await findEnvironment(ctx, appId, ctx.input.target.environment)).url);
+      return h === '' ? undefined : { host: h };
+    } catch {
+      return undefined;
+    }
   }
 
   const cert: StepDefinition = {
