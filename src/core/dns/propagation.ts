@@ -215,7 +215,7 @@ export async function checkPropagation(opts: PropagationOptions): Promise<Propag
     authoritative: { ...auth, status: authStatus, value: authValue, chainText: describeChain(domain, auth.chain) },
     ...(target === undefined ? {} : { target }),
     results,
-    groups: groupResults(results),
+    groups: groupResults(results, target !== undefined),
     counts,
     percentage,
     complete,
@@ -338,11 +338,13 @@ function round(ms: number): number {
   return Math.round(ms * 10) / 10;
 }
 
-function groupResults(results: ResolverResult[]): AnswerGroup[] {
+/** Groups by the domain's own record or, when the chain end is judged, by the whole chain. */
+function groupResults(results: ResolverResult[], byChain: boolean): AnswerGroup[] {
   const groups = new Map<string, AnswerGroup>();
   for (const r of results) {
-    const key = `${r.status}\u0000${r.value}`;
-    const g = groups.get(key) ?? { status: r.status, value: r.value, resolvers: [] };
+    const value = byChain ? r.chainText || r.value : r.value;
+    const key = `${r.status}\u0000${value}`;
+    const g = groups.get(key) ?? { status: r.status, value, resolvers: [] };
     g.resolvers.push(r.name);
     groups.set(key, g);
   }
