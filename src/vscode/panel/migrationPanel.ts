@@ -15,7 +15,8 @@ import {
   type OperationDeps,
 } from '../../core/migrationCommands/operations';
 import type { MigrationWorkbench } from '../../core/migrationCommands/workbench';
-import { DnsWatch, type DnsWatchConfig } from '../../core/panel/dnsWatch';
+import { REDEPLOY } from '../../core/migration/steps/finishSteps';
+import { DnsWatch, withTargetHost, type DnsWatchConfig } from '../../core/panel/dnsWatch';
 import { PanelController } from '../../core/panel/panelController';
 import { panelHtml } from '../../core/panel/panelHtml';
 import { parseViewState, type HostMessage, type RunAction, type StepAction } from '../../core/panel/protocol';
@@ -54,7 +55,9 @@ class MigrationPanel implements vscode.Disposable {
       log,
     });
     const domain = mc.peek(file)?.input.customDomains[0];
-    if (domain) this.dns = new DnsWatch(domain, deps.dnsConfig, (m) => this.controller.dns(m), log);
+    // The redeploy step records the target environment's URL: from then on the chain end is judged.
+    const dnsConfig = () => withTargetHost(deps.dnsConfig(), mc.peek(file)?.steps[REDEPLOY]?.outputs.url);
+    if (domain) this.dns = new DnsWatch(domain, dnsConfig, (m) => this.controller.dns(m), log);
     if (this.dns) this.controller.dns(this.dns.model);
     for (const row of mc.transfers(file)) this.controller.transfer(row);
 
