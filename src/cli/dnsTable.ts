@@ -49,7 +49,8 @@ export function formatPropagation(report: PropagationReport): string {
   if (t !== undefined) {
     out.push(
       `Chain end [${t.sources.join(', ') || 'zones'}]: ${t.chainEnd.join(', ') || 'no address'}  ${t.endOk ? MARK.matches : MARK.old} ` +
-        `${t.endOk ? 'at' : 'not at'} the target ${t.host} (${t.addresses.join(', ') || 'unresolved'})${t.error ? `  (${t.error})` : ''}`,
+        `${t.endOk ? 'at' : 'not at'} the target ${t.host} (${t.addresses.join(', ') || 'unresolved'})` +
+        `${t.sharedName ? `, both chains meet at ${t.sharedName}` : ''}${t.error ? `  (${t.error})` : ''}`,
     );
   }
   out.push('');

@@ -9,7 +9,7 @@
  * expected CNAME target.
  */
 import { authoritativeAnswer, followChain, resolveAuthoritatively, type AuthoritativeAnswer } from './authoritative';
-import { answersOf, authoritiesOf, chainEnd, chainPath, chainReaches, describeChain, describeHop, endsAt, firstHop, negativeTtl, toFqdn, type DnsRecord } from './records';
+import { answersOf, authoritiesOf, chainEnd, chainNames, chainPath, chainReaches, describeChain, describeHop, endsAt, firstHop, negativeTtl, sharedName, toFqdn, type DnsRecord } from './records';
 import { askResolver, type ResolverQueryOptions } from './resolverQuery';
 import type { ResolverDescriptor } from './resolvers';
 import type { RecordType } from 'dns-packet';
@@ -54,8 +54,12 @@ export interface TargetReport {
   chainEnd: string[];
   /** The zone-served chain passes through the expected CNAME target (true when none is expected). */
   cnameOk: boolean;
-  /** The zone-served chain ends at the target's addresses. */
+  /** The zone-served chain ends at the target's addresses, or passes through a name of the target's chain. */
   endOk: boolean;
+  /** A name both chains pass through (the target host or e.g. a load balancer), when there is one. */
+  sharedName?: string;
+  /** The names on the target host's chain, the host first. */
+  names: string[];
   /** Zones and servers that gave the domain's chain, hop by hop. */
   sources: string[];
   error?: string;
@@ -134,6 +138,8 @@ export async function checkPropagation(opts: PropagationOptions): Promise<Propag
       if (followed.via !== undefined) auth.chainFollowedVia = followed.via;
     }
     const host = await resolveAuthoritatively(targetHost, opts);
+    const names = chainNames(targetHost, host.chain);
+    const shared = sharedName(domain, auth.chain, names.length > 0 ? names : [targetHost]);
     let addresses = chainEnd(targetHost, host.chain);
     let error = host.error === undefined ? undefined : `target ${targetHost} at its zone: ${host.error}`;
     if (addresses.length === 0) {
@@ -150,7 +156,9 @@ export async function checkPropagation(opts: PropagationOptions): Promise<Propag
       addresses,
       chainEnd: end,
       cnameOk: expected === undefined || chainReaches(auth.chain, expected),
-      endOk: endsAt(end, addresses),
+      endOk: shared !== undefined || endsAt(end, addresses),
+      ...(shared === undefined ? {} : { sharedName: shared }),
+      names: names.length > 0 ? names : [targetHost],
       sources: whole?.sources ?? [],
       ...(error === undefined && whole?.error === undefined ? {} : { error: [whole?.error, error].filter((x) => x !== undefined).join('; ') }),
     };
@@ -161,11 +169,12 @@ export async function checkPropagation(opts: PropagationOptions): Promise<Propag
     if (followed.via !== undefined) auth.chainFollowedVia = followed.via;
   }
 
-  const matches = (chain: DnsRecord[], targetAddresses?: string[]): boolean => {
+  const matches = (chain: DnsRecord[], targetAddresses?: string[], targetNames?: string[]): boolean => {
     if (target !== undefined) {
       const cnameOk = expected === undefined || chainReaches(chain, expected);
       const wanted = targetAddresses !== undefined && targetAddresses.length > 0 ? targetAddresses : target.addresses;
-      return cnameOk && endsAt(chainEnd(domain, chain), wanted);
+      const names = [...target.names, ...(targetNames ?? [])];
+      return cnameOk && (sharedName(domain, chain, names) !== undefined || endsAt(chainEnd(domain, chain), wanted));
     }
     if (expected !== undefined) return chainReaches(chain, expected);
     return authValue !== '' && describeHop(firstHop(domain, chain)) === authValue;
@@ -236,8 +245,9 @@ type RawResult = {
   answer: Answer;
   /** Set when the full-chain question failed and the CNAME alone was asked instead. */
   cnameOnly?: { failure: string; answer: Answer & { ok: true } };
-  /** The target host's addresses as this resolver resolves them (with a target host). */
+  /** The target host's addresses, and the names on its chain, as this resolver resolves them (with a target host). */
   targetAddresses?: string[];
+  targetNames?: string[];
 };
 
 async function queryOne(resolver: ResolverDescriptor, domain: string, type: RecordType, opts: ResolverQueryOptions, targetHost?: string): Promise<RawResult> {
@@ -253,18 +263,18 @@ async function queryOne(resolver: ResolverDescriptor, domain: string, type: Reco
       else cnameOnly = { failure: answer.message, answer: again };
     }
   }
-  let targetAddresses: string[] | undefined;
+  let target: Pick<RawResult, 'targetAddresses' | 'targetNames'> = {};
   if (targetHost !== undefined && !opts.signal?.aborted) {
     const t = await askResolver(resolver, { name: targetHost, type: 'A', recursionDesired: true }, opts);
-    if (t.ok && t.rcode === 'NOERROR') targetAddresses = chainEnd(targetHost, answersOf(t.packet));
+    if (t.ok && t.rcode === 'NOERROR') target = { targetAddresses: chainEnd(targetHost, answersOf(t.packet)), targetNames: chainNames(targetHost, answersOf(t.packet)) };
   }
-  return { resolver, answer, ...(cnameOnly ? { cnameOnly } : {}), ...(targetAddresses ? { targetAddresses } : {}) };
+  return { resolver, answer, ...(cnameOnly ? { cnameOnly } : {}), ...target };
 }
 
 function classify(
   raw: RawResult,
   domain: string,
-  matches: (chain: DnsRecord[], targetAddresses?: string[]) => boolean,
+  matches: (chain: DnsRecord[], targetAddresses?: string[], targetNames?: string[]) => boolean,
   at: Date,
   judgeEnd: boolean,
   truth: DnsRecord[] | undefined,
@@ -298,7 +308,7 @@ function classify(
   };
   // When the domain's own records are present the rcode only concerns the far end of the chain.
   if (hop.length > 0) {
-    const ok = matches(chain, raw.targetAddresses);
+    const ok = matches(chain, raw.targetAddresses, raw.targetNames);
     // An old answer changes when the first record that differs from the zones' own expires: the
     // customer's CNAME, or (when that stays) Mendix's record further down the chain.
     const ttl = (ok ? undefined : staleTtl(domain, chain, truth)) ?? Math.min(...hop.map((r) => r.ttl));

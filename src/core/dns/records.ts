@@ -133,3 +133,20 @@ export function endsAt(end: readonly string[], target: readonly string[]): boole
   const want = new Set(target.map((a) => a.toLowerCase()));
   return end.length > 0 && end.every((a) => want.has(a.toLowerCase()));
 }
+
+/** The names the chain from the domain passes through, the domain first. */
+export function chainNames(domain: string, chain: DnsRecord[]): string[] {
+  return chainPath(domain, chain).map((hop) => hop[0].name);
+}
+
+/**
+ * The first name beyond the domain itself that its chain shares with the target host's chain (the
+ * target host included), e.g. a load balancer both point at: then both end at the same place even
+ * when two lookups of a rotating address set return different subsets.
+ */
+export function sharedName(domain: string, chain: DnsRecord[], targetNames: readonly string[]): string | undefined {
+  const wanted = new Set(targetNames.map((n) => toFqdn(n)));
+  return chainNames(domain, chain)
+    .slice(1)
+    .find((n) => wanted.has(n));
+}

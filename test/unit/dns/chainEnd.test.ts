@@ -105,6 +105,36 @@ describe('chain-end propagation', () => {
     assert.equal(r.complete, true);
   });
 
+  it('counts chains that meet at a shared name (a load balancer with rotating addresses) as ending at the target', async () => {
+    const lb = 'lb-7.us-east.elb.test';
+    let turn = 0;
+    // Each lookup of the balancer returns another pair of its addresses.
+    const pool = ['198.51.100.1', '198.51.100.2', '198.51.100.3', '198.51.100.4'];
+    const pair = () => {
+      turn++;
+      return [pool[turn % 4], pool[(turn + 1) % 4]];
+    };
+    const { customer, mendix } = await zones((name) => {
+      if (name === MENDIX) return { authoritative: true, answers: [rr.cname(MENDIX, lb, 60), ...pair().map((ip) => rr.a(lb, ip, 60))] };
+      if (name === TARGET) return { authoritative: true, answers: [rr.cname(TARGET, lb, 300), ...pair().map((ip) => rr.a(lb, ip, 60))] };
+      return { rcode: 'REFUSED' };
+    });
+    const res = await start((q) => {
+      if (q.type === 'NS' && (q.name === 'cname.mendix.net' || q.name === 'mendixcloud.com')) {
+        return { answers: [rr.ns(q.name, `ns1.${q.name}`)], additionals: [rr.a(`ns1.${q.name}`, '127.0.0.1')] };
+      }
+      if (q.type === 'NS') return { answers: [] };
+      if (q.name === DOMAIN) return { answers: [rr.cname(DOMAIN, MENDIX, 2900), rr.cname(MENDIX, lb, 50), ...pair().map((ip) => rr.a(lb, ip, 50))] };
+      if (q.name === TARGET) return { answers: [rr.cname(TARGET, lb, 250), ...pair().map((ip) => rr.a(lb, ip, 50))] };
+      return { rcode: 'NXDOMAIN' };
+    });
+    const r = await checkPropagation({ domain: DOMAIN, expected: MENDIX, targetHost: TARGET, resolvers: [resolver('r', res)], authoritative: [customer.address], authoritativePort: mendix.port, timeoutMs: 500 });
+    assert.equal(r.target?.sharedName, `${lb}.`);
+    assert.equal(r.target?.endOk, true);
+    assert.equal(r.results[0].status, 'matches');
+    assert.equal(r.complete, true);
+  });
+
   it('says so, and calls nothing up to date, when the target host does not resolve', async () => {
     const { customer, mendix } = await zones((name) => (name === MENDIX ? { authoritative: true, answers: [rr.a(MENDIX, TARGET_IPS[0], 60)] } : { rcode: 'NXDOMAIN', authoritative: true }));
     const res = await start(resolverHandler([rr.cname(DOMAIN, MENDIX, 2900), rr.a(MENDIX, TARGET_IPS[0], 60)], []));

@@ -14,7 +14,7 @@ function targetReport(): PropagationReport {
     expected: MENDIX,
     checkedAt: '2026-11-22T02:00:00.000Z',
     authoritative: { source: 'given', isApex: false, chain: [], servers: [], status: 'matches', value: `CNAME ${MENDIX}`, chainText: `CNAME ${MENDIX} → A 198.51.100.20` },
-    target: { host: 'orderportal-us.mendixcloud.com.', addresses: ['198.51.100.20'], chainEnd: ['198.51.100.20'], cnameOk: true, endOk: true, sources: [] },
+    target: { host: 'orderportal-us.mendixcloud.com.', addresses: ['198.51.100.20'], chainEnd: ['198.51.100.20'], cnameOk: true, endOk: true, names: ['orderportal-us.mendixcloud.com.'], sources: [] },
     results: [
       { name: 'r1', operator: 'o', location: 'l', status: 'old', endpoint: 'e', chain: [], value: `CNAME ${MENDIX}`, chainText: `CNAME ${MENDIX} → A 192.0.2.10`, latencyMs: 1, remainingTtl: 30 },
     ],
