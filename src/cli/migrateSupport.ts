@@ -26,8 +26,9 @@ export const CONNECTION_OPTIONS = `Connection (flags win over environment variab
   Credentials: MENDIX_USERNAME + MENDIX_API_KEY (Deploy/Backups APIs) and MENDIX_PAT (v4).
   --http-check <mode>      How the app URL is checked: url (GET it, default), api (environment status), off
   --poll-interval <ms>     Pause between polls of asynchronous jobs (default 5000)
-  --dns-check              Check custom domains in DNS (TTL in the preflight, CNAME before the domain
-                           step is done) through the public resolvers (MENDIX_MIGRATE_DNS_CHECK=1)`;
+  --dns-check              Check custom domains in DNS (TTL in the preflight; before the domain step is
+                           done: the CNAME, where the chain ends, and the certificate — Certificate API
+                           with a Mendix Admin's PAT, else TLS of the target) (MENDIX_MIGRATE_DNS_CHECK=1)`;
 
 export const CONNECTION_FLAGS = {
   'deploy-url': { type: 'string' },
