@@ -250,6 +250,8 @@ type RawResult = {
   targetNames?: string[];
 };
 
+const CNAME_RETRY_TIMEOUT_MS = 1000;
+
 async function queryOne(resolver: ResolverDescriptor, domain: string, type: RecordType, opts: ResolverQueryOptions, targetHost?: string): Promise<RawResult> {
   let answer = await askResolver(resolver, { name: domain, type, recursionDesired: true }, opts);
   let cnameOnly: RawResult['cnameOnly'];
@@ -257,7 +259,8 @@ async function queryOne(resolver: ResolverDescriptor, domain: string, type: Reco
   // does hold the domain's own CNAME; asking for the CNAME alone still shows what it has cached.
   const failedChain = answer.ok ? answer.rcode === 'SERVFAIL' && answersOf(answer.packet).length === 0 : answer.failure !== 'aborted';
   if (failedChain && type !== 'CNAME') {
-    const again = await askResolver(resolver, { name: domain, type: 'CNAME', recursionDesired: true }, opts);
+    // A resolver holding the CNAME answers it from its cache at once; a dead one should not cost a second full timeout.
+    const again = await askResolver(resolver, { name: domain, type: 'CNAME', recursionDesired: true }, { ...opts, timeoutMs: Math.min(opts.timeoutMs, CNAME_RETRY_TIMEOUT_MS) });
     if (again.ok && again.rcode === 'NOERROR' && answersOf(again.packet).length > 0) {
       if (answer.ok) answer = again;
       else cnameOnly = { failure: answer.message, answer: again };
