@@ -13,10 +13,14 @@ import { formatCaa, formatHttp, formatPropagation, formatTls } from './dnsTable'
 
 const USAGE = `Usage: mendix-migrate dns <domain> [options]
 
-Checks whether the custom domain's CNAME has reached the public resolvers.
+Checks whether the custom domain's CNAME has reached the public resolvers and, with --target,
+whether the chain ends at the target environment (a move inside cname.mendix.net changes nothing in
+your zone: only where Mendix's record ends).
 
 Options:
   --expect <target>        Expected CNAME target (default: <domain>.cname.mendix.net.)
+  --target <host>          The target environment's own host name (e.g. myapp.mendixcloud.com): resolvers
+                           count as up to date only when the chain ends at its addresses
   --resolver <ip[:port]>   Ask this resolver instead of the public list (repeatable)
   --authoritative <ip[:port]>  Ask this authoritative server instead of discovering the zone's NS (repeatable)
   --authoritative-port <n> Port for discovered name servers (default 53; for test labs)
@@ -50,6 +54,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
       allowPositionals: true,
       options: {
         expect: { type: 'string' },
+        target: { type: 'string' },
         resolver: { type: 'string', multiple: true },
         authoritative: { type: 'string', multiple: true },
         'authoritative-port': { type: 'string' },
@@ -89,6 +94,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const opts: PropagationOptions = {
     domain: domain.domain,
     expected: values.expect ?? domain.expectedTarget,
+    targetHost: targetHostOf(values.target),
     resolvers,
     authoritative,
     authoritativePort: positiveInt(values['authoritative-port'], '--authoritative-port', 53, 65_535),
@@ -134,6 +140,14 @@ async function run(args: string[], io: CliIo): Promise<number> {
     print(report);
   }
   return last?.complete === true && endpointOk ? 0 : 1;
+}
+
+function targetHostOf(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  // Accept the environment URL as the portal shows it.
+  const host = value.trim().replace(/^https?:\/\//i, '').replace(/[/:].*$/, '');
+  if (!/^([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?$/i.test(host)) throw new UsageError(`--target needs the target environment's host name, got "${value}"`);
+  return host;
 }
 
 function readPem(file: string): string {

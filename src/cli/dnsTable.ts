@@ -44,7 +44,16 @@ export function formatPropagation(report: PropagationReport): string {
     a.status === 'unknown'
       ? `Authoritative: unknown (${a.error ?? 'no answer'})`
       : `Authoritative${a.zone ? ` for ${a.zone}` : ''} [${servers}]: ${a.chainText || a.rcode || ''}${a.ttl === undefined ? '' : `  TTL ${a.ttl} s`}  ${MARK[a.status]} ${a.status}`;
-  out.push(authLine, '');
+  out.push(authLine);
+  const t = report.target;
+  if (t !== undefined) {
+    out.push(
+      `Chain end [${t.sources.join(', ') || 'zones'}]: ${t.chainEnd.join(', ') || 'no address'}  ${t.endOk ? MARK.matches : MARK.old} ` +
+        `${t.endOk ? 'at' : 'not at'} the target ${t.host} (${t.addresses.join(', ') || 'unresolved'})` +
+        `${t.sharedName ? `, both chains meet at ${t.sharedName}` : ''}${t.error ? `  (${t.error})` : ''}`,
+    );
+  }
+  out.push('');
   out.push(table(['RESOLVER', 'LOCATION', 'STATUS', 'TTL', 'LATENCY', 'ANSWER'], report.results.map(row)));
   out.push('', 'Answers:');
   for (const g of report.groups) out.push(`  ${String(g.resolvers.length).padStart(3)}  ${g.status.padEnd(11)} ${g.value || '—'}`);

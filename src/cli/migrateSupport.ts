@@ -30,8 +30,9 @@ export const CONNECTION_OPTIONS = `Connection (flags win over environment variab
                            without it only https, or http to this machine, is used (credentials travel along)
   --http-check <mode>      How the app URL is checked: url (GET it, default), api (environment status), off
   --poll-interval <ms>     Pause between polls of asynchronous jobs (default 5000)
-  --dns-check              Check custom domains in DNS (TTL in the preflight, CNAME before the domain
-                           step is done) through the public resolvers (MENDIX_MIGRATE_DNS_CHECK=1)`;
+  --dns-check              Check custom domains in DNS (TTL in the preflight; before the domain step is
+                           done: the CNAME, where the chain ends, and the certificate — Certificate API
+                           with a Mendix Admin's PAT, else TLS of the target) (MENDIX_MIGRATE_DNS_CHECK=1)`;
 
 export const CONNECTION_FLAGS = {
   'deploy-url': { type: 'string' },
@@ -110,7 +111,7 @@ export function connect(values: ConnectionValues, io: CliIo, env: NodeJS.Process
         ? () => Promise.resolve({ ok: true, status: 0, detail: 'HTTP check switched off' })
         : undefined;
   const dns = values['dns-check'] === true || env.MENDIX_MIGRATE_DNS_CHECK === '1';
-  const services = new ClientMigrationServices({ client, username, logger: logger.child('transfer'), httpCheck, checkCustomDomain: dns ? dnsDomainCheck() : undefined });
+  const services = new ClientMigrationServices({ client, username, logger: logger.child('transfer'), httpCheck, checkCustomDomain: dns ? dnsDomainCheck({ certificates: pat ? client.certificates : undefined }) : undefined });
   const poll = values['poll-interval'] === undefined ? 5000 : Number(values['poll-interval']);
   const { min, max } = POLL_INTERVAL_BOUNDS;
   if (!Number.isInteger(poll) || poll < min || poll > max) {

@@ -2,7 +2,7 @@
  * The authoritative answer: find the zone's name servers (through a resolver) and ask them
  * directly without recursion. This is the truth every resolver converges to once its cache expires.
  */
-import { answersOf, authoritiesOf, firstHop, negativeTtl, sameName, toFqdn, toRecords, type DnsRecord } from './records';
+import { answersOf, authoritiesOf, chainPath, firstHop, negativeTtl, sameName, toFqdn, toRecords, type DnsRecord } from './records';
 import { askResolver, type ResolverQueryOptions } from './resolverQuery';
 import { formatEndpoint, parseEndpoint, type ResolverDescriptor } from './resolvers';
 import { queryEndpoint, DnsQueryError } from './wire';
@@ -124,7 +124,7 @@ export async function authoritativeAnswer(domain: string, opts: AuthoritativeOpt
   const hop = firstHop(domain, best.chain);
   return {
     source,
-    zone: zone ?? best.authority.find((r) => r.type === 'SOA' || r.type === 'NS')?.name,
+    zone: zone ?? (await zoneFromServer(best, domain, opts)),
     isApex,
     rcode: best.rcode,
     chain: best.chain,
@@ -134,7 +134,81 @@ export async function authoritativeAnswer(domain: string, opts: AuthoritativeOpt
   };
 }
 
+/** True when `zone` is the domain itself or one of its parents. */
+function encloses(zone: string, domain: string): boolean {
+  const z = toFqdn(zone);
+  const d = toFqdn(domain);
+  return z === '.' || d === z || d.endsWith(`.${z}`);
+}
+
+/**
+ * The zone the domain lives in, as its given server sees it. The authority section of an answer that
+ * followed a CNAME into another zone names that other zone (e.g. `cname.mendix.net.`), so only a
+ * record that encloses the domain counts; failing that, the server is asked for the SOA of each parent.
+ */
+async function zoneFromServer(best: AuthoritativeServerAnswer, domain: string, opts: ResolverQueryOptions): Promise<string | undefined> {
+  const fromAuthority = best.authority.find((r) => (r.type === 'SOA' || r.type === 'NS') && encloses(r.name, domain));
+  if (fromAuthority) return fromAuthority.name;
+  const labels = toFqdn(domain).slice(0, -1).split('.');
+  try {
+    const endpoint = parseEndpoint(best.server);
+    for (let i = 0; i < labels.length - 1; i++) {
+      const candidate = `${labels.slice(i).join('.')}.`;
+      const r = await queryEndpoint(endpoint, { name: candidate, type: 'SOA', recursionDesired: false }, { timeoutMs: opts.timeoutMs, signal: opts.signal });
+      if (answersOf(r.packet).some((a) => a.type === 'SOA' && sameName(a.name, candidate))) return candidate;
+    }
+  } catch {
+    // The zone name is only a label; the answer itself stands without it.
+  }
+  return undefined;
+}
+
 const MAX_CHAIN = 8;
+
+export interface AuthoritativeChain {
+  /** The chain from the name to its addresses as the zones' own servers serve it. */
+  chain: DnsRecord[];
+  /** Which servers answered each hop ("zone @ server"). */
+  sources: string[];
+  /** Why the chain stops short, when it does. */
+  error?: string;
+}
+
+/**
+ * Resolves a name the way a resolver with an empty cache would, but asking the authoritative servers
+ * of each zone on the way (the given ones first, else the discovered ones), so the answer is what the
+ * zones serve now and not a resolver's cached copy. Used for both ends of a custom-domain move: the
+ * domain's chain through `cname.mendix.net` and the target environment's own host name.
+ */
+export async function resolveAuthoritatively(name: string, opts: AuthoritativeOptions, first?: AuthoritativeAnswer): Promise<AuthoritativeChain> {
+  let chain: DnsRecord[] = [];
+  const sources: string[] = [];
+  let owner = toFqdn(name);
+  let answer = first;
+  for (let i = 0; i < MAX_CHAIN; i++) {
+    answer ??= await answerFromZone(owner, opts);
+    const ok = answer.error === undefined && answer.rcode === 'NOERROR';
+    if (!ok) return { chain, sources, error: `${owner}: ${answer.error ?? answer.rcode ?? 'no answer'}` };
+    chain = [...chain, ...answer.chain.filter((a) => !chain.some((o) => sameName(o.name, a.name) && o.type === a.type && o.data === a.data))];
+    sources.push(`${answer.zone ?? owner} @ ${answer.servers.find((s) => s.error === undefined)?.server ?? '?'}`);
+    const hops = chainPath(name, chain);
+    const last = hops[hops.length - 1] ?? [];
+    const next = last.find((r) => r.type === 'CNAME');
+    if (!next) return hops.length > 0 ? { chain, sources } : { chain, sources, error: `${owner}: no address or CNAME record` };
+    owner = next.data;
+    answer = undefined;
+  }
+  return { chain, sources, error: `more than ${MAX_CHAIN} CNAME hops` };
+}
+
+/** The name's own zone servers: the given ones when they are authoritative for it, else discovered. */
+async function answerFromZone(name: string, opts: AuthoritativeOptions): Promise<AuthoritativeAnswer> {
+  if (opts.authoritative !== 'discover') {
+    const given = await authoritativeAnswer(name, opts);
+    if (given.error === undefined && given.servers.some((s) => s.authoritativeFlag === true && s.error === undefined)) return given;
+  }
+  return authoritativeAnswer(name, { ...opts, authoritative: 'discover' });
+}
 
 /**
  * Completes a chain that leaves the zone (a CNAME whose target the answer does not cover) through the

@@ -103,3 +103,50 @@ export function negativeTtl(authority: DnsRecord[]): number | undefined {
   const minimum = Number(soa.data.split(' ')[6]);
   return Number.isFinite(minimum) ? Math.min(soa.ttl, minimum) : soa.ttl;
 }
+
+/** The records on the path from the domain, hop by hop, in chain order (CNAME loops stop the walk). */
+export function chainPath(domain: string, chain: DnsRecord[]): DnsRecord[][] {
+  const hops: DnsRecord[][] = [];
+  const seen = new Set<string>();
+  let owner = toFqdn(domain);
+  while (!seen.has(owner)) {
+    seen.add(owner);
+    const here = chain.filter((r) => sameName(r.name, owner) && (r.type === 'CNAME' || r.type === 'A' || r.type === 'AAAA'));
+    if (here.length === 0) break;
+    hops.push(here);
+    const cname = here.find((r) => r.type === 'CNAME');
+    if (!cname) break;
+    owner = cname.data;
+  }
+  return hops;
+}
+
+/** The addresses the chain from the domain ends at (sorted); empty when it does not end in A/AAAA records. */
+export function chainEnd(domain: string, chain: DnsRecord[]): string[] {
+  const hops = chainPath(domain, chain);
+  const last = hops[hops.length - 1] ?? [];
+  return last.filter((r) => r.type === 'A' || r.type === 'AAAA').map((r) => r.data.toLowerCase()).sort();
+}
+
+/** True when every address the chain ends at is one of `target` (and it ends at some). */
+export function endsAt(end: readonly string[], target: readonly string[]): boolean {
+  const want = new Set(target.map((a) => a.toLowerCase()));
+  return end.length > 0 && end.every((a) => want.has(a.toLowerCase()));
+}
+
+/** The names the chain from the domain passes through, the domain first. */
+export function chainNames(domain: string, chain: DnsRecord[]): string[] {
+  return chainPath(domain, chain).map((hop) => hop[0].name);
+}
+
+/**
+ * The first name beyond the domain itself that its chain shares with the target host's chain (the
+ * target host included), e.g. a load balancer both point at: then both end at the same place even
+ * when two lookups of a rotating address set return different subsets.
+ */
+export function sharedName(domain: string, chain: DnsRecord[], targetNames: readonly string[]): string | undefined {
+  const wanted = new Set(targetNames.map((n) => toFqdn(n)));
+  return chainNames(domain, chain)
+    .slice(1)
+    .find((n) => wanted.has(n));
+}

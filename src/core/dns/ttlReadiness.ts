@@ -23,6 +23,11 @@ export interface TtlReadinessState {
   /** Highest TTL ever seen: what to raise it back to after the move. */
   highestTtl?: number;
   cutoverDoneAt?: string;
+  /**
+   * The zone already answers with a CNAME to `<domain>.cname.mendix.net`: the move changes nothing in
+   * the customer's zone (mendix-api §14.13), so its TTL does not matter for the move.
+   */
+  recordStays?: boolean;
 }
 
 export type ReadinessStatus = 'unknown' | 'too-high' | 'waiting' | 'ready' | 'raise-again';
@@ -75,9 +80,13 @@ export function observeTtl(state: TtlReadinessState, ttl: number, now: Date): Tt
 }
 
 /** Feeds the authoritative TTL of a propagation check; a report without one leaves the state as is. */
-export function observeReport(state: TtlReadinessState, report: Pick<PropagationReport, 'authoritative' | 'checkedAt'>): TtlReadinessState {
+export function observeReport(state: TtlReadinessState, report: Pick<PropagationReport, 'authoritative' | 'checkedAt' | 'expected'>): TtlReadinessState {
   const ttl = report.authoritative.ttl;
-  return ttl === undefined ? state : observeTtl(state, ttl, new Date(report.checkedAt));
+  if (ttl === undefined) return state;
+  const next = observeTtl(state, ttl, new Date(report.checkedAt));
+  const mendixTarget = `${state.domain.toLowerCase().replace(/\.$/, '')}.cname.mendix.net.`;
+  next.recordStays = report.expected === mendixTarget && report.authoritative.value === `CNAME ${mendixTarget}`;
+  return next;
 }
 
 export function markCutoverDone(state: TtlReadinessState, now: Date): TtlReadinessState {
@@ -92,6 +101,14 @@ export function evaluateTtlReadiness(state: TtlReadinessState, now: Date, planne
   const current = state.lastSeen?.ttl;
   if (current === undefined) {
     return { status: 'unknown', targetTtl: target, messages: [`Check the authoritative TTL of ${state.domain} to start tracking it.`], warnings };
+  }
+
+  if (state.recordStays === true) {
+    messages.push(
+      `${state.domain} already has a CNAME to ${state.domain}.cname.mendix.net: nothing changes in your zone, so its TTL (${current} s) does not delay the move. ` +
+        "What propagates is Mendix's record, when the domain is bound to the target environment; nothing to lower now or raise afterwards.",
+    );
+    return { status: 'ready', currentTtl: current, targetTtl: target, readyAt: now.toISOString(), messages, warnings };
   }
 
   if (state.cutoverDoneAt) {

@@ -44,7 +44,7 @@ export interface ClientAdapterOptions {
   /** Replaces the HTTP check of an app URL (tests, or hosts that cannot reach the app). */
   httpCheck?: (url: string) => Promise<{ ok: boolean; status: number; detail: string }>;
   /** Custom-domain DNS check (see `dnsDomainCheck`); without it domain steps rely on confirmation. */
-  checkCustomDomain?: (domain: string) => Promise<DomainCheck>;
+  checkCustomDomain?: (domain: string, target?: { host: string }) => Promise<DomainCheck>;
 }
 
 const env = (e: V1Environment): EnvironmentInfo => ({
@@ -117,7 +117,7 @@ export class ClientMigrationServices implements MigrationServices {
   readonly username: string;
   private readonly c: MendixClient;
 
-  readonly checkCustomDomain?: (domain: string) => Promise<DomainCheck>;
+  readonly checkCustomDomain?: (domain: string, target?: { host: string }) => Promise<DomainCheck>;
 
   constructor(private readonly opts: ClientAdapterOptions) {
     this.c = opts.client;

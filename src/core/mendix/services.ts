@@ -149,6 +149,10 @@ export interface DomainCheck {
   ttlSeconds?: number;
   /** Share of public resolvers already answering with the new target. */
   propagatedPercent?: number;
+  /** With the target's host name: the zones' chain ends at the target environment's addresses (§14.13). */
+  chainEndOk?: boolean;
+  /** With a target: a linked central certificate is VALID, or the target endpoint's TLS is fine (§14.9). */
+  certificateOk?: boolean;
   detail: string;
 }
 
@@ -223,7 +227,7 @@ export interface MigrationServices {
    * Custom-domain DNS: does the CNAME reach `<domain>.cname.mendix.net`, and with which TTL? Optional:
    * without it, the domain steps rely on the person's confirmation alone.
    */
-  checkCustomDomain?(domain: string): Promise<DomainCheck>;
+  checkCustomDomain?(domain: string, target?: { host: string }): Promise<DomainCheck>;
   /** GET the app's URL; `ok` when it answers below 500. */
   httpCheck(url: string): Promise<{ ok: boolean; status: number; detail: string }>;
 }

@@ -39,7 +39,7 @@ export interface PreflightFacts {
   longestScheduledEventMinutes?: number;
   /** Custom domains to move; with `domainTtls` when a DNS check is wired. */
   customDomains?: string[];
-  domainTtls?: { domain: string; ttlSeconds?: number; detail: string }[];
+  domainTtls?: { domain: string; ttlSeconds?: number; detail: string; cnameOk?: boolean }[];
 }
 
 const GB = 1024 ** 3;
@@ -261,6 +261,16 @@ export function buildPreflight(f: PreflightFacts): PreflightItem[] {
   for (const d of f.customDomains ?? []) {
     const t = f.domainTtls?.find((x) => x.domain === d);
     const ttl = t?.ttlSeconds;
+    if (t?.cnameOk === true) {
+      // The record already has the form Mendix Cloud v4 asks for: the move happens in Mendix's zone (§14.13).
+      items.push({
+        id: `dns-ttl:${d}`,
+        title: `DNS TTL of ${d}`,
+        result: 'pass',
+        detail: `already a CNAME to ${d}.cname.mendix.net: nothing changes in your zone, so its TTL${ttl === undefined ? '' : ` (${ttl} s)`} does not matter; Mendix's record moves when the domain is bound to the target`,
+      });
+      continue;
+    }
     items.push({
       id: `dns-ttl:${d}`,
       title: `DNS TTL of ${d}`,

@@ -16,7 +16,8 @@ import {
   type OperationDeps,
 } from '../../core/ui/migrations/migrationActions';
 import type { MigrationWorkbench } from '../../core/ui/migrations/migrationDeps';
-import { DnsWatch, type DnsWatchConfig } from '../../core/ui/panel/dnsWatch';
+import { REDEPLOY } from '../../core/migration/steps/finishSteps';
+import { DnsWatch, withTargetHost, type DnsWatchConfig } from '../../core/ui/panel/dnsWatch';
 import { PanelController } from '../../core/ui/panel/panelController';
 import { panelHtml } from '../../core/ui/panel/panelHtml';
 import { parseViewState, type HostMessage, type RunAction, type StepAction } from '../../core/ui/panel/protocol';
@@ -55,7 +56,9 @@ class MigrationPanel implements vscode.Disposable {
       log,
     });
     const domain = mc.peek(file)?.input.customDomains[0];
-    if (domain) this.dns = new DnsWatch(domain, deps.dnsConfig, (m) => this.controller.dns(m), log);
+    // The redeploy step records the target environment's URL: from then on the chain end is judged.
+    const dnsConfig = () => withTargetHost(deps.dnsConfig(), mc.peek(file)?.steps[REDEPLOY]?.outputs.url);
+    if (domain) this.dns = new DnsWatch(domain, dnsConfig, (m) => this.controller.dns(m), log);
     if (this.dns) this.controller.dns(this.dns.model);
     for (const row of mc.transfers(file)) this.controller.transfer(row);
 

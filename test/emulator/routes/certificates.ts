@@ -28,6 +28,25 @@ function fingerprintOf(cert: X509Certificate): string {
   return createHash('sha256').update(cert.publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
 }
 
+/** The DNS names of a certificate: its subject alternative names, else its subject's CN. */
+function namesOf(cert: X509Certificate): string[] {
+  const sans = (cert.subjectAltName ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x.startsWith('DNS:'))
+    .map((x) => x.slice(4));
+  if (sans.length > 0) return sans;
+  const cn = /(?:^|\n)CN=([^\n]+)/.exec(cert.subject)?.[1];
+  return cn ? [cn] : [];
+}
+
+/** What the Certificate API does when no description is given (contract §14.9): one from the subject/SAN. */
+function generatedDescription(cert: X509Certificate): string {
+  const cn = /(?:^|\n)CN=([^\n]+)/.exec(cert.subject)?.[1] ?? '(no CN)';
+  const names = namesOf(cert);
+  return `CN=${cn}; SAN: ${names.length > 0 ? names.join(', ') : '(none)'}`;
+}
+
 function parseChain(pem: unknown): string | null {
   if (pem === undefined || pem === null || pem === '') return null;
   if (typeof pem !== 'string') throw bad('intermediateChain must be PEM text');
@@ -62,11 +81,16 @@ export function registerCertificates(app: FastifyInstance, ctx: EmulatorContext)
     const status = req.query.status;
     if (status !== undefined && !['UPCOMING', 'VALID', 'EXPIRES SOON', 'EXPIRED'].includes(status)) throw bad('status must be UPCOMING, VALID, EXPIRES SOON or EXPIRED');
     const now = store.now();
+    // `domain` filters certificates *linked to* that domain (contract §14.9), not those whose SANs cover it.
+    const domain = req.query.domain?.trim().toLowerCase().replace(/\.$/, '');
+    const linkedTo = new Set(
+      Object.values(store.state.environments).flatMap((e) => e.customDomains.filter((d) => d.domain === domain && d.certificateId !== null).map((d) => d.certificateId)),
+    );
     // Reversed first so that, at equal updatedAt, the later-created certificate still comes first.
     const all = Object.values(store.state.certificates)
       .reverse()
       .filter((c) => status === undefined || certificateStatus(c, now) === status)
-      .filter((c) => req.query.domain === undefined || new X509Certificate(c.certificatePem).checkHost(req.query.domain) !== undefined)
+      .filter((c) => domain === undefined || linkedTo.has(c.id))
       .sort((a, b) => b.updatedAt - a.updatedAt);
     return { certificates: all.slice((page - 1) * limit, page * limit).map(view), page, limit, totalCount: all.length };
   });
@@ -92,7 +116,7 @@ export function registerCertificates(app: FastifyInstance, ctx: EmulatorContext)
     const now = store.now();
     const c: Certificate = {
       id: newId(),
-      description: typeof b.description === 'string' ? b.description : null,
+      description: typeof b.description === 'string' && b.description.trim() !== '' ? b.description : generatedDescription(cert),
       certificatePem: cert.toString(),
       intermediateChain: chain,
       keyFingerprint: fp,
@@ -120,7 +144,8 @@ export function registerCertificates(app: FastifyInstance, ctx: EmulatorContext)
     if (b.intermediateChain !== undefined) c.intermediateChain = parseChain(b.intermediateChain);
     if (b.description !== undefined) {
       if (b.description !== null && typeof b.description !== 'string') throw bad('description must be a string');
-      c.description = b.description;
+      // Cleared: generated again from the certificate, as on create.
+      c.description = b.description === null || b.description.trim() === '' ? generatedDescription(new X509Certificate(c.certificatePem)) : b.description;
     }
     c.updatedAt = store.now();
     store.changed();

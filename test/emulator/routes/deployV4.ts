@@ -71,7 +71,8 @@ export function registerDeployV4(app: FastifyInstance, ctx: EmulatorContext): vo
     const body = req.body as { technicalContact?: { userId?: unknown } } | undefined;
     const userId = body?.technicalContact?.userId;
     if (typeof userId !== 'string' || userId === '') throw v4Error(400, 'Bad Request', [{ name: 'technicalContact.userId', reason: 'is required' }]);
-    if (technicalContactOf(project) !== c.user.id) throw v4Error(403, 'The user is not the Technical Contact of the app');
+    // The Technical Contact, or a Mendix Admin of the company (contract §14.12).
+    if (technicalContactOf(project) !== c.user.id && !c.user.isMendixAdmin) throw v4Error(403, 'The user is not the Technical Contact of the app');
     const target = store.state.users[userId];
     if (!target) throw v4Error(400, `User ${userId} not found`);
     if (!project.members.includes(userId)) throw v4Error(400, `User ${userId} is not member of an application`);

@@ -1,7 +1,9 @@
 /**
- * A real propagation lab on loopback: nsd (authoritative for one zone) on 127.0.0.1 and several
- * unbound caching resolvers on 127.0.0.2, .3, ... pointed at it. Everything lives in a temp folder;
- * the processes run in the foreground as our children and are stopped by their PIDs.
+ * A real propagation lab on loopback: nsd (authoritative for one or more zones) on 127.0.0.1 and
+ * several unbound caching resolvers on 127.0.0.2, .3, ... pointed at it. With several zones it serves
+ * a `cname.mendix.net`-style chain: the customer's zone, Mendix's zone and the environments' zone.
+ * Everything lives in a temp folder; the processes run in the foreground as our children and are
+ * stopped by their PIDs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -19,6 +21,13 @@ export interface LabRecord {
   type: 'CNAME' | 'A' | 'CAA';
   ttl: number;
   data: string;
+  /** The zone the record lives in; the lab's first zone when absent. */
+  zone?: string;
+}
+
+export interface LabOptions {
+  /** Zone → "ip@port" the resolvers ask for it instead of nsd (e.g. a server that never answers). */
+  stubOverride?: Record<string, string>;
 }
 
 interface Proc {
@@ -67,15 +76,19 @@ async function canBind(host: string, port: number): Promise<boolean> {
 export class DnsLab {
   readonly dir = mkdtempSync(join(tmpdir(), 'dns-lab-'));
   readonly zone: string;
+  /** Every zone nsd serves; the first is `zone`. */
+  readonly zones: string[];
   authPort = 0;
   resolverPort = 0;
   readonly resolverHosts: string[];
   private readonly procs: Proc[] = [];
   private serial = 2026010100;
   private records: LabRecord[] = [];
+  private stubOverride: Record<string, string> = {};
 
-  constructor(zone: string, resolverCount: number) {
-    this.zone = zone.replace(/\.$/, '');
+  constructor(zone: string | string[], resolverCount: number) {
+    this.zones = (Array.isArray(zone) ? zone : [zone]).map((z) => z.replace(/\.$/, ''));
+    this.zone = this.zones[0];
     this.resolverHosts = Array.from({ length: resolverCount }, (_, i) => `127.0.0.${i + 2}`);
   }
 
@@ -87,13 +100,14 @@ export class DnsLab {
     return `${this.resolverHosts[i]}:${this.resolverPort}`;
   }
 
-  async start(records: LabRecord[]): Promise<void> {
+  async start(records: LabRecord[], opts: LabOptions = {}): Promise<void> {
     const nsd = findBinary('nsd');
     const unbound = findBinary('unbound');
     this.authPort = await freePort(['127.0.0.1']);
     this.resolverPort = await freePort(this.resolverHosts);
     this.records = records;
-    this.writeZone();
+    this.stubOverride = Object.fromEntries(Object.entries(opts.stubOverride ?? {}).map(([z, a]) => [z.replace(/\.$/, ''), a]));
+    this.writeZones();
     writeFileSync(join(this.dir, 'nsd.conf'), this.nsdConf());
     this.spawn('nsd', nsd, ['-d', '-c', join(this.dir, 'nsd.conf')], join(this.dir, 'nsd.pid'), join(this.dir, 'nsd.log'));
     await this.waitUntilAnswering(this.authAddress, false, 'nsd');
@@ -109,10 +123,9 @@ export class DnsLab {
   changeRecords(records: LabRecord[]): void {
     this.records = records;
     this.serial++;
-    const file = this.writeZone();
-    // nsd compares mtimes; make sure this one is newer than the last even within one second.
+    // nsd compares mtimes; make sure these are newer than the last even within one second.
     const later = new Date(Date.now() + 2000);
-    utimesSync(file, later, later);
+    for (const file of this.writeZones()) utimesSync(file, later, later);
     const nsd = this.procs.find((p) => p.name === 'nsd');
     if (!nsd?.child.pid) throw new Error('nsd is not running');
     process.kill(nsd.child.pid, 'SIGHUP');
@@ -176,18 +189,23 @@ export class DnsLab {
     throw new Error(`${name} at ${address} did not answer (${last}):\n${this.logs()}`);
   }
 
-  private writeZone(): string {
-    const file = join(this.dir, `${this.zone}.zone`);
-    const lines = [
-      `$ORIGIN ${this.zone}.`,
-      '$TTL 3600',
-      `@ 3600 IN SOA ns1.${this.zone}. hostmaster.${this.zone}. ${this.serial} 3600 600 86400 5`,
-      `@ 3600 IN NS ns1.${this.zone}.`,
-      'ns1 3600 IN A 127.0.0.1',
-      ...this.records.map((r) => `${r.owner} ${r.ttl} IN ${r.type} ${r.data}`),
-    ];
-    writeFileSync(file, lines.join('\n') + '\n');
-    return file;
+  private writeZones(): string[] {
+    for (const r of this.records) {
+      if (r.zone !== undefined && !this.zones.includes(r.zone.replace(/\.$/, ''))) throw new Error(`record ${r.owner} is in ${r.zone}, which the lab does not serve`);
+    }
+    return this.zones.map((zone) => {
+      const file = join(this.dir, `${zone}.zone`);
+      const lines = [
+        `$ORIGIN ${zone}.`,
+        '$TTL 3600',
+        `@ 3600 IN SOA ns1.${zone}. hostmaster.${zone}. ${this.serial} 3600 600 86400 5`,
+        `@ 3600 IN NS ns1.${zone}.`,
+        'ns1 3600 IN A 127.0.0.1',
+        ...this.records.filter((r) => (r.zone?.replace(/\.$/, '') ?? this.zone) === zone).map((r) => `${r.owner} ${r.ttl} IN ${r.type} ${r.data}`),
+      ];
+      writeFileSync(file, lines.join('\n') + '\n');
+      return file;
+    });
   }
 
   private nsdConf(): string {
@@ -208,9 +226,7 @@ export class DnsLab {
       '  verbosity: 1',
       'remote-control:',
       '  control-enable: no',
-      'zone:',
-      `  name: "${this.zone}"`,
-      `  zonefile: "${this.zone}.zone"`,
+      ...this.zones.flatMap((zone) => ['zone:', `  name: "${zone}"`, `  zonefile: "${zone}.zone"`]),
       '',
     ].join('\n');
   }
@@ -224,12 +240,13 @@ export class DnsLab {
       '  do-ip6: no',
       '  access-control: 127.0.0.0/8 allow',
       '  do-not-query-localhost: no',
-      `  local-zone: "${this.zone.split('.').pop() ?? ''}." nodefault`,
+      // unbound answers special-use TLDs such as test. itself unless told not to.
+      ...[...new Set(this.zones.map((z) => z.split('.').pop() ?? ''))].filter((tld) => tld === 'test').map((tld) => `  local-zone: "${tld}." nodefault`),
       '  module-config: "iterator"',
       '  auto-trust-anchor-file: ""',
       '  root-hints: ""',
       '  trust-anchor-signaling: no',
-      `  domain-insecure: "${this.zone}"`,
+      ...this.zones.map((zone) => `  domain-insecure: "${zone}"`),
       '  qname-minimisation: no',
       '  prefetch: no',
       '  serve-expired: no',
@@ -243,9 +260,7 @@ export class DnsLab {
       '  verbosity: 1',
       'remote-control:',
       '  control-enable: no',
-      'stub-zone:',
-      `  name: "${this.zone}"`,
-      `  stub-addr: 127.0.0.1@${this.authPort}`,
+      ...this.zones.flatMap((zone) => ['stub-zone:', `  name: "${zone}"`, `  stub-addr: ${this.stubOverride[zone] ?? `127.0.0.1@${this.authPort}`}`]),
       '',
     ].join('\n');
   }

@@ -87,12 +87,32 @@ describe('emulator: Certificate API', () => {
     assert.equal(page2.json.certificates[0].id, a.json.id);
     const soonOnly = await client().req<{ certificates: Cert[] }>('GET', `/v1/certificates?status=${encodeURIComponent('EXPIRES SOON')}`, { auth: 'pat' });
     assert.deepEqual(soonOnly.json.certificates.map((c) => c.id), [b.json.id]);
+    // `domain` means linked to the domain, not covered by its SANs (§14.9): nothing is linked yet.
     const byDomain = await client().req<{ certificates: Cert[] }>('GET', '/v1/certificates?domain=orders.example.com', { auth: 'pat' });
-    assert.deepEqual(byDomain.json.certificates.map((c) => c.id), [a.json.id]);
+    assert.deepEqual(byDomain.json.certificates, []);
     assert.equal((await client().req('GET', '/v1/certificates?limit=101', { auth: 'pat' })).status, 400);
     const dup = await post({ ...orders });
     assert.equal(dup.status, 409);
     certError(dup.json, 409);
+  });
+
+  it('filters by the domain a certificate is linked to, and generates a description from subject/SAN', async () => {
+    const c = client();
+    const a = await post({ ...orders });
+    assert.equal(a.json.description, 'CN=orders.example.com; SAN: orders.example.com');
+    const b = await post({ ...other, description: 'shop' });
+    assert.equal(b.json.description, 'shop');
+    const linked = (domain: string) => c.req<{ certificates: Cert[]; totalCount: number }>('GET', `/v1/certificates?domain=${domain}`, { auth: 'pat' });
+    assert.equal((await linked('orders.example.com')).json.totalCount, 0);
+    // Moved to the target and linked to a certificate whose SAN does not even name it: the filter follows the link.
+    assert.equal((await c.control('POST', '/portal/unbind-custom-domain', { domain: 'orders.example.com' })).status, 204);
+    assert.equal((await c.control('POST', '/portal/bind-custom-domain', { environmentId: E.orderPortalUsProduction.id, domain: 'orders.example.com', certificateId: b.json.id })).status, 200);
+    const byLink = await linked('orders.example.com');
+    assert.deepEqual(byLink.json.certificates.map((x) => [x.id, x.linkedFqdnsCount]), [[b.json.id, 1]]);
+    assert.equal((await linked('ORDERS.example.com.')).json.totalCount, 1);
+    // Cleared description: generated again.
+    const cleared = await c.req<Cert>('PATCH', `/v1/certificates/${b.json.id}`, { auth: 'pat', body: { description: null } });
+    assert.equal(cleared.json.description, 'CN=shop.example.com; SAN: shop.example.com');
   });
 
   it('refuses bad PEM, a key that does not match, and a bad chain (400)', async () => {

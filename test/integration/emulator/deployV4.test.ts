@@ -190,13 +190,18 @@ describe('emulator: Deploy API v4', () => {
     assert.match(assertV4Error(notMember.json, 400).message, /not member of an application/);
     const ro = await c.v4('PATCH', path, { technicalContact: { userId: DEMO.viewer.username } }, 'patRead');
     assert.equal(ro.status, 403);
+    // Neither the Technical Contact nor a Mendix Admin.
+    const notTc = await c.v4('PATCH', path, { technicalContact: { userId: DEMO.viewer.username } }, 'viewerPat');
+    assert.equal(notTc.status, 403);
+    assert.equal(assertV4Error(notTc.json, 403).message, 'The user is not the Technical Contact of the app');
     const ok = await c.v4('PATCH', path, { technicalContact: { userId: DEMO.viewer.username } });
     assert.equal(ok.status, 200);
     assert.equal(ok.text, '');
     assert.equal((await c.v4<V4App>('GET', path)).json.technicalContact.userId, DEMO.viewer.username);
-    const notTc = await c.v4('PATCH', path, { technicalContact: { userId: DEMO.username } });
-    assert.equal(notTc.status, 403);
-    assert.equal(assertV4Error(notTc.json, 403).message, 'The user is not the Technical Contact of the app');
+    // No longer the Technical Contact, but a Mendix Admin of the company may still change it (§14.12).
+    const admin = await c.v4('PATCH', path, { technicalContact: { userId: DEMO.username } });
+    assert.equal(admin.status, 200);
+    assert.equal((await c.v4<V4App>('GET', path)).json.technicalContact.userId, DEMO.username);
   });
 
   it('unknown v4 routes answer a v4-shaped 404', async () => {

@@ -62,6 +62,34 @@ describe('mendix-migrate dns', () => {
     assert.equal(code, 1);
   });
 
+  it('with --target judges where the chain ends and prints it', async () => {
+    const target = 'myapp.mendixcloud.test';
+    // One server plays every zone (authoritative) and a second the resolver that still ends at the source.
+    const zones = await startFakeDnsServer((q) => {
+      if (q.name === DOMAIN) return { authoritative: true, answers: [rr.cname(DOMAIN, EXPECTED, 300), rr.a(EXPECTED, '198.51.100.20', 60)] };
+      if (q.name === target) return { authoritative: true, answers: [rr.a(target, '198.51.100.20', 300)] };
+      if (q.name === 'example.test' && q.type === 'SOA') return { authoritative: true, answers: [rr.soa('example.test')] };
+      return { rcode: 'REFUSED' };
+    });
+    const behind = await startFakeDnsServer((q) =>
+      q.name === DOMAIN ? { answers: [rr.cname(DOMAIN, EXPECTED, 280), rr.a(EXPECTED, '192.0.2.10', 25)] } : { answers: [rr.a(target, '198.51.100.20', 300)] },
+    );
+    try {
+      const io = capture();
+      const code = await main(['dns', DOMAIN, '--target', `https://${target}/`, '--resolver', behind.address, '--authoritative', zones.address], io);
+      assert.equal(code, 1);
+      const text = io.stdout.join('\n');
+      assert.match(text, /^Authoritative for example\.test\. /m);
+      assert.match(text, /Chain end \[example\.test\. @ [^\]]+\]: 198\.51\.100\.20 {2}✓ at the target myapp\.mendixcloud\.test\. \(198\.51\.100\.20\)/);
+      assert.match(text, /… old\s+25\s.*→ A 192\.0\.2\.10/);
+      const bad = capture();
+      assert.equal(await main(['dns', DOMAIN, '--target', 'not a host'], bad), 2);
+      assert.match(bad.stderr.join('\n'), /--target needs the target environment's host name/);
+    } finally {
+      await Promise.all([zones.close(), behind.close()]);
+    }
+  });
+
   it('watches until complete with --watch', async () => {
     let n = 0;
     const flipping = await startFakeDnsServer(() => (++n >= 2 ? { answers: [rr.cname(DOMAIN, EXPECTED, 300)] } : { answers: [rr.cname(DOMAIN, 'old.example.net', 0)] }));

@@ -153,6 +153,17 @@ describe('checkPropagation', () => {
     assert.deepEqual(s.seen.map((q) => q.type), ['A', 'CNAME']);
   });
 
+  it('asks for the CNAME alone when the full-chain question times out', async () => {
+    const auth = await start(() => ({ authoritative: true, answers: [rr.cname(DOMAIN, EXPECTED, 300)] }));
+    // Chasing the far end never finishes in time, but the domain's own CNAME is in its cache.
+    const s = await start((q) => (q.type === 'A' ? { drop: true } : { answers: [rr.cname(DOMAIN, EXPECTED, 77)] }));
+    const report = await checkPropagation({ domain: DOMAIN, expected: EXPECTED, resolvers: [resolver('r', s)], authoritative: [auth.address], timeoutMs: 200, now: () => NOW });
+    assert.equal(report.results[0].status, 'matches');
+    assert.equal(report.results[0].value, `CNAME ${EXPECTED}`);
+    assert.match(report.results[0].error ?? '', /answered the CNAME question/);
+    assert.deepEqual(s.seen.map((q) => q.type), ['A', 'CNAME']);
+  });
+
   it('discovers the zone and its name servers through a resolver, then asks them without recursion', async () => {
     const auth = await start((q) => (q.name === DOMAIN ? { authoritative: true, answers: [rr.cname(DOMAIN, EXPECTED, 300)] } : { rcode: 'REFUSED' }));
     const res = await start((q) => {

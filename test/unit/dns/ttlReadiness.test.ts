@@ -105,4 +105,17 @@ describe('TTL readiness', () => {
     const unchanged = observeReport(s, { checkedAt: at(5).toISOString(), authoritative: {} as PropagationReport['authoritative'] });
     assert.equal(unchanged, s);
   });
+
+  it('gives no TTL advice when the zone already has the CNAME to <domain>.cname.mendix.net (the move happens in Mendix\'s zone)', () => {
+    const auth = (value: string) => ({ ttl: 86_400, value }) as PropagationReport['authoritative'];
+    const expected = 'd.example.com.cname.mendix.net.';
+    const stays = observeReport(newTtlReadinessState('d.example.com'), { checkedAt: T0.toISOString(), expected, authoritative: auth(`CNAME ${expected}`) });
+    assert.equal(stays.recordStays, true);
+    const r = evaluateTtlReadiness(stays, T0);
+    assert.equal(r.status, 'ready');
+    assert.match(r.messages[0], /nothing changes in your zone, so its TTL \(86400 s\) does not delay the move/);
+    // A record that must change (a CNAME to the app URL) gets the advice.
+    const changes = observeReport(newTtlReadinessState('d.example.com'), { checkedAt: T0.toISOString(), expected, authoritative: auth('CNAME myapp.mendixcloud.com.') });
+    assert.equal(evaluateTtlReadiness(changes, T0).status, 'too-high');
+  });
 });

@@ -200,3 +200,23 @@ describe('timings', () => {
     assert.equal(predictDowntimeMs({ ...j, rehearsals: [] }), undefined);
   });
 });
+
+describe('preflight: custom-domain TTL advice only where the record must change (§14.13)', () => {
+  it('passes a CNAME that already is <domain>.cname.mendix.net whatever its TTL, and warns about a record that must change', () => {
+    const items = buildPreflight(
+      facts({
+        customDomains: ['orders.example.com', 'hr.example.com'],
+        domainTtls: [
+          { domain: 'orders.example.com', ttlSeconds: 3600, detail: 'x', cnameOk: true },
+          { domain: 'hr.example.com', ttlSeconds: 3600, detail: 'y', cnameOk: false },
+        ],
+      }),
+    );
+    const stays = items.find((i) => i.id === 'dns-ttl:orders.example.com');
+    assert.equal(stays?.result, 'pass');
+    assert.match(stays?.detail ?? '', /nothing changes in your zone.*Mendix's record moves/);
+    const changes = items.find((i) => i.id === 'dns-ttl:hr.example.com');
+    assert.equal(changes?.result, 'warn');
+    assert.match(changes?.detail ?? '', /lower it to 300 s/);
+  });
+});

@@ -492,11 +492,24 @@ export class FakeCloud implements MigrationServices {
   }
   /** Public DNS as the fake sees it: domain → CNAME target and TTL. */
   readonly dns = new Map<string, { target: string; ttl: number }>();
-  checkCustomDomain(domain: string): Promise<DomainCheck> {
+  /** Where Mendix's record `<domain>.cname.mendix.net` ends: the host of the environment the domain is bound to. */
+  readonly mendixRecord = new Map<string, string>();
+  /** The target hosts the engine asked the domain check about. */
+  readonly domainTargets: (string | undefined)[] = [];
+  checkCustomDomain(domain: string, target?: { host: string }): Promise<DomainCheck> {
     this.log('checkCustomDomain', domain);
+    this.domainTargets.push(target?.host);
     const r = this.dns.get(domain);
     const want = `${domain}.cname.mendix.net`;
-    return Promise.resolve({ cnameOk: r?.target === want, ttlSeconds: r?.ttl, propagatedPercent: r?.target === want ? 100 : 0, detail: `${domain} → ${r?.target ?? 'nothing'}` });
+    const ends = this.mendixRecord.get(domain);
+    const chainEndOk = ends === undefined || target === undefined ? undefined : ends === target.host;
+    return Promise.resolve({
+      cnameOk: r?.target === want,
+      ttlSeconds: r?.ttl,
+      propagatedPercent: r?.target === want ? 100 : 0,
+      ...(chainEndOk === undefined ? {} : { chainEndOk }),
+      detail: `${domain} → ${r?.target ?? 'nothing'}${ends === undefined ? '' : ` → ${ends}`}`,
+    });
   }
   httpCheck(url: string): Promise<{ ok: boolean; status: number; detail: string }> {
     this.log('httpCheck', url);

@@ -184,6 +184,31 @@ describe('migration plan over the in-memory cloud', () => {
     assert.equal(j.steps['url.change'], undefined, 'no URL change with a custom domain');
   });
 
+  it('with the CNAME already right, the custom-domain step waits until Mendix\'s record ends at the target environment (§14.13)', async () => {
+    const cloud = FakeCloud.demo();
+    cloud.dns.set('orders.example.com', { target: 'orders.example.com.cname.mendix.net', ttl: 3600 });
+    cloud.mendixRecord.set('orders.example.com', 'orderportal.apps.eu-1c.mendixcloud.com');
+    const input = sampleInput(dir, { customDomains: ['orders.example.com'], certificate: 'own-key' });
+    const { runner, store } = await openRunner(dir, input, cloud, new FakeClock(), true);
+    let refused = false;
+    for (let i = 0; i < 30; i++) {
+      const out = await runner.run();
+      if (out.status === 'completed') break;
+      if (out.waiting.some((w) => w.stepId === 'domain.dns') && !refused) {
+        const v = await runner.confirmManualStep('domain.dns', 'tester');
+        assert.equal(v.ok, false, 'the CNAME alone proves nothing: Mendix\'s record still ends at the source');
+        assert.match(v.detail, /DNS not there yet: .*→ orderportal\.apps\.eu-1c\.mendixcloud\.com/);
+        refused = true;
+        // The person binds the domain to the target environment: Mendix's record moves.
+        cloud.mendixRecord.set('orders.example.com', 'orderportal-us.apps.us-2a.mendixcloud.com');
+      }
+      await actAsPerson(cloud, runner, out, input);
+    }
+    assert.ok(refused);
+    assert.equal(store.peek().status, 'completed');
+    assert.ok(cloud.domainTargets.includes('orderportal-us.apps.us-2a.mendixcloud.com'), JSON.stringify(cloud.domainTargets));
+  });
+
   it('without anyone to ask, config and the data freeze wait for a person; a confirmation keeps the target as it is', async () => {
     const cloud = FakeCloud.demo();
     const input = sampleInput(dir);

@@ -239,12 +239,28 @@ export function finishSteps(opts: PlanOptions): StepDefinition[] {
     },
   };
 
-  /** With a DNS check wired, every domain's CNAME must reach <domain>.cname.mendix.net. */
+  /**
+   * With a DNS check wired, every domain's CNAME must reach <domain>.cname.mendix.net and, when the
+   * target environment's host is known, the chain must end at its addresses and the certificate be fine.
+   */
   async function dnsState(ctx: StepContext): Promise<{ ok: boolean; detail: string }> {
     const check = ctx.services.checkCustomDomain?.bind(ctx.services);
     if (!check) return { ok: true, detail: 'DNS not checked by the engine (use the DNS checks)' };
-    const results = await Promise.all(ctx.input.customDomains.map((d) => check(d)));
-    return { ok: results.every((r) => r.cnameOk), detail: results.map((r) => r.detail).join('; ') };
+    const target = await targetHost(ctx);
+    const results = await Promise.all(ctx.input.customDomains.map((d) => check(d, target)));
+    // A CNAME to <domain>.cname.mendix.net proves nothing about the move by itself (§14.13): without the target's host, not verified.
+    const ok = target !== undefined && results.every((r) => r.cnameOk && r.chainEndOk !== false && r.certificateOk !== false);
+    return { ok, detail: results.map((r) => r.detail).join('; ') + (target ? '' : '; the target environment could not be read, so where the chain ends is not checked yet') };
+  }
+
+  async function targetHost(ctx: StepContext): Promise<{ host: string } | undefined> {
+    try {
+      const appId = (await currentAppId(ctx, ctx.input.source.projectId)) ?? ctx.input.target.nodeSubdomain;
+      const h = host((await findEnvironment(ctx, appId, ctx.input.target.environment)).url);
+      return h === '' ? undefined : { host: h };
+    } catch {
+      return undefined;
+    }
   }
 
   const cert: StepDefinition = {

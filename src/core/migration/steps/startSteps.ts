@@ -45,7 +45,7 @@ async function gatherFacts(ctx: StepContext): Promise<PreflightFacts> {
         ctx.input.customDomains.map(async (domain) => {
           try {
             const r = await check(domain);
-            return { domain, ttlSeconds: r.ttlSeconds, detail: r.detail };
+            return { domain, ttlSeconds: r.ttlSeconds, detail: r.detail, cnameOk: r.cnameOk };
           } catch (e) {
             return { domain, detail: `DNS check failed: ${e instanceof Error ? e.message : String(e)}` };
           }

@@ -22,12 +22,16 @@ export function dnsModelFrom(report: PropagationReport, readiness: ReadinessRepo
     watching: watching && !report.complete,
     paused,
     authoritative: {
-      value: a.value || a.error || '—',
+      // With a target host the switch can happen inside cname.mendix.net: show where the chain ends.
+      value: report.target
+        ? `${a.chainText || a.error || '—'} (target ${report.target.host.replace(/\.$/, '')}: ${report.target.addresses.join(', ') || 'unresolved'})`
+        : a.value || a.error || '—',
       ok: a.status === 'matches',
       servers: a.servers.map((s) => s.server).join(', '),
     },
     rows: report.results.map((r) => {
-      const row: DnsModel['rows'][number] = { name: r.name, location: r.location, value: r.value || r.error || r.status, status: r.status, ok: r.status === 'matches' };
+      const shown = report.target ? r.chainText || r.value : r.value;
+      const row: DnsModel['rows'][number] = { name: r.name, location: r.location, value: shown || r.error || r.status, status: r.status, ok: r.status === 'matches' };
       if (r.expiresAt) row.expiresAt = r.expiresAt;
       if (r.remainingTtl !== undefined) row.remainingTtl = r.remainingTtl;
       return row;

@@ -14,6 +14,22 @@ export type DnsWatchConfig = Omit<WatchOptions, 'signal' | 'domain' | 'expected'
 
 export type WatchFn = (opts: WatchOptions) => AsyncGenerator<PropagationReport, void, void>;
 
+/**
+ * Once the target environment's URL is known (the redeploy step records it), the panel judges where
+ * the chain ends instead of the CNAME alone, which stays the same in a move inside cname.mendix.net
+ * (mendix-api §14.13); that needs the whole chain, so the A record is asked for.
+ */
+export function withTargetHost(config: DnsWatchConfig, targetUrl: unknown): DnsWatchConfig {
+  if (typeof targetUrl !== 'string' || targetUrl === '') return config;
+  let host: string;
+  try {
+    host = new URL(targetUrl).hostname;
+  } catch {
+    return config;
+  }
+  return host === '' ? config : { ...config, targetHost: host, recordType: 'A' };
+}
+
 export class DnsWatch {
   private wanted = false;
   private paused = false;
