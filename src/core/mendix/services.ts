@@ -209,11 +209,3 @@ export class ExpiredUrlError extends Error {
     this.name = 'ExpiredUrlError';
   }
 }
-
-/** A non-idempotent call whose result is unknown; it must be looked up, not repeated. */
-export class OutcomeUnknownError extends Error {
-  constructor(detail: string) {
-    super(detail);
-    this.name = 'OutcomeUnknownError';
-  }
-}

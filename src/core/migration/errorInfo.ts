@@ -4,7 +4,8 @@
  */
 import type { StepErrorInfo } from './types';
 import { RefusedError } from './stepTypes';
-import { ExpiredUrlError, OutcomeUnknownError } from '../mendix/services';
+import { ExpiredUrlError } from '../mendix/services';
+import { MendixOutcomeUnknownError } from '../mendix/api/errors';
 
 interface ApiLikeError {
   errorCode?: unknown;
@@ -14,7 +15,7 @@ interface ApiLikeError {
 
 export function describeError(e: unknown): StepErrorInfo {
   if (e instanceof RefusedError) return { message: e.message, nextAction: e.nextAction };
-  if (e instanceof OutcomeUnknownError) {
+  if (e instanceof MendixOutcomeUnknownError) {
     return { message: e.message, nextAction: 'run again: the engine looks the result up instead of repeating the call' };
   }
   if (e instanceof ExpiredUrlError) return { message: e.message, nextAction: 'run again: a fresh download URL is requested' };
@@ -23,11 +24,7 @@ export function describeError(e: unknown): StepErrorInfo {
     const info: StepErrorInfo = { message: e.message };
     if (typeof api.errorCode === 'string') info.code = api.errorCode;
     if (typeof api.hint === 'string') info.hint = api.hint;
-    if (e.name === 'MendixOutcomeUnknownError') {
-      info.nextAction = 'run again: the engine looks the result up instead of repeating the call';
-    } else {
-      info.nextAction = info.hint ?? 'fix the cause shown above, then run the migration again (finished steps are skipped)';
-    }
+    info.nextAction = info.hint ?? 'fix the cause shown above, then run the migration again (finished steps are skipped)';
     return info;
   }
   return { message: String(e), nextAction: 'run the migration again' };
