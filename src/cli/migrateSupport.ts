@@ -6,7 +6,7 @@ import { MendixClient } from '../core/mendix/api/mendixClient';
 import { apiStatusHttpCheck, ClientMigrationServices } from '../core/mendix/clientAdapter';
 import { dnsDomainCheck } from '../core/migration/domainCheck';
 import type { RunOutcome, WaitingStep } from '../core/migration/runner';
-import { formatDuration } from '../core/migration/report';
+import { formatDurationMs } from '../core/shared/format';
 import type { StepDefinition } from '../core/migration/stepTypes';
 import type { Journal } from '../core/migration/types';
 import { Redactor } from '../core/shared/redact';
@@ -143,7 +143,7 @@ export function exitCodeFor(out: RunOutcome): number {
 export function statusRows(j: Readonly<Journal>, steps: readonly StepDefinition[]): string[][] {
   return steps.map((s, n) => {
     const st = j.steps[s.id];
-    return [String(n + 1), s.id, s.kind, st?.status ?? 'pending', formatDuration(st?.durationMs), s.title];
+    return [String(n + 1), s.id, s.kind, st?.status ?? 'pending', formatDurationMs(st?.durationMs), s.title];
   });
 }
 
