@@ -60,9 +60,8 @@ export function connect(values: ConnectionValues, io: CliIo, env: NodeJS.Process
   const apiKey = env.MENDIX_API_KEY;
   const pat = env.MENDIX_PAT;
   if (!username || !apiKey) throw new UsageError('set MENDIX_USERNAME and MENDIX_API_KEY (and MENDIX_PAT for the v4 API)');
+  // The client adds the key and token to the redactor as it is built, before anything is logged.
   const redactor = new Redactor();
-  redactor.add(apiKey);
-  redactor.add(pat);
   const verbose = env.MENDIX_MIGRATE_DEBUG === '1';
   const logger = createLogger((level, message) => {
     if (verbose || level === 'warn' || level === 'error') io.err(`[${level}] ${message}`);

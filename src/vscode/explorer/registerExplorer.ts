@@ -70,8 +70,6 @@ export function registerExplorer(opts: ExplorerOptions): Explorer {
     async (a) => {
       const credentials = await accounts.credentials(a.id);
       if (!credentials) throw new Error(`No stored credentials for ${a.name}`);
-      redactor.add(credentials.apiKey);
-      redactor.add(credentials.pat);
       return opts.services().create(credentials);
     },
     (s) => {
