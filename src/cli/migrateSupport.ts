@@ -2,8 +2,10 @@
  * What the migration subcommands share: common flags, credentials from the environment, the
  * services over the API client, and the text/JSON rendering of plans and outcomes.
  */
-import { MendixClient } from '../core/mendix/api/mendixClient';
-import { apiStatusHttpCheck, ClientMigrationServices } from '../core/mendix/clientAdapter';
+import type { MendixClient } from '../core/mendix/api/mendixClient';
+import { apiStatusHttpCheck } from '../core/mendix/clientAdapter';
+import { connectMendixCloud } from '../core/mendix/clientFactory';
+import type { MigrationServices } from '../core/mendix/services';
 import { dnsDomainCheck } from '../core/migration/domainCheck';
 import type { RunOutcome, WaitingStep } from '../core/migration/runner';
 import { formatDurationMs } from '../core/shared/format';
@@ -49,7 +51,7 @@ export interface ConnectionValues {
 
 export interface Connected {
   client: MendixClient;
-  services: ClientMigrationServices;
+  services: MigrationServices;
   logger: Logger;
   pollIntervalMs: number;
 }
@@ -66,29 +68,30 @@ export function connect(values: ConnectionValues, io: CliIo, env: NodeJS.Process
   const logger = createLogger((level, message) => {
     if (verbose || level === 'warn' || level === 'error') io.err(`[${level}] ${message}`);
   }, (t) => redactor.redact(t));
-  const client = new MendixClient({
-    credentials: { username, apiKey, pat },
-    config: {
-      deployBaseUrl: values['deploy-url'] ?? env.MENDIX_DEPLOY_URL,
-      cloudPortalBaseUrl: values['cloud-url'] ?? env.MENDIX_CLOUD_URL,
-      homeBaseUrl: values['home-url'] ?? env.MENDIX_HOME_URL,
-    },
-    logger: logger.child('api'),
-    redactor,
-  });
   const mode = values['http-check'] ?? env.MENDIX_MIGRATE_HTTP_CHECK ?? 'url';
   if (!['url', 'api', 'off'].includes(mode)) throw new UsageError(`--http-check must be url, api or off, got "${mode}"`);
-  const httpCheck =
-    mode === 'api'
-      ? apiStatusHttpCheck(client)
-      : mode === 'off'
-        ? () => Promise.resolve({ ok: true, status: 0, detail: 'HTTP check switched off' })
-        : undefined;
-  const dns = values['dns-check'] === true || env.MENDIX_MIGRATE_DNS_CHECK === '1';
-  const services = new ClientMigrationServices({ client, username, logger: logger.child('transfer'), httpCheck, checkCustomDomain: dns ? dnsDomainCheck() : undefined });
   const poll = values['poll-interval'] === undefined ? 5000 : Number(values['poll-interval']);
   if (!Number.isInteger(poll) || poll <= 0) throw new UsageError(`--poll-interval needs a positive whole number of ms, got "${values['poll-interval']}"`);
-  return { client, services, logger, pollIntervalMs: poll };
+  const dns = values['dns-check'] === true || env.MENDIX_MIGRATE_DNS_CHECK === '1';
+  const config = {
+    deployBaseUrl: values['deploy-url'] ?? env.MENDIX_DEPLOY_URL,
+    cloudPortalBaseUrl: values['cloud-url'] ?? env.MENDIX_CLOUD_URL,
+    homeBaseUrl: values['home-url'] ?? env.MENDIX_HOME_URL,
+  };
+  const { cloud, client } = connectMendixCloud(
+    { username, apiKey, pat },
+    {
+      config: () => config,
+      log: logger,
+      redactor,
+      component: 'transfer',
+      checks: (c) => ({
+        httpCheck: mode === 'api' ? apiStatusHttpCheck(c) : mode === 'off' ? () => Promise.resolve({ ok: true, status: 0, detail: 'HTTP check switched off' }) : undefined,
+        checkCustomDomain: dns ? dnsDomainCheck() : undefined,
+      }),
+    },
+  );
+  return { client, services: cloud, logger, pollIntervalMs: poll };
 }
 
 export function waitingLine(w: WaitingStep, journalFile: string, all: WaitingStep[]): string {

@@ -46,7 +46,7 @@ export interface ClientAdapterOptions {
   checkCustomDomain?: (domain: string) => Promise<DomainCheck>;
 }
 
-const env = (e: V1Environment): EnvironmentInfo => ({
+export const env = (e: V1Environment): EnvironmentInfo => ({
   environmentId: e.EnvironmentId,
   mode: e.Mode,
   status: e.Status,
@@ -56,14 +56,15 @@ const env = (e: V1Environment): EnvironmentInfo => ({
   production: e.Production,
 });
 
-const snapshot = (s: Snapshot): SnapshotInfo => ({
+export const snapshot = (s: Snapshot): SnapshotInfo => ({
   snapshotId: s.snapshot_id,
   state: s.state,
-  comment: s.comment ?? null,
-  createdAt: s.created_at ?? null,
-  finishedAt: s.finished_at ?? null,
-  statusMessage: s.status_message ?? null,
-  modelVersion: s.model_version ?? null,
+  comment: s.comment ?? undefined,
+  createdAt: s.created_at ?? undefined,
+  finishedAt: s.finished_at ?? undefined,
+  expiresAt: s.expires_at ?? undefined,
+  statusMessage: s.status_message ?? undefined,
+  modelVersion: s.model_version ?? undefined,
 });
 
 const archive = (a: Archive, snapshotId: string): ArchiveInfo => ({
@@ -114,11 +115,11 @@ export function apiStatusHttpCheck(client: MendixClient): (url: string) => Promi
 
 export class ClientMigrationServices implements MigrationServices {
   readonly username: string;
-  private readonly c: MendixClient;
+  protected readonly c: MendixClient;
 
   readonly checkCustomDomain?: (domain: string) => Promise<DomainCheck>;
 
-  constructor(private readonly opts: ClientAdapterOptions) {
+  constructor(protected readonly opts: ClientAdapterOptions) {
     this.c = opts.client;
     this.username = opts.username;
     this.checkCustomDomain = opts.checkCustomDomain;
@@ -136,7 +137,7 @@ export class ClientMigrationServices implements MigrationServices {
   async getDeployedPackage(appId: string, mode: string): Promise<PackageInfo | undefined> {
     try {
       const p = await this.c.v1.getDeployedPackage(appId, mode);
-      return { packageId: p.PackageId, name: p.Name ?? `${p.PackageId}.mda`, version: p.Version ?? undefined, size: p.Size ?? undefined, status: p.Status };
+      return { packageId: p.PackageId, name: p.Name ?? `${p.PackageId}.mda`, version: p.Version ?? undefined, size: p.Size ?? undefined, status: p.Status, creationDate: p.CreationDate ?? undefined };
     } catch (e) {
       if (e instanceof MendixApiError && e.status === 404) return undefined;
       throw e;
@@ -173,14 +174,14 @@ export class ClientMigrationServices implements MigrationServices {
   async getStartJob(appId: string, mode: string, jobId: string): Promise<'Starting' | 'Started'> {
     return (await this.c.v1.getStartJob(appId, mode, jobId)).Status;
   }
-  stop(appId: string, mode: string): Promise<void> {
-    return this.c.v1.stopEnvironment(appId, mode);
+  stop(appId: string, mode: string, signal?: AbortSignal): Promise<void> {
+    return this.c.v1.stopEnvironment(appId, mode, { signal });
   }
   async getSettings(appId: string, mode: string): Promise<EnvironmentSettings> {
     const s = await this.c.v1.getSettings(appId, mode);
     return {
-      constants: s.Constants.map((c) => ({ name: c.Name, value: c.Value ?? '', dataType: c.DataType ?? undefined })),
-      scheduledEvents: s.ScheduledEvents.map((e) => ({ name: e.Name, value: e.Value })),
+      constants: s.Constants.map((c) => ({ name: c.Name, value: c.Value ?? '', dataType: c.DataType ?? undefined, deployedValue: c.DeployedValue ?? undefined })),
+      scheduledEvents: s.ScheduledEvents.map((e) => ({ name: e.Name, value: e.Value, deployedValue: e.DeployedValue ?? undefined })),
       customSettings: s.CustomSettings.map((c) => ({ name: c.Name, value: c.Value ?? '' })),
     };
   }

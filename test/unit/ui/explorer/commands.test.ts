@@ -160,7 +160,7 @@ describe('explorer commands', () => {
 
     it('refuses to start an environment with nothing deployed', async () => {
       const { w, envs } = await demoWorld();
-      envs[1].setEnvironment({ ...envs[1].environment, status: 'empty' });
+      envs[1].setEnvironment({ ...envs[1].environment, status: 'Empty' });
       await assert.rejects(startEnvironment(deps(w, new ScriptedInput([])), envs[1]), /has nothing deployed to start/);
     });
   });

@@ -1,11 +1,24 @@
 /** In-memory stand-ins for the explorer's dependencies: typed, scripted, recording what happened. */
 import type { SecretBackend, SecretKey } from '../../../../src/core/ui/accounts/accounts';
 import { AccountStore } from '../../../../src/core/ui/accounts/accounts';
-import type { BackupDataType, CloudService, CredentialCheck, Credentials, DownloadResult, JobProgress, TransferProgress } from '../../../../src/core/mendix/cloudService';
 import type { CommandDeps, TreeControl } from '../../../../src/core/ui/explorer/commands/commandDeps';
 import { UserCancelledError } from '../../../../src/core/ui/kit/errors';
 import { Limiter } from '../../../../src/core/ui/kit/limiter';
-import type { CloudApp, CloudEnvironment, DeployedPackage, EnvironmentSettings, Snapshot, SnapshotPage } from '../../../../src/core/mendix/model';
+import type {
+  BackupDataType,
+  CloudApp,
+  CredentialCheck,
+  Credentials,
+  DownloadResult,
+  EnvironmentInfo,
+  EnvironmentSettings,
+  JobProgress,
+  PackageInfo,
+  SnapshotInfo,
+  SnapshotPage,
+  TransferListener,
+  TreeCloud,
+} from '../../../../src/core/mendix/services';
 import { AppsRoot } from '../../../../src/core/ui/explorer/nodes/appsRoot';
 import type { ExplorerEnv, ExplorerNode } from '../../../../src/core/ui/explorer/nodes/explorerNode';
 import type { Host, InputOptions, PickItem, PickOptions, ProgressReport, ProgressRunner, UserInput } from '../../../../src/core/ui/kit/userInput';
@@ -32,19 +45,19 @@ export function app(name: string, extra: Partial<CloudApp> = {}): CloudApp {
   return { appId: sub, projectId: `p-${sub}`, name, generation: 'v4', region: 'prod2-eu-central-1', ...extra };
 }
 
-export function environment(mode: string, extra: Partial<CloudEnvironment> = {}): CloudEnvironment {
-  return { environmentId: `e-${mode.toLowerCase()}`, mode, status: 'running', production: mode === 'Production', mendixVersion: '10.24.3', modelVersion: '1.0.0.1', ...extra };
+export function environment(mode: string, extra: Partial<EnvironmentInfo> = {}): EnvironmentInfo {
+  return { environmentId: `e-${mode.toLowerCase()}`, mode, status: 'Running', url: '', production: mode === 'Production', mendixVersion: '10.24.3', modelVersion: '1.0.0.1', ...extra };
 }
 
-/** A CloudService over plain data; counts calls and can be told to fail. */
-export class FakeCloudService implements CloudService {
+/** The tree's part of the Mendix Cloud port over plain data; counts calls and can be told to fail. */
+export class FakeCloudService implements TreeCloud {
   apps: CloudApp[] = [];
-  envs = new Map<string, CloudEnvironment[]>();
-  snapshots: Snapshot[] = [];
+  envs = new Map<string, EnvironmentInfo[]>();
+  snapshots: SnapshotInfo[] = [];
   settings: EnvironmentSettings = { constants: [], scheduledEvents: [], customSettings: [] };
-  pkg: DeployedPackage | undefined = { packageId: 'pkg-1', name: 'Main-1.0.0.1.mda', version: '1.0.0.1', sizeBytes: 2048 };
+  pkg: PackageInfo | undefined = { packageId: 'pkg-1', name: 'Main-1.0.0.1.mda', version: '1.0.0.1', size: 2048 };
   failApps: Error | undefined;
-  /** When set, listApps first answers without regions and hands these over through onEnriched later. */
+  /** When set, listAccountApps first answers without regions and hands these over through onEnriched later. */
   enrichLater: CloudApp[] | undefined;
   failEnvs: Error | undefined;
   calls: string[] = [];
@@ -53,14 +66,15 @@ export class FakeCloudService implements CloudService {
   inFlight = 0;
   maxInFlight = 0;
 
-  async listApps(_signal?: AbortSignal, onEnriched?: (apps: CloudApp[]) => void): Promise<CloudApp[]> {
+  async listAccountApps(opts: { onEnriched?: (apps: CloudApp[]) => void } = {}): Promise<CloudApp[]> {
     this.calls.push('listApps');
     if (this.failApps) throw this.failApps;
     const later = this.enrichLater;
+    const onEnriched = opts.onEnriched;
     if (later && onEnriched) setTimeout(() => onEnriched(later), 5);
     return Promise.resolve(this.apps.map((a) => ({ ...a })));
   }
-  async listEnvironments(a: CloudApp): Promise<CloudEnvironment[]> {
+  async listAppEnvironments(a: CloudApp): Promise<EnvironmentInfo[]> {
     this.calls.push(`listEnvironments:${a.appId}`);
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
@@ -72,11 +86,11 @@ export class FakeCloudService implements CloudService {
       this.inFlight--;
     }
   }
-  getDeployedPackage(): Promise<DeployedPackage | undefined> {
+  getDeployedPackage(): Promise<PackageInfo | undefined> {
     this.calls.push('getDeployedPackage');
     return Promise.resolve(this.pkg);
   }
-  listSnapshots(_a: CloudApp, _e: CloudEnvironment, offset: number, limit: number): Promise<SnapshotPage> {
+  listSnapshotPage(_projectId: string, _environmentId: string, offset: number, limit: number): Promise<SnapshotPage> {
     this.calls.push(`listSnapshots:${offset}:${limit}`);
     return Promise.resolve({ items: this.snapshots.slice(offset, offset + limit), total: this.snapshots.length });
   }
@@ -84,39 +98,41 @@ export class FakeCloudService implements CloudService {
     this.calls.push('getSettings');
     return Promise.resolve(this.settings);
   }
-  startEnvironment(a: CloudApp, e: CloudEnvironment, progress: JobProgress): Promise<void> {
-    this.calls.push(`start:${a.appId}:${e.mode}`);
+  startAndWait(appId: string, mode: string, progress: JobProgress): Promise<void> {
+    this.calls.push(`start:${appId}:${mode}`);
     progress('Starting');
-    this.setStatus(a, e, 'running');
+    this.setStatus(appId, mode, 'Running');
     return Promise.resolve();
   }
-  stopEnvironment(a: CloudApp, e: CloudEnvironment): Promise<void> {
-    this.calls.push(`stop:${a.appId}:${e.mode}`);
-    this.setStatus(a, e, 'stopped');
+  stop(appId: string, mode: string): Promise<void> {
+    this.calls.push(`stop:${appId}:${mode}`);
+    this.setStatus(appId, mode, 'Stopped');
     return Promise.resolve();
   }
-  createSnapshot(a: CloudApp, e: CloudEnvironment, comment: string): Promise<Snapshot> {
-    this.calls.push(`createSnapshot:${a.appId}:${e.mode}:${comment}`);
-    const s: Snapshot = { snapshotId: `s-${this.snapshots.length + 1}`, state: 'completed', comment };
+  createSnapshotAndWait(projectId: string, environmentId: string, comment: string): Promise<SnapshotInfo> {
+    const a = this.apps.find((x) => x.projectId === projectId);
+    const e = this.envs.get(a?.appId ?? '')?.find((x) => x.environmentId === environmentId);
+    this.calls.push(`createSnapshot:${a?.appId ?? projectId}:${e?.mode ?? environmentId}:${comment}`);
+    const s: SnapshotInfo = { snapshotId: `s-${this.snapshots.length + 1}`, state: 'completed', comment };
     this.snapshots.unshift(s);
     return Promise.resolve(s);
   }
-  downloadDeployedPackage(_a: CloudApp, _e: CloudEnvironment, folder: string, progress: TransferProgress): Promise<DownloadResult> {
+  downloadDeployedPackage(_a: CloudApp, _e: EnvironmentInfo, folder: string, progress: TransferListener): Promise<DownloadResult> {
     progress({ bytes: 1024, total: 2048, bytesPerSecond: 1024, etaSeconds: 1 });
     progress({ bytes: 2048, total: 2048, bytesPerSecond: 1024, etaSeconds: 0 });
-    return Promise.resolve({ file: `${folder}/Main.mda`, bytes: 2048 });
+    return Promise.resolve({ path: `${folder}/Main.mda`, size: 2048, sha256: 'not-hashed' });
   }
-  downloadBackup(_a: CloudApp, _e: CloudEnvironment, s: Snapshot, t: BackupDataType, folder: string, progress: { job: JobProgress; transfer: TransferProgress }): Promise<DownloadResult> {
+  downloadBackup(_a: CloudApp, _e: EnvironmentInfo, s: SnapshotInfo, t: BackupDataType, folder: string, progress: { job: JobProgress; transfer: TransferListener }): Promise<DownloadResult> {
     this.calls.push(`downloadBackup:${s.snapshotId}:${t}`);
     progress.job('queued');
     progress.transfer({ bytes: 10, total: 10 });
-    return Promise.resolve({ file: `${folder}/backup.tar.gz`, bytes: 10 });
+    return Promise.resolve({ path: `${folder}/backup.tar.gz`, size: 10, sha256: 'not-hashed' });
   }
-  private setStatus(a: CloudApp, e: CloudEnvironment, status: CloudEnvironment['status']): void {
-    const list = this.envs.get(a.appId) ?? [];
+  private setStatus(appId: string, mode: string, status: EnvironmentInfo['status']): void {
+    const list = this.envs.get(appId) ?? [];
     this.envs.set(
-      a.appId,
-      list.map((x) => (x.environmentId === e.environmentId ? { ...x, status } : x)),
+      appId,
+      list.map((x) => (x.mode === mode ? { ...x, status } : x)),
     );
   }
 }

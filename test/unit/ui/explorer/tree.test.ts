@@ -145,7 +145,7 @@ describe('Apps tree', () => {
   it('fetches environments only when an app is expanded, in deploy order, with status icons', async () => {
     const w = world();
     const { svc } = await signedIn(w);
-    svc.envs.set('orderportal', [environment('Acceptance', { status: 'stopped' }), environment('Production'), environment('Test', { status: 'empty' })]);
+    svc.envs.set('orderportal', [environment('Acceptance', { status: 'Stopped' }), environment('Production'), environment('Test', { status: 'Empty' })]);
     const [op] = await w.root.getChildren();
     assert.ok(!svc.calls.some((c) => c.startsWith('listEnvironments')));
     const envs = await envNodes(op);
@@ -168,10 +168,10 @@ describe('Apps tree', () => {
     const [op] = await w.root.getChildren();
     const first = (await envNodes(op))[0];
     (op as AppNode).invalidate();
-    svc.envs.set('orderportal', [environment('Production', { status: 'stopped' })]);
+    svc.envs.set('orderportal', [environment('Production', { status: 'Stopped' })]);
     const again = (await envNodes(op))[0];
     assert.equal(again, first);
-    assert.equal(again.environment.status, 'stopped');
+    assert.equal(again.environment.status, 'Stopped');
     assert.equal((await w.root.getChildren())[0], op);
   });
 

@@ -1,7 +1,7 @@
 /** What every command receives: injected, so commands run in unit tests with scripted answers. */
 import type { Logger } from '../../../shared/logger';
 import type { AccountStore } from '../../accounts/accounts';
-import type { CredentialChecker } from '../../../mendix/cloudService';
+import type { CredentialChecker } from '../../../mendix/services';
 import type { AppsRoot } from '../nodes/appsRoot';
 import type { ExplorerNode } from '../nodes/explorerNode';
 import type { Host, ProgressRunner, UserInput } from '../../kit/userInput';

@@ -1,5 +1,5 @@
 /** Show settings: an environment's constants, scheduled events and custom settings as a Markdown document. */
-import type { EnvironmentSettings } from '../../../mendix/model';
+import type { EnvironmentSettings } from '../../../mendix/services';
 import type { ExplorerNode } from '../nodes/explorerNode';
 import type { CommandDeps } from './commandDeps';
 import { resolveEnvironment } from './resolveNodes';

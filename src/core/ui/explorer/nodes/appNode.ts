@@ -1,5 +1,5 @@
 /** Level 2: an app; expanding it fetches its environments (through the shared limiter). */
-import type { CloudApp, CloudEnvironment } from '../../../mendix/model';
+import type { CloudApp, EnvironmentInfo } from '../../../mendix/services';
 import { appContextValue, appDescription, appTooltip, sortEnvironments } from '../presentation';
 import type { TreeItemSpec } from '../../kit/treeSpec';
 import type { AccountNode } from './accountNode';
@@ -7,9 +7,9 @@ import { EnvironmentNode } from './environmentNode';
 import { ChildPool, LoadingNode, type ExplorerEnv, type ExplorerNode } from './explorerNode';
 import { EmptyNode, ErrorNode } from './leafNodes';
 
-export class AppNode extends LoadingNode<CloudEnvironment[]> {
+export class AppNode extends LoadingNode<EnvironmentInfo[]> {
   readonly kind = 'app';
-  private readonly envs: ChildPool<CloudEnvironment, EnvironmentNode>;
+  private readonly envs: ChildPool<EnvironmentInfo, EnvironmentNode>;
 
   constructor(
     env: ExplorerEnv,
@@ -37,7 +37,7 @@ export class AppNode extends LoadingNode<CloudEnvironment[]> {
   }
 
   /** The loaded environments (for quick picks). Throws on failure, unlike getChildren. */
-  async loadEnvironments(): Promise<CloudEnvironment[]> {
+  async loadEnvironments(): Promise<EnvironmentInfo[]> {
     return this.loadData();
   }
 
@@ -54,11 +54,11 @@ export class AppNode extends LoadingNode<CloudEnvironment[]> {
     };
   }
 
-  protected load(): Promise<CloudEnvironment[]> {
-    return this.env.limiter.run(() => this.service.listEnvironments(this.app));
+  protected load(): Promise<EnvironmentInfo[]> {
+    return this.env.limiter.run(() => this.service.listAppEnvironments(this.app));
   }
 
-  protected build(envs: CloudEnvironment[]): ExplorerNode[] {
+  protected build(envs: EnvironmentInfo[]): ExplorerNode[] {
     if (envs.length === 0) {
       const why = this.app.generation === 'none' ? 'No environments: no node is linked to this app' : 'No environments';
       return [new EmptyNode(this, why)];

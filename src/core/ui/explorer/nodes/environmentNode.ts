@@ -1,5 +1,5 @@
 /** Level 3: an environment, with its deployed package, backups and settings below it. */
-import type { CloudEnvironment } from '../../../mendix/model';
+import type { EnvironmentInfo } from '../../../mendix/services';
 import {
   environmentContextValue,
   environmentDescription,
@@ -26,7 +26,7 @@ export class EnvironmentNode implements ExplorerNode {
   constructor(
     env: ExplorerEnv,
     readonly parent: AppNode,
-    public environment: CloudEnvironment,
+    public environment: EnvironmentInfo,
   ) {
     this.packageNode = new PackageNode(env, this);
     this.backupsNode = new BackupsNode(env, this);
@@ -45,7 +45,7 @@ export class EnvironmentNode implements ExplorerNode {
     return this.parent.service;
   }
 
-  setEnvironment(e: CloudEnvironment): void {
+  setEnvironment(e: EnvironmentInfo): void {
     const redeployed = e.modelVersion !== this.environment.modelVersion || e.status !== this.environment.status;
     this.environment = e;
     // What hangs below depends on what is deployed; reload it on the next expansion.

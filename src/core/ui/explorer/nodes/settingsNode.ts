@@ -1,5 +1,5 @@
 /** Level 4: an environment's constants and scheduled events (v1 settings), loaded when expanded. */
-import type { EnvironmentSettings } from '../../../mendix/model';
+import type { EnvironmentSettings } from '../../../mendix/services';
 import type { TreeItemSpec } from '../../kit/treeSpec';
 import type { EnvironmentNode } from './environmentNode';
 import { LoadingNode, type ExplorerEnv, type ExplorerNode } from './explorerNode';
@@ -37,7 +37,7 @@ export class SettingsNode extends LoadingNode<EnvironmentSettings> {
 
   protected load(): Promise<EnvironmentSettings> {
     const { app, environment, service } = this.parent;
-    return this.env.limiter.run(() => service.getSettings(app, environment));
+    return this.env.limiter.run(() => service.getSettings(app.appId, environment.mode));
   }
 
   protected build(s: EnvironmentSettings): ExplorerNode[] {

@@ -1,16 +1,15 @@
 /** Level 5: one backup (a Backups API v2 snapshot). */
 import { formatTimestamp } from '../../../shared/format';
-import type { Snapshot } from '../../../mendix/model';
+import type { SnapshotInfo } from '../../../mendix/services';
 import type { TreeItemSpec } from '../../kit/treeSpec';
 import type { BackupsNode } from './backupsNode';
 import type { ExplorerNode } from './explorerNode';
 
-const STATE_ICON: Readonly<Record<Snapshot['state'], string>> = {
+const STATE_ICON: Readonly<Record<SnapshotInfo['state'], string>> = {
   completed: 'database',
   queued: 'clock',
   running: 'loading~spin',
   failed: 'error',
-  unknown: 'question',
 };
 
 export class SnapshotNode implements ExplorerNode {
@@ -18,7 +17,7 @@ export class SnapshotNode implements ExplorerNode {
 
   constructor(
     readonly parent: BackupsNode,
-    public snapshot: Snapshot,
+    public snapshot: SnapshotInfo,
   ) {}
 
   get id(): string {
@@ -29,7 +28,7 @@ export class SnapshotNode implements ExplorerNode {
     return this.parent.parent;
   }
 
-  setSnapshot(s: Snapshot): void {
+  setSnapshot(s: SnapshotInfo): void {
     this.snapshot = s;
   }
 
