@@ -32,7 +32,6 @@ export interface ExplorerOptions {
   redactor: Redactor;
   /** Built lazily on first use: creating API clients pulls in the HTTP stack. */
   services: () => ApiServices;
-  migration?: MigrationLauncher;
 }
 
 /** What other parts of the extension (the migration wizard and panel) use from the explorer. */
@@ -124,7 +123,6 @@ export function registerExplorer(opts: ExplorerOptions): Explorer {
     tree,
     settings: { downloadFolder },
     log,
-    migration: opts.migration,
   };
 
   context.subscriptions.push(
