@@ -13,7 +13,7 @@ import { transferReporter } from './transferReport';
 export async function downloadBackup(deps: CommandDeps, node?: ExplorerNode): Promise<void> {
   const snap = node instanceof SnapshotNode ? node : await pickSnapshot(deps, environmentOf(node));
   if (snap.snapshot.state !== 'completed') throw new UserFacingError(`That backup is ${snap.snapshot.state}; only completed backups can be downloaded.`);
-  const env = snap.environmentNode;
+  const env = snap.context;
   const dataType = await deps.ui.pick<BackupDataType>(
     [
       { label: 'Database and files', description: '.tar.gz, what a restore on another node needs', value: 'files_and_database' },

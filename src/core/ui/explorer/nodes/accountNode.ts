@@ -25,7 +25,7 @@ export class AccountNode extends LoadingNode<CloudApp[]> implements Pageable {
     this.shown = env.pageSize();
     this.apps = new ChildPool(
       (a) => a.projectId || a.appId,
-      (a) => new AppNode(env, this, a),
+      (a) => new AppNode(env, this, service, a),
       (n, a) => n.setApp(a),
     );
   }
@@ -46,7 +46,7 @@ export class AccountNode extends LoadingNode<CloudApp[]> implements Pageable {
 
   /** The tree's node for `app` when it is on screen (so refreshes show), else a fresh one. */
   appNodeFor(app: CloudApp): AppNode {
-    return this.apps.find(app) ?? new AppNode(this.env, this, app);
+    return this.apps.find(app) ?? new AppNode(this.env, this, this.service, app);
   }
 
   getTreeItem(): TreeItemSpec {

@@ -1,19 +1,21 @@
 /** Level 2: an app; expanding it fetches its environments (through the shared limiter). */
-import type { CloudApp, EnvironmentInfo } from '../../../mendix/services';
+import type { CloudApp, EnvironmentInfo, TreeCloud } from '../../../mendix/services';
 import { appContextValue, appDescription, appTooltip, sortEnvironments } from '../presentation';
 import type { TreeItemSpec } from '../../kit/treeSpec';
 import type { AccountNode } from './accountNode';
 import { EnvironmentNode } from './environmentNode';
-import { ChildPool, LoadingNode, type ExplorerEnv, type ExplorerNode } from './explorerNode';
+import { ChildPool, LoadingNode, type AppContext, type ExplorerEnv, type ExplorerNode } from './explorerNode';
 import { EmptyNode, ErrorNode } from './leafNodes';
 
-export class AppNode extends LoadingNode<EnvironmentInfo[]> {
+export class AppNode extends LoadingNode<EnvironmentInfo[]> implements AppContext {
   readonly kind = 'app';
   private readonly envs: ChildPool<EnvironmentInfo, EnvironmentNode>;
 
   constructor(
     env: ExplorerEnv,
+    // Typed as the account node only because the migration wizard reads it (issue 14 replaces that).
     readonly parent: AccountNode,
+    readonly service: TreeCloud,
     public app: CloudApp,
   ) {
     super(env);
@@ -26,10 +28,6 @@ export class AppNode extends LoadingNode<EnvironmentInfo[]> {
 
   get id(): string {
     return `${this.parent.id}/app:${this.app.projectId || this.app.appId}`;
-  }
-
-  get service(): AccountNode['service'] {
-    return this.parent.service;
   }
 
   setApp(app: CloudApp): void {

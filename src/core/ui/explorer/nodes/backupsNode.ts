@@ -1,8 +1,7 @@
 /** Level 4: an environment's backups (snapshots), paged from the server as the user asks for more. */
 import type { SnapshotInfo } from '../../../mendix/services';
 import type { TreeItemSpec } from '../../kit/treeSpec';
-import type { EnvironmentNode } from './environmentNode';
-import { ChildPool, LoadingNode, type ExplorerEnv, type ExplorerNode, type Pageable } from './explorerNode';
+import { ChildPool, LoadingNode, type EnvironmentContext, type ExplorerEnv, type ExplorerNode, type Pageable } from './explorerNode';
 import { SnapshotNode } from './snapshotNode';
 import { EmptyNode, ErrorNode, LoadMoreNode } from './leafNodes';
 
@@ -19,12 +18,12 @@ export class BackupsNode extends LoadingNode<SnapshotList> implements Pageable {
 
   constructor(
     env: ExplorerEnv,
-    readonly parent: EnvironmentNode,
+    readonly parent: ExplorerNode & EnvironmentContext,
   ) {
     super(env);
     this.snapshots = new ChildPool(
       (s) => s.snapshotId,
-      (s) => new SnapshotNode(this, s),
+      (s) => new SnapshotNode(this, this.parent, s),
       (n, s) => n.setSnapshot(s),
     );
   }

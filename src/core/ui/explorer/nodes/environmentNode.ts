@@ -9,13 +9,12 @@ import {
   type BusyState,
 } from '../presentation';
 import type { TreeItemSpec } from '../../kit/treeSpec';
-import type { AppNode } from './appNode';
 import { BackupsNode } from './backupsNode';
-import type { ExplorerEnv, ExplorerNode } from './explorerNode';
+import type { AppContext, EnvironmentContext, ExplorerEnv, ExplorerNode } from './explorerNode';
 import { PackageNode } from './packageNode';
 import { SettingsNode } from './settingsNode';
 
-export class EnvironmentNode implements ExplorerNode {
+export class EnvironmentNode implements ExplorerNode, EnvironmentContext {
   readonly kind = 'environment';
   /** Set while a start or stop runs, so the row shows a spinner instead of a stale status. */
   busy: BusyState;
@@ -25,7 +24,7 @@ export class EnvironmentNode implements ExplorerNode {
 
   constructor(
     env: ExplorerEnv,
-    readonly parent: AppNode,
+    readonly parent: ExplorerNode & AppContext,
     public environment: EnvironmentInfo,
   ) {
     this.packageNode = new PackageNode(env, this);
@@ -37,11 +36,11 @@ export class EnvironmentNode implements ExplorerNode {
     return `${this.parent.id}/env:${this.environment.environmentId || this.environment.mode}`;
   }
 
-  get app(): AppNode['app'] {
+  get app(): AppContext['app'] {
     return this.parent.app;
   }
 
-  get service(): AppNode['service'] {
+  get service(): AppContext['service'] {
     return this.parent.service;
   }
 

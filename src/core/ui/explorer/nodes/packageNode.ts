@@ -2,8 +2,7 @@
 import { formatBytes, formatTimestamp } from '../../../shared/format';
 import type { PackageInfo } from '../../../mendix/services';
 import type { TreeItemSpec } from '../../kit/treeSpec';
-import type { EnvironmentNode } from './environmentNode';
-import { LoadingNode, type ExplorerEnv, type ExplorerNode } from './explorerNode';
+import { LoadingNode, type EnvironmentContext, type ExplorerEnv, type ExplorerNode } from './explorerNode';
 import { DetailNode, EmptyNode, ErrorNode } from './leafNodes';
 
 export class PackageNode extends LoadingNode<PackageInfo | undefined> {
@@ -11,7 +10,7 @@ export class PackageNode extends LoadingNode<PackageInfo | undefined> {
 
   constructor(
     env: ExplorerEnv,
-    readonly parent: EnvironmentNode,
+    readonly parent: ExplorerNode & EnvironmentContext,
   ) {
     super(env);
   }

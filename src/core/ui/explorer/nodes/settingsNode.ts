@@ -1,8 +1,7 @@
 /** Level 4: an environment's constants and scheduled events (v1 settings), loaded when expanded. */
 import type { EnvironmentSettings } from '../../../mendix/services';
 import type { TreeItemSpec } from '../../kit/treeSpec';
-import type { EnvironmentNode } from './environmentNode';
-import { LoadingNode, type ExplorerEnv, type ExplorerNode } from './explorerNode';
+import { LoadingNode, type EnvironmentContext, type ExplorerEnv, type ExplorerNode } from './explorerNode';
 import { DetailNode, EmptyNode, ErrorNode } from './leafNodes';
 
 export class SettingsNode extends LoadingNode<EnvironmentSettings> {
@@ -10,7 +9,7 @@ export class SettingsNode extends LoadingNode<EnvironmentSettings> {
 
   constructor(
     env: ExplorerEnv,
-    readonly parent: EnvironmentNode,
+    readonly parent: ExplorerNode & EnvironmentContext,
   ) {
     super(env);
   }

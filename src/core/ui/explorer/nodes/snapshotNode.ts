@@ -2,8 +2,7 @@
 import { formatTimestamp } from '../../../shared/format';
 import type { SnapshotInfo } from '../../../mendix/services';
 import type { TreeItemSpec } from '../../kit/treeSpec';
-import type { BackupsNode } from './backupsNode';
-import type { ExplorerNode } from './explorerNode';
+import type { EnvironmentContext, ExplorerNode } from './explorerNode';
 
 const STATE_ICON: Readonly<Record<SnapshotInfo['state'], string>> = {
   completed: 'database',
@@ -16,16 +15,14 @@ export class SnapshotNode implements ExplorerNode {
   readonly kind = 'snapshot';
 
   constructor(
-    readonly parent: BackupsNode,
+    readonly parent: ExplorerNode,
+    /** The environment the snapshot belongs to. */
+    readonly context: EnvironmentContext,
     public snapshot: SnapshotInfo,
   ) {}
 
   get id(): string {
     return `${this.parent.id}/snapshot:${this.snapshot.snapshotId}`;
-  }
-
-  get environmentNode(): BackupsNode['parent'] {
-    return this.parent.parent;
   }
 
   setSnapshot(s: SnapshotInfo): void {
