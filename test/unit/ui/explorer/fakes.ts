@@ -50,7 +50,7 @@ export function environment(mode: string, extra: Partial<EnvironmentInfo> = {}):
 }
 
 /** The tree's part of the Mendix Cloud port over plain data; counts calls and can be told to fail. */
-export class FakeCloudService implements TreeCloud {
+export class FakeTreeCloud implements TreeCloud {
   apps: CloudApp[] = [];
   envs = new Map<string, EnvironmentInfo[]>();
   snapshots: SnapshotInfo[] = [];
@@ -248,13 +248,13 @@ export interface World {
   env: ExplorerEnv & { time: number; filter: string; epochValue: number; changedNodes: ExplorerNode[] };
   secrets: MemorySecrets;
   accounts: AccountStore;
-  services: Map<string, FakeCloudService>;
+  services: Map<string, FakeTreeCloud>;
   root: AppsRoot;
   states: { signedIn: boolean; noApps: boolean }[];
   logs: MemoryLogSink;
 }
 
-/** An explorer over fake services; each account gets its own FakeCloudService, made on first use. */
+/** An explorer over fake services; each account gets its own FakeTreeCloud, made on first use. */
 export function world(opts: { pageSize?: number; ttlMs?: number; maxConcurrent?: number } = {}): World {
   const logs = new MemoryLogSink();
   const env = {
@@ -281,7 +281,7 @@ export function world(opts: { pageSize?: number; ttlMs?: number; maxConcurrent?:
   };
   const secrets = new MemorySecrets();
   const accounts = new AccountStore(secrets);
-  const services = new Map<string, FakeCloudService>();
+  const services = new Map<string, FakeTreeCloud>();
   const states: World['states'] = [];
   const root = new AppsRoot(
     env,
@@ -289,7 +289,7 @@ export function world(opts: { pageSize?: number; ttlMs?: number; maxConcurrent?:
     (a) => {
       let s = services.get(a.id);
       if (!s) {
-        s = new FakeCloudService();
+        s = new FakeTreeCloud();
         services.set(a.id, s);
       }
       return Promise.resolve(s);
