@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { buildPlan, describePlan } from '../../../src/core/migration/plan';
 import type { MigrationServices } from '../../../src/core/mendix/services';
 import { MendixOutcomeUnknownError } from '../../../src/core/mendix/api/errors';
-import { FakeCloud } from './fakeCloud';
+import { FakeCloud } from '../../support/fakeCloud';
 import { actAsPerson, FakeClock, openRunner } from './drive';
 import { sampleInput } from './fixtures';
 

@@ -4,26 +4,13 @@ import { AccountStore } from '../../../../src/core/ui/accounts/accounts';
 import type { CommandDeps, TreeControl } from '../../../../src/core/ui/explorer/commands/commandDeps';
 import { UserCancelledError } from '../../../../src/core/ui/kit/errors';
 import { Limiter } from '../../../../src/core/ui/kit/limiter';
-import type {
-  BackupDataType,
-  CloudApp,
-  CredentialCheck,
-  Credentials,
-  DownloadResult,
-  EnvironmentInfo,
-  EnvironmentSettings,
-  JobProgress,
-  PackageInfo,
-  SnapshotInfo,
-  SnapshotPage,
-  TransferListener,
-  TreeCloud,
-} from '../../../../src/core/mendix/services';
+import type { CloudApp, CredentialCheck, Credentials, EnvironmentInfo } from '../../../../src/core/mendix/services';
 import { AppsRoot } from '../../../../src/core/ui/explorer/nodes/appsRoot';
 import type { ExplorerEnv, ExplorerNode } from '../../../../src/core/ui/explorer/nodes/explorerNode';
 import type { Host, InputOptions, PickItem, PickOptions, ProgressReport, ProgressRunner, UserInput } from '../../../../src/core/ui/kit/userInput';
 import { createLogger } from '../../../../src/core/shared/logger';
 import { MemoryLogSink } from '../../../support/memoryLogSink';
+import { FakeCloud } from '../../../support/fakeCloud';
 
 export class MemorySecrets implements SecretBackend {
   readonly data = new Map<string, string>();
@@ -47,94 +34,6 @@ export function app(name: string, extra: Partial<CloudApp> = {}): CloudApp {
 
 export function environment(mode: string, extra: Partial<EnvironmentInfo> = {}): EnvironmentInfo {
   return { environmentId: `e-${mode.toLowerCase()}`, mode, status: 'Running', url: '', production: mode === 'Production', mendixVersion: '10.24.3', modelVersion: '1.0.0.1', ...extra };
-}
-
-/** The tree's part of the Mendix Cloud port over plain data; counts calls and can be told to fail. */
-export class FakeTreeCloud implements TreeCloud {
-  apps: CloudApp[] = [];
-  envs = new Map<string, EnvironmentInfo[]>();
-  snapshots: SnapshotInfo[] = [];
-  settings: EnvironmentSettings = { constants: [], scheduledEvents: [], customSettings: [] };
-  pkg: PackageInfo | undefined = { packageId: 'pkg-1', name: 'Main-1.0.0.1.mda', version: '1.0.0.1', size: 2048 };
-  failApps: Error | undefined;
-  /** When set, listAccountApps first answers without regions and hands these over through onEnriched later. */
-  enrichLater: CloudApp[] | undefined;
-  failEnvs: Error | undefined;
-  calls: string[] = [];
-  /** Resolves environment loads only when released, to observe concurrency. */
-  gate: Promise<void> | undefined;
-  inFlight = 0;
-  maxInFlight = 0;
-
-  async listAccountApps(opts: { onEnriched?: (apps: CloudApp[]) => void } = {}): Promise<CloudApp[]> {
-    this.calls.push('listApps');
-    if (this.failApps) throw this.failApps;
-    const later = this.enrichLater;
-    const onEnriched = opts.onEnriched;
-    if (later && onEnriched) setTimeout(() => onEnriched(later), 5);
-    return Promise.resolve(this.apps.map((a) => ({ ...a })));
-  }
-  async listAppEnvironments(a: CloudApp): Promise<EnvironmentInfo[]> {
-    this.calls.push(`listEnvironments:${a.appId}`);
-    this.inFlight++;
-    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    try {
-      if (this.gate) await this.gate;
-      if (this.failEnvs) throw this.failEnvs;
-      return (this.envs.get(a.appId) ?? []).map((e) => ({ ...e }));
-    } finally {
-      this.inFlight--;
-    }
-  }
-  getDeployedPackage(): Promise<PackageInfo | undefined> {
-    this.calls.push('getDeployedPackage');
-    return Promise.resolve(this.pkg);
-  }
-  listSnapshotPage(_projectId: string, _environmentId: string, offset: number, limit: number): Promise<SnapshotPage> {
-    this.calls.push(`listSnapshots:${offset}:${limit}`);
-    return Promise.resolve({ items: this.snapshots.slice(offset, offset + limit), total: this.snapshots.length });
-  }
-  getSettings(): Promise<EnvironmentSettings> {
-    this.calls.push('getSettings');
-    return Promise.resolve(this.settings);
-  }
-  startAndWait(appId: string, mode: string, progress: JobProgress): Promise<void> {
-    this.calls.push(`start:${appId}:${mode}`);
-    progress('Starting');
-    this.setStatus(appId, mode, 'Running');
-    return Promise.resolve();
-  }
-  stop(appId: string, mode: string): Promise<void> {
-    this.calls.push(`stop:${appId}:${mode}`);
-    this.setStatus(appId, mode, 'Stopped');
-    return Promise.resolve();
-  }
-  createSnapshotAndWait(projectId: string, environmentId: string, comment: string): Promise<SnapshotInfo> {
-    const a = this.apps.find((x) => x.projectId === projectId);
-    const e = this.envs.get(a?.appId ?? '')?.find((x) => x.environmentId === environmentId);
-    this.calls.push(`createSnapshot:${a?.appId ?? projectId}:${e?.mode ?? environmentId}:${comment}`);
-    const s: SnapshotInfo = { snapshotId: `s-${this.snapshots.length + 1}`, state: 'completed', comment };
-    this.snapshots.unshift(s);
-    return Promise.resolve(s);
-  }
-  downloadDeployedPackage(_a: CloudApp, _e: EnvironmentInfo, folder: string, progress: TransferListener): Promise<DownloadResult> {
-    progress({ bytes: 1024, total: 2048, bytesPerSecond: 1024, etaSeconds: 1 });
-    progress({ bytes: 2048, total: 2048, bytesPerSecond: 1024, etaSeconds: 0 });
-    return Promise.resolve({ path: `${folder}/Main.mda`, size: 2048, sha256: 'not-hashed' });
-  }
-  downloadBackup(_a: CloudApp, _e: EnvironmentInfo, s: SnapshotInfo, t: BackupDataType, folder: string, progress: { job: JobProgress; transfer: TransferListener }): Promise<DownloadResult> {
-    this.calls.push(`downloadBackup:${s.snapshotId}:${t}`);
-    progress.job('queued');
-    progress.transfer({ bytes: 10, total: 10 });
-    return Promise.resolve({ path: `${folder}/backup.tar.gz`, size: 10, sha256: 'not-hashed' });
-  }
-  private setStatus(appId: string, mode: string, status: EnvironmentInfo['status']): void {
-    const list = this.envs.get(appId) ?? [];
-    this.envs.set(
-      appId,
-      list.map((x) => (x.mode === mode ? { ...x, status } : x)),
-    );
-  }
 }
 
 type Answer = string | ((items: readonly PickItem<unknown>[]) => unknown) | typeof CANCEL;
@@ -248,13 +147,13 @@ export interface World {
   env: ExplorerEnv & { time: number; filter: string; epochValue: number; changedNodes: ExplorerNode[] };
   secrets: MemorySecrets;
   accounts: AccountStore;
-  services: Map<string, FakeTreeCloud>;
+  services: Map<string, FakeCloud>;
   root: AppsRoot;
   states: { signedIn: boolean; noApps: boolean }[];
   logs: MemoryLogSink;
 }
 
-/** An explorer over fake services; each account gets its own FakeTreeCloud, made on first use. */
+/** An explorer over fake services; each account gets its own FakeCloud, made on first use. */
 export function world(opts: { pageSize?: number; ttlMs?: number; maxConcurrent?: number } = {}): World {
   const logs = new MemoryLogSink();
   const env = {
@@ -281,7 +180,7 @@ export function world(opts: { pageSize?: number; ttlMs?: number; maxConcurrent?:
   };
   const secrets = new MemorySecrets();
   const accounts = new AccountStore(secrets);
-  const services = new Map<string, FakeTreeCloud>();
+  const services = new Map<string, FakeCloud>();
   const states: World['states'] = [];
   const root = new AppsRoot(
     env,
@@ -289,7 +188,7 @@ export function world(opts: { pageSize?: number; ttlMs?: number; maxConcurrent?:
     (a) => {
       let s = services.get(a.id);
       if (!s) {
-        s = new FakeTreeCloud();
+        s = new FakeCloud();
         services.set(a.id, s);
       }
       return Promise.resolve(s);
