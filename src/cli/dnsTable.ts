@@ -3,6 +3,7 @@ import type { CaaReport } from '../core/dns/caa';
 import type { PropagationReport, ResolverResult } from '../core/dns/propagation';
 import type { HttpSmokeReport } from '../core/tls/httpSmoke';
 import type { TlsReport } from '../core/tls/tlsCheck';
+import { formatDuration } from '../core/shared/format';
 
 const MARK: Record<string, string> = { matches: '✓', old: '…', nxdomain: '✗', servfail: '✗', timeout: '?', unreachable: '?', unknown: '?' };
 
@@ -14,14 +15,6 @@ function table(head: string[], rows: string[][]): string {
       .join('  ')
       .trimEnd();
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
-
-export function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${seconds} s`;
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  return h > 0 ? `${h} h ${m} min` : `${m} min ${s} s`;
 }
 
 function row(r: ResolverResult): string[] {

@@ -2,13 +2,15 @@
  * What the migration subcommands share: common flags, credentials from the environment, the
  * services over the API client, and the text/JSON rendering of plans and outcomes.
  */
-import { MendixClient } from '../core/mendix/api/mendixClient';
+import type { MendixClient } from '../core/mendix/api/mendixClient';
+import { apiStatusHttpCheck } from '../core/mendix/clientAdapter';
+import { connectMendixCloud } from '../core/mendix/clientFactory';
+import type { MigrationServices } from '../core/mendix/services';
 import { POLL_INTERVAL_BOUNDS } from '../core/migration/steps/common';
 import { checkBaseUrl } from './baseUrls';
-import { apiStatusHttpCheck, ClientMigrationServices } from '../core/mendix/clientAdapter';
 import { dnsDomainCheck } from '../core/migration/domainCheck';
 import type { RunOutcome, WaitingStep } from '../core/migration/runner';
-import { formatDuration } from '../core/migration/report';
+import { formatDurationMs } from '../core/shared/format';
 import type { StepDefinition } from '../core/migration/stepTypes';
 import type { Journal } from '../core/migration/types';
 import { Redactor } from '../core/shared/redact';
@@ -56,7 +58,7 @@ export interface ConnectionValues {
 
 export interface Connected {
   client: MendixClient;
-  services: ClientMigrationServices;
+  services: MigrationServices;
   logger: Logger;
   pollIntervalMs: number;
 }
@@ -71,28 +73,25 @@ export function clientFromEnv(
   values: Pick<ConnectionValues, 'deploy-url' | 'cloud-url' | 'home-url' | 'allow-insecure-http'>,
   io: CliIo,
   env: NodeJS.ProcessEnv,
-): { client: MendixClient; logger: Logger; redactor: Redactor } {
+  checks?: Parameters<typeof connectMendixCloud>[1]['checks'],
+): { client: MendixClient; services: MigrationServices; logger: Logger; redactor: Redactor } {
   const allowInsecure = values['allow-insecure-http'] === true || env.MENDIX_MIGRATE_ALLOW_INSECURE_HTTP === '1';
-  const deployBaseUrl = values['deploy-url'] ?? env.MENDIX_DEPLOY_URL;
-  const cloudPortalBaseUrl = values['cloud-url'] ?? env.MENDIX_CLOUD_URL;
-  const homeBaseUrl = values['home-url'] ?? env.MENDIX_HOME_URL;
-  checkBaseUrl('--deploy-url (MENDIX_DEPLOY_URL)', deployBaseUrl, allowInsecure);
-  checkBaseUrl('--cloud-url (MENDIX_CLOUD_URL)', cloudPortalBaseUrl, allowInsecure);
-  checkBaseUrl('--home-url (MENDIX_HOME_URL)', homeBaseUrl, allowInsecure);
+  const config = {
+    deployBaseUrl: values['deploy-url'] ?? env.MENDIX_DEPLOY_URL,
+    cloudPortalBaseUrl: values['cloud-url'] ?? env.MENDIX_CLOUD_URL,
+    homeBaseUrl: values['home-url'] ?? env.MENDIX_HOME_URL,
+  };
+  checkBaseUrl('--deploy-url (MENDIX_DEPLOY_URL)', config.deployBaseUrl, allowInsecure);
+  checkBaseUrl('--cloud-url (MENDIX_CLOUD_URL)', config.cloudPortalBaseUrl, allowInsecure);
+  checkBaseUrl('--home-url (MENDIX_HOME_URL)', config.homeBaseUrl, allowInsecure);
+  // The client adds the key and token to the redactor as it is built, before anything is logged.
   const redactor = new Redactor();
-  redactor.add(credentials.apiKey);
-  redactor.add(credentials.pat);
   const verbose = env.MENDIX_MIGRATE_DEBUG === '1';
   const logger = createLogger((level, message) => {
     if (verbose || level === 'warn' || level === 'error') io.err(`[${level}] ${message}`);
   }, (t) => redactor.redact(t));
-  const client = new MendixClient({
-    credentials,
-    config: { deployBaseUrl, cloudPortalBaseUrl, homeBaseUrl },
-    logger: logger.child('api'),
-    redactor,
-  });
-  return { client, logger, redactor };
+  const { cloud, client } = connectMendixCloud(credentials, { config: () => config, log: logger, redactor, component: 'transfer', checks });
+  return { client, services: cloud, logger, redactor };
 }
 
 /** Builds the client from flags and environment; secrets are masked in everything logged. */
@@ -101,22 +100,18 @@ export function connect(values: ConnectionValues, io: CliIo, env: NodeJS.Process
   const apiKey = env.MENDIX_API_KEY;
   const pat = env.MENDIX_PAT;
   if (!username || !apiKey) throw new UsageError('set MENDIX_USERNAME and MENDIX_API_KEY (and MENDIX_PAT for the v4 API)');
-  const { client, logger } = clientFromEnv({ username, apiKey, pat }, values, io, env);
   const mode = values['http-check'] ?? env.MENDIX_MIGRATE_HTTP_CHECK ?? 'url';
   if (!['url', 'api', 'off'].includes(mode)) throw new UsageError(`--http-check must be url, api or off, got "${mode}"`);
-  const httpCheck =
-    mode === 'api'
-      ? apiStatusHttpCheck(client)
-      : mode === 'off'
-        ? () => Promise.resolve({ ok: true, status: 0, detail: 'HTTP check switched off' })
-        : undefined;
-  const dns = values['dns-check'] === true || env.MENDIX_MIGRATE_DNS_CHECK === '1';
-  const services = new ClientMigrationServices({ client, username, logger: logger.child('transfer'), httpCheck, checkCustomDomain: dns ? dnsDomainCheck({ certificates: pat ? client.certificates : undefined }) : undefined });
   const poll = values['poll-interval'] === undefined ? 5000 : Number(values['poll-interval']);
   const { min, max } = POLL_INTERVAL_BOUNDS;
   if (!Number.isInteger(poll) || poll < min || poll > max) {
     throw new UsageError(`--poll-interval needs a whole number of ms from ${min} to ${max} (10 minutes), got "${values['poll-interval']}"`);
   }
+  const dns = values['dns-check'] === true || env.MENDIX_MIGRATE_DNS_CHECK === '1';
+  const { client, services, logger } = clientFromEnv({ username, apiKey, pat }, values, io, env, (c) => ({
+    httpCheck: mode === 'api' ? apiStatusHttpCheck(c) : mode === 'off' ? () => Promise.resolve({ ok: true, status: 0, detail: 'HTTP check switched off' }) : undefined,
+    checkCustomDomain: dns ? dnsDomainCheck({ certificates: pat ? c.certificates : undefined }) : undefined,
+  }));
   return { client, services, logger, pollIntervalMs: poll };
 }
 
@@ -171,7 +166,7 @@ export function exitCodeFor(out: RunOutcome): number {
 export function statusRows(j: Readonly<Journal>, steps: readonly StepDefinition[]): string[][] {
   return steps.map((s, n) => {
     const st = j.steps[s.id];
-    return [String(n + 1), s.id, s.kind, st?.status ?? 'pending', formatDuration(st?.durationMs), s.title];
+    return [String(n + 1), s.id, s.kind, st?.status ?? 'pending', formatDurationMs(st?.durationMs), s.title];
   });
 }
 

@@ -10,7 +10,7 @@
  */
 import { checkPropagation, type PropagationReport } from '../../src/core/dns/propagation';
 import type { ResolverDescriptor } from '../../src/core/dns/resolvers';
-import { rr, startFakeDnsServer, type FakeDnsServer } from '../unit/dns/fakeDnsServer';
+import { rr, startFakeDnsServer, type FakeDnsServer } from '../integration/dns/fakeDnsServer';
 import { figure, type BenchContext, type Figure } from './run';
 
 const RESOLVERS = 30;

@@ -4,6 +4,7 @@
  * which is the moment a resolver can flip.
  */
 import { checkPropagation, type PropagationOptions, type PropagationReport } from './propagation';
+import { systemClock } from '../shared/clock';
 
 export interface WatchOptions extends PropagationOptions {
   minIntervalMs?: number;
@@ -20,22 +21,6 @@ const DEFAULT_MAX = 60_000;
 const DEFAULT_FACTOR = 1.5;
 /** Resolvers flip in the second after the TTL reaches 0. */
 const AFTER_EXPIRY_MS = 600;
-
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) {
-      resolve();
-      return;
-    }
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
 
 /** Signature of what changed between two reports: status and value per resolver. */
 function fingerprint(r: PropagationReport): string {
@@ -58,7 +43,8 @@ export function nextDelay(
 }
 
 export async function* watchPropagation(opts: WatchOptions): AsyncGenerator<PropagationReport, void, void> {
-  const sleep = opts.sleep ?? abortableSleep;
+  // An abort ends the wait quietly: the loop below sees the signal and returns.
+  const sleep = opts.sleep ?? ((ms: number, signal?: AbortSignal) => systemClock.sleep(ms, signal).catch(() => undefined));
   let delay: number | undefined;
   let previous: string | undefined;
   const aborted = (): boolean => opts.signal?.aborted === true;

@@ -47,7 +47,7 @@ export interface ClientAdapterOptions {
   checkCustomDomain?: (domain: string, target?: { host: string }) => Promise<DomainCheck>;
 }
 
-const env = (e: V1Environment): EnvironmentInfo => ({
+export const env = (e: V1Environment): EnvironmentInfo => ({
   environmentId: e.EnvironmentId,
   mode: e.Mode,
   status: e.Status,
@@ -57,14 +57,15 @@ const env = (e: V1Environment): EnvironmentInfo => ({
   production: e.Production,
 });
 
-const snapshot = (s: Snapshot): SnapshotInfo => ({
+export const snapshot = (s: Snapshot): SnapshotInfo => ({
   snapshotId: s.snapshot_id,
   state: s.state,
-  comment: s.comment ?? null,
-  createdAt: s.created_at ?? null,
-  finishedAt: s.finished_at ?? null,
-  statusMessage: s.status_message ?? null,
-  modelVersion: s.model_version ?? null,
+  comment: s.comment ?? undefined,
+  createdAt: s.created_at ?? undefined,
+  finishedAt: s.finished_at ?? undefined,
+  expiresAt: s.expires_at ?? undefined,
+  statusMessage: s.status_message ?? undefined,
+  modelVersion: s.model_version ?? undefined,
 });
 
 const archive = (a: Archive, snapshotId: string): ArchiveInfo => ({
@@ -115,11 +116,11 @@ export function apiStatusHttpCheck(client: MendixClient): (url: string) => Promi
 
 export class ClientMigrationServices implements MigrationServices {
   readonly username: string;
-  private readonly c: MendixClient;
+  protected readonly c: MendixClient;
 
   readonly checkCustomDomain?: (domain: string, target?: { host: string }) => Promise<DomainCheck>;
 
-  constructor(private readonly opts: ClientAdapterOptions) {
+  constructor(protected readonly opts: ClientAdapterOptions) {
     this.c = opts.client;
     this.username = opts.username;
     this.checkCustomDomain = opts.checkCustomDomain;
@@ -137,7 +138,7 @@ export class ClientMigrationServices implements MigrationServices {
   async getDeployedPackage(appId: string, mode: string): Promise<PackageInfo | undefined> {
     try {
       const p = await this.c.v1.getDeployedPackage(appId, mode);
-      return { packageId: p.PackageId, name: p.Name ?? `${p.PackageId}.mda`, version: p.Version ?? undefined, size: p.Size ?? undefined, status: p.Status };
+      return { packageId: p.PackageId, name: p.Name ?? `${p.PackageId}.mda`, version: p.Version ?? undefined, size: p.Size ?? undefined, status: p.Status, creationDate: p.CreationDate ?? undefined };
     } catch (e) {
       // Only this code means "nothing deployed" (§14.6); ENVIRONMENT_NOT_FOUND or APP_NOT_FOUND are failures.
       if (e instanceof MendixApiError && e.status === 404 && e.errorCode?.toUpperCase() === 'PACKAGE_NOT_FOUND') return undefined;
@@ -175,8 +176,8 @@ export class ClientMigrationServices implements MigrationServices {
   async getStartJob(appId: string, mode: string, jobId: string): Promise<'Starting' | 'Started'> {
     return (await this.c.v1.getStartJob(appId, mode, jobId)).Status;
   }
-  stop(appId: string, mode: string): Promise<void> {
-    return this.c.v1.stopEnvironment(appId, mode);
+  stop(appId: string, mode: string, signal?: AbortSignal): Promise<void> {
+    return this.c.v1.stopEnvironment(appId, mode, { signal });
   }
   async getSettings(appId: string, mode: string): Promise<EnvironmentSettings> {
     const s = await this.c.v1.getSettings(appId, mode);

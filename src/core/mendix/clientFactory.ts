@@ -1,10 +1,14 @@
-/** Builds per-account API clients and the sign-in credential check over the shared client. */
+/**
+ * The one way to reach Mendix Cloud: per set of credentials, an API client and the `MendixCloud` port
+ * over it (the tree, the engine and the CLI all build theirs here), plus the sign-in credential check.
+ */
 import type { MendixApiConfig } from './api/config';
 import { MendixClient } from './api/mendixClient';
 import type { Logger } from '../shared/logger';
 import type { Redactor } from '../shared/redact';
-import { ClientCloudService } from './clientCloudService';
-import type { CloudService, CredentialCheck, CredentialChecker, Credentials } from './cloudService';
+import type { ClientAdapterOptions } from './clientAdapter';
+import { ClientMendixCloud } from './clientCloud';
+import type { CredentialCheck, CredentialChecker, Credentials, MendixCloud } from './services';
 
 const FAMILY_TEXT = { apiKey: 'The username and API key', v4: 'The Personal Access Token', certificates: 'The Personal Access Token' } as const;
 
@@ -12,15 +16,33 @@ export interface ClientFactoryOptions {
   /** Read at each client creation, so a settings change applies to the next sign-in or refresh. */
   config: () => Partial<MendixApiConfig>;
   log: Logger;
+  /** Also given the credentials by the client as it is built, so they are masked before anything is logged. */
   redactor: Redactor;
+  /** Log component of transfers and the port's own warnings (default `api`). */
+  component?: string;
+  /** Replacements of the port's local checks (HTTP check of an app URL, custom-domain DNS check). */
+  checks?: (client: MendixClient) => Pick<ClientAdapterOptions, 'httpCheck' | 'checkCustomDomain'>;
 }
 
-export function createCloudServiceFactory(opts: ClientFactoryOptions): (credentials: Credentials) => CloudService {
-  return (credentials) => {
-    const log = opts.log.child('api');
-    const client = new MendixClient({ credentials, config: opts.config(), logger: log, redactor: opts.redactor });
-    return new ClientCloudService(client, log);
-  };
+export interface CloudConnection {
+  cloud: ClientMendixCloud;
+  /** The API client under the port: dispose it when the connection is no longer used. */
+  client: MendixClient;
+}
+
+export function connectMendixCloud(credentials: Credentials, opts: ClientFactoryOptions): CloudConnection {
+  const client = new MendixClient({ credentials, config: opts.config(), logger: opts.log.child('api'), redactor: opts.redactor });
+  const cloud = new ClientMendixCloud({
+    client,
+    username: credentials.username ?? '',
+    logger: opts.log.child(opts.component ?? 'api'),
+    ...opts.checks?.(client),
+  });
+  return { cloud, client };
+}
+
+export function createCloudFactory(opts: ClientFactoryOptions): (credentials: Credentials) => MendixCloud {
+  return (credentials) => connectMendixCloud(credentials, opts).cloud;
 }
 
 export function createCredentialChecker(opts: ClientFactoryOptions): CredentialChecker {

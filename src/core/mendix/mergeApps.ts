@@ -3,7 +3,7 @@
  * on ProjectId = v4 id, so one row shows everything. Either list may be missing when the account
  * has only an API key or only a PAT.
  */
-import type { CloudApp, NodeGeneration } from './model';
+import type { CloudApp, NodeGeneration, V1Status } from './services';
 
 /** The v1 fields we use (structural, so this stays independent of the client's schema types). */
 export interface V1AppFields {
@@ -51,17 +51,7 @@ export function mergeApps(v1: readonly V1AppFields[] | undefined, v4: readonly V
   return out.sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }) || a.projectId.localeCompare(b.projectId));
 }
 
-/** v1 `Empty|Stopped|Running` and v4 `notdeployed|stopped|running` onto the explorer's vocabulary. */
-export function normaliseStatus(status: string): 'running' | 'stopped' | 'empty' | 'unknown' {
-  switch (status.toLowerCase()) {
-    case 'running':
-      return 'running';
-    case 'stopped':
-      return 'stopped';
-    case 'empty':
-    case 'notdeployed':
-      return 'empty';
-    default:
-      return 'unknown';
-  }
+/** v4 `notdeployed|stopped|running` in the model's (Deploy API v1's) words. */
+export function statusFromV4(state: 'notdeployed' | 'stopped' | 'running'): V1Status {
+  return state === 'running' ? 'Running' : state === 'stopped' ? 'Stopped' : 'Empty';
 }

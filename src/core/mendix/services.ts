@@ -1,19 +1,40 @@
 /**
- * The narrow port the migration engine talks through: exactly the Mendix Cloud calls, transfers and
- * local checks the steps need, in the engine's own vocabulary. `clientAdapter.ts` implements it over
- * the shared API client; unit tests use an in-memory cloud. Calls that are not idempotent are marked:
- * the engine records an intent before each one and never repeats it blindly.
+ * The one port to Mendix Cloud and its model: `MendixCloud` is what the Apps tree and its commands
+ * use, `MigrationServices` the narrower part the migration engine (and the CLI) sees. Both are
+ * implemented by one class over the shared API client (`clientAdapter.ts`, `clientCloud.ts`), built
+ * by one factory (`clientFactory.ts`); unit tests use one in-memory cloud. Calls that are not
+ * idempotent are marked: the engine records an intent before each one and never repeats it blindly.
  */
+import type { TransferSnapshot } from '../shared/format';
 
+/** Environment status: Deploy API v1's words; v4's `notdeployed|stopped|running` map onto them. */
 export type V1Status = 'Empty' | 'Stopped' | 'Running';
 
-export interface AppSummary {
-  /** v1 AppId: the sub-domain, which follows the node the app is linked to. */
+/** Which Mendix Cloud generation hosts the app's node, or `none` when no node is linked. */
+export type NodeGeneration = 'v3' | 'v4' | 'none' | 'unknown';
+
+export interface TechnicalContact {
+  userId: string;
+  name?: string;
+}
+
+/** An app as the account sees it: Deploy API v1 and v4 merged on ProjectId = v4 id. */
+export interface CloudApp {
+  /** v1 `AppId`: the sub-domain, which follows the node the app is linked to. */
   appId: string;
+  /** v1 `ProjectId` = v4 `id` (UUID), used by Backups v2 and v4 paths. */
   projectId: string;
   name: string;
   url?: string;
+  /** v4 region or cluster id (e.g. `prod2-eu-central-1`), when v4 knows the app. */
+  region?: string;
+  licenseType?: 'free' | 'licensed';
+  technicalContact?: TechnicalContact;
+  generation: NodeGeneration;
 }
+
+/** An app Deploy API v1 can act on (the engine's view). */
+export type AppSummary = Pick<CloudApp, 'appId' | 'projectId' | 'name' | 'url'>;
 
 export interface EnvironmentInfo {
   environmentId: string;
@@ -34,6 +55,8 @@ export interface PackageInfo {
   size?: number;
   status?: string;
   mendixVersion?: string;
+  /** Epoch ms. */
+  creationDate?: number;
 }
 
 /**
@@ -96,11 +119,18 @@ export type BackupState = 'queued' | 'running' | 'completed' | 'failed';
 export interface SnapshotInfo {
   snapshotId: string;
   state: BackupState;
-  comment?: string | null;
-  createdAt?: string | null;
-  finishedAt?: string | null;
-  statusMessage?: string | null;
-  modelVersion?: string | null;
+  comment?: string;
+  createdAt?: string;
+  finishedAt?: string;
+  expiresAt?: string;
+  statusMessage?: string;
+  modelVersion?: string;
+}
+
+export interface SnapshotPage {
+  items: SnapshotInfo[];
+  /** Total count on the server, when the API reports it. */
+  total?: number;
 }
 
 export interface ArchiveInfo {
@@ -176,7 +206,7 @@ export interface MigrationServices {
   start(appId: string, mode: string, autoSyncDb: boolean): Promise<{ jobId?: string; alreadyStarted: boolean }>;
   /** Throws when the start failed (the API reports start failures on this poll). */
   getStartJob(appId: string, mode: string, jobId: string): Promise<'Starting' | 'Started'>;
-  stop(appId: string, mode: string): Promise<void>;
+  stop(appId: string, mode: string, signal?: AbortSignal): Promise<void>;
   getSettings(appId: string, mode: string): Promise<EnvironmentSettings>;
   setSettings(appId: string, mode: string, settings: EnvironmentSettings): Promise<void>;
   scale(appId: string, mode: string, instances: number, memoryPerInstanceMb: number): Promise<void>;
@@ -232,18 +262,82 @@ export interface MigrationServices {
   httpCheck(url: string): Promise<{ ok: boolean; status: number; detail: string }>;
 }
 
+export type BackupDataType = 'files_and_database' | 'database_only';
+
+/** Progress of a long server-side job, as a short phrase ("Starting", "running (12 s)"). */
+export type JobProgress = (phase: string) => void;
+/** Bytes, rate and time left of a transfer, as progress notifications show them. */
+export type TransferListener = (t: TransferSnapshot) => void;
+
+/**
+ * The whole port: the engine's calls plus the account-wide reads and the start/backup/download
+ * round trips the Apps tree offers (each waits for its job and reports progress).
+ */
+export interface MendixCloud extends MigrationServices {
+  /**
+   * Every app the account's credentials see, v1 and v4 merged (`listApps` is v1's alone). Resolves
+   * as soon as the fast source answers; when v4 (region, Technical Contact) is still loading,
+   * `onEnriched` later receives the complete list.
+   */
+  listAccountApps(opts?: { signal?: AbortSignal; onEnriched?: (apps: CloudApp[]) => void }): Promise<CloudApp[]>;
+  /** The app's environments through whichever API the credentials reach; none for an app without a node. */
+  listAppEnvironments(app: CloudApp, signal?: AbortSignal): Promise<EnvironmentInfo[]>;
+  /** One page of an environment's snapshots (`listSnapshots` reads them all). */
+  listSnapshotPage(projectId: string, environmentId: string, offset: number, limit: number, signal?: AbortSignal): Promise<SnapshotPage>;
+  /** Starts and waits until the environment reports it is running. */
+  startAndWait(appId: string, mode: string, progress: JobProgress, signal: AbortSignal): Promise<void>;
+  /** Creates a snapshot and waits until it is completed (or failed, which throws). */
+  createSnapshotAndWait(projectId: string, environmentId: string, comment: string, progress: JobProgress, signal: AbortSignal): Promise<SnapshotInfo>;
+  /** Downloads the deployed package into `folder` under its own name. */
+  downloadDeployedPackage(app: CloudApp, env: EnvironmentInfo, folder: string, progress: TransferListener, signal: AbortSignal): Promise<DownloadResult>;
+  /** Requests an archive of the snapshot, waits for it, then downloads it into `folder`. */
+  downloadBackup(
+    app: CloudApp,
+    env: EnvironmentInfo,
+    snapshot: SnapshotInfo,
+    dataType: BackupDataType,
+    folder: string,
+    progress: { job: JobProgress; transfer: TransferListener },
+    signal: AbortSignal,
+  ): Promise<DownloadResult>;
+}
+
+/** What the Apps tree and its commands use of the port. */
+export type TreeCloud = Pick<
+  MendixCloud,
+  | 'listAccountApps'
+  | 'listAppEnvironments'
+  | 'getDeployedPackage'
+  | 'listSnapshotPage'
+  | 'getSettings'
+  | 'startAndWait'
+  | 'stop'
+  | 'createSnapshotAndWait'
+  | 'downloadDeployedPackage'
+  | 'downloadBackup'
+>;
+
+export interface Credentials {
+  /** Mendix login name, sent as `Mendix-Username` with the API key. */
+  username?: string;
+  apiKey?: string;
+  /** Personal Access Token for Deploy API v4. */
+  pat?: string;
+}
+
+export interface CredentialCheck {
+  ok: boolean;
+  /** Per credential family, what the check found; written for the user. */
+  problems: string[];
+}
+
+/** Makes one read call per credential family given; never stores anything. */
+export type CredentialChecker = (credentials: Credentials, signal?: AbortSignal) => Promise<CredentialCheck>;
+
 /** A download URL that no longer works (archive URLs expire 8 h after completion). */
 export class ExpiredUrlError extends Error {
   constructor(detail: string) {
     super(`the download URL has expired: ${detail}`);
     this.name = 'ExpiredUrlError';
-  }
-}
-
-/** A non-idempotent call whose result is unknown; it must be looked up, not repeated. */
-export class OutcomeUnknownError extends Error {
-  constructor(detail: string) {
-    super(detail);
-    this.name = 'OutcomeUnknownError';
   }
 }

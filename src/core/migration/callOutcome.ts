@@ -5,13 +5,7 @@
  * An intent is resolved only by evidence: a refused call resolves it as refused, a lost answer leaves
  * it open until the state is looked up.
  */
-import { OutcomeUnknownError } from '../mendix/services';
-
-interface StatusLike {
-  name?: unknown;
-  status?: unknown;
-  errorCode?: unknown;
-}
+import { MendixApiError, MendixNetworkError, MendixOutcomeUnknownError } from '../mendix/api/errors';
 
 /** Statuses after which the service has certainly not acted (mirrors the API client's refusal set). */
 const REFUSED_5XX: ReadonlySet<number> = new Set([503]);
@@ -19,12 +13,10 @@ const REFUSED_5XX: ReadonlySet<number> = new Set([503]);
 export type CallOutcome = 'refused' | 'unknown' | 'other';
 
 export function callOutcome(e: unknown): CallOutcome {
-  if (e instanceof OutcomeUnknownError) return 'unknown';
+  if (e instanceof MendixOutcomeUnknownError || e instanceof MendixNetworkError) return 'unknown';
   if (!(e instanceof Error)) return 'other';
-  const x = e as Error & StatusLike;
-  if (x.name === 'MendixOutcomeUnknownError' || x.name === 'MendixNetworkError') return 'unknown';
-  if (x.name === 'MendixApiError' && typeof x.status === 'number') {
-    if ((x.status >= 400 && x.status < 500) || REFUSED_5XX.has(x.status)) return 'refused';
+  if (e instanceof MendixApiError) {
+    if ((e.status >= 400 && e.status < 500) || REFUSED_5XX.has(e.status)) return 'refused';
     return 'other';
   }
   const code = (e as { code?: unknown }).code;
@@ -34,6 +26,6 @@ export function callOutcome(e: unknown): CallOutcome {
 
 /** The Mendix error code of an API error, when it has one. */
 export function errorCodeOf(e: unknown): string | undefined {
-  const c = (e as StatusLike | undefined)?.errorCode;
+  const c = (e as { errorCode?: unknown } | undefined)?.errorCode;
   return typeof c === 'string' ? c : undefined;
 }

@@ -4,30 +4,22 @@
  */
 import type { StepErrorInfo } from './types';
 import { RefusedError } from './stepTypes';
-import { ExpiredUrlError, OutcomeUnknownError } from '../mendix/services';
+import { ExpiredUrlError } from '../mendix/services';
+import { MendixOutcomeUnknownError } from '../mendix/api/errors';
+import { describeError } from '../shared/errors';
 
-interface ApiLikeError {
-  errorCode?: unknown;
-  hint?: unknown;
-  status?: unknown;
-}
-
-export function describeError(e: unknown): StepErrorInfo {
+export function stepErrorInfo(e: unknown): StepErrorInfo {
   if (e instanceof RefusedError) return { message: e.message, nextAction: e.nextAction };
-  if (e instanceof OutcomeUnknownError) {
+  if (e instanceof MendixOutcomeUnknownError) {
     return { message: e.message, nextAction: 'run again: the engine looks the result up instead of repeating the call' };
   }
   if (e instanceof ExpiredUrlError) return { message: e.message, nextAction: 'run again: a fresh download URL is requested' };
   if (e instanceof Error) {
-    const api = e as Error & ApiLikeError;
+    const d = describeError(e);
     const info: StepErrorInfo = { message: e.message };
-    if (typeof api.errorCode === 'string') info.code = api.errorCode;
-    if (typeof api.hint === 'string') info.hint = api.hint;
-    if (e.name === 'MendixOutcomeUnknownError') {
-      info.nextAction = 'run again: the engine looks the result up instead of repeating the call';
-    } else {
-      info.nextAction = info.hint ?? 'fix the cause shown above, then run the migration again (finished steps are skipped)';
-    }
+    if (d.errorCode !== undefined) info.code = d.errorCode;
+    if (d.hint !== undefined) info.hint = d.hint;
+    info.nextAction = info.hint ?? 'fix the cause shown above, then run the migration again (finished steps are skipped)';
     return info;
   }
   return { message: String(e), nextAction: 'run the migration again' };

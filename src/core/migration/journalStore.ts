@@ -28,8 +28,9 @@ export function pathsForJournalFile(journalFile: string): JournalPaths {
   return { journal: journalFile, events: `${base}.events.jsonl`, lock: `${base}.lock` };
 }
 
-export function newStepState(): StepState {
-  return { status: 'pending', attempts: 0, outputs: {}, intents: [] };
+/** A step that has not run; a reset step keeps its attempt count. */
+export function newStepState(attempts = 0): StepState {
+  return { status: 'pending', attempts, outputs: {}, intents: [] };
 }
 
 let tempCounter = 0;

@@ -2,7 +2,7 @@
  * Rehearsals: the pass over guide steps 3–9 that is timed so the cutover downtime can be predicted,
  * and repeated (after fixing what the test found) until the app works on the target.
  */
-import type { JournalStore } from './journalStore';
+import { newStepState, type JournalStore } from './journalStore';
 import type { StepDefinition } from './stepTypes';
 
 /** Phases that make up one rehearsal pass (guide steps 3–9); their timings predict the downtime. */
@@ -27,7 +27,7 @@ export async function resetRehearsal(store: JournalStore, steps: readonly StepDe
   await store.update((jj) => {
     for (const id of ids) {
       const st = jj.steps[id];
-      if (st) jj.steps[id] = { status: 'pending', attempts: st.attempts, outputs: {}, intents: [] };
+      if (st) jj.steps[id] = newStepState(st.attempts);
     }
   });
   await store.appendEvent({ type: 'rehearsal', detail: { restarted: ids } });

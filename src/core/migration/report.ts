@@ -5,19 +5,11 @@
  */
 import type { StepDefinition } from './stepTypes';
 import type { Journal, JsonValue, StepState } from './types';
+import { formatDurationMs } from '../shared/format';
 
 function cell(v: unknown): string {
   const s = v === undefined || v === null ? '' : typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
   return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
-export function formatDuration(ms: number | undefined): string {
-  if (ms === undefined) return '';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = Math.round(ms / 1000);
-  if (s < 120) return `${s} s`;
-  const m = Math.floor(s / 60);
-  return m < 120 ? `${m} min ${s % 60} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
 function objects(v: JsonValue | undefined): Record<string, JsonValue>[] {
@@ -70,12 +62,12 @@ export function renderReport(journal: Readonly<Journal>, steps: readonly StepDef
   L.push('', '## Steps', '', '| # | Step | Kind | Status | Duration | Confirmed by |', '|---|---|---|---|---|---|');
   steps.forEach((s, n) => {
     const st = j.steps[s.id];
-    L.push(`| ${n + 1} | ${cell(s.title)} | ${s.kind} | ${st?.status ?? 'pending'} | ${formatDuration(st?.durationMs)} | ${cell(confirmation(st))} |`);
+    L.push(`| ${n + 1} | ${cell(s.title)} | ${s.kind} | ${st?.status ?? 'pending'} | ${formatDurationMs(st?.durationMs)} | ${cell(confirmation(st))} |`);
   });
 
   L.push('', '## Downtime', '');
-  L.push(`- Predicted from the rehearsal: ${formatDuration(j.cutover.predictedDowntimeMs) || 'not yet'}`);
-  L.push(`- Measured (source stopped → target started): ${formatDuration(j.cutover.measuredDowntimeMs) || 'not yet'}`);
+  L.push(`- Predicted from the rehearsal: ${formatDurationMs(j.cutover.predictedDowntimeMs) || 'not yet'}`);
+  L.push(`- Measured (source stopped → target started): ${formatDurationMs(j.cutover.measuredDowntimeMs) || 'not yet'}`);
   if (j.cutover.predictedDowntimeMs && j.cutover.measuredDowntimeMs) {
     const err = Math.abs(j.cutover.predictedDowntimeMs - j.cutover.measuredDowntimeMs) / j.cutover.measuredDowntimeMs;
     L.push(`- Prediction error: ${(err * 100).toFixed(1)} %`);
@@ -86,7 +78,7 @@ export function renderReport(journal: Readonly<Journal>, steps: readonly StepDef
     windows.forEach((w, n) => {
       const ms = w.endedAt ? Date.parse(w.endedAt) - Date.parse(w.startedAt) : undefined;
       const by = w.endedBy === 'target-started' ? 'the target started' : w.endedBy === 'source-restarted' ? 'rollback: the source restarted' : 'still down';
-      L.push(`| ${n + 1} | ${w.startedAt} | ${w.endedAt ?? '—'} | ${by} | ${formatDuration(ms) || '—'} |`);
+      L.push(`| ${n + 1} | ${w.startedAt} | ${w.endedAt ?? '—'} | ${by} | ${formatDurationMs(ms) || '—'} |`);
     });
   }
   const rollbacks = j.cutover.rollbacks ?? (j.cutover.rollback ? [j.cutover.rollback] : []);
@@ -98,7 +90,7 @@ export function renderReport(journal: Readonly<Journal>, steps: readonly StepDef
   }
   if (j.rehearsals.length) {
     L.push('', '### Rehearsals', '', '| # | Started | Step durations |', '|---|---|---|');
-    j.rehearsals.forEach((r, n) => L.push(`| ${n + 1} | ${r.startedAt} | ${cell(Object.entries(r.durationsMs).map(([k, v]) => `${k} ${formatDuration(v)}`).join(', '))} |`));
+    j.rehearsals.forEach((r, n) => L.push(`| ${n + 1} | ${r.startedAt} | ${cell(Object.entries(r.durationsMs).map(([k, v]) => `${k} ${formatDurationMs(v)}`).join(', '))} |`));
   }
 
   const diff = objects(j.steps['config.apply']?.outputs.diffBefore);

@@ -4,7 +4,7 @@
  * writes every transition to the journal (atomically) and the event log (append-only).
  */
 import type { Logger } from '../shared/logger';
-import type { JournalStore } from './journalStore';
+import { newStepState, type JournalStore } from './journalStore';
 import type { MigrationServices } from '../mendix/services';
 import {
   NeedsPersonError,
@@ -17,7 +17,8 @@ import {
   type VerifyResult,
 } from './stepTypes';
 import type { Journal, PersonInstructions, StepErrorInfo, StepKind, StepState } from './types';
-import { describeError } from './errorInfo';
+import { stepErrorInfo } from './errorInfo';
+import { describeError } from '../shared/errors';
 import { createStepContext } from './stepContext';
 import { REHEARSAL_PHASES } from './rehearsal';
 
@@ -222,7 +223,7 @@ export class MigrationRunner {
     const missing = this.opts.steps.filter((s) => !this.opts.store.peek().steps[s.id]);
     if (missing.length === 0) return;
     await this.opts.store.update((j) => {
-      for (const s of missing) j.steps[s.id] = { status: 'pending', attempts: 0, outputs: {}, intents: [] };
+      for (const s of missing) j.steps[s.id] = newStepState();
     });
   }
 
@@ -281,7 +282,7 @@ export class MigrationRunner {
         await this.markWaiting(step, e.instructions);
         return true;
       }
-      const info = describeError(e);
+      const info = stepErrorInfo(e);
       if (signal.aborted) info.nextAction = info.nextAction ?? 'the run was cancelled; run it again to resume';
       await store.update((j) => {
         const st = j.steps[step.id];

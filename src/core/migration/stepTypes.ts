@@ -4,6 +4,7 @@
  * runner backs with the journal store, so every output is persisted the moment it is known.
  */
 import type { Logger } from '../shared/logger';
+import { systemClock as sharedClock } from '../shared/clock';
 import type { MigrationServices } from '../mendix/services';
 import type {
   IntentOutcome,
@@ -22,24 +23,10 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** Wall-clock time as the journal records it; sleeping is the one abortable sleep of core/shared. */
 export const systemClock: Clock = {
   now: () => new Date(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(signal.reason instanceof Error ? signal.reason : new Error('cancelled'));
-        return;
-      }
-      const t = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      const onAbort = (): void => {
-        clearTimeout(t);
-        reject(signal?.reason instanceof Error ? signal.reason : new Error('cancelled'));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
+  sleep: (ms, signal) => sharedClock.sleep(ms, signal),
 };
 
 /** Questions the engine asks a person while running (typed confirmations, apply-or-not). */

@@ -1,4 +1,4 @@
-/** Human text for sizes, transfer rates and remaining time, as shown in progress notifications. */
+/** Human text for sizes, transfer rates and durations: progress notifications, the CLI and the report. */
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
 
@@ -24,6 +24,12 @@ export function formatDuration(seconds: number): string {
   const m = Math.floor(s / 60);
   if (m < 60) return `${m} min ${s % 60} s`;
   return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+/** Milliseconds, with "450 ms" below a second; an unknown duration is an empty string. */
+export function formatDurationMs(ms: number | undefined): string {
+  if (ms === undefined) return '';
+  return ms >= 0 && ms < 1000 ? `${Math.round(ms)} ms` : formatDuration(ms / 1000);
 }
 
 export interface TransferSnapshot {

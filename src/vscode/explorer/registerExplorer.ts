@@ -32,7 +32,6 @@ export interface ExplorerOptions {
   redactor: Redactor;
   /** Built lazily on first use: creating API clients pulls in the HTTP stack. */
   services: () => ApiServices;
-  migration?: MigrationLauncher;
 }
 
 /** What other parts of the extension (the migration wizard and panel) use from the explorer. */
@@ -45,21 +44,66 @@ export interface Explorer {
   setMigrationLauncher(launcher: MigrationLauncher | undefined): void;
 }
 
-export function registerExplorer(opts: ExplorerOptions): Explorer {
-  const { context, log, redactor } = opts;
-  const accounts = new AccountStore(secretBackend(context.secrets));
-  const state: ExplorerViewState = { filter: '', epoch: 0 };
-  const env: ExplorerEnv = {
+function explorerEnv(state: ExplorerViewState, log: Logger, changed: ExplorerEnv['changed']): ExplorerEnv {
+  return {
     now: Date.now,
     cacheTtlMs: CACHE_TTL_MS,
     pageSize: treePageSize,
     limiter: new Limiter(MAX_CONCURRENT_REQUESTS),
     filterText: () => state.filter.toLowerCase(),
     epoch: () => state.epoch,
-    // The tree is built below; nodes only report changes after it exists.
-    changed: (node) => tree.redraw(node),
+    changed,
     log: log.child('explorer'),
   };
+}
+
+/**
+ * Once the Apps view is visible it will ask for its apps anyway: start that load (and the API client
+ * module) right after activation returns, while VS Code is still laying out the view. The view's own
+ * request then shares the pending load. Nothing is fetched while the view is hidden.
+ */
+function warmUpWhenVisible(view: vscode.TreeView<unknown>, context: vscode.ExtensionContext, load: () => void): void {
+  let warmed = false;
+  const warmUp = () => {
+    if (warmed) return;
+    warmed = true;
+    setTimeout(load, 0);
+  };
+  if (view.visible) warmUp();
+  else {
+    const sub = view.onDidChangeVisibility((e) => {
+      if (!e.visible) return;
+      sub.dispose();
+      warmUp();
+    });
+    context.subscriptions.push(sub);
+  }
+}
+
+/** Another window's sign-in or sign-out, or a changed API or tree setting, reloads the tree. */
+function reloadOnOutsideChanges(context: vscode.ExtensionContext, accounts: AccountStore, root: AppsRoot, tree: AppsTreeProvider): vscode.Disposable[] {
+  return [
+    context.secrets.onDidChange(() => {
+      // Only another window's sign-in or sign-out needs a reload; our own writes are handled already.
+      void accounts.reloadIfChanged().then((changed) => {
+        if (!changed) return;
+        root.forget();
+        tree.refresh();
+      });
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (affectsApi(e)) root.forget();
+      if (affectsApi(e) || affectsTree(e)) tree.refresh();
+    }),
+  ];
+}
+
+export function registerExplorer(opts: ExplorerOptions): Explorer {
+  const { context, log, redactor } = opts;
+  const accounts = new AccountStore(secretBackend(context.secrets));
+  const state: ExplorerViewState = { filter: '', epoch: 0 };
+  // The tree is built below; nodes only report changes after it exists.
+  const env = explorerEnv(state, log, (node) => tree.redraw(node));
 
   const statusBar = new AccountStatusBar();
   const setContext = (key: string, value: boolean) => void vscode.commands.executeCommand('setContext', key, value);
@@ -70,8 +114,6 @@ export function registerExplorer(opts: ExplorerOptions): Explorer {
     async (a) => {
       const credentials = await accounts.credentials(a.id);
       if (!credentials) throw new Error(`No stored credentials for ${a.name}`);
-      redactor.add(credentials.apiKey);
-      redactor.add(credentials.pat);
       return opts.services().create(credentials);
     },
     (s) => {
@@ -86,27 +128,10 @@ export function registerExplorer(opts: ExplorerOptions): Explorer {
     setContext(CONTEXT_KEYS.filtered, f !== '');
   };
 
-  // Once the Apps view is visible it will ask for its apps anyway: start that load (and the API
-  // client module) right after activation returns, while VS Code is still laying out the view. The
-  // view's own request then shares the pending load. Nothing is fetched while the view is hidden.
-  let warmed = false;
-  const warmUp = () => {
-    if (warmed) return;
-    warmed = true;
-    setTimeout(() => {
-      opts.services();
-      void root.getChildren();
-    }, 0);
-  };
-  if (view.visible) warmUp();
-  else {
-    const sub = view.onDidChangeVisibility((e) => {
-      if (!e.visible) return;
-      sub.dispose();
-      warmUp();
-    });
-    context.subscriptions.push(sub);
-  }
+  warmUpWhenVisible(view, context, () => {
+    opts.services();
+    void root.getChildren();
+  });
 
   const syncAccounts = async () => {
     const list = await accounts.list();
@@ -127,7 +152,6 @@ export function registerExplorer(opts: ExplorerOptions): Explorer {
     tree,
     settings: { downloadFolder },
     log,
-    migration: opts.migration,
   };
 
   context.subscriptions.push(
@@ -135,18 +159,7 @@ export function registerExplorer(opts: ExplorerOptions): Explorer {
     view,
     statusBar,
     accounts.onDidChange(() => void syncAccounts()),
-    context.secrets.onDidChange(() => {
-      // Only another window's sign-in or sign-out needs a reload; our own writes are handled already.
-      void accounts.reloadIfChanged().then((changed) => {
-        if (!changed) return;
-        root.forget();
-        tree.refresh();
-      });
-    }),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (affectsApi(e)) root.forget();
-      if (affectsApi(e) || affectsTree(e)) tree.refresh();
-    }),
+    ...reloadOnOutsideChanges(context, accounts, root, tree),
     ...registerCommands(deps, redactor),
   );
   return {

@@ -4,19 +4,19 @@
  * own bundle.
  */
 import { createAccessChecker, type AccessChecker } from '../../core/doctor/accessChecker';
-import { createCloudServiceFactory, createCredentialChecker } from '../../core/mendix/clientFactory';
-import type { CloudService, CredentialChecker, Credentials } from '../../core/mendix/cloudService';
+import { createCloudFactory, createCredentialChecker } from '../../core/mendix/clientFactory';
+import type { CredentialChecker, Credentials, MendixCloud } from '../../core/mendix/services';
 import type { Logger } from '../../core/shared/logger';
 import type { Redactor } from '../../core/shared/redact';
 import { apiConfig } from './settings';
 
 export interface ApiServices {
-  create(credentials: Credentials): CloudService;
+  create(credentials: Credentials): MendixCloud;
   check: CredentialChecker;
   checkAccess: AccessChecker;
 }
 
 export function createApiServices(log: Logger, redactor: Redactor): ApiServices {
   const opts = { config: apiConfig, log, redactor };
-  return { create: createCloudServiceFactory(opts), check: createCredentialChecker(opts), checkAccess: createAccessChecker(opts) };
+  return { create: createCloudFactory(opts), check: createCredentialChecker(opts), checkAccess: createAccessChecker(opts) };
 }

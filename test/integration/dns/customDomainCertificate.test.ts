@@ -14,7 +14,7 @@ import { createServer, type Server } from 'node:tls';
 import { dnsDomainCheck } from '../../../src/core/migration/domainCheck';
 import { checkCustomDomainCertificate, MISSING_ADMIN_RIGHTS } from '../../../src/core/migration/centralCertificate';
 import { DEMO, startHarness, type Harness } from '../api/harness';
-import { sharedTestPki, TEST_DOMAIN, type TestPki } from '../../unit/tls/certFactory';
+import { sharedTestPki, TEST_DOMAIN, type TestPki } from '../tls/certFactory';
 
 const TARGET_ENV = DEMO.environments.orderPortalUsProduction.id;
 

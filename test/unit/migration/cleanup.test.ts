@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { buildPlan } from '../../../src/core/migration/plan';
 import { renderReport } from '../../../src/core/migration/report';
 import { logDates } from '../../../src/core/migration/steps/sourceRecordsSteps';
-import { FakeCloud } from './fakeCloud';
+import { FakeCloud } from '../../support/fakeCloud';
 import { actAsPerson, FakeClock, openRunner } from './drive';
 import { sampleInput } from './fixtures';
 

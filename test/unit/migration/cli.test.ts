@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/main';
 import type { CliIo } from '../../../src/cli/command';
-import { FakeCloud } from './fakeCloud';
+import { FakeCloud } from '../../support/fakeCloud';
 import { actAsPerson, FakeClock, openRunner } from './drive';
 import { sampleInput } from './fixtures';
 

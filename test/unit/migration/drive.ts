@@ -11,7 +11,7 @@ import { type Clock } from '../../../src/core/migration/stepTypes';
 import { ScriptedPrompt } from '../../support/scriptedPrompt';
 import type { MigrationServices } from '../../../src/core/mendix/services';
 import type { MigrationInput } from '../../../src/core/migration/types';
-import type { FakeCloud } from './fakeCloud';
+import type { FakeCloud } from '../../support/fakeCloud';
 
 /** Virtual time: sleeping advances the clock instantly. */
 export class FakeClock implements Clock {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import type { MigrationServices } from '../../../src/core/mendix/services';
 import { fileInFolder, safeName } from '../../../src/core/migration/steps/common';
-import { FakeCloud } from './fakeCloud';
+import { FakeCloud } from '../../support/fakeCloud';
 import { FakeClock, openRunner } from './drive';
 import { sampleInput } from './fixtures';
 

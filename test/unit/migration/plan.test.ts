@@ -3,8 +3,9 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildPlan, describePlan } from '../../../src/core/migration/plan';
-import { OutcomeUnknownError, type MigrationServices } from '../../../src/core/mendix/services';
-import { FakeCloud } from './fakeCloud';
+import type { MigrationServices } from '../../../src/core/mendix/services';
+import { MendixOutcomeUnknownError } from '../../../src/core/mendix/api/errors';
+import { FakeCloud } from '../../support/fakeCloud';
 import { actAsPerson, FakeClock, openRunner } from './drive';
 import { sampleInput } from './fixtures';
 
@@ -19,7 +20,7 @@ function loseAnswerOnce(cloud: FakeCloud, op: keyof MigrationServices): Migratio
         const r: unknown = await (v as (...a: unknown[]) => Promise<unknown>).apply(target, args);
         if (armed) {
           armed = false;
-          throw new OutcomeUnknownError(`${String(op)}: connection reset after the request was sent`);
+          throw new MendixOutcomeUnknownError(String(op), 'the in-memory cloud', 'connection reset after the request was sent');
         }
         return r;
       };

@@ -43,11 +43,3 @@ export function resolveConfig(partial?: Partial<MendixApiConfig>): MendixApiConf
     homeBaseUrl: pick(partial?.homeBaseUrl, DEFAULT_MENDIX_API_CONFIG.homeBaseUrl),
   };
 }
-
-/** Which families these credentials can call. */
-export function familiesFor(credentials: MendixCredentials): ApiFamily[] {
-  const out: ApiFamily[] = [];
-  if (credentials.username && credentials.apiKey) out.push('apiKey');
-  if (credentials.pat) out.push('v4', 'certificates');
-  return out;
-}

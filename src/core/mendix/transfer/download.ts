@@ -13,11 +13,12 @@ import { open, mkdir, rename, rm, stat, type FileHandle } from 'node:fs/promises
 import { basename, dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { abortReason, systemClock, type Clock, type RandomSource } from '../../shared/clock';
 import { isAbortError } from '../api/errors';
 import { DEFAULT_RETRY_POLICY, backoffDelay, parseRetryAfter } from '../api/retry';
 import type { Logger } from '../../shared/logger';
+import { failureCode } from '../../shared/errors';
 import { HashingFileSink, slotBuffers } from './hashingFileSink';
 import { buildManifest, manifestPath, partPath, partStatePath, readPartState, writeJsonAtomic, type DownloadManifest, type PartState } from './manifest';
 import { ProgressMeter, type ProgressListener } from './progress';
@@ -266,9 +267,9 @@ export async function downloadToFile(opts: DownloadOptions): Promise<DownloadRes
         // beyond the failed one: cut the .part back to what is known good, and a later run re-hashes it.
         if (writeFailed) {
           await fh.truncate(offset).catch(() => undefined);
-          throw new DownloadError(label, `writing to disk failed (${describeError(e)})`, offset);
+          throw new DownloadError(label, `writing to disk failed (${failureCode(e)})`, offset);
         }
-        const reason = e instanceof RetryableDrop ? e.reason : describeError(e);
+        const reason = e instanceof RetryableDrop ? e.reason : failureCode(e);
         failures = offset > progressBefore ? 1 : failures + 1;
         if (failures >= maxAttempts) throw new DownloadError(label, `${reason}; gave up after ${failures} attempts without progress`, offset);
         const delay = e instanceof RetryableDrop && e.retryAfterMs !== undefined ? e.retryAfterMs : backoffDelay(failures, DEFAULT_RETRY_POLICY, random);
@@ -332,13 +333,6 @@ async function hashPrefix(path: string, length: number, hash: Hash, signal?: Abo
     n += chunk.length;
   }
   return n;
-}
-
-function describeError(e: unknown): string {
-  if (e instanceof AxiosError) return e.code ?? e.message;
-  const code = (e as { code?: unknown }).code;
-  if (typeof code === 'string') return code;
-  return e instanceof Error ? e.message : String(e);
 }
 
 /**

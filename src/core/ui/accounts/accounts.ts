@@ -3,7 +3,7 @@
  * closed key set of one): names are not secret, but keeping them next to the keys means the
  * account list and its secrets cannot drift apart, and nothing lands in settings or globalState.
  */
-import type { Credentials } from '../../mendix/cloudService';
+import type { Credentials } from '../../mendix/services';
 
 /** The only keys this extension ever writes to SecretStorage. */
 export const SECRET_KEYS = { accounts: 'mendixMigration.accounts.v1' } as const;

@@ -1,5 +1,5 @@
 /** Matches the filter text against what a person sees or copies: name, sub-domain, ProjectId, region. */
-import type { CloudApp } from '../../mendix/model';
+import type { CloudApp } from '../../mendix/services';
 import { regionLabel } from './regions';
 
 export function matchingApps(apps: readonly CloudApp[], filter: string): CloudApp[] {

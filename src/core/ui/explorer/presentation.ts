@@ -1,5 +1,5 @@
 /** How apps and environments read in the tree: labels, descriptions, tooltips, icons and menu tokens. */
-import type { CloudApp, CloudEnvironment, EnvironmentStatus } from '../../mendix/model';
+import type { CloudApp, EnvironmentInfo, V1Status } from '../../mendix/services';
 import { regionLabel } from './regions';
 import type { IconSpec } from '../kit/treeSpec';
 
@@ -39,49 +39,48 @@ export function appContextValue(app: CloudApp): string {
 }
 
 /** Deploy order people expect: Production, Acceptance, Test, then flexible environments by name. */
-export function sortEnvironments(envs: readonly CloudEnvironment[]): CloudEnvironment[] {
-  const rank = (e: CloudEnvironment) => (e.production ? 0 : /^acceptance$/i.test(e.mode) ? 1 : /^test$/i.test(e.mode) ? 2 : 3);
+export function sortEnvironments(envs: readonly EnvironmentInfo[]): EnvironmentInfo[] {
+  const rank = (e: EnvironmentInfo) => (e.production ? 0 : /^acceptance$/i.test(e.mode) ? 1 : /^test$/i.test(e.mode) ? 2 : 3);
   return [...envs].sort((a, b) => rank(a) - rank(b) || a.mode.localeCompare(b.mode));
 }
 
 export type BusyState = 'starting' | 'stopping' | undefined;
 
-export function environmentIcon(status: EnvironmentStatus, busy: BusyState): IconSpec {
+export function environmentIcon(status: V1Status, busy: BusyState): IconSpec {
   if (busy) return { id: 'loading~spin' };
   switch (status) {
-    case 'running':
+    case 'Running':
       return { id: 'vm-running', color: 'testing.iconPassed' };
-    case 'stopped':
+    case 'Stopped':
       return { id: 'vm-outline', color: 'disabledForeground' };
-    case 'empty':
+    case 'Empty':
       return { id: 'circle-slash' };
     default:
       return { id: 'question' };
   }
 }
 
-const STATUS_TEXT: Readonly<Record<EnvironmentStatus, string>> = {
-  running: 'running',
-  stopped: 'stopped',
-  empty: 'nothing deployed',
-  unknown: 'status unknown',
+const STATUS_TEXT: Readonly<Record<V1Status, string>> = {
+  Running: 'running',
+  Stopped: 'stopped',
+  Empty: 'nothing deployed',
 };
 
-export function environmentStatusText(env: CloudEnvironment, busy: BusyState): string {
+export function environmentStatusText(env: EnvironmentInfo, busy: BusyState): string {
   return busy ? `${busy}…` : STATUS_TEXT[env.status];
 }
 
 /** Description: Mendix version and model version. */
-export function environmentDescription(env: CloudEnvironment, busy: BusyState): string {
+export function environmentDescription(env: EnvironmentInfo, busy: BusyState): string {
   if (busy) return `${busy}…`;
-  if (env.status === 'empty') return 'nothing deployed';
+  if (env.status === 'Empty') return 'nothing deployed';
   const parts: string[] = [];
   if (env.mendixVersion) parts.push(`Mendix ${env.mendixVersion}`);
   if (env.modelVersion) parts.push(`model ${env.modelVersion}`);
   return parts.join(' · ');
 }
 
-export function environmentTooltip(app: CloudApp, env: CloudEnvironment, busy: BusyState): string {
+export function environmentTooltip(app: CloudApp, env: EnvironmentInfo, busy: BusyState): string {
   const rows: [string, string | undefined][] = [
     ['Status', environmentStatusText(env, busy)],
     ['URL', env.url],
@@ -93,8 +92,8 @@ export function environmentTooltip(app: CloudApp, env: CloudEnvironment, busy: B
   return [`**${escapeMarkdown(app.name)} — ${escapeMarkdown(env.mode)}**`, '', ...rows.filter(([, v]) => v).map(([k, v]) => `${k}: \`${v}\`  `)].join('\n');
 }
 
-export function environmentContextValue(env: CloudEnvironment, busy: BusyState): string {
-  return ['environment', busy ? 'busy' : env.status, env.production ? 'production' : '', env.url ? 'hasUrl' : '']
+export function environmentContextValue(env: EnvironmentInfo, busy: BusyState): string {
+  return ['environment', busy ? 'busy' : env.status.toLowerCase(), env.production ? 'production' : '', env.url ? 'hasUrl' : '']
     .filter(Boolean)
     .join(' ');
 }

@@ -38,7 +38,6 @@ export const CONTEXT_KEYS = {
   filtered: 'mendixMigration.filtered',
 } as const;
 
-export type ContextKey = (typeof CONTEXT_KEYS)[keyof typeof CONTEXT_KEYS];
 
 export const VIEWS = {
   apps: 'mendixMigration.apps',

@@ -1,4 +1,5 @@
 /** Errors the command framework understands, and how any error becomes a message a person can act on. */
+import { describeError } from '../../shared/errors';
 
 /** The user dismissed a prompt or cancelled progress: not a failure, nothing to report. */
 export class UserCancelledError extends Error {
@@ -23,24 +24,6 @@ export function isCancellation(e: unknown): boolean {
   if (e instanceof UserCancelledError) return true;
   if (e instanceof Error) return e.name === 'AbortError' || e.name === 'CanceledError' || e.name === 'CancellationError';
   return false;
-}
-
-export interface DescribedError {
-  message: string;
-  hint?: string;
-}
-
-/**
- * Reads the message and, when present, the `hint` the API client attaches to `MendixApiError`.
- * Duck-typed so this module does not depend on the client's class identity.
- */
-export function describeError(e: unknown): DescribedError {
-  if (e instanceof Error) {
-    const hint = (e as { hint?: unknown }).hint;
-    return { message: e.message || e.name, hint: typeof hint === 'string' && hint.length > 0 ? hint : undefined };
-  }
-  if (typeof e === 'string') return { message: e };
-  return { message: 'Unknown error' };
 }
 
 /**

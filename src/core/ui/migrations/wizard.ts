@@ -8,7 +8,7 @@ import { UserFacingError } from '../kit/errors';
 import type { CommandDeps } from '../explorer/commands/commandDeps';
 import { appOf, environmentOf } from '../explorer/commands/resolveNodes';
 import { pickApp } from '../explorer/commands/pickers';
-import type { CloudApp, Snapshot } from '../../mendix/model';
+import type { CloudApp, SnapshotInfo as Snapshot } from '../../mendix/services';
 import { SnapshotNode } from '../explorer/nodes/snapshotNode';
 import type { ExplorerNode } from '../explorer/nodes/explorerNode';
 import { appDescription } from '../explorer/presentation';

@@ -3,7 +3,7 @@ import { errorText, isCancellation, UserCancelledError, UserFacingError } from '
 import { matchingApps } from '../../../../src/core/ui/explorer/matchingApps';
 import { formatBytes, formatDuration, formatTransfer } from '../../../../src/core/shared/format';
 import { Limiter } from '../../../../src/core/ui/kit/limiter';
-import { mergeApps, normaliseStatus } from '../../../../src/core/mendix/mergeApps';
+import { mergeApps, statusFromV4 } from '../../../../src/core/mendix/mergeApps';
 import { regionLabel } from '../../../../src/core/ui/explorer/regions';
 import { app } from './fakes';
 
@@ -82,8 +82,8 @@ describe('explorer basics', () => {
       assert.deepEqual(mergeApps(undefined, v4).map((a) => a.appId), ['orderportal', 'tempb-free']);
     });
 
-    it('maps both status vocabularies', () => {
-      assert.deepEqual(['Running', 'Stopped', 'Empty', 'notdeployed', 'running', 'weird'].map(normaliseStatus), ['running', 'stopped', 'empty', 'empty', 'running', 'unknown']);
+    it('maps v4 states onto the v1 status words of the model', () => {
+      assert.deepEqual((['running', 'stopped', 'notdeployed'] as const).map(statusFromV4), ['Running', 'Stopped', 'Empty']);
     });
   });
 

@@ -24,8 +24,8 @@ async function demoWorld(): Promise<{ w: World; envs: EnvironmentNode[] }> {
   await w.root.accountNodes();
   const svc = w.services.get('demo');
   assert.ok(svc);
-  svc.apps = [app('Order Portal', { url: 'https://orderportal.example' })];
-  svc.envs.set('orderportal', [environment('Production'), environment('Acceptance', { url: 'https://orderportal-accp.example' })]);
+  svc.setApps([app('Order Portal', { url: 'https://orderportal.example' })]);
+  svc.setEnvironments('orderportal', [environment('Production'), environment('Acceptance', { url: 'https://orderportal-accp.example' })]);
   const [op] = await w.root.getChildren();
   const envs = (await op.getChildren()).filter((n): n is EnvironmentNode => n instanceof EnvironmentNode);
   return { w, envs };
@@ -124,7 +124,7 @@ describe('explorer commands', () => {
       const d = deps(w, ui);
       await stopEnvironment(d, acc);
       assert.deepEqual(ui.asked, ['confirm: Stop Order Portal Acceptance?']);
-      assert.ok(w.services.get('demo')?.calls.includes('stop:orderportal:Acceptance'));
+      assert.ok(w.services.get('demo')?.keys('stop').includes('orderportal/Acceptance'));
       assert.deepEqual(d.tree.redrawn, [acc]);
       assert.ok(d.tree.refreshed[0] instanceof AppNode);
       assert.equal(acc.busy, undefined);
@@ -142,12 +142,12 @@ describe('explorer commands', () => {
       const wrong = new ScriptedInput(['production']);
       await assert.rejects(stopEnvironment(deps(w, wrong), prod), UserCancelledError);
       assert.deepEqual(wrong.validationErrors, ['Type "Production" exactly to confirm.']);
-      assert.ok(!w.services.get('demo')?.calls.some((c) => c.startsWith('stop:')));
+      assert.ok(w.services.get('demo')?.count('stop') === 0);
 
       const right = new ScriptedInput(['Production']);
       await stopEnvironment(deps(w, right), prod);
       assert.match(right.asked[0], /Type its name "Production" to stop it/);
-      assert.ok(w.services.get('demo')?.calls.includes('stop:orderportal:Production'));
+      assert.ok(w.services.get('demo')?.keys('stop').includes('orderportal/Production'));
     });
 
     it('asks with quick picks when run from the palette', async () => {
@@ -155,12 +155,12 @@ describe('explorer commands', () => {
       const ui = new ScriptedInput(['Order Portal', 'Acceptance', 'Stop']);
       await stopEnvironment(deps(w, ui));
       assert.deepEqual(ui.asked.slice(0, 2), ['pick: Mendix app', 'pick: Environment of Order Portal']);
-      assert.ok(w.services.get('demo')?.calls.includes('stop:orderportal:Acceptance'));
+      assert.ok(w.services.get('demo')?.keys('stop').includes('orderportal/Acceptance'));
     });
 
     it('refuses to start an environment with nothing deployed', async () => {
       const { w, envs } = await demoWorld();
-      envs[1].setEnvironment({ ...envs[1].environment, status: 'empty' });
+      envs[1].setEnvironment({ ...envs[1].environment, status: 'Empty' });
       await assert.rejects(startEnvironment(deps(w, new ScriptedInput([])), envs[1]), /has nothing deployed to start/);
     });
   });
@@ -178,7 +178,7 @@ describe('explorer commands', () => {
       const { w, envs } = await demoWorld();
       const d = deps(w, new ScriptedInput(['before migration']));
       await createBackup(d, envs[0].backupsNode);
-      assert.ok(w.services.get('demo')?.calls.includes('createSnapshot:orderportal:Production:before migration'));
+      assert.ok([...(w.services.get('demo')?.snapshots.values() ?? [])].some((s) => s.envId === 'e-production' && s.comment === 'before migration'));
       assert.deepEqual(d.tree.refreshed, [envs[0].backupsNode]);
     });
 
@@ -186,17 +186,17 @@ describe('explorer commands', () => {
       const { w, envs } = await demoWorld();
       const svc = w.services.get('demo');
       assert.ok(svc);
-      svc.snapshots = [{ snapshotId: 's9', state: 'completed', createdAt: '2026-01-01T00:00:00Z' }];
+      svc.setSnapshots('e-production', [{ snapshotId: 's9', state: 'completed', createdAt: '2026-01-01T00:00:00Z' }]);
       const ui = new ScriptedInput(['2026-01-01 00:00 UTC', 'Database only']);
       await downloadBackup(deps(w, ui), envs[0]);
-      assert.ok(svc.calls.includes('downloadBackup:s9:database_only'));
+      assert.ok(svc.keys('downloadBackup').includes('s9/database_only'));
     });
 
     it('shows settings as a Markdown table, copies ids and opens URLs', async () => {
       const { w, envs } = await demoWorld();
       const svc = w.services.get('demo');
       assert.ok(svc);
-      svc.settings = { constants: [{ name: 'Email.SMTPHost', dataType: 'String', value: 'smtp|x', deployedValue: 'smtp' }], scheduledEvents: [], customSettings: [] };
+      svc.seedSettings('orderportal', 'Production', { constants: [{ name: 'Email.SMTPHost', dataType: 'String', value: 'smtp|x', deployedValue: 'smtp' }], scheduledEvents: [], customSettings: [] });
       const d = deps(w, new ScriptedInput([]));
       await showSettings(d, envs[0].settingsNode);
       assert.match(d.host.documents[0], /\| Email\.SMTPHost \| String \| smtp\\\|x \| smtp \|/);

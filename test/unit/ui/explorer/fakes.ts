@@ -3,16 +3,16 @@ import { GRANT, type AccessItem, type AccessReport } from '../../../../src/core/
 import type { AccessCredentials } from '../../../../src/core/doctor/accessChecker';
 import type { SecretBackend, SecretKey } from '../../../../src/core/ui/accounts/accounts';
 import { AccountStore } from '../../../../src/core/ui/accounts/accounts';
-import type { BackupDataType, CloudService, CredentialCheck, Credentials, DownloadResult, JobProgress, TransferProgress } from '../../../../src/core/mendix/cloudService';
 import type { CommandDeps, TreeControl } from '../../../../src/core/ui/explorer/commands/commandDeps';
 import { UserCancelledError } from '../../../../src/core/ui/kit/errors';
 import { Limiter } from '../../../../src/core/ui/kit/limiter';
-import type { CloudApp, CloudEnvironment, DeployedPackage, EnvironmentSettings, Snapshot, SnapshotPage } from '../../../../src/core/mendix/model';
+import type { CloudApp, CredentialCheck, Credentials, EnvironmentInfo } from '../../../../src/core/mendix/services';
 import { AppsRoot } from '../../../../src/core/ui/explorer/nodes/appsRoot';
 import type { ExplorerEnv, ExplorerNode } from '../../../../src/core/ui/explorer/nodes/explorerNode';
 import type { Host, InputOptions, PickItem, PickOptions, ProgressReport, ProgressRunner, UserInput } from '../../../../src/core/ui/kit/userInput';
 import { createLogger } from '../../../../src/core/shared/logger';
 import { MemoryLogSink } from '../../../support/memoryLogSink';
+import { FakeCloud } from '../../../support/fakeCloud';
 
 export class MemorySecrets implements SecretBackend {
   readonly data = new Map<string, string>();
@@ -34,93 +34,8 @@ export function app(name: string, extra: Partial<CloudApp> = {}): CloudApp {
   return { appId: sub, projectId: `p-${sub}`, name, generation: 'v4', region: 'prod2-eu-central-1', ...extra };
 }
 
-export function environment(mode: string, extra: Partial<CloudEnvironment> = {}): CloudEnvironment {
-  return { environmentId: `e-${mode.toLowerCase()}`, mode, status: 'running', production: mode === 'Production', mendixVersion: '10.24.3', modelVersion: '1.0.0.1', ...extra };
-}
-
-/** A CloudService over plain data; counts calls and can be told to fail. */
-export class FakeCloudService implements CloudService {
-  apps: CloudApp[] = [];
-  envs = new Map<string, CloudEnvironment[]>();
-  snapshots: Snapshot[] = [];
-  settings: EnvironmentSettings = { constants: [], scheduledEvents: [], customSettings: [] };
-  pkg: DeployedPackage | undefined = { packageId: 'pkg-1', name: 'Main-1.0.0.1.mda', version: '1.0.0.1', sizeBytes: 2048 };
-  failApps: Error | undefined;
-  /** When set, listApps first answers without regions and hands these over through onEnriched later. */
-  enrichLater: CloudApp[] | undefined;
-  failEnvs: Error | undefined;
-  calls: string[] = [];
-  /** Resolves environment loads only when released, to observe concurrency. */
-  gate: Promise<void> | undefined;
-  inFlight = 0;
-  maxInFlight = 0;
-
-  async listApps(_signal?: AbortSignal, onEnriched?: (apps: CloudApp[]) => void): Promise<CloudApp[]> {
-    this.calls.push('listApps');
-    if (this.failApps) throw this.failApps;
-    const later = this.enrichLater;
-    if (later && onEnriched) setTimeout(() => onEnriched(later), 5);
-    return Promise.resolve(this.apps.map((a) => ({ ...a })));
-  }
-  async listEnvironments(a: CloudApp): Promise<CloudEnvironment[]> {
-    this.calls.push(`listEnvironments:${a.appId}`);
-    this.inFlight++;
-    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    try {
-      if (this.gate) await this.gate;
-      if (this.failEnvs) throw this.failEnvs;
-      return (this.envs.get(a.appId) ?? []).map((e) => ({ ...e }));
-    } finally {
-      this.inFlight--;
-    }
-  }
-  getDeployedPackage(): Promise<DeployedPackage | undefined> {
-    this.calls.push('getDeployedPackage');
-    return Promise.resolve(this.pkg);
-  }
-  listSnapshots(_a: CloudApp, _e: CloudEnvironment, offset: number, limit: number): Promise<SnapshotPage> {
-    this.calls.push(`listSnapshots:${offset}:${limit}`);
-    return Promise.resolve({ items: this.snapshots.slice(offset, offset + limit), total: this.snapshots.length });
-  }
-  getSettings(): Promise<EnvironmentSettings> {
-    this.calls.push('getSettings');
-    return Promise.resolve(this.settings);
-  }
-  startEnvironment(a: CloudApp, e: CloudEnvironment, progress: JobProgress): Promise<void> {
-    this.calls.push(`start:${a.appId}:${e.mode}`);
-    progress('Starting');
-    this.setStatus(a, e, 'running');
-    return Promise.resolve();
-  }
-  stopEnvironment(a: CloudApp, e: CloudEnvironment): Promise<void> {
-    this.calls.push(`stop:${a.appId}:${e.mode}`);
-    this.setStatus(a, e, 'stopped');
-    return Promise.resolve();
-  }
-  createSnapshot(a: CloudApp, e: CloudEnvironment, comment: string): Promise<Snapshot> {
-    this.calls.push(`createSnapshot:${a.appId}:${e.mode}:${comment}`);
-    const s: Snapshot = { snapshotId: `s-${this.snapshots.length + 1}`, state: 'completed', comment };
-    this.snapshots.unshift(s);
-    return Promise.resolve(s);
-  }
-  downloadDeployedPackage(_a: CloudApp, _e: CloudEnvironment, folder: string, progress: TransferProgress): Promise<DownloadResult> {
-    progress({ bytes: 1024, total: 2048, bytesPerSecond: 1024, etaSeconds: 1 });
-    progress({ bytes: 2048, total: 2048, bytesPerSecond: 1024, etaSeconds: 0 });
-    return Promise.resolve({ file: `${folder}/Main.mda`, bytes: 2048 });
-  }
-  downloadBackup(_a: CloudApp, _e: CloudEnvironment, s: Snapshot, t: BackupDataType, folder: string, progress: { job: JobProgress; transfer: TransferProgress }): Promise<DownloadResult> {
-    this.calls.push(`downloadBackup:${s.snapshotId}:${t}`);
-    progress.job('queued');
-    progress.transfer({ bytes: 10, total: 10 });
-    return Promise.resolve({ file: `${folder}/backup.tar.gz`, bytes: 10 });
-  }
-  private setStatus(a: CloudApp, e: CloudEnvironment, status: CloudEnvironment['status']): void {
-    const list = this.envs.get(a.appId) ?? [];
-    this.envs.set(
-      a.appId,
-      list.map((x) => (x.environmentId === e.environmentId ? { ...x, status } : x)),
-    );
-  }
+export function environment(mode: string, extra: Partial<EnvironmentInfo> = {}): EnvironmentInfo {
+  return { environmentId: `e-${mode.toLowerCase()}`, mode, status: 'Running', url: '', production: mode === 'Production', mendixVersion: '10.24.3', modelVersion: '1.0.0.1', ...extra };
 }
 
 type Answer = string | ((items: readonly PickItem<unknown>[]) => unknown) | typeof CANCEL;
@@ -234,13 +149,13 @@ export interface World {
   env: ExplorerEnv & { time: number; filter: string; epochValue: number; changedNodes: ExplorerNode[] };
   secrets: MemorySecrets;
   accounts: AccountStore;
-  services: Map<string, FakeCloudService>;
+  services: Map<string, FakeCloud>;
   root: AppsRoot;
   states: { signedIn: boolean; noApps: boolean }[];
   logs: MemoryLogSink;
 }
 
-/** An explorer over fake services; each account gets its own FakeCloudService, made on first use. */
+/** An explorer over fake services; each account gets its own FakeCloud, made on first use. */
 export function world(opts: { pageSize?: number; ttlMs?: number; maxConcurrent?: number } = {}): World {
   const logs = new MemoryLogSink();
   const env = {
@@ -267,7 +182,7 @@ export function world(opts: { pageSize?: number; ttlMs?: number; maxConcurrent?:
   };
   const secrets = new MemorySecrets();
   const accounts = new AccountStore(secrets);
-  const services = new Map<string, FakeCloudService>();
+  const services = new Map<string, FakeCloud>();
   const states: World['states'] = [];
   const root = new AppsRoot(
     env,
@@ -275,7 +190,7 @@ export function world(opts: { pageSize?: number; ttlMs?: number; maxConcurrent?:
     (a) => {
       let s = services.get(a.id);
       if (!s) {
-        s = new FakeCloudService();
+        s = new FakeCloud();
         services.set(a.id, s);
       }
       return Promise.resolve(s);

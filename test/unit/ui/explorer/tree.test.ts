@@ -11,7 +11,7 @@ async function signedIn(w: World, name = 'Work', apps = [app('Order Portal'), ap
   const nodes = await w.root.accountNodes();
   const svc = w.services.get(a.id);
   assert.ok(svc);
-  svc.apps = apps;
+  svc.setApps(apps);
   return { svc, node: nodes.find((n) => n.account.id === a.id) as AccountNode };
 }
 
@@ -47,7 +47,7 @@ describe('Apps tree', () => {
     assert.deepEqual(labels(a), ['Order Portal', 'Legacy HR']);
     assert.equal(a[0], b[0]);
     assert.equal(w.services.size, 1);
-    assert.equal(svc.calls.filter((c) => c === 'listApps').length, 1);
+    assert.equal(svc.count('listAccountApps'), 1);
   });
 
   it('shows account nodes when more than one account is signed in', async () => {
@@ -100,7 +100,7 @@ describe('Apps tree', () => {
     assert.equal(top.length, 25);
     assert.ok(!top.some((n) => n instanceof LoadMoreNode));
     // Paging reuses the loaded list: one request in total.
-    assert.equal(w.services.get('big')?.calls.filter((c) => c === 'listApps').length, 1);
+    assert.equal(w.services.get('big')?.count('listAccountApps'), 1);
   });
 
   it('draws the fast app list first and adds regions when the slower source answers', async () => {
@@ -114,7 +114,7 @@ describe('Apps tree', () => {
     const again = await w.root.getChildren();
     assert.equal(again[0], first[0]);
     assert.equal(again[0].getTreeItem().description, 'orderportal · Frankfurt-2');
-    assert.equal(svc.calls.filter((c) => c === 'listApps').length, 1);
+    assert.equal(svc.count('listAccountApps'), 1);
   });
 
   it('filters apps and offers to clear a filter that matches nothing', async () => {
@@ -133,23 +133,23 @@ describe('Apps tree', () => {
     const { svc } = await signedIn(w);
     await w.root.getChildren();
     await w.root.getChildren();
-    assert.equal(svc.calls.filter((c) => c === 'listApps').length, 1);
+    assert.equal(svc.count('listAccountApps'), 1);
     w.env.time += 1000;
     await w.root.getChildren();
-    assert.equal(svc.calls.filter((c) => c === 'listApps').length, 2);
+    assert.equal(svc.count('listAccountApps'), 2);
     w.env.epochValue++;
     await w.root.getChildren();
-    assert.equal(svc.calls.filter((c) => c === 'listApps').length, 3);
+    assert.equal(svc.count('listAccountApps'), 3);
   });
 
   it('fetches environments only when an app is expanded, in deploy order, with status icons', async () => {
     const w = world();
     const { svc } = await signedIn(w);
-    svc.envs.set('orderportal', [environment('Acceptance', { status: 'stopped' }), environment('Production'), environment('Test', { status: 'empty' })]);
+    svc.setEnvironments('orderportal', [environment('Acceptance', { status: 'Stopped' }), environment('Production'), environment('Test', { status: 'Empty' })]);
     const [op] = await w.root.getChildren();
-    assert.ok(!svc.calls.some((c) => c.startsWith('listEnvironments')));
+    assert.ok(svc.count('listAppEnvironments') === 0);
     const envs = await envNodes(op);
-    assert.deepEqual(svc.calls.filter((c) => c.startsWith('listEnvironments')), ['listEnvironments:orderportal']);
+    assert.deepEqual(svc.keys('listAppEnvironments'), ['orderportal']);
     assert.deepEqual(labels(envs), ['Production', 'Acceptance', 'Test']);
     const [prod, acc, test] = envs.map((e) => e.getTreeItem());
     assert.equal(prod.icon?.id, 'vm-running');
@@ -164,14 +164,14 @@ describe('Apps tree', () => {
   it('keeps node objects across reloads so VS Code keeps expansion state', async () => {
     const w = world();
     const { svc } = await signedIn(w);
-    svc.envs.set('orderportal', [environment('Production')]);
+    svc.setEnvironments('orderportal', [environment('Production')]);
     const [op] = await w.root.getChildren();
     const first = (await envNodes(op))[0];
     (op as AppNode).invalidate();
-    svc.envs.set('orderportal', [environment('Production', { status: 'stopped' })]);
+    svc.setEnvironments('orderportal', [environment('Production', { status: 'Stopped' })]);
     const again = (await envNodes(op))[0];
     assert.equal(again, first);
-    assert.equal(again.environment.status, 'stopped');
+    assert.equal(again.environment.status, 'Stopped');
     assert.equal((await w.root.getChildren())[0], op);
   });
 
@@ -188,7 +188,7 @@ describe('Apps tree', () => {
     release();
     await loads;
     assert.equal(svc.maxInFlight, 2);
-    assert.equal(svc.calls.filter((c) => c.startsWith('listEnvironments')).length, 12);
+    assert.equal(svc.count('listAppEnvironments'), 12);
   });
 
   it('shows a node-less app as such, and an environment’s package, backups and settings', async () => {
@@ -198,14 +198,14 @@ describe('Apps tree', () => {
     assert.equal(temp.getTreeItem().description, 'no node');
     assert.deepEqual(labels(await temp.getChildren()), ['No environments: no node is linked to this app']);
 
-    svc.apps = [app('Order Portal')];
-    svc.envs.set('orderportal', [environment('Production')]);
-    svc.snapshots = [
+    svc.setApps([app('Order Portal')]);
+    svc.setEnvironments('orderportal', [environment('Production')]);
+    svc.setSnapshots('e-production', [
       { snapshotId: 's1', state: 'completed', createdAt: '2026-01-02T03:04:00Z', comment: 'nightly' },
       { snapshotId: 's2', state: 'running' },
       { snapshotId: 's3', state: 'completed' },
-    ];
-    svc.settings = { constants: [{ name: 'Mod.Url', value: 'https://a', deployedValue: 'https://b' }], scheduledEvents: [{ name: 'Mod.Nightly', value: 'Enabled' }], customSettings: [] };
+    ]);
+    svc.seedSettings('orderportal', 'Production', { constants: [{ name: 'Mod.Url', value: 'https://a', deployedValue: 'https://b' }], scheduledEvents: [{ name: 'Mod.Nightly', value: 'Enabled' }], customSettings: [] });
     w.env.epochValue++;
     const [op] = await w.root.getChildren();
     const [prod] = await envNodes(op);
@@ -223,7 +223,7 @@ describe('Apps tree', () => {
     assert.equal(snaps[0].getTreeItem().contextValue, 'snapshot completed');
     await prod.backupsNode.loadMore();
     assert.deepEqual(labels(await backups.getChildren()), ['2026-01-02 03:04 UTC', 's2', 's3']);
-    assert.deepEqual(svc.calls.filter((c) => c.startsWith('listSnapshots')), ['listSnapshots:0:2', 'listSnapshots:2:2']);
+    assert.deepEqual(svc.keys('listSnapshotPage'), ['0:2', '2:2']);
     assert.deepEqual(
       (await settings.getChildren()).map((n) => `${n.getTreeItem().label}=${n.getTreeItem().description}`),
       ['Mod.Url=https://a (now: https://b)', 'Mod.Nightly=Enabled'],
@@ -233,7 +233,7 @@ describe('Apps tree', () => {
   it('gives every row a unique, stable id', async () => {
     const w = world();
     const { svc } = await signedIn(w);
-    svc.envs.set('orderportal', [environment('Production'), environment('Acceptance')]);
+    svc.setEnvironments('orderportal', [environment('Production'), environment('Acceptance')]);
     const seen = new Set<string>();
     const walk = async (nodes: ExplorerNode[]): Promise<void> => {
       for (const n of nodes) {

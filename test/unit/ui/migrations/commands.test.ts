@@ -19,7 +19,7 @@ import type { MigrationWorkbench } from '../../../../src/core/ui/migrations/migr
 import { ScriptedPrompt } from '../../../support/scriptedPrompt';
 import { createLogger } from '../../../../src/core/shared/logger';
 import { app, deps, environment, ScriptedInput, world } from '../explorer/fakes';
-import { FakeCloud } from '../../migration/fakeCloud';
+import { FakeCloud } from '../../../support/fakeCloud';
 import { FakeClock } from '../../migration/drive';
 import { sampleInput } from '../../migration/fixtures';
 
@@ -169,9 +169,9 @@ describe('Start Migration wizard', () => {
       const svc = (await w.root.accountNodes())[0];
       const fake = w.services.get(svc.account.id);
       assert.ok(fake);
-      fake.apps = [app('Order Portal'), app('Order Portal (temp A)', { generation: 'none' }), app('Order Portal (temp B)', { generation: 'none' }), app('Other App')];
-      fake.envs.set('orderportal', [environment('Acceptance'), environment('Production')]);
-      fake.snapshots = [{ snapshotId: 's-old', state: 'completed', createdAt: '2026-11-01T00:00:00Z' }];
+      fake.setApps([app('Order Portal'), app('Order Portal (temp A)', { generation: 'none' }), app('Order Portal (temp B)', { generation: 'none' }), app('Other App')]);
+      fake.setEnvironments('orderportal', [environment('Acceptance'), environment('Production')]);
+      fake.setSnapshots('e-production', [{ snapshotId: 's-old', state: 'completed', createdAt: '2026-11-01T00:00:00Z' }]);
       const ui = new ScriptedInput([
         'Order Portal',
         'Production',
@@ -224,8 +224,8 @@ describe('Start Migration wizard', () => {
       await w.accounts.save('Demo', { username: 'demo@example.com', apiKey: 'k' });
       const fake = w.services.get((await w.root.accountNodes())[0].account.id);
       assert.ok(fake);
-      fake.apps = [app('Order Portal')];
-      fake.envs.set('orderportal', [environment('Production')]);
+      fake.setApps([app('Order Portal')]);
+      fake.setEnvironments('orderportal', [environment('Production')]);
       const mc = new MigrationController({ services: () => Promise.reject(new Error('unused')), prompt: new ScriptedPrompt('t'), logger: createLogger(() => undefined) });
       const d = { ...deps(w, new ScriptedInput(['Order Portal', 'Production', 'Node or region move', 'Orderportal US!'])), migration: new TestWorkbench(mc, dir) };
       await assert.rejects(startMigrationWizard(d), { name: 'UserCancelledError' });

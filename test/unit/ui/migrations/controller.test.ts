@@ -7,7 +7,7 @@ import { listJournals } from '../../../../src/core/ui/migrations/journalList';
 import type { MigrationServices, TransferOptions } from '../../../../src/core/mendix/services';
 import { ScriptedPrompt } from '../../../support/scriptedPrompt';
 import { createLogger } from '../../../../src/core/shared/logger';
-import { FakeCloud } from '../../migration/fakeCloud';
+import { FakeCloud } from '../../../support/fakeCloud';
 import { FakeClock } from '../../migration/drive';
 import { sampleInput } from '../../migration/fixtures';
 

@@ -2,7 +2,7 @@
 import type { AccessChecker } from '../../../doctor/accessChecker';
 import type { Logger } from '../../../shared/logger';
 import type { AccountStore } from '../../accounts/accounts';
-import type { CredentialChecker } from '../../../mendix/cloudService';
+import type { CredentialChecker } from '../../../mendix/services';
 import type { AppsRoot } from '../nodes/appsRoot';
 import type { ExplorerNode } from '../nodes/explorerNode';
 import type { Host, ProgressRunner, UserInput } from '../../kit/userInput';

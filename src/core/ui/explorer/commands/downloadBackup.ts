@@ -1,5 +1,5 @@
 /** Download backup: asks for an archive of a snapshot, waits for it, then downloads it with progress. */
-import type { BackupDataType } from '../../../mendix/cloudService';
+import type { BackupDataType } from '../../../mendix/services';
 import { formatBytes } from '../../../shared/format';
 import { UserFacingError } from '../../kit/errors';
 import type { ExplorerNode } from '../nodes/explorerNode';
@@ -13,7 +13,7 @@ import { transferReporter } from './transferReport';
 export async function downloadBackup(deps: CommandDeps, node?: ExplorerNode): Promise<void> {
   const snap = node instanceof SnapshotNode ? node : await pickSnapshot(deps, environmentOf(node));
   if (snap.snapshot.state !== 'completed') throw new UserFacingError(`That backup is ${snap.snapshot.state}; only completed backups can be downloaded.`);
-  const env = snap.environmentNode;
+  const env = snap.context;
   const dataType = await deps.ui.pick<BackupDataType>(
     [
       { label: 'Database and files', description: '.tar.gz, what a restore on another node needs', value: 'files_and_database' },
@@ -33,6 +33,6 @@ export async function downloadBackup(deps: CommandDeps, node?: ExplorerNode): Pr
       signal,
     ),
   );
-  deps.log.info(`Downloaded backup ${snap.snapshot.snapshotId} (${formatBytes(result.bytes)}) to ${result.file}`);
-  if ((await deps.ui.info(`Downloaded ${formatBytes(result.bytes)} to ${result.file}`, 'Reveal')) === 'Reveal') await deps.host.revealFile(result.file);
+  deps.log.info(`Downloaded backup ${snap.snapshot.snapshotId} (${formatBytes(result.size)}) to ${result.path}`);
+  if ((await deps.ui.info(`Downloaded ${formatBytes(result.size)} to ${result.path}`, 'Reveal')) === 'Reveal') await deps.host.revealFile(result.path);
 }

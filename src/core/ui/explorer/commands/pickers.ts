@@ -36,7 +36,7 @@ export async function pickEnvironment(deps: CommandDeps, filter?: (e: Environmen
   const candidates = nodes.filter((n) => !filter || filter(n));
   if (envs.length === 0 || candidates.length === 0) throw new UserFacingError(`${app.app.name} has no environment this command applies to.`);
   return deps.ui.pick(
-    candidates.map((n) => ({ label: n.environment.mode, description: `${n.environment.status} · ${environmentDescription(n.environment, undefined)}`, value: n })),
+    candidates.map((n) => ({ label: n.environment.mode, description: `${n.environment.status.toLowerCase()} · ${environmentDescription(n.environment, undefined)}`, value: n })),
     { title: `Environment of ${app.app.name}` },
   );
 }

@@ -1,5 +1,5 @@
 /** Show settings: an environment's constants, scheduled events and custom settings as a Markdown document. */
-import type { EnvironmentSettings } from '../../../mendix/model';
+import type { EnvironmentSettings } from '../../../mendix/services';
 import type { ExplorerNode } from '../nodes/explorerNode';
 import type { CommandDeps } from './commandDeps';
 import { resolveEnvironment } from './resolveNodes';
@@ -10,7 +10,7 @@ export async function showSettings(deps: CommandDeps, node?: ExplorerNode): Prom
   await deps.host.openDocument(settingsMarkdown(`${env.app.name} — ${env.environment.mode}`, settings), 'markdown');
 }
 
-const cell = (v: string | undefined) => (v ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+const cell = (v: string | null | undefined) => (v ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
 export function settingsMarkdown(title: string, s: EnvironmentSettings): string {
   const out = [`# Settings of ${title}`, ''];

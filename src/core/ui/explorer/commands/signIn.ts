@@ -3,7 +3,7 @@
  * one read call per credential family, and only then stores them under a name of the user's choice.
  */
 import { accountIdFor } from '../../accounts/accounts';
-import type { Credentials } from '../../../mendix/cloudService';
+import type { Credentials } from '../../../mendix/services';
 import { UserFacingError } from '../../kit/errors';
 import type { CommandDeps } from './commandDeps';
 

@@ -6,16 +6,16 @@ import { confirmEnvironmentAction } from './confirmEnvironmentAction';
 import { resolveEnvironment } from './resolveNodes';
 
 export async function startEnvironment(deps: CommandDeps, node?: ExplorerNode): Promise<void> {
-  const env = await resolveEnvironment(deps, node, (e) => e.environment.status === 'stopped');
+  const env = await resolveEnvironment(deps, node, (e) => e.environment.status === 'Stopped');
   const { status, mode } = env.environment;
-  if (status === 'running') throw new UserFacingError(`${env.app.name} ${mode} is already running.`);
-  if (status === 'empty') throw new UserFacingError(`${env.app.name} ${mode} has nothing deployed to start.`, 'Deploy a package first.');
+  if (status === 'Running') throw new UserFacingError(`${env.app.name} ${mode} is already running.`);
+  if (status === 'Empty') throw new UserFacingError(`${env.app.name} ${mode} has nothing deployed to start.`, 'Deploy a package first.');
   await confirmEnvironmentAction(deps.ui, env, 'Start');
   env.busy = 'starting';
   deps.tree.redraw(env);
   try {
     await deps.progress.run(`Starting ${env.app.name} ${mode}`, (report, signal) =>
-      env.service.startEnvironment(env.app, env.environment, (phase) => report({ message: phase }), signal),
+      env.service.startAndWait(env.app.appId, mode, (phase) => report({ message: phase }), signal),
     );
     deps.log.info(`Started ${env.app.name} ${mode}`);
   } finally {

@@ -6,14 +6,14 @@ import { confirmEnvironmentAction } from './confirmEnvironmentAction';
 import { resolveEnvironment } from './resolveNodes';
 
 export async function stopEnvironment(deps: CommandDeps, node?: ExplorerNode): Promise<void> {
-  const env = await resolveEnvironment(deps, node, (e) => e.environment.status === 'running');
-  if (env.environment.status !== 'running') throw new UserFacingError(`${env.app.name} ${env.environment.mode} is not running.`);
+  const env = await resolveEnvironment(deps, node, (e) => e.environment.status === 'Running');
+  if (env.environment.status !== 'Running') throw new UserFacingError(`${env.app.name} ${env.environment.mode} is not running.`);
   await confirmEnvironmentAction(deps.ui, env, 'Stop');
   env.busy = 'stopping';
   deps.tree.redraw(env);
   try {
     await deps.progress.run(`Stopping ${env.app.name} ${env.environment.mode}`, (_report, signal) =>
-      env.service.stopEnvironment(env.app, env.environment, signal),
+      env.service.stop(env.app.appId, env.environment.mode, signal),
     );
     deps.log.info(`Stopped ${env.app.name} ${env.environment.mode}`);
   } finally {

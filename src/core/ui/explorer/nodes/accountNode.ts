@@ -1,9 +1,8 @@
 /** Level 1: a signed-in account. Hidden (its apps shown at the root) when it is the only one. */
 import type { AccountSummary } from '../../accounts/accounts';
-import type { CloudService } from '../../../mendix/cloudService';
 import { COMMANDS } from '../../kit/commandIds';
 import { matchingApps } from '../matchingApps';
-import type { CloudApp } from '../../../mendix/model';
+import type { CloudApp, TreeCloud } from '../../../mendix/services';
 import type { TreeItemSpec } from '../../kit/treeSpec';
 import { AppNode } from './appNode';
 import { ChildPool, LoadingNode, type ExplorerEnv, type ExplorerNode, type Pageable } from './explorerNode';
@@ -20,13 +19,13 @@ export class AccountNode extends LoadingNode<CloudApp[]> implements Pageable {
   constructor(
     env: ExplorerEnv,
     public account: AccountSummary,
-    readonly service: CloudService,
+    readonly service: TreeCloud,
   ) {
     super(env);
     this.shown = env.pageSize();
     this.apps = new ChildPool(
       (a) => a.projectId || a.appId,
-      (a) => new AppNode(env, this, a),
+      (a) => new AppNode(env, this, service, a),
       (n, a) => n.setApp(a),
     );
   }
@@ -47,7 +46,7 @@ export class AccountNode extends LoadingNode<CloudApp[]> implements Pageable {
 
   /** The tree's node for `app` when it is on screen (so refreshes show), else a fresh one. */
   appNodeFor(app: CloudApp): AppNode {
-    return this.apps.find(app) ?? new AppNode(this.env, this, app);
+    return this.apps.find(app) ?? new AppNode(this.env, this, this.service, app);
   }
 
   getTreeItem(): TreeItemSpec {
@@ -72,12 +71,14 @@ export class AccountNode extends LoadingNode<CloudApp[]> implements Pageable {
     const epoch = this.env.epoch();
     const started = this.env.now();
     const loading = this.env.limiter.run(() =>
-      this.service.listApps(undefined, (enriched) => {
-        // Ignore details that arrive after a refresh started a newer load.
-        if (this.env.epoch() !== epoch || this.current === undefined) return;
-        this.setData(enriched);
-        this.env.changed(this);
-        this.env.log.info(`${this.account.name}: regions and Technical Contacts added after ${this.env.now() - started} ms`);
+      this.service.listAccountApps({
+        onEnriched: (enriched) => {
+          // Ignore details that arrive after a refresh started a newer load.
+          if (this.env.epoch() !== epoch || this.current === undefined) return;
+          this.setData(enriched);
+          this.env.changed(this);
+          this.env.log.info(`${this.account.name}: regions and Technical Contacts added after ${this.env.now() - started} ms`);
+        },
       }),
     );
     return loading.then((apps) => {

@@ -1,19 +1,21 @@
 /** Level 2: an app; expanding it fetches its environments (through the shared limiter). */
-import type { CloudApp, CloudEnvironment } from '../../../mendix/model';
+import type { CloudApp, EnvironmentInfo, TreeCloud } from '../../../mendix/services';
 import { appContextValue, appDescription, appTooltip, sortEnvironments } from '../presentation';
 import type { TreeItemSpec } from '../../kit/treeSpec';
 import type { AccountNode } from './accountNode';
 import { EnvironmentNode } from './environmentNode';
-import { ChildPool, LoadingNode, type ExplorerEnv, type ExplorerNode } from './explorerNode';
+import { ChildPool, LoadingNode, type AppContext, type ExplorerEnv, type ExplorerNode } from './explorerNode';
 import { EmptyNode, ErrorNode } from './leafNodes';
 
-export class AppNode extends LoadingNode<CloudEnvironment[]> {
+export class AppNode extends LoadingNode<EnvironmentInfo[]> implements AppContext {
   readonly kind = 'app';
-  private readonly envs: ChildPool<CloudEnvironment, EnvironmentNode>;
+  private readonly envs: ChildPool<EnvironmentInfo, EnvironmentNode>;
 
   constructor(
     env: ExplorerEnv,
+    // Typed as the account node only because the migration wizard reads it (issue 14 replaces that).
     readonly parent: AccountNode,
+    readonly service: TreeCloud,
     public app: CloudApp,
   ) {
     super(env);
@@ -28,16 +30,12 @@ export class AppNode extends LoadingNode<CloudEnvironment[]> {
     return `${this.parent.id}/app:${this.app.projectId || this.app.appId}`;
   }
 
-  get service(): AccountNode['service'] {
-    return this.parent.service;
-  }
-
   setApp(app: CloudApp): void {
     this.app = app;
   }
 
   /** The loaded environments (for quick picks). Throws on failure, unlike getChildren. */
-  async loadEnvironments(): Promise<CloudEnvironment[]> {
+  async loadEnvironments(): Promise<EnvironmentInfo[]> {
     return this.loadData();
   }
 
@@ -54,11 +52,11 @@ export class AppNode extends LoadingNode<CloudEnvironment[]> {
     };
   }
 
-  protected load(): Promise<CloudEnvironment[]> {
-    return this.env.limiter.run(() => this.service.listEnvironments(this.app));
+  protected load(): Promise<EnvironmentInfo[]> {
+    return this.env.limiter.run(() => this.service.listAppEnvironments(this.app));
   }
 
-  protected build(envs: CloudEnvironment[]): ExplorerNode[] {
+  protected build(envs: EnvironmentInfo[]): ExplorerNode[] {
     if (envs.length === 0) {
       const why = this.app.generation === 'none' ? 'No environments: no node is linked to this app' : 'No environments';
       return [new EmptyNode(this, why)];

@@ -3,7 +3,7 @@
  * account, that account's apps directly. Reports the signed-in / no-apps state for `viewsWelcome`.
  */
 import type { AccountSummary } from '../../accounts/accounts';
-import type { CloudService } from '../../../mendix/cloudService';
+import type { TreeCloud } from '../../../mendix/services';
 import { AccountNode } from './accountNode';
 import type { ExplorerEnv, ExplorerNode } from './explorerNode';
 import { ErrorNode } from './leafNodes';
@@ -22,7 +22,7 @@ export class AppsRoot {
   constructor(
     private readonly env: ExplorerEnv,
     private readonly listAccounts: () => Promise<AccountSummary[]>,
-    private readonly serviceFor: (account: AccountSummary) => Promise<CloudService>,
+    private readonly serviceFor: (account: AccountSummary) => Promise<TreeCloud>,
     private readonly onState: (state: RootState) => void,
   ) {}
 

@@ -1,13 +1,12 @@
 /** Level 4: an environment's backups (snapshots), paged from the server as the user asks for more. */
-import type { Snapshot } from '../../../mendix/model';
+import type { SnapshotInfo } from '../../../mendix/services';
 import type { TreeItemSpec } from '../../kit/treeSpec';
-import type { EnvironmentNode } from './environmentNode';
-import { ChildPool, LoadingNode, type ExplorerEnv, type ExplorerNode, type Pageable } from './explorerNode';
+import { ChildPool, LoadingNode, type EnvironmentContext, type ExplorerEnv, type ExplorerNode, type Pageable } from './explorerNode';
 import { SnapshotNode } from './snapshotNode';
 import { EmptyNode, ErrorNode, LoadMoreNode } from './leafNodes';
 
 interface SnapshotList {
-  items: Snapshot[];
+  items: SnapshotInfo[];
   total?: number;
   /** The last page came back short, so there is nothing more to ask for. */
   exhausted: boolean;
@@ -15,16 +14,16 @@ interface SnapshotList {
 
 export class BackupsNode extends LoadingNode<SnapshotList> implements Pageable {
   readonly kind = 'backups';
-  private readonly snapshots: ChildPool<Snapshot, SnapshotNode>;
+  private readonly snapshots: ChildPool<SnapshotInfo, SnapshotNode>;
 
   constructor(
     env: ExplorerEnv,
-    readonly parent: EnvironmentNode,
+    readonly parent: ExplorerNode & EnvironmentContext,
   ) {
     super(env);
     this.snapshots = new ChildPool(
       (s) => s.snapshotId,
-      (s) => new SnapshotNode(this, s),
+      (s) => new SnapshotNode(this, this.parent, s),
       (n, s) => n.setSnapshot(s),
     );
   }
@@ -34,7 +33,7 @@ export class BackupsNode extends LoadingNode<SnapshotList> implements Pageable {
   }
 
   /** The loaded snapshots (for quick picks). Throws on failure, unlike getChildren. */
-  async loadSnapshots(): Promise<Snapshot[]> {
+  async loadSnapshots(): Promise<SnapshotInfo[]> {
     return (await this.loadData()).items;
   }
 
@@ -46,7 +45,7 @@ export class BackupsNode extends LoadingNode<SnapshotList> implements Pageable {
       description: list?.total !== undefined ? String(list.total) : undefined,
       icon: { id: 'archive' },
       collapsible: 'collapsed',
-      contextValue: this.parent.environment.status === 'empty' ? 'backups' : 'backups canCreate',
+      contextValue: this.parent.environment.status === 'Empty' ? 'backups' : 'backups canCreate',
     };
   }
 
@@ -64,7 +63,7 @@ export class BackupsNode extends LoadingNode<SnapshotList> implements Pageable {
   private async fetch(offset: number): Promise<SnapshotList> {
     const { app, environment, service } = this.parent;
     const limit = this.env.pageSize();
-    const page = await this.env.limiter.run(() => service.listSnapshots(app, environment, offset, limit));
+    const page = await this.env.limiter.run(() => service.listSnapshotPage(app.projectId, environment.environmentId, offset, limit));
     const loaded = offset + page.items.length;
     const exhausted = page.items.length < limit || (page.total !== undefined && loaded >= page.total);
     return { items: page.items, total: page.total, exhausted };

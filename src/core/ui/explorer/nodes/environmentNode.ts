@@ -1,5 +1,5 @@
 /** Level 3: an environment, with its deployed package, backups and settings below it. */
-import type { CloudEnvironment } from '../../../mendix/model';
+import type { EnvironmentInfo } from '../../../mendix/services';
 import {
   environmentContextValue,
   environmentDescription,
@@ -9,13 +9,12 @@ import {
   type BusyState,
 } from '../presentation';
 import type { TreeItemSpec } from '../../kit/treeSpec';
-import type { AppNode } from './appNode';
 import { BackupsNode } from './backupsNode';
-import type { ExplorerEnv, ExplorerNode } from './explorerNode';
+import type { AppContext, EnvironmentContext, ExplorerEnv, ExplorerNode } from './explorerNode';
 import { PackageNode } from './packageNode';
 import { SettingsNode } from './settingsNode';
 
-export class EnvironmentNode implements ExplorerNode {
+export class EnvironmentNode implements ExplorerNode, EnvironmentContext {
   readonly kind = 'environment';
   /** Set while a start or stop runs, so the row shows a spinner instead of a stale status. */
   busy: BusyState;
@@ -25,8 +24,8 @@ export class EnvironmentNode implements ExplorerNode {
 
   constructor(
     env: ExplorerEnv,
-    readonly parent: AppNode,
-    public environment: CloudEnvironment,
+    readonly parent: ExplorerNode & AppContext,
+    public environment: EnvironmentInfo,
   ) {
     this.packageNode = new PackageNode(env, this);
     this.backupsNode = new BackupsNode(env, this);
@@ -37,15 +36,15 @@ export class EnvironmentNode implements ExplorerNode {
     return `${this.parent.id}/env:${this.environment.environmentId || this.environment.mode}`;
   }
 
-  get app(): AppNode['app'] {
+  get app(): AppContext['app'] {
     return this.parent.app;
   }
 
-  get service(): AppNode['service'] {
+  get service(): AppContext['service'] {
     return this.parent.service;
   }
 
-  setEnvironment(e: CloudEnvironment): void {
+  setEnvironment(e: EnvironmentInfo): void {
     const redeployed = e.modelVersion !== this.environment.modelVersion || e.status !== this.environment.status;
     this.environment = e;
     // What hangs below depends on what is deployed; reload it on the next expansion.

@@ -1,4 +1,5 @@
 /** The contract every tree node follows, and the shared base for nodes that load children. */
+import type { CloudApp, EnvironmentInfo, TreeCloud } from '../../../mendix/services';
 import type { Logger } from '../../../shared/logger';
 import type { Limiter } from '../../kit/limiter';
 import type { TreeItemSpec } from '../../kit/treeSpec';
@@ -25,6 +26,21 @@ export interface ExplorerNode {
   getTreeItem(): TreeItemSpec;
   /** Never throws: failures become an error node, nothing becomes an empty node. */
   getChildren(): Promise<ExplorerNode[]>;
+}
+
+/**
+ * What the nodes below an app work on, handed to them at construction (the app node is it), so a node
+ * never walks up its parents to find its data and the node files do not import each other's classes.
+ */
+export interface AppContext {
+  readonly service: TreeCloud;
+  /** The app as last listed (a refresh updates it in place). */
+  readonly app: CloudApp;
+}
+
+/** What the package, backups, settings and snapshot rows of an environment work on. */
+export interface EnvironmentContext extends AppContext {
+  readonly environment: EnvironmentInfo;
 }
 
 /** Dependencies every node shares; injected so tests control time, paging and logging. */

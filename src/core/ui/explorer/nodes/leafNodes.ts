@@ -1,6 +1,6 @@
 /** Leaf nodes that stand in for data: a failed load, an empty list, "load more", and detail rows. */
 import { COMMANDS } from '../../kit/commandIds';
-import { describeError } from '../../kit/errors';
+import { describeError } from '../../../shared/errors';
 import type { TreeItemSpec } from '../../kit/treeSpec';
 import type { ExplorerNode } from './explorerNode';
 

@@ -1,17 +1,16 @@
 /** Level 4: the package deployed to an environment, loaded when expanded. */
 import { formatBytes, formatTimestamp } from '../../../shared/format';
-import type { DeployedPackage } from '../../../mendix/model';
+import type { PackageInfo } from '../../../mendix/services';
 import type { TreeItemSpec } from '../../kit/treeSpec';
-import type { EnvironmentNode } from './environmentNode';
-import { LoadingNode, type ExplorerEnv, type ExplorerNode } from './explorerNode';
+import { LoadingNode, type EnvironmentContext, type ExplorerEnv, type ExplorerNode } from './explorerNode';
 import { DetailNode, EmptyNode, ErrorNode } from './leafNodes';
 
-export class PackageNode extends LoadingNode<DeployedPackage | undefined> {
+export class PackageNode extends LoadingNode<PackageInfo | undefined> {
   readonly kind = 'package';
 
   constructor(
     env: ExplorerEnv,
-    readonly parent: EnvironmentNode,
+    readonly parent: ExplorerNode & EnvironmentContext,
   ) {
     super(env);
   }
@@ -21,7 +20,7 @@ export class PackageNode extends LoadingNode<DeployedPackage | undefined> {
   }
 
   getTreeItem(): TreeItemSpec {
-    const deployed = this.parent.environment.status !== 'empty';
+    const deployed = this.parent.environment.status !== 'Empty';
     const pkg = this.current;
     return {
       id: this.id,
@@ -33,9 +32,10 @@ export class PackageNode extends LoadingNode<DeployedPackage | undefined> {
     };
   }
 
-  protected load(): Promise<DeployedPackage | undefined> {
+  protected load(): Promise<PackageInfo | undefined> {
     const { app, environment, service } = this.parent;
-    return this.env.limiter.run(() => service.getDeployedPackage(app, environment));
+    if (environment.status === 'Empty') return Promise.resolve(undefined);
+    return this.env.limiter.run(() => service.getDeployedPackage(app.appId, environment.mode));
   }
 
   /** The row shows the count (backups) or file name (package) once known. */
@@ -43,13 +43,13 @@ export class PackageNode extends LoadingNode<DeployedPackage | undefined> {
     this.env.changed(this);
   }
 
-  protected build(pkg: DeployedPackage | undefined): ExplorerNode[] {
+  protected build(pkg: PackageInfo | undefined): ExplorerNode[] {
     if (!pkg) return [new EmptyNode(this, 'Nothing is deployed to this environment')];
     const rows: [string, string, string | undefined][] = [
       ['name', 'Name', pkg.name],
       ['version', 'Version', pkg.version],
       ['created', 'Created', formatTimestamp(pkg.creationDate)],
-      ['size', 'Size', pkg.sizeBytes !== undefined ? formatBytes(pkg.sizeBytes) : undefined],
+      ['size', 'Size', pkg.size !== undefined ? formatBytes(pkg.size) : undefined],
       ['packageId', 'PackageId', pkg.packageId],
     ];
     return rows.filter((r): r is [string, string, string] => r[2] !== undefined).map(([k, l, v]) => new DetailNode(this, k, l, v));

@@ -1,8 +1,7 @@
 /** Level 4: an environment's constants and scheduled events (v1 settings), loaded when expanded. */
-import type { EnvironmentSettings } from '../../../mendix/model';
+import type { EnvironmentSettings } from '../../../mendix/services';
 import type { TreeItemSpec } from '../../kit/treeSpec';
-import type { EnvironmentNode } from './environmentNode';
-import { LoadingNode, type ExplorerEnv, type ExplorerNode } from './explorerNode';
+import { LoadingNode, type EnvironmentContext, type ExplorerEnv, type ExplorerNode } from './explorerNode';
 import { DetailNode, EmptyNode, ErrorNode } from './leafNodes';
 
 export class SettingsNode extends LoadingNode<EnvironmentSettings> {
@@ -10,7 +9,7 @@ export class SettingsNode extends LoadingNode<EnvironmentSettings> {
 
   constructor(
     env: ExplorerEnv,
-    readonly parent: EnvironmentNode,
+    readonly parent: ExplorerNode & EnvironmentContext,
   ) {
     super(env);
   }
@@ -37,15 +36,15 @@ export class SettingsNode extends LoadingNode<EnvironmentSettings> {
 
   protected load(): Promise<EnvironmentSettings> {
     const { app, environment, service } = this.parent;
-    return this.env.limiter.run(() => service.getSettings(app, environment));
+    return this.env.limiter.run(() => service.getSettings(app.appId, environment.mode));
   }
 
   protected build(s: EnvironmentSettings): ExplorerNode[] {
     const nodes: ExplorerNode[] = [];
     for (const c of s.constants) {
-      const pending = c.deployedValue !== undefined && c.deployedValue !== c.value;
+      const pending = c.deployedValue !== undefined && c.deployedValue !== null && c.deployedValue !== c.value;
       nodes.push(
-        new DetailNode(this, `constant:${c.name}`, c.name, pending ? `${c.value} (now: ${c.deployedValue})` : c.value, {
+        new DetailNode(this, `constant:${c.name}`, c.name, pending ? `${shown(c.value)} (now: ${shown(c.deployedValue)})` : shown(c.value), {
           kind: 'setting',
           icon: 'symbol-constant',
           tooltip: `Constant \`${c.name}\`${c.dataType ? ` (${c.dataType})` : ''}${pending ? '  \nThe new value applies at the next restart.' : ''}`,
@@ -53,9 +52,9 @@ export class SettingsNode extends LoadingNode<EnvironmentSettings> {
       );
     }
     for (const ev of s.scheduledEvents) {
-      const pending = ev.deployedValue !== undefined && ev.deployedValue !== ev.value;
+      const pending = ev.deployedValue !== undefined && ev.deployedValue !== null && ev.deployedValue !== ev.value;
       nodes.push(
-        new DetailNode(this, `event:${ev.name}`, ev.name, pending ? `${ev.value} (now: ${ev.deployedValue})` : ev.value, {
+        new DetailNode(this, `event:${ev.name}`, ev.name, pending ? `${shown(ev.value)} (now: ${shown(ev.deployedValue)})` : shown(ev.value), {
           kind: 'setting',
           icon: 'watch',
           tooltip: `Scheduled event \`${ev.name}\``,
@@ -72,4 +71,9 @@ export class SettingsNode extends LoadingNode<EnvironmentSettings> {
   protected describe(): string {
     return `settings of ${this.parent.app.name} ${this.parent.environment.mode}`;
   }
+}
+
+/** A value the API reports as null is not set, which is not the same as an empty string. */
+function shown(v: string | null | undefined): string {
+  return v ?? '(not set)';
 }

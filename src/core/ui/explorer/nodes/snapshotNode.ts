@@ -1,35 +1,31 @@
 /** Level 5: one backup (a Backups API v2 snapshot). */
 import { formatTimestamp } from '../../../shared/format';
-import type { Snapshot } from '../../../mendix/model';
+import type { SnapshotInfo } from '../../../mendix/services';
 import type { TreeItemSpec } from '../../kit/treeSpec';
-import type { BackupsNode } from './backupsNode';
-import type { ExplorerNode } from './explorerNode';
+import type { EnvironmentContext, ExplorerNode } from './explorerNode';
 
-const STATE_ICON: Readonly<Record<Snapshot['state'], string>> = {
+const STATE_ICON: Readonly<Record<SnapshotInfo['state'], string>> = {
   completed: 'database',
   queued: 'clock',
   running: 'loading~spin',
   failed: 'error',
-  unknown: 'question',
 };
 
 export class SnapshotNode implements ExplorerNode {
   readonly kind = 'snapshot';
 
   constructor(
-    readonly parent: BackupsNode,
-    public snapshot: Snapshot,
+    readonly parent: ExplorerNode,
+    /** The environment the snapshot belongs to. */
+    readonly context: EnvironmentContext,
+    public snapshot: SnapshotInfo,
   ) {}
 
   get id(): string {
     return `${this.parent.id}/snapshot:${this.snapshot.snapshotId}`;
   }
 
-  get environmentNode(): BackupsNode['parent'] {
-    return this.parent.parent;
-  }
-
-  setSnapshot(s: Snapshot): void {
+  setSnapshot(s: SnapshotInfo): void {
     this.snapshot = s;
   }
 

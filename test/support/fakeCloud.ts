@@ -1,8 +1,9 @@
 /**
- * An in-memory Mendix Cloud behind the migration's `MigrationServices` port, with the semantics the
- * steps rely on (v1 AppId = the linked node's sub-domain, linking resets node permissions, transport
- * and restore need a stopped environment, jobs finish after a few polls) plus the portal actions a
- * person would do. Every call is logged so tests can prove no non-idempotent call was repeated.
+ * The one in-memory Mendix Cloud of the unit tests, behind the whole `MendixCloud` port: the engine's
+ * calls with the semantics the steps rely on (v1 AppId = the linked node's sub-domain, linking resets
+ * node permissions, transport and restore need a stopped environment, jobs finish after a few polls),
+ * the Apps tree's reads and round trips, the portal actions a person would do, and seeding helpers
+ * for tree tests. Every call is logged so tests can prove no non-idempotent call was repeated.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
@@ -10,13 +11,18 @@ import { dirname } from 'node:path';
 import {
   ExpiredUrlError,
   type AppSummary,
+  type BackupDataType,
+  type CloudApp,
+  type JobProgress,
+  type MendixCloud,
+  type SnapshotPage,
+  type TransferListener,
   type ArchiveCheck,
   type ArchiveInfo,
   type DomainCheck,
   type DownloadResult,
   type EnvironmentInfo,
   type EnvironmentSettings,
-  type MigrationServices,
   type NodePermission,
   type PackageInfo,
   type PermissionsInfo,
@@ -26,7 +32,7 @@ import {
   type V1Status,
   type V4App,
   type V4Environment,
-} from '../../../src/core/mendix/services';
+} from '../../src/core/mendix/services';
 
 interface FakeEnv {
   environmentId: string;
@@ -38,6 +44,8 @@ interface FakeEnv {
   permissions: Map<string, NodePermission>;
   /** Marks the data restored into it, to check the right backup landed. */
   data: string;
+  /** What a seeded environment reports beyond its status (version, URL, production). */
+  info?: Partial<EnvironmentInfo>;
 }
 
 interface FakeNode {
@@ -45,6 +53,8 @@ interface FakeNode {
   suffix: string;
   linkedProjectId: string | null;
   envs: FakeEnv[];
+  /** The app as the account lists it (region, generation, Technical Contact), when seeded. */
+  app?: CloudApp;
 }
 
 interface FakeProject {
@@ -61,7 +71,7 @@ interface Job {
 const ME = 'demo@example.com';
 const full = (userId: string): NodePermission => ({ userId, canAccessAPI: true, canDeployApp: true, canManageBackups: true });
 
-export class FakeCloud implements MigrationServices {
+export class FakeCloud implements MendixCloud {
   readonly username = ME;
   readonly calls: { op: string; key: string }[] = [];
   readonly nodes = new Map<string, FakeNode>();
@@ -80,6 +90,16 @@ export class FakeCloud implements MigrationServices {
   /** Archive URLs handed out before this count are reported expired by `download`. */
   expireArchiveDownloads = 0;
   now: () => Date = () => new Date();
+  /** The account's app list fails with this until cleared. */
+  failApps: Error | undefined;
+  /** When set, listAccountApps first answers as it is and hands these over through onEnriched later. */
+  enrichLater: CloudApp[] | undefined;
+  /** Environment lists fail with this until cleared. */
+  failEnvs: Error | undefined;
+  /** Holds environment lists until resolved, to observe concurrency. */
+  gate: Promise<void> | undefined;
+  inFlight = 0;
+  maxInFlight = 0;
 
   static demo(): FakeCloud {
     const c = new FakeCloud();
@@ -166,6 +186,10 @@ export class FakeCloud implements MigrationServices {
   count(op: string): number {
     return this.calls.filter((c) => c.op === op).length;
   }
+  /** The keys an operation was called with, in order. */
+  keys(op: string): string[] {
+    return this.calls.filter((c) => c.op === op).map((c) => c.key);
+  }
   node(appId: string): FakeNode {
     const n = this.nodes.get(appId);
     if (!n || !n.linkedProjectId) throw Object.assign(new Error(`App ${appId} not found`), { status: 404, errorCode: 'APP_NOT_FOUND' });
@@ -241,7 +265,7 @@ export class FakeCloud implements MigrationServices {
   }
   private envInfo(n: FakeNode, e: FakeEnv): EnvironmentInfo {
     const k = this.pkg(e.packageId);
-    return { environmentId: e.environmentId, mode: e.mode, status: e.status, url: this.url(n), modelVersion: k?.version, mendixVersion: k?.mendixVersion, production: true };
+    return { environmentId: e.environmentId, mode: e.mode, url: this.url(n), modelVersion: k?.version, mendixVersion: k?.mendixVersion, production: true, ...e.info, status: e.status };
   }
   getEnvironment(appId: string, mode: string): Promise<EnvironmentInfo> {
     return Promise.resolve(this.envInfo(this.node(appId), this.env(appId, mode)));
@@ -515,6 +539,103 @@ export class FakeCloud implements MigrationServices {
     this.log('httpCheck', url);
     return Promise.resolve({ ok: true, status: 200, detail: 'ok' });
   }
+  // ---- the Apps tree's part of the port ----
+  async listAccountApps(opts: { onEnriched?: (apps: CloudApp[]) => void } = {}): Promise<CloudApp[]> {
+    this.log('listAccountApps');
+    if (this.failApps) throw this.failApps;
+    const later = this.enrichLater;
+    const onEnriched = opts.onEnriched;
+    if (later && onEnriched) setTimeout(() => onEnriched(later), 5);
+    const out: CloudApp[] = [];
+    for (const n of this.nodes.values()) {
+      const p = n.linkedProjectId ? this.projects.get(n.linkedProjectId) : undefined;
+      if (p) out.push(n.app ? { ...n.app } : { appId: n.subdomain, projectId: p.projectId, name: p.name, url: this.url(n), generation: 'v4' });
+    }
+    return Promise.resolve(out);
+  }
+  async listAppEnvironments(app: CloudApp): Promise<EnvironmentInfo[]> {
+    this.log('listAppEnvironments', app.appId);
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      if (this.gate) await this.gate;
+      if (this.failEnvs) throw this.failEnvs;
+      if (app.generation === 'none') return [];
+      const n = this.node(app.appId);
+      return n.envs.map((e) => this.envInfo(n, e));
+    } finally {
+      this.inFlight--;
+    }
+  }
+  listSnapshotPage(_projectId: string, environmentId: string, offset: number, limit: number): Promise<SnapshotPage> {
+    this.log('listSnapshotPage', `${offset}:${limit}`);
+    const all = [...this.snapshots.values()].filter((s) => s.envId === environmentId).map(({ envId: _e, data: _d, ...s }) => s);
+    return Promise.resolve({ items: all.slice(offset, offset + limit), total: all.length });
+  }
+  async startAndWait(appId: string, mode: string, progress: JobProgress): Promise<void> {
+    const r = await this.start(appId, mode);
+    if (r.alreadyStarted || !r.jobId) return;
+    progress('Starting');
+    while ((await this.getStartJob(appId, mode, r.jobId)) !== 'Started') progress('Starting');
+  }
+  async createSnapshotAndWait(projectId: string, environmentId: string, comment: string): Promise<SnapshotInfo> {
+    const s = await this.createSnapshot(projectId, environmentId, comment);
+    return this.getSnapshot(projectId, environmentId, s.snapshotId);
+  }
+  downloadDeployedPackage(app: CloudApp, e: EnvironmentInfo, folder: string, progress: TransferListener): Promise<DownloadResult> {
+    this.log('downloadDeployedPackage', `${app.appId}/${e.mode}`);
+    const k = this.pkg(this.env(app.appId, e.mode).packageId);
+    const size = k?.size ?? 0;
+    progress({ bytes: size / 2, total: size, bytesPerSecond: size / 2, etaSeconds: 1 });
+    progress({ bytes: size, total: size, bytesPerSecond: size / 2, etaSeconds: 0 });
+    return Promise.resolve({ path: `${folder}/${k?.name ?? 'package.mda'}`, size, sha256: 'not-hashed' });
+  }
+  downloadBackup(_app: CloudApp, _e: EnvironmentInfo, snap: SnapshotInfo, dataType: BackupDataType, folder: string, progress: { job: JobProgress; transfer: TransferListener }): Promise<DownloadResult> {
+    this.log('downloadBackup', `${snap.snapshotId}/${dataType}`);
+    progress.job('queued');
+    progress.transfer({ bytes: 10, total: 10 });
+    return Promise.resolve({ path: `${folder}/backup.tar.gz`, size: 10, sha256: 'not-hashed' });
+  }
+
+  // ---- seeding, for tree tests ----
+  /** Replaces every app: one project and one node (sub-domain = appId) each, no environments yet. */
+  setApps(apps: CloudApp[]): void {
+    this.nodes.clear();
+    this.projects.clear();
+    for (const a of apps) {
+      this.projects.set(a.projectId, { projectId: a.projectId, name: a.name, packages: [] });
+      this.nodes.set(a.appId, { subdomain: a.appId, suffix: '.example.test', linkedProjectId: a.projectId, envs: [], app: { ...a } });
+    }
+  }
+  /** Replaces an app's environments; each one not empty runs `Main-1.0.0.1.mda` (2 KB). */
+  setEnvironments(appId: string, envs: EnvironmentInfo[]): void {
+    const n = this.node(appId);
+    const project = this.projects.get(n.linkedProjectId ?? '');
+    if (project && !project.packages.some((k) => k.packageId === 'pkg-1')) {
+      project.packages.push({ packageId: 'pkg-1', name: 'Main-1.0.0.1.mda', version: '1.0.0.1', size: 2048, mendixVersion: '10.24.3', constants: [], events: [] });
+    }
+    n.envs = envs.map((e) => ({
+      environmentId: e.environmentId,
+      mode: e.mode,
+      status: e.status,
+      packageId: e.status === 'Empty' ? undefined : 'pkg-1',
+      settings: { constants: [], scheduledEvents: [], customSettings: [] },
+      tags: [],
+      permissions: new Map([[ME, full(ME)]]),
+      data: '',
+      info: { ...e },
+    }));
+  }
+  /** Replaces an environment's snapshots, newest first. */
+  setSnapshots(environmentId: string, snaps: SnapshotInfo[]): void {
+    for (const [id, s] of this.snapshots) if (s.envId === environmentId) this.snapshots.delete(id);
+    for (const s of snaps) this.snapshots.set(s.snapshotId, { ...s, envId: environmentId, data: '' });
+  }
+  /** Replaces an environment's settings without logging a call. */
+  seedSettings(appId: string, mode: string, settings: EnvironmentSettings): void {
+    this.env(appId, mode).settings = structuredClone(settings);
+  }
+
   /** The node an environment belongs to (for assertions). */
   nodeOf(environmentId: string): string {
     return this.nodeOfEnv(environmentId).subdomain;
