@@ -117,7 +117,9 @@ describe('migration CLI survives SIGKILL at every step boundary and mid-transfer
     for (const [k, v] of writes) {
       if (!k.endsWith('/archives')) continue;
       const snapshotId = k.split('/').slice(-2)[0];
-      assert.equal(v, 1 + relisted.filter((x) => x === snapshotId).length, `one archive per snapshot: ${k}${diag}`);
+      // A kill between writing the intent and sending the request leaves a repeat that was recorded but never reached the service.
+      const recorded = 1 + relisted.filter((x) => x === snapshotId).length;
+      assert.ok(v >= 1 && v <= recorded, `one archive per snapshot (${v} accepted, ${recorded} recorded): ${k}${diag}`);
     }
     assert.equal(sum('/restores'), 2, `two restores: rehearsal and final${diag}`);
     assert.equal(writes.get('POST /api/1/apps/orderportal-us/environments/Production/start'), 4, `prepare, test, cutover, redeploy${diag}`);
