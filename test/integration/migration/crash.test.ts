@@ -53,11 +53,9 @@ describe('migration CLI survives SIGKILL at every step boundary and mid-transfer
     await axios.post(`${emu.baseUrl}/_emulator/faults`, { method: 'POST', path: '/api/v2/apps/*/packages/upload', kind: 'delay', ms: 600, count: 1 });
     let uploadSeenAt: number | undefined;
     const midTransfer = new Set<string>();
-    const killLog: string[] = [];
-    let finished = false;
-    for (let cycle = 0; cycle < 120 && !finished; cycle++) {
+    const { finished, killLog } = await runUntilDone(cli, portal, journal, input, env, () => {
       const startCount = readFileSync(eventsFile, 'utf8').split('\n').filter((l) => l.includes('"type":"step-finished"')).length;
-      const killWhen: KillWhen = (v) => {
+      return (v) => {
         for (const p of v.partFiles) {
           if (p.bytes > 0 && !midTransfer.has(p.file)) {
             midTransfer.add(p.file);
@@ -72,26 +70,7 @@ describe('migration CLI survives SIGKILL at every step boundary and mid-transfer
         }
         return v.finishedSteps > startCount ? `after step boundary ${v.finishedSteps}` : undefined;
       };
-      const run = await runCli(cli, ['run', '--journal', journal, '--yes', '--confirm-stop', input.source.name, '--poll-interval', '20'], env, {
-        eventsFile,
-        downloadFolder: input.downloadFolder,
-        killWhen,
-      });
-      if (run.killedAt) {
-        killLog.push(run.killedAt);
-        continue;
-      }
-      if (run.code === 0) {
-        finished = true;
-        break;
-      }
-      assert.equal(run.code, 3, `run failed (cycle ${cycle}):\n${run.stdout}\n${run.stderr}`);
-      // Exit 3 ends with one JSON line naming a step that waits for a person.
-      const line = waitingOf(run.stdout);
-      const now = JSON.parse(readFileSync(journal, 'utf8')) as Journal;
-      assert.ok(line && now.steps[line.step]?.status === 'waiting-for-person', run.stdout);
-      await actViaCli(portal, journal, input, env);
-    }
+    });
     assert.ok(finished, `did not finish; kills: ${killLog.join('; ')}`);
     const j = JSON.parse(readFileSync(journal, 'utf8')) as Journal;
     assert.equal(j.status, 'completed');
@@ -117,7 +96,9 @@ describe('migration CLI survives SIGKILL at every step boundary and mid-transfer
     for (const [k, v] of writes) {
       if (!k.endsWith('/archives')) continue;
       const snapshotId = k.split('/').slice(-2)[0];
-      assert.equal(v, 1 + relisted.filter((x) => x === snapshotId).length, `one archive per snapshot: ${k}${diag}`);
+      // A kill between writing the intent and sending the request leaves a repeat that was recorded but never reached the service.
+      const recorded = 1 + relisted.filter((x) => x === snapshotId).length;
+      assert.ok(v >= 1 && v <= recorded, `one archive per snapshot (${v} accepted, ${recorded} recorded): ${k}${diag}`);
     }
     assert.equal(sum('/restores'), 2, `two restores: rehearsal and final${diag}`);
     assert.equal(writes.get('POST /api/1/apps/orderportal-us/environments/Production/start'), 4, `prepare, test, cutover, redeploy${diag}`);
@@ -133,7 +114,6 @@ describe('migration CLI survives SIGKILL at every step boundary and mid-transfer
     const sub = join(dir, 'intents');
     const input = demoInput('orderPortal', join(sub, 'downloads'), 'order-portal-intents');
     const journal = join(dir, '.mendix-migrations', 'order-portal-intents.json');
-    const eventsFile = journal.replace(/\.json$/, '.events.jsonl');
     writeFileSync(join(dir, 'answers-intents.json'), JSON.stringify(input));
     const env = cliEnv(emu.baseUrl);
     const created = await runCli(cli, ['plan', '--journal', journal, '--input', join(dir, 'answers-intents.json')], env);
@@ -141,7 +121,6 @@ describe('migration CLI survives SIGKILL at every step boundary and mid-transfer
     // Each (step, action) is killed once, right after its intent reached the journal; a restore's lost
     // answer asks a person (no API lists restores), which the in-process test covers.
     const killed = new Set<string>();
-    const killLog: string[] = [];
     const killWhen: KillWhen = (v) => {
       for (const l of v.events) {
         if (!l.includes('"type":"intent"')) continue;
@@ -153,20 +132,7 @@ describe('migration CLI survives SIGKILL at every step boundary and mid-transfer
       }
       return undefined;
     };
-    let finished = false;
-    for (let cycle = 0; cycle < 120 && !finished; cycle++) {
-      const run = await runCli(cli, ['run', '--journal', journal, '--yes', '--confirm-stop', input.source.name, '--poll-interval', '20'], env, { eventsFile, downloadFolder: input.downloadFolder, killWhen });
-      if (run.killedAt) {
-        killLog.push(run.killedAt);
-        continue;
-      }
-      if (run.code === 0) {
-        finished = true;
-        break;
-      }
-      assert.equal(run.code, 3, `run failed (cycle ${cycle}):\n${run.stdout}\n${run.stderr}`);
-      await actViaCli(portal, journal, input, env);
-    }
+    const { finished, killLog } = await runUntilDone(cli, portal, journal, input, env, () => killWhen);
     assert.ok(finished, `did not finish; kills: ${killLog.join('; ')}`);
     const j = JSON.parse(readFileSync(journal, 'utf8')) as Journal;
     assert.equal(j.status, 'completed');
@@ -183,6 +149,31 @@ describe('migration CLI survives SIGKILL at every step boundary and mid-transfer
     console.log(`      ${killLog.length} kills right after an intent; ${targetStarts} start jobs on the target`);
   });
 });
+
+/**
+ * Runs `mendix-migrate run` again and again (killed whenever `killWhen` of that cycle says so) until it
+ * completes; at exit 3 the person does their part through the CLI.
+ */
+async function runUntilDone(cli: string, portal: Portal, journal: string, input: ReturnType<typeof demoInput>, env: NodeJS.ProcessEnv, killWhenOfCycle: () => KillWhen): Promise<{ finished: boolean; killLog: string[] }> {
+  const eventsFile = journal.replace(/\.json$/, '.events.jsonl');
+  const killLog: string[] = [];
+  for (let cycle = 0; cycle < 120; cycle++) {
+    const killWhen = killWhenOfCycle();
+    const run = await runCli(cli, ['run', '--journal', journal, '--yes', '--confirm-stop', input.source.name, '--poll-interval', '20'], env, { eventsFile, downloadFolder: input.downloadFolder, killWhen });
+    if (run.killedAt) {
+      killLog.push(run.killedAt);
+      continue;
+    }
+    if (run.code === 0) return { finished: true, killLog };
+    assert.equal(run.code, 3, `run failed (cycle ${cycle}):\n${run.stdout}\n${run.stderr}`);
+    // Exit 3 ends with one JSON line naming a step that waits for a person.
+    const line = waitingOf(run.stdout);
+    const now = JSON.parse(readFileSync(journal, 'utf8')) as Journal;
+    assert.ok(line && now.steps[line.step]?.status === 'waiting-for-person', run.stdout);
+    await actViaCli(portal, journal, input, env);
+  }
+  return { finished: false, killLog };
+}
 
 /** The person's part for every step the journal says is waiting, confirmations through the CLI. */
 async function actViaCli(portal: Portal, journal: string, input: ReturnType<typeof demoInput>, env: NodeJS.ProcessEnv): Promise<void> {

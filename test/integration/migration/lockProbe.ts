@@ -1,8 +1,8 @@
 /**
  * A child process for the lock race test: opens a journal, waits until an agreed moment (so two
  * probes really race), takes the run lock through the engine's own code, and reports `proceed` or
- * `refused …`. A winner records its turn in the journal, holds the lock for `holdMs` (or until it is
- * killed, with -1: the crash that leaves a stale lock), then releases it.
+ * `refused …`. A winner records its turn in the journal and holds the lock until the test closes its
+ * stdin (or until it is killed, with hold -1: the crash that leaves a stale lock), then releases it.
  */
 import { JournalStore, pathsForJournalFile } from '../../../src/core/migration/journalStore';
 
@@ -23,8 +23,10 @@ async function main(): Promise<void> {
     if (st) st.attempts += 1;
   });
   process.stdout.write('proceed\n');
-  const hold = Number(holdText);
-  await new Promise((r) => setTimeout(r, hold < 0 ? 3_600_000 : hold));
+  // -1: hold until killed (the crash); otherwise hold until the test closes our stdin, so a slow
+  // start of the other process can never turn a race into two runs one after the other.
+  if (Number(holdText) < 0) await new Promise((r) => setTimeout(r, 3_600_000));
+  else await new Promise<void>((r) => process.stdin.once('close', () => r()).resume());
   await store.releaseLock();
 }
 

@@ -11,24 +11,28 @@ import { sampleInput } from '../../unit/migration/fixtures';
 interface Probe {
   out: Promise<{ stdout: string; code: number | null }>;
   kill(): void;
-  proceeded: Promise<void>;
+  /** Resolves once the probe said `proceed` or `refused`. */
+  decided: Promise<void>;
+  /** Lets a winner release its lock and exit. */
+  release(): void;
 }
 
-function probe(script: string, journal: string, lockDir: string, startAt: number, holdMs: number): Probe {
-  const child = spawn(process.execPath, [script, journal, lockDir, String(startAt), String(holdMs)], { stdio: ['ignore', 'pipe', 'pipe'] });
+function probe(script: string, journal: string, lockDir: string, startAt: number, hold: number): Probe {
+  const child = spawn(process.execPath, [script, journal, lockDir, String(startAt), String(hold)], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
-  let onProceed: () => void = () => undefined;
-  const proceeded = new Promise<void>((r) => (onProceed = r));
+  let onDecided: () => void = () => undefined;
+  const decided = new Promise<void>((r) => (onDecided = r));
   child.stdout.on('data', (d: Buffer) => {
     stdout += d.toString();
-    if (stdout.includes('proceed')) onProceed();
+    if (/proceed|refused/.test(stdout)) onDecided();
   });
   child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
   const out = new Promise<{ stdout: string; code: number | null }>((res, rej) => {
     child.on('error', rej);
     child.on('close', (code) => res({ stdout, code }));
   });
-  return { out, kill: () => child.kill('SIGKILL'), proceeded };
+  child.on('close', () => onDecided());
+  return { out, kill: () => child.kill('SIGKILL'), decided, release: () => child.stdin.end() };
 }
 
 /**
@@ -58,14 +62,18 @@ describe('run lock: two processes on one migration after a crash', function () {
     for (let trial = 0; trial < TRIALS; trial++) {
       // The crash: a run takes the lock and is killed while holding it.
       const crashed = probe(script, paths.journal, lockDir, 0, -1);
-      await crashed.proceeded;
+      await crashed.decided;
       crashed.kill();
       await crashed.out;
       assert.equal(readdirSync(lockDir).filter((f) => f.endsWith('.lock')).length, 1, 'the crash left its lock');
       const before = turns();
       const startAt = Date.now() + 250;
-      const a = probe(script, paths.journal, lockDir, startAt, 150);
-      const b = probe(script, paths.journal, lockDir, startAt, 150);
+      const a = probe(script, paths.journal, lockDir, startAt, 0);
+      const b = probe(script, paths.journal, lockDir, startAt, 0);
+      // Both decide while a winner still holds the lock; only then may it let go.
+      await Promise.all([a.decided, b.decided]);
+      a.release();
+      b.release();
       const [ra, rb] = await Promise.all([a.out, b.out]);
       const proceeded = [ra, rb].filter((r) => r.stdout.includes('proceed')).length;
       if (proceeded === 2) both++;
