@@ -3,7 +3,8 @@
  * services over the API client, and the text/JSON rendering of plans and outcomes.
  */
 import { MendixClient } from '../core/mendix/api/mendixClient';
-import { apiStatusHttpCheck, ClientMigrationServices } from '../core/mendix/clientAdapter';
+import { appUrlCheck } from '../core/mendix/appUrlCheck';
+import { ClientMigrationServices } from '../core/mendix/clientAdapter';
 import { dnsDomainCheck } from '../core/migration/domainCheck';
 import type { RunOutcome, WaitingStep } from '../core/migration/runner';
 import { formatDuration } from '../core/migration/report';
@@ -25,6 +26,8 @@ export const CONNECTION_OPTIONS = `Connection (flags win over environment variab
   --home-url <url>         Certificate API base (MENDIX_HOME_URL, default https://api.home.mendix.com)
   Credentials: MENDIX_USERNAME + MENDIX_API_KEY (Deploy/Backups APIs) and MENDIX_PAT (v4).
   --http-check <mode>      How the app URL is checked: url (GET it, default), api (environment status), off
+  --http-gateway <url>     Send url checks there with the app's host in the Host header (MENDIX_MIGRATE_HTTP_GATEWAY;
+                           a proxy, or the emulator, which answers for its environments' app hosts)
   --poll-interval <ms>     Pause between polls of asynchronous jobs (default 5000)
   --dns-check              Check custom domains in DNS (TTL in the preflight, CNAME before the domain
                            step is done) through the public resolvers (MENDIX_MIGRATE_DNS_CHECK=1)`;
@@ -34,6 +37,7 @@ export const CONNECTION_FLAGS = {
   'cloud-url': { type: 'string' },
   'home-url': { type: 'string' },
   'http-check': { type: 'string' },
+  'http-gateway': { type: 'string' },
   'poll-interval': { type: 'string' },
   'dns-check': { type: 'boolean' },
 } as const;
@@ -43,6 +47,7 @@ export interface ConnectionValues {
   'cloud-url'?: string;
   'home-url'?: string;
   'http-check'?: string;
+  'http-gateway'?: string;
   'poll-interval'?: string;
   'dns-check'?: boolean;
 }
@@ -79,12 +84,8 @@ export function connect(values: ConnectionValues, io: CliIo, env: NodeJS.Process
   });
   const mode = values['http-check'] ?? env.MENDIX_MIGRATE_HTTP_CHECK ?? 'url';
   if (!['url', 'api', 'off'].includes(mode)) throw new UsageError(`--http-check must be url, api or off, got "${mode}"`);
-  const httpCheck =
-    mode === 'api'
-      ? apiStatusHttpCheck(client)
-      : mode === 'off'
-        ? () => Promise.resolve({ ok: true, status: 0, detail: 'HTTP check switched off' })
-        : undefined;
+  const gateway = values['http-gateway'] ?? env.MENDIX_MIGRATE_HTTP_GATEWAY;
+  const httpCheck = appUrlCheck(mode === 'url' ? 'https' : (mode as 'api' | 'off'), { client, gateway: gateway === '' ? undefined : gateway });
   const dns = values['dns-check'] === true || env.MENDIX_MIGRATE_DNS_CHECK === '1';
   const services = new ClientMigrationServices({ client, username, logger: logger.child('transfer'), httpCheck, checkCustomDomain: dns ? dnsDomainCheck() : undefined });
   const poll = values['poll-interval'] === undefined ? 5000 : Number(values['poll-interval']);

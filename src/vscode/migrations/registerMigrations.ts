@@ -20,7 +20,7 @@ import type { AccountStatusBar } from '../explorer/accountStatusBar';
 import type { MigrationPanels } from '../panel/migrationPanel';
 import { PANEL_VIEW_TYPE } from '../../core/ui/panel/viewType';
 import { secretBackend } from '../kit/secrets';
-import { apiConfig } from '../kit/settings';
+import { apiConfig, appUrlCheckSettings } from '../kit/settings';
 import { VsCodeProgressRunner, VsCodeUserInput } from '../kit/userInput';
 import { VsCodeMigrationPrompt } from './migrationPrompt';
 import { MigrationStatusBar } from './migrationStatusBar';
@@ -99,8 +99,25 @@ export function registerMigrations(opts: MigrationsOptions): Migrations {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const adapter = require('../../core/mendix/clientAdapter') as typeof import('../../core/mendix/clientAdapter');
     const client = new api.MendixClient({ credentials, config: apiConfig(), logger: log.child('api'), redactor });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const urls = require('../../core/mendix/appUrlCheck') as typeof import('../../core/mendix/appUrlCheck');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const domains = require('../../core/migration/domainCheck') as typeof import('../../core/migration/domainCheck');
     const summary = (await accounts.list()).find((a) => a.id === id);
-    return new adapter.ClientMigrationServices({ client, username: credentials.username ?? summary?.username ?? '', logger: log.child('migration') });
+    const check = appUrlCheckSettings();
+    const dns = dnsConfig();
+    return new adapter.ClientMigrationServices({
+      client,
+      username: credentials.username ?? summary?.username ?? '',
+      logger: log.child('migration'),
+      httpCheck: urls.appUrlCheck(check.mode, { client, gateway: check.gateway }),
+      // The same custom-domain check the CLI's --dns-check wires, over the DNS settings.
+      checkCustomDomain: domains.dnsDomainCheck({
+        resolvers: dns.resolvers,
+        authoritative: dns.authoritative === 'discover' ? undefined : dns.authoritative,
+        timeoutMs: dns.timeoutMs,
+      }),
+    });
   };
 
   const tree = new MigrationsTreeProvider(folder, () => controller, log.child('migrations'));

@@ -167,7 +167,7 @@ export async function askMigrationInput(deps: CommandDeps, node: ExplorerNode | 
     keepBackups,
     customDomains,
     certificate,
-    portalUrl: PORTAL_URL,
+    portalUrl: deps.settings.portalBaseUrl?.() ?? PORTAL_URL,
   } satisfies MigrationInput);
 
   await ui.confirm(
