@@ -60,12 +60,12 @@ const stepState = z.object({
   finishedAt: isoTime.optional(),
   durationMs: z.number().nonnegative().optional(),
   waitingSince: isoTime.optional(),
-  confirmation: z.object({ by: z.string(), at: isoTime, method: z.enum(['api', 'person']) }).optional(),
+  confirmation: z.object({ by: z.string(), at: isoTime, method: z.enum(['api', 'person']), override: z.string().optional() }).optional(),
   outputs: jsonObject,
   intents: z.array(
     z.object({ action: z.string(), at: isoTime, resolvedAt: isoTime.optional(), details: jsonObject.optional() }),
   ),
-  verification: z.object({ ok: z.boolean(), detail: z.string(), at: isoTime }).optional(),
+  verification: z.object({ ok: z.boolean(), detail: z.string(), at: isoTime, basis: z.enum(['check', 'person', 'override']).optional() }).optional(),
   error: z
     .object({
       message: z.string(),

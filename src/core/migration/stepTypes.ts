@@ -14,6 +14,7 @@ import type {
   Phase,
   StepKind,
   StepState,
+  VerificationBasis,
 } from './types';
 
 export interface Clock {
@@ -57,6 +58,8 @@ export interface MigrationPrompt {
 export interface VerifyResult {
   ok: boolean;
   detail: string;
+  /** What the result rests on; absent means a check ran (see VerificationBasis). */
+  basis?: VerificationBasis;
 }
 
 export interface StepContext {
@@ -102,6 +105,11 @@ export interface StepDefinition {
   /** Does the work (api steps). Manual steps may use it to prepare, e.g. record a baseline. */
   run(ctx: StepContext): Promise<void>;
   verify(ctx: StepContext): Promise<VerifyResult>;
+  /**
+   * A person may mark this manual step done although its check does not pass (recorded as an
+   * override with their reason, and shown as such). Only where nothing later depends on the check.
+   */
+  allowsOverride?: boolean;
 }
 
 /** Thrown by a step that cannot go on without a person (a typed confirmation, an unknown outcome). */

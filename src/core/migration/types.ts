@@ -91,7 +91,16 @@ export interface Confirmation {
   at: string;
   /** `api` when the engine proved it through the API; `person` when someone confirmed it. */
   method: 'api' | 'person';
+  /** Set when the person marked the step done although its check did not pass (their reason). */
+  override?: string;
 }
+
+/**
+ * What a verification rests on: `check` (an API, DNS, TLS or HTTP check ran and passed; the detail
+ * names it), `person` (only a person's word: nothing can check it), `override` (a check did not
+ * pass and a person overrode it).
+ */
+export type VerificationBasis = 'check' | 'person' | 'override';
 
 /** A record written before a non-idempotent call so a crash never leads to repeating it blindly. */
 export interface IntentRecord {
@@ -121,7 +130,7 @@ export interface StepState {
   confirmation?: Confirmation;
   outputs: JsonObject;
   intents: IntentRecord[];
-  verification?: { ok: boolean; detail: string; at: string };
+  verification?: { ok: boolean; detail: string; at: string; basis?: VerificationBasis };
   error?: StepErrorInfo;
   /** While waiting for a person: what they must do (kept so every surface shows the same text). */
   person?: PersonInstructions;
@@ -169,6 +178,7 @@ export interface MigrationEvent {
     | 'step-skipped'
     | 'step-waiting'
     | 'step-confirmed'
+    | 'step-reopened'
     | 'intent'
     | 'output'
     | 'verification'

@@ -304,7 +304,7 @@ export function backupSteps(prefix: 'backup' | 'cutover', opts: PlanOptions): St
       const id = str(ctx.state().outputs.restoreId);
       if (!id) {
         const c = ctx.state().confirmation;
-        return c ? { ok: true, detail: `restore confirmed by ${c.by}` } : { ok: false, detail: 'no restore recorded' };
+        return c ? { ok: true, detail: `restore confirmed by ${c.by}`, basis: 'person' } : { ok: false, detail: 'no restore recorded' };
       }
       const env = await targetEnvironment(ctx);
       const r = await ctx.services.getRestore(targetProjectId(ctx), env.environmentId, id);

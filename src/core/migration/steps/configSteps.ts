@@ -85,7 +85,7 @@ export function configSteps(opts: PlanOptions): StepDefinition[] {
     verify: async (ctx) => {
       if (ctx.state().outputs.declined === true) return { ok: true, detail: 'differences left as they are (declined)' };
       const c = ctx.state().confirmation;
-      if (c?.method === 'person' && ctx.state().outputs.applied !== true) return { ok: true, detail: `differences left as they are (confirmed by ${c.by})` };
+      if (c?.method === 'person' && ctx.state().outputs.applied !== true) return { ok: true, detail: `differences left as they are (confirmed by ${c.by})`, basis: 'person' };
       const left = (await currentDiff(ctx)).filter((d) => d.writable);
       await ctx.setOutputs({ diffAfter: diffJson(left) });
       return left.length === 0
@@ -110,7 +110,7 @@ export function configSteps(opts: PlanOptions): StepDefinition[] {
     run: () => Promise.resolve(),
     verify: (ctx) => {
       const c = ctx.state().confirmation;
-      return Promise.resolve(c ? { ok: true, detail: `no API can read these settings; confirmed by ${c.by}` } : { ok: false, detail: 'waiting for a person to confirm' });
+      return Promise.resolve(c ? { ok: true, detail: `no API can read these settings; confirmed by ${c.by}`, basis: 'person' } : { ok: false, detail: 'waiting for a person to confirm' });
     },
   };
 
@@ -161,7 +161,7 @@ export function configSteps(opts: PlanOptions): StepDefinition[] {
     run: () => Promise.resolve(),
     verify: (ctx) => {
       const c = ctx.state().confirmation;
-      return Promise.resolve(c ? { ok: true, detail: `tested and confirmed by ${c.by}` } : { ok: false, detail: 'waiting for a person to test' });
+      return Promise.resolve(c ? { ok: true, detail: `tested and confirmed by ${c.by}`, basis: 'person' } : { ok: false, detail: 'waiting for a person to test' });
     },
   };
 

@@ -210,30 +210,34 @@ export function finishSteps(opts: PlanOptions): StepDefinition[] {
     instructions: (ctx) => ({
       summary: `Bind ${ctx.input.customDomains.join(', ')} to the target environment and update DNS`,
       actions: [
+        `Portal: first remove ${ctx.input.customDomains.join(', ')} from the source environment (node ${ctx.input.source.nodeSubdomain}, ${ctx.input.source.environment} → Network → Custom Domains): a domain is bound to one environment at a time.`,
+        `Portal: then on node ${ctx.input.target.nodeSubdomain}, ${ctx.input.target.environment} → Network → Custom Domains: add each domain with its certificate.`,
         ...ctx.input.customDomains.map((d) => `DNS: set ${d} CNAME ${d}.cname.mendix.net. (TTL 300 s, lowered a few days before)`),
-        `Portal: on node ${ctx.input.target.nodeSubdomain}, ${ctx.input.target.environment} → Network → Custom Domains: add each domain with its certificate.`,
-        'Use the DNS checks (propagation, TTL) to follow the change, then confirm this step.',
+        'Use the DNS checks (propagation, TTL) to follow the change, then Mark Done: the step is done when the zone answers the CNAME (an override is possible and is recorded).',
       ],
       url: ctx.input.portalUrl,
     }),
-    isDone: async (ctx) => personConfirmed(ctx) && (await dnsState(ctx)).ok,
+    isDone: async (ctx) => personConfirmed(ctx) && (ctx.state().confirmation?.override !== undefined || (await dnsState(ctx)).ok),
     run: () => Promise.resolve(),
     verify: async (ctx) => {
       const c = ctx.state().confirmation;
       if (!c) return { ok: false, detail: 'waiting for a person' };
       const dnsCheck = await dnsState(ctx);
-      return dnsCheck.ok
-        ? { ok: true, detail: `binding confirmed by ${c.by} (no API shows it); ${dnsCheck.detail}` }
-        : { ok: false, detail: `DNS not there yet: ${dnsCheck.detail}` };
+      if (!dnsCheck.checked) return { ok: true, detail: `binding confirmed by ${c.by}; ${dnsCheck.detail}`, basis: 'person' };
+      if (dnsCheck.ok) return { ok: true, detail: `DNS check passed: ${dnsCheck.detail}; binding confirmed by ${c.by} (no API shows it)`, basis: 'check' };
+      if (c.override !== undefined) return { ok: true, detail: `overridden by ${c.by} (${c.override}); the DNS check did not pass: ${dnsCheck.detail}`, basis: 'override' };
+      return { ok: false, detail: `DNS not there yet: ${dnsCheck.detail}` };
     },
+    allowsOverride: true,
   };
 
-  /** With a DNS check wired, every domain's CNAME must reach <domain>.cname.mendix.net. */
-  async function dnsState(ctx: StepContext): Promise<{ ok: boolean; detail: string }> {
+  /** With a DNS check wired, every domain's CNAME must reach <domain>.cname.mendix.net, everywhere. */
+  async function dnsState(ctx: StepContext): Promise<{ ok: boolean; checked: boolean; detail: string }> {
     const check = ctx.services.checkCustomDomain?.bind(ctx.services);
-    if (!check) return { ok: true, detail: 'DNS not checked by the engine (use the DNS checks)' };
+    if (!check) return { ok: true, checked: false, detail: 'DNS not checked by the engine (use the DNS checks)' };
     const results = await Promise.all(ctx.input.customDomains.map((d) => check(d)));
-    return { ok: results.every((r) => r.cnameOk), detail: results.map((r) => r.detail).join('; ') };
+    // The zone must answer the CNAME and every resolver asked must agree (what the DNS section shows).
+    return { ok: results.every((r) => r.cnameOk && (r.propagatedPercent ?? 100) >= 100), checked: true, detail: results.map((r) => r.detail).join('; ') };
   }
 
   const cert: StepDefinition = {
@@ -266,7 +270,7 @@ export function finishSteps(opts: PlanOptions): StepDefinition[] {
     run: () => Promise.resolve(),
     verify: (ctx) => {
       const c = ctx.state().confirmation;
-      return Promise.resolve(c ? { ok: true, detail: `certificate move confirmed by ${c.by}` } : { ok: false, detail: 'waiting for a person' });
+      return Promise.resolve(c ? { ok: true, detail: `certificate move confirmed by ${c.by}`, basis: 'person' } : { ok: false, detail: 'waiting for a person' });
     },
   };
 

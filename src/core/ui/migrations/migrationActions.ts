@@ -3,7 +3,9 @@
  * shows one cancellable "(n/m) step" notification for long work, and ends with a message naming
  * the next thing to do.
  */
-import { UserFacingError } from '../kit/errors';
+import { UserCancelledError, UserFacingError } from '../kit/errors';
+import { ReopenRefusedError } from '../../migration/reopenStep';
+import type { VerifyResult } from '../../migration/stepTypes';
 import type { Host, ProgressRunner, UserInput } from '../kit/userInput';
 import type { RunOutcome } from '../../migration/runner';
 import type { Journal } from '../../migration/types';
@@ -86,21 +88,60 @@ async function announce(deps: OperationDeps, wb: MigrationWorkbench, file: strin
 export async function verifyWithMessage(deps: OperationDeps, wb: MigrationWorkbench, file: string, stepId: string): Promise<void> {
   const title = wb.controller.planLines(file).find((l) => l.id === stepId)?.title ?? stepId;
   const v = await deps.progress.run(`Verifying: ${title}`, (_report, signal) => wb.controller.verify(file, stepId, signal));
-  void deps.ui.info(`${v.ok ? 'Verified' : 'Not verified'}: ${title} — ${v.detail}`);
+  void deps.ui.info(`${outcomeWord(v)}: ${title} — ${v.detail}`);
 }
 
-/** A person says a portal or support step is done; the engine then proves it through the API. */
+/** How a verification result reads: Verified (a check passed), Confirmed (a person's word), Overridden. */
+export function outcomeWord(v: Pick<VerifyResult, 'ok' | 'basis'>): string {
+  if (!v.ok) return 'Not verified';
+  return v.basis === 'person' ? 'Confirmed' : v.basis === 'override' ? 'Overridden' : 'Verified';
+}
+
+/**
+ * A person says a portal or support step is done: the engine runs the same detection a run does
+ * and the step's check. When they pass, the run continues by itself; when not, nothing is marked
+ * and the message says why (steps that allow it offer an explicit, recorded override).
+ */
 export async function markDoneWithMessage(deps: OperationDeps, wb: MigrationWorkbench, file: string, stepId: string): Promise<void> {
   const j = await loadJournal(wb, file);
   const st = j.steps[stepId];
   const line = wb.controller.planLines(file).find((l) => l.id === stepId);
   if (!line || !st) throw new UserFacingError(`Unknown step ${stepId}.`);
-  if (line.kind === 'api') throw new UserFacingError(`"${line.title}" is done by the extension; use Run instead.`);
-  await deps.ui.confirm(`Mark "${line.title}" as done?`, 'Mark Done', st.person ? `${st.person.summary}\n\nThe extension then verifies it where an API allows.` : undefined);
-  const v = await deps.progress.run(`Confirming: ${line.title}`, (_report, signal) => wb.controller.markDone(file, stepId, signal));
-  if (!v.ok) throw new UserFacingError(`"${line.title}" is not verified yet: ${v.detail}`, 'Finish it in the portal, then mark it done again.');
-  const next = await deps.ui.info(`Done and verified: ${line.title}. ${v.detail}`, 'Continue the Run');
-  if (next === 'Continue the Run') await runWithProgress(deps, wb, file);
+  if (line.kind === 'api' && st.status !== 'waiting-for-person') throw new UserFacingError(`"${line.title}" is done by the extension; use Run instead.`);
+  await deps.ui.confirm(`Mark "${line.title}" as done?`, 'Mark Done', st.person ? `${st.person.summary}\n\nThe extension then checks it where an API or DNS allows.` : undefined);
+  let v = await deps.progress.run(`Confirming: ${line.title}`, (_report, signal) => wb.controller.markDone(file, stepId, signal));
+  if (!v.ok && line.allowsOverride) {
+    const reason = await deps.ui
+      .input({
+        title: `Override: ${line.title}`,
+        prompt: `The check did not pass: ${v.detail}. To mark the step done anyway, say why (recorded in the journal and the report); Escape leaves it waiting.`,
+        validate: (text) => (text.trim().length < 4 ? 'Give a reason (a few words).' : undefined),
+      })
+      .catch((e: unknown) => {
+        if (e instanceof UserCancelledError) return undefined;
+        throw e;
+      });
+    if (reason === undefined) throw new UserFacingError(`"${line.title}" is still waiting: ${v.detail}`, 'Finish it, then Mark Done again (or override with a reason).');
+    v = await deps.progress.run(`Overriding: ${line.title}`, (_report, signal) => wb.controller.markDone(file, stepId, signal, reason.trim()));
+  }
+  if (!v.ok) throw new UserFacingError(`"${line.title}" is not done yet: ${v.detail}`, 'Finish it in the portal, then Mark Done again (or Redo Step to start it over).');
+  const active = wb.controller.peek(file)?.status === 'active';
+  void deps.ui.info(`${outcomeWord(v)}: ${line.title}. ${v.detail}${active ? ' The run continues.' : ''}`);
+  if (active) await runWithProgress(deps, wb, file);
+}
+
+/** "Redo Step": a person step goes back to pending and the run picks it up again. */
+export async function redoStepWithMessage(deps: OperationDeps, wb: MigrationWorkbench, file: string, stepId: string): Promise<void> {
+  const line = wb.controller.planLines(file).find((l) => l.id === stepId);
+  if (!line) throw new UserFacingError(`Unknown step ${stepId}.`);
+  await deps.ui.confirm(`Redo "${line.title}"?`, 'Redo Step', 'Its confirmation and check are cleared; the run then shows what to do again.');
+  try {
+    await wb.controller.reopen(file, stepId);
+  } catch (e) {
+    if (e instanceof ReopenRefusedError) throw new UserFacingError(`Cannot redo: ${e.message}.`);
+    throw e;
+  }
+  await runWithProgress(deps, wb, file);
 }
 
 export async function openPortalFor(deps: OperationDeps, wb: MigrationWorkbench, file: string, stepId: string): Promise<void> {

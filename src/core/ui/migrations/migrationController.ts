@@ -6,6 +6,7 @@
 import { JournalStore, journalPathsFor, pathsForJournalFile } from '../../migration/journalStore';
 import { buildPlan, type PlanLine } from '../../migration/plan';
 import { renderReport } from '../../migration/report';
+import { reopenStep } from '../../migration/reopenStep';
 import type { RunnerEvent, RunOutcome } from '../../migration/runner';
 import type { MigrationServices } from '../../mendix/services';
 import { createJournal, openMigration, type MigrationSession } from '../../migration/session';
@@ -128,9 +129,14 @@ export class MigrationController {
     return this.exclusive(file, `verifying ${stepId}`, (s) => s.runner.verifyStep(stepId, signal));
   }
 
-  /** Records the person's confirmation, then proves it through the step's verification. */
-  markDone(file: string, stepId: string, signal?: AbortSignal): Promise<VerifyResult> {
-    return this.exclusive(file, `confirming ${stepId}`, (s) => s.runner.confirmManualStep(stepId, this.deps.prompt.person, signal));
+  /** Records the person's confirmation, then runs the step's detection and verification (see the runner). */
+  markDone(file: string, stepId: string, signal?: AbortSignal, override?: string): Promise<VerifyResult> {
+    return this.exclusive(file, `confirming ${stepId}`, (s) => s.runner.confirmManualStep(stepId, this.deps.prompt.person, signal, override === undefined ? {} : { override }));
+  }
+
+  /** "Redo step": a person step goes back to pending (refused while later steps rest on it). */
+  reopen(file: string, stepId: string): Promise<void> {
+    return this.exclusive(file, `reopening ${stepId}`, (s) => reopenStep(s.store, s.runner.steps, stepId, this.deps.prompt.person));
   }
 
   abort(file: string, reason: string): Promise<{ sourceTouched: boolean; rollback?: string }> {

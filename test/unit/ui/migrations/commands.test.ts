@@ -110,7 +110,7 @@ describe('migration commands', () => {
     const waiting = Object.entries(wb.controller.peek(file)?.steps ?? {}).filter(([, s]) => s.status === 'waiting-for-person').map(([id]) => id);
     assert.deepEqual(waiting, ['link.temp-a']);
     const pick: string[] = [];
-    await assert.rejects(markMigrationStepDone(commandDeps([...pick, 'Mark Done']), { journalFile: file }), /not verified yet/);
+    await assert.rejects(markMigrationStepDone(commandDeps([...pick, 'Mark Done']), { journalFile: file }), /not done yet: temporary app A is linked to no node/);
     cloud.link(input.target.tempAppA.projectId, input.target.nodeSubdomain);
     await markMigrationStepDone(commandDeps([...pick, 'Mark Done']), { journalFile: file });
     assert.equal(wb.controller.peek(file)?.steps['link.temp-a'].status, 'done');
