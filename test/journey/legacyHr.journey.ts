@@ -91,7 +91,7 @@ describe('journey (b): Legacy HR from Mendix Cloud v3 to v4, to offboarding', fu
     const { w, p } = ready();
     await contextMenu(w, 'Legacy HR', 'Start Migration from Here');
     const confirm = await answerWizard(w, [
-      { ask: /Which environment/, answer: 'Production' },
+      { ask: /Which environment of Legacy HR moves/, answer: 'Production' },
       { ask: /kind of migration/i, answer: 'Mendix Cloud v3 → v4' },
       { ask: /node the app moves to|target node/i, answer: TARGET },
       { ask: /Environment on .* that receives/, answer: 'Production' },

@@ -10,7 +10,7 @@ import { DEMO } from '../emulator/seeds/demo';
 import { PanelDriver } from './panelDriver';
 import { allSettled, answerWizard, drive, stepOf, type PersonAction } from './person';
 import { OP_SOURCE, OP_TARGET, orderPortalAnswers, orderPortalPerson } from './orderPortalScript';
-import { contextMenu, pendingUntil, ScreenTruth, signIn } from './screen';
+import { appRow, contextMenu, pendingUntil, ScreenTruth, signIn } from './screen';
 import { domainRecords, NEW_CNAME, recordWallTime, startWorld, type World } from './world';
 
 const NAME = 'a-order-portal';
@@ -183,8 +183,11 @@ describe('journey (a): Order Portal region move with a custom domain, sign-in to
     const overview = await w.portal.overview();
     assert.ok(!overview.includes(`${SOURCE} `), 'the source node is gone from the portal');
     assert.match(overview, new RegExp(`${TARGET} .*Order Portal .*Production: Running`));
+    await f.$eval('#run-header', (el) => el.scrollIntoView({ block: 'start' }));
     await w.shot('completed');
     outcome = 'completed';
+    const row = ((await appRow(w, 'Order Portal').innerText().catch(() => '')) || '').replace(/\s+/g, ' ');
+    truth.expect('offboard', 'the Apps tree shows Order Portal on its new node', row, new RegExp(`${TARGET}|Oregon`));
     truth.expect('offboard', 'the status bar does not show the run as running or waiting', await p.statusBar(), /order-portal.*complete|^(?![\s\S]*order-portal)/i, /order-portal: (?!.*complete)/i);
   });
 

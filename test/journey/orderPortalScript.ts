@@ -13,7 +13,7 @@ export const OP_TARGET = DEMO.nodes.orderportalUs.subdomain;
 
 export function orderPortalAnswers(name: string, domain: string): WizardAnswer[] {
   return [
-    { ask: /Which environment/, answer: 'Production' },
+    { ask: /Which environment of Order Portal moves/, answer: 'Production' },
     { ask: /kind of migration/i, answer: 'Node or region move' },
     { ask: /node the app moves to|target node/i, answer: OP_TARGET },
     { ask: /Environment on .* that receives/, answer: 'Production' },

@@ -81,7 +81,22 @@ export class PanelDriver {
       assert.fail(`step ${stepId} offers no "${label}" button; it offers ${JSON.stringify(offered)} (${await this.stepText(stepId)})`);
     }
     await button.scrollIntoViewIfNeeded();
-    await button.click();
+    await button.click({ timeout: 10_000 });
+  }
+
+  /**
+   * Clicks a step's button unless a modal dialog is in the way (the engine may ask something at any
+   * moment); false when the dialog won, so the caller answers it and presses again.
+   */
+  async tryClick(stepId: string, label: string): Promise<boolean> {
+    if ((await this.dialogText()) !== undefined) return false;
+    try {
+      await this.click(stepId, label);
+      return true;
+    } catch (e) {
+      if ((await this.dialogText()) !== undefined) return false;
+      throw e;
+    }
   }
 
   /** Clicks a run-wide button of the header by its label ("Run Until a Person Is Needed", "Export Report", …). */

@@ -160,7 +160,12 @@ export async function drive(world: World, panel: PanelDriver, opts: DriveOptions
         handled.set(step.id, { at: Date.now(), next, tries: 1 });
       }
       if (next === 'Mark Done') {
-        await panel.click(step.id, 'Mark Done');
+        if (!(await panel.tryClick(step.id, 'Mark Done'))) {
+          // A dialog came first: answer it, then press again (without redoing the person's work).
+          const h2 = handled.get(step.id);
+          if (h2) handled.set(step.id, { ...h2, at: 0, tries: h2.tries - 1 });
+          continue;
+        }
         // Marking done asks first: let its dialog open before looking at anything else.
         await page.locator('.monaco-dialog-box').waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
       } else if (next === 'Run Until a Person Is Needed') {

@@ -29,9 +29,27 @@ export function appRow(world: World, label: string) {
     .first();
 }
 
+/** Waits until the Apps tree has stopped changing for a moment (rows still loading move under the pointer). */
+export async function treeSettled(world: World, quietMs = 1500, timeoutMs = 30_000): Promise<void> {
+  const page = world.wb.page;
+  const pane = page.locator('.part.sidebar .pane', { has: page.locator('.pane-header', { hasText: /^\s*Apps\s*$/i }) });
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  let since = Date.now();
+  while (Date.now() < deadline) {
+    const now = await pane.innerText().catch(() => '');
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs) return;
+    await page.waitForTimeout(200);
+  }
+}
+
 /** Right-click a row of the Apps tree and pick `action` from its menu. */
 export async function contextMenu(world: World, label: string, action: string): Promise<void> {
   const page = world.wb.page;
+  await treeSettled(world);
   await appRow(world, label).click({ button: 'right' });
   const item = page.locator('.context-view .monaco-menu a.action-menu-item', { hasText: new RegExp(`^\\s*${escapeRegExp(action)}\\s*$`) }).first();
   await item.waitFor({ state: 'visible', timeout: 15_000 });
