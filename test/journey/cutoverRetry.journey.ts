@@ -9,48 +9,23 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO } from '../emulator/seeds/demo';
-import { PanelDriver } from './panelDriver';
+import { journey } from './journey';
 import { allSettled, answerWizard, drive, stepOf } from './person';
 import { orderPortalAnswers, orderPortalPerson } from './orderPortalScript';
-import { contextMenu, pendingUntil, ScreenTruth, signIn } from './screen';
-import { recordWallTime, startWorld, type World } from './world';
+import { contextMenu, pendingUntil, signIn } from './screen';
 
 const NAME = 'c-cutover-retry';
 const TARGET_ENV = DEMO.environments.orderPortalUsProduction.id;
 
 describe('journey (c): the cutover’s first target start fails, rolls back, and the retry succeeds', function () {
-  this.timeout(600_000);
-  this.bail(true);
-  let world: World | undefined;
-  let panel: PanelDriver | undefined;
-  const truth = new ScreenTruth(NAME);
-  let started = 0;
-  let outcome = 'not finished';
-
-  before(async function () {
-    this.timeout(240_000);
-    started = Date.now();
-    world = await startWorld({ name: NAME });
-    panel = new PanelDriver(world);
-  });
-
-  after(async function () {
-    this.timeout(60_000);
-    recordWallTime(NAME, Date.now() - started, outcome, world?.shots ?? []);
-    await world?.close();
-  });
-
-  function ready(): { w: World; p: PanelDriver } {
-    assert.ok(world && panel, 'the world is up');
-    return { w: world, p: panel };
-  }
+  const { ready, truth, finished } = journey(this, { name: NAME });
   const person = orderPortalPerson(() => ready().w);
 
   it('signs in, starts the move and rehearses it up to the cutover', async function () {
     const { w, p } = ready();
     await signIn(w);
     await contextMenu(w, 'Order Portal', 'Start Migration from Here');
-    await answerWizard(w, orderPortalAnswers('order-portal-retry', ''));
+    await answerWizard(w, orderPortalAnswers('order-portal-cutover', ''));
     await p.answerDialog('Start');
     await drive(w, p, { until: allSettled(['test.start-target', 'test.confirm']), person });
     await w.shot('rehearsed');
@@ -72,10 +47,10 @@ describe('journey (c): the cutover’s first target start fails, rolls back, and
     const header = (await (await p.frame()).textContent('#run-header')) ?? '';
     truth.expect('rollback', 'the header says the cutover was rolled back', header, /roll(ed)? ?back/i);
     truth.expect('rollback', 'the header says the source runs again', header, /source.*(runs|running|started) again|restarted the source/i);
-    truth.expect('rollback', 'the header says what to do next', header, /next|retry|run again/i);
+    truth.expect('rollback', 'the header says what to do next', header, /what to do next|Next:|retry|run (it )?again/i);
     truth.expect('rollback', 'the Migrations view says so', await p.migrationsView(), /roll(ed)? ?back/i);
     truth.expect('rollback', 'the status bar says so', await p.statusBar(), /roll(ed)? ?back/i);
-    truth.expect('rollback', 'the failed step offers Run', failed.text, /\bRun\b/);
+    truth.expect('rollback', 'the failed step offers Run', await (await p.frame()).locator('#step-cutover_start-target .actions').innerText(), /\bRun\b/);
     for (const id of ['cutover.download', 'cutover.upload']) {
       const s = stepOf(await p.steps(), id);
       truth.expect('rollback', `${id} does not keep "100 % · finished" after the reset`, s.text, /./, /100 % · finished/);
@@ -83,16 +58,21 @@ describe('journey (c): the cutover’s first target start fails, rolls back, and
     truth.expect('rollback', 'the source runs again (portal page)', await w.portal.overview(), new RegExp(`${DEMO.nodes.orderportal.subdomain} .*Production: Running`));
   });
 
-  it('the cause is cleared and the retry succeeds', async function () {
+  // NOTES.md R5: the retry re-polls the failed start job instead of starting the target again.
+  pendingUntil('NOTES.md R5')('the cause is cleared and the retry succeeds', async function () {
     const { w, p } = ready();
     await w.control('/_emulator/start-failure', { environmentId: TARGET_ENV, errorCode: null });
-    await p.click('cutover.start-target', 'Run');
-    await drive(w, p, { until: allSettled(['cutover.start-target']), person });
+    // The failed step's own Run, when offered (NOTES.md R3); otherwise the run-wide button.
+    const offered = await (await p.frame()).locator('#step-cutover_start-target .actions').innerText();
+    if (/\bRun\b/.test(offered)) await p.click('cutover.start-target', 'Run');
+    else await p.clickRun('Run Until a Person Is Needed');
+    await drive(w, p, { until: allSettled(['cutover.start-target']), person, retrying: ['cutover.start-target'] });
     await p.show('cutover.start-target');
     await w.shot('retried');
   });
 
-  it('the sign-off report records the rollback and both downtime windows', async function () {
+  // NOTES.md R4, R5: needs the retry to succeed first.
+  pendingUntil('NOTES.md R4, R5')('the sign-off report records the rollback and both downtime windows', async function () {
     const { w, p } = ready();
     await p.clickRun('Export Report');
     // The report is saved beside the journal and opened in an editor.
@@ -108,7 +88,7 @@ describe('journey (c): the cutover’s first target start fails, rolls back, and
     truth.expect('report', 'the report is saved beside the journal', report ? 'saved' : '', /saved/);
     truth.expect('report', 'the report records the rollback', report, /roll(ed)? ?back/i);
     truth.expect('report', 'the report shows two downtime windows and their total', report, /downtime[\s\S]*downtime[\s\S]*total/i);
-    outcome = 'rolled back and retried';
+    finished('rolled back and retried');
   });
 
   // NOTES.md R1–R4: the rollback UI is not there yet.

@@ -5,42 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { DEMO } from '../emulator/seeds/demo';
-import { PanelDriver } from './panelDriver';
+import { journey } from './journey';
 import { allSettled, answerWizard, drive, stepOf, type PersonAction } from './person';
-import { appRow, contextMenu, pendingUntil, ScreenTruth, signIn } from './screen';
-import { recordWallTime, startWorld, type World } from './world';
+import { appRow, contextMenu, pendingUntil, signIn } from './screen';
 
 const NAME = 'b-legacy-hr';
 const SOURCE = DEMO.nodes.legacyhr.subdomain;
 const TARGET = DEMO.nodes.legacyhrV4.subdomain;
 
 describe('journey (b): Legacy HR from Mendix Cloud v3 to v4, to offboarding', function () {
-  this.timeout(600_000);
-  // Each phase needs the one before: stop at the first that fails.
-  this.bail(true);
-  let world: World | undefined;
-  let panel: PanelDriver | undefined;
-  const truth = new ScreenTruth(NAME);
-  let started = 0;
-  let outcome = 'not finished';
-
-  before(async function () {
-    this.timeout(240_000);
-    started = Date.now();
-    world = await startWorld({ name: NAME });
-    panel = new PanelDriver(world);
-  });
-
-  after(async function () {
-    this.timeout(60_000);
-    recordWallTime(NAME, Date.now() - started, outcome, world?.shots ?? []);
-    await world?.close();
-  });
-
-  function ready(): { w: World; p: PanelDriver } {
-    assert.ok(world && panel, 'the world is up');
-    return { w: world, p: panel };
-  }
+  const { ready, truth, finished } = journey(this, { name: NAME });
 
   const uploadBackup: PersonAction = async (step) => {
     const file = /File: (\S+\.tar\.gz)/.exec(step.text)?.[1];
@@ -141,7 +115,7 @@ describe('journey (b): Legacy HR from Mendix Cloud v3 to v4, to offboarding', fu
     truth.expect('url', 'the URL change is checked on the whole old host', stepOf(steps, 'url.change').text, /Verified.*legacyhr\.mendixcloud\.com|legacyhr\.apps\./);
     await p.show('url.change');
     await w.shot('completed');
-    outcome = 'completed';
+    finished('completed');
   });
 
   // NOTES.md "Truth on screen" T1–T6 and "v3 → v4" V1–V3.

@@ -7,11 +7,11 @@
  */
 import assert from 'node:assert/strict';
 import { DEMO } from '../emulator/seeds/demo';
-import { PanelDriver } from './panelDriver';
+import { journey } from './journey';
 import { allSettled, answerWizard, drive, stepOf, type PersonAction } from './person';
 import { OP_SOURCE, OP_TARGET, orderPortalAnswers, orderPortalPerson } from './orderPortalScript';
-import { appRow, contextMenu, pendingUntil, ScreenTruth, signIn } from './screen';
-import { domainRecords, NEW_CNAME, recordWallTime, startWorld, type World } from './world';
+import { appRow, contextMenu, pendingUntil, signIn } from './screen';
+import { domainRecords, NEW_CNAME } from './world';
 
 const NAME = 'a-order-portal';
 const TARGET = OP_TARGET;
@@ -19,33 +19,8 @@ const SOURCE = OP_SOURCE;
 const DOMAIN = DEMO.customDomain;
 
 describe('journey (a): Order Portal region move with a custom domain, sign-in to offboarding', function () {
-  this.timeout(600_000);
-  // Each phase needs the one before: stop at the first that fails.
-  this.bail(true);
-  let world: World | undefined;
-  let panel: PanelDriver | undefined;
-  const truth = new ScreenTruth(NAME);
-  let started = 0;
-  let outcome = 'not finished';
+  const { ready, truth, finished } = journey(this, { name: NAME, dns: true });
   let confirmText = '';
-
-  before(async function () {
-    this.timeout(240_000);
-    started = Date.now();
-    world = await startWorld({ name: NAME, dns: true });
-    panel = new PanelDriver(world);
-  });
-
-  after(async function () {
-    this.timeout(60_000);
-    recordWallTime(NAME, Date.now() - started, outcome, world?.shots ?? []);
-    await world?.close();
-  });
-
-  function ready(): { w: World; p: PanelDriver } {
-    assert.ok(world && panel, 'the world is up');
-    return { w: world, p: panel };
-  }
 
   let instructions = '';
   let refused = '';
@@ -185,7 +160,7 @@ describe('journey (a): Order Portal region move with a custom domain, sign-in to
     assert.match(overview, new RegExp(`${TARGET} .*Order Portal .*Production: Running`));
     await f.$eval('#run-header', (el) => el.scrollIntoView({ block: 'start' }));
     await w.shot('completed');
-    outcome = 'completed';
+    finished('completed');
     const row = ((await appRow(w, 'Order Portal').innerText().catch(() => '')) || '').replace(/\s+/g, ' ');
     truth.expect('offboard', 'the Apps tree shows Order Portal on its new node', row, new RegExp(`${TARGET}|Oregon`));
     truth.expect('offboard', 'the status bar does not show the run as running or waiting', await p.statusBar(), /order-portal.*complete|^(?![\s\S]*order-portal)/i, /order-portal: (?!.*complete)/i);

@@ -86,6 +86,8 @@ export interface DriveOptions {
   person?: Record<string, PersonAction>;
   /** Answers to the engine's modal questions: text → button. Marking a step done is always confirmed. */
   dialogs?: [RegExp, string][];
+  /** Steps being retried: their old failure is ignored until they have left "failed" once. */
+  retrying?: string[];
   /** Stop (instead of failing) when a step fails and this holds for it. */
   expectFailure?: (step: StepOnScreen) => boolean;
   timeoutMs?: number;
@@ -111,6 +113,7 @@ export async function drive(world: World, panel: PanelDriver, opts: DriveOptions
   const handled = new Map<string, { at: number; next: Awaited<ReturnType<PersonAction>>; tries: number }>();
   const deadline = Date.now() + (opts.timeoutMs ?? 300_000);
   let quietSince = 0;
+  const stale = new Set(opts.retrying ?? []);
   let steps: StepOnScreen[] = [];
   while (Date.now() < deadline) {
     const d = await panel.dialogText();
@@ -176,7 +179,8 @@ export async function drive(world: World, panel: PanelDriver, opts: DriveOptions
       quietSince = Date.now();
       continue;
     }
-    const failed = steps.find((s) => s.status === 'failed');
+    for (const s of steps) if (s.status !== 'failed') stale.delete(s.id);
+    const failed = steps.find((s) => s.status === 'failed' && !stale.has(s.id));
     if (failed) {
       if (opts.expectFailure?.(failed)) return steps;
       await panel.show(failed.id);

@@ -5,41 +5,17 @@
  * → the restore runs. Slow calls are made slow with the emulator's fault injection (test setup only).
  */
 import assert from 'node:assert/strict';
-import { PanelDriver } from './panelDriver';
+import { journey } from './journey';
+import type { World } from './world';
 import { allSettled, answerWizard, drive, settled, stepOf } from './person';
 import { orderPortalAnswers, orderPortalPerson } from './orderPortalScript';
-import { contextMenu, pendingUntil, ScreenTruth, signIn } from './screen';
-import { recordWallTime, startWorld, type World } from './world';
+import { contextMenu, pendingUntil, signIn } from './screen';
 import { startCommand } from '../e2e/quickInput';
 
 const NAME = 'd-run-states';
 
 describe('journey (d): cancel → paused → resume, reload → interrupted → resume, Mark Done on an upload', function () {
-  this.timeout(600_000);
-  this.bail(true);
-  let world: World | undefined;
-  let panel: PanelDriver | undefined;
-  const truth = new ScreenTruth(NAME);
-  let started = 0;
-  let outcome = 'not finished';
-
-  before(async function () {
-    this.timeout(240_000);
-    started = Date.now();
-    world = await startWorld({ name: NAME, packageBytes: 4_000_000 });
-    panel = new PanelDriver(world);
-  });
-
-  after(async function () {
-    this.timeout(60_000);
-    recordWallTime(NAME, Date.now() - started, outcome, world?.shots ?? []);
-    await world?.close();
-  });
-
-  function ready(): { w: World; p: PanelDriver } {
-    assert.ok(world && panel, 'the world is up');
-    return { w: world, p: panel };
-  }
+  const { ready, truth, finished } = journey(this, { name: NAME, packageBytes: 4_000_000 });
   // Uploads are confirmed with Mark Done here (the case that broke the restore).
   const person = orderPortalPerson(() => ready().w, 'Mark Done');
 
@@ -111,7 +87,7 @@ describe('journey (d): cancel → paused → resume, reload → interrupted → 
     assert.ok(settled(stepOf(steps, 'restore')), 'the restore ran after Mark Done');
     await p.show('restore');
     await w.shot('restored-after-mark-done');
-    outcome = 'completed its states';
+    finished('completed its states');
   });
 
   // NOTES.md S1–S3: paused / interrupted are not shown yet.

@@ -83,6 +83,11 @@ export async function startWorld(opts: WorldOptions): Promise<World> {
       archiveBytes: opts.archiveBytes ?? 1_000_000,
     });
     cleanups.push(() => emulator.close());
+    // The emulator's call log, kept for reading after a failed journey.
+    cleanups.push(async () => {
+      const r = await fetch(`${emulator.baseUrl}/_emulator/calls`);
+      writeFileSync(join(journeyResults, `${opts.name}-calls.json`), await r.text());
+    });
     const control = async (path: string, body: unknown): Promise<unknown> => {
       const r = await fetch(`${emulator.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       const text = await r.text();
