@@ -152,9 +152,7 @@ describe('journey (a): Order Portal region move with a custom domain, sign-in to
       person,
     });
     const f = await p.frame();
-    await f.waitForSelector('#run-status', { timeout: 30_000 });
-    const status = (await f.textContent('#run-status')) ?? '';
-    assert.match(status, /completed/);
+    assert.match(await p.runStatus(/complete/i), /complete/i, 'every step is done: the run reads completed');
     const overview = await w.portal.overview();
     assert.ok(!overview.includes(`${SOURCE} `), 'the source node is gone from the portal');
     assert.match(overview, new RegExp(`${TARGET} .*Order Portal .*Production: Running`));

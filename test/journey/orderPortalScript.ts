@@ -65,7 +65,9 @@ export function orderPortalPerson(world: () => World, afterUpload: 'Mark Done' |
       await world().portal.offboard(OP_SOURCE);
       return 'Mark Done';
     },
+    // Support can give the target the old sub-domain only once the old node is gone.
     'url.change': async () => {
+      if ((await world().portal.overview()).includes(`${OP_SOURCE} `)) return 'later';
       await world().portal.changeUrl(OP_TARGET, OP_SOURCE);
       return 'Mark Done';
     },

@@ -68,6 +68,19 @@ export class PanelDriver {
     return ((await el.innerText()) || '').replace(/\s+/g, ' ');
   }
 
+  /** The run's state as its badge reads (`#run-status`), once it matches `wanted` or after `timeoutMs`. */
+  async runStatus(wanted: RegExp, timeoutMs = 30_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let text = '';
+    while (Date.now() < deadline) {
+      const f = await this.frame();
+      text = ((await f.textContent('#run-status').catch(() => '')) ?? '').trim();
+      if (wanted.test(text)) break;
+      await this.page.waitForTimeout(300);
+    }
+    return text;
+  }
+
   /** Clicks a step's button by the label a person reads on it ("Run", "Mark Done", "Redo step", …). */
   async click(stepId: string, label: string): Promise<void> {
     const f = await this.frame();

@@ -67,17 +67,22 @@ export async function answerWizard(world: World, answers: readonly WizardAnswer[
 }
 
 async function pickRow(row: Locator, label: string, widget: Locator): Promise<void> {
+  // Typing narrows the list the way a person does; Enter takes the focused row (a hover over
+  // another row can put its tooltip over the one to click).
+  await widget.locator('.quick-input-box input').fill(label);
   try {
     await row.waitFor({ state: 'visible', timeout: 30_000 });
   } catch {
     const offered = await widget.locator('.quick-input-list .label-name').allInnerTexts().catch(() => []);
     assert.fail(`no "${label}" to pick; the list offered ${JSON.stringify(offered)}`);
   }
-  await row.click();
+  const focused = widget.locator('.quick-input-list .monaco-list-row.focused .label-name').first();
+  if (((await focused.innerText().catch(() => '')) || '').trim() === label) await widget.locator('.quick-input-box input').press('Enter');
+  else await row.click();
 }
 
-/** What the person does about a step waiting for them; returns the button to press afterwards. */
-export type PersonAction = (step: StepOnScreen) => Promise<'Mark Done' | 'Run Until a Person Is Needed' | 'nothing'>;
+/** What the person does about a step waiting for them; returns the button to press afterwards, or "later" when it cannot be done yet (asked again a little later). */
+export type PersonAction = (step: StepOnScreen) => Promise<'Mark Done' | 'Run Until a Person Is Needed' | 'nothing' | 'later'>;
 
 export interface DriveOptions {
   /** Stop as soon as this holds for the steps on screen. */
@@ -148,7 +153,10 @@ export async function drive(world: World, panel: PanelDriver, opts: DriveOptions
       const step = (waiting ?? again) as StepOnScreen;
       let next: Awaited<ReturnType<PersonAction>>;
       const h = handled.get(step.id);
-      if (h) {
+      if (h?.next === 'later') {
+        next = await (opts.person?.[step.id] ?? (() => Promise.resolve('later' as const)))(step);
+        handled.set(step.id, { at: Date.now(), next, tries: 1 });
+      } else if (h) {
         assert.ok(h.tries < 4, `step ${step.id} still waits after pressing "${h.next}" ${h.tries} times: ${step.text}; toasts: ${(await panel.toasts()).join(' | ')}`);
         next = h.next;
         handled.set(step.id, { ...h, at: Date.now(), tries: h.tries + 1 });

@@ -57,9 +57,18 @@ describe('journey (d): cancel → paused → resume, reload → interrupted → 
 
   it('a window reload in the middle of a step leaves it interrupted with a Resume offer; Resume goes on', async function () {
     const { w, p } = ready();
-    // The rehearsal backup's snapshot call hangs: the step is running when the window reloads.
-    await w.control('/_emulator/faults', { kind: 'delay', method: 'POST', path: '/api/v2/apps/*/environments/*/snapshots', ms: 20_000, count: 1 });
-    await drive(w, p, { until: (steps) => stepOf(steps, 'backup.snapshot').status === 'running', person, timeoutMs: 240_000 });
+    // The next backup's snapshot call hangs (the rehearsal's or the cutover's, whichever comes
+    // first): that step is running when the window reloads.
+    await w.control('/_emulator/faults', { kind: 'delay', method: 'POST', path: '/api/v2/apps/*/environments/*/snapshots', ms: 25_000, count: 1 });
+    let hung = '';
+    await drive(w, p, {
+      until: (steps) => {
+        hung = steps.find((s) => s.id.endsWith('.snapshot') && s.status === 'running')?.id ?? '';
+        return hung !== '';
+      },
+      person,
+      timeoutMs: 240_000,
+    });
     await w.wb.page.reload({ waitUntil: 'domcontentloaded' });
     await w.wb.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
     // The panel comes back by itself, or the person opens it from the palette.
@@ -70,13 +79,13 @@ describe('journey (d): cancel → paused → resume, reload → interrupted → 
     }
     await p.frame();
     await w.wb.page.waitForTimeout(3000);
-    await p.show('backup.snapshot');
+    await p.show(hung);
     await w.shot('after-reload');
-    const row = stepOf(await p.steps(), 'backup.snapshot');
+    const row = stepOf(await p.steps(), hung);
     truth.expect('reload', 'the step reads interrupted, not Running', row.text, /interrupted/i, /\bRunning\b/);
     truth.expect('reload', 'Resume is offered', `${await p.text()} ${(await p.toasts()).join(' ')}`, /Resume/);
     await resumeFromPalette(w);
-    await drive(w, p, { until: allSettled(['backup.snapshot', 'backup.archive', 'backup.download']), person, timeoutMs: 240_000 });
+    await drive(w, p, { until: allSettled([hung]), person, timeoutMs: 240_000 });
     await w.shot('resumed-after-reload');
   });
 
