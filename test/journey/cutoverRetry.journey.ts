@@ -91,7 +91,7 @@ describe('journey (c): the cutover’s first target start fails, rolls back, and
     finished('rolled back and retried');
   });
 
-  // NOTES.md R1–R4: the rollback UI is not there yet.
+  // NOTES.md R1–R4: the rollback is not announced yet.
   pendingUntil('NOTES.md R1–R4')('said the truth at every phase (rollback announced, both downtime windows)', function () {
     truth.assertAll();
   });
