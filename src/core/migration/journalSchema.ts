@@ -65,7 +65,7 @@ const stepState = z.object({
   intents: z.array(
     z.object({ action: z.string(), at: isoTime, resolvedAt: isoTime.optional(), details: jsonObject.optional() }),
   ),
-  verification: z.object({ ok: z.boolean(), detail: z.string(), at: isoTime, basis: z.enum(['check', 'person', 'override']).optional() }).optional(),
+  verification: z.object({ ok: z.boolean(), detail: z.string(), at: isoTime, basis: z.enum(['check', 'person', 'override']).optional(), check: z.string().optional() }).optional(),
   error: z
     .object({
       message: z.string(),
@@ -85,6 +85,8 @@ export const journalSchema = z.object({
   updatedAt: isoTime,
   status: z.enum(['active', 'completed', 'aborted']),
   abort: z.object({ at: isoTime, reason: z.string(), sourceTouched: z.boolean() }).optional(),
+  warningsAcknowledged: z.object({ by: z.string(), at: isoTime }).optional(),
+  lastRun: z.object({ status: z.enum(['running', 'completed', 'waiting-for-person', 'failed', 'aborted', 'cancelled']), at: isoTime }).optional(),
   input: migrationInputSchema,
   steps: z.record(z.string(), stepState),
   rehearsals: z.array(

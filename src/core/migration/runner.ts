@@ -118,6 +118,7 @@ export class MigrationRunner {
     // whether the work is already done or an earlier call's result must be looked up.
     await store.update((j) => {
       for (const st of Object.values(j.steps)) if (st.status === 'running' || st.status === 'failed') st.status = 'pending';
+      j.lastRun = { status: 'running', at: this.clock.now().toISOString() };
     });
     await store.appendEvent({ type: 'run-started', detail: options.onlyStep ? { onlyStep: options.onlyStep } : {} });
 
@@ -153,7 +154,10 @@ export class MigrationRunner {
     await Promise.allSettled(inFlight.values());
     await store.settle();
     const status = this.finalStatus(signal.aborted);
-    if (status === 'completed') await store.update((j) => void (j.status = 'completed'));
+    await store.update((j) => {
+      if (status === 'completed') j.status = 'completed';
+      j.lastRun = { status, at: this.clock.now().toISOString() };
+    });
     await store.appendEvent({ type: 'run-stopped', detail: { status } });
     return this.outcome(status);
   }
@@ -298,7 +302,16 @@ export class MigrationRunner {
         return true;
       }
       const info = describeError(e);
-      if (signal.aborted) info.nextAction = info.nextAction ?? 'the run was cancelled; run it again to resume';
+      if (signal.aborted) {
+        // Cancelled by the person: the step is paused, not failed; a resumed run checks what got done.
+        await store.update((j) => {
+          const st = j.steps[step.id];
+          st.status = 'pending';
+          st.error = undefined;
+        });
+        await store.appendEvent({ type: 'step-paused', stepId: step.id, detail: { message: info.message } });
+        return false;
+      }
       await store.update((j) => {
         const st = j.steps[step.id];
         st.status = 'failed';

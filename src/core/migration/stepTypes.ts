@@ -60,6 +60,8 @@ export interface VerifyResult {
   detail: string;
   /** What the result rests on; absent means a check ran (see VerificationBasis). */
   basis?: VerificationBasis;
+  /** What checked it, when not the Mendix API (DNS, SHA-256, HTTP …). */
+  check?: string;
 }
 
 export interface StepContext {

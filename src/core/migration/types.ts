@@ -130,7 +130,8 @@ export interface StepState {
   confirmation?: Confirmation;
   outputs: JsonObject;
   intents: IntentRecord[];
-  verification?: { ok: boolean; detail: string; at: string; basis?: VerificationBasis };
+  /** `check` names what checked it when not the Deploy/Backups API (e.g. DNS, SHA-256, HTTP). */
+  verification?: { ok: boolean; detail: string; at: string; basis?: VerificationBasis; check?: string };
   error?: StepErrorInfo;
   /** While waiting for a person: what they must do (kept so every surface shows the same text). */
   person?: PersonInstructions;
@@ -155,6 +156,23 @@ export interface CutoverRecord {
 
 export type RunStatus = 'active' | 'completed' | 'aborted';
 
+/** Where a run stands, as every surface shows it (computed by migrationProgress). */
+export type RunState =
+  | 'running'
+  /** A person cancelled the run; Resume goes on where it stopped. */
+  | 'paused'
+  /** The process driving the run went away mid-step (reload, crash): Resume checks and goes on. */
+  | 'interrupted'
+  /** The cutover failed and was rolled back: the source runs again. */
+  | 'rolled-back'
+  | 'waiting'
+  | 'failed'
+  /** Nothing blocks: the next step can run. */
+  | 'ready'
+  | 'completed'
+  | 'aborted';
+
+
 export interface Journal {
   schemaVersion: 1;
   name: string;
@@ -162,6 +180,13 @@ export interface Journal {
   updatedAt: string;
   status: RunStatus;
   abort?: { at: string; reason: string; sourceTouched: boolean };
+  /**
+   * The last run's state as the runner left it: `running` while a run goes on (still `running` when
+   * the process went away: interrupted), else how it stopped (`cancelled`: paused by a person).
+   */
+  /** The person read the preflight's warnings (they stay at the top of the panel until then). */
+  warningsAcknowledged?: { by: string; at: string };
+  lastRun?: { status: 'running' | 'completed' | 'waiting-for-person' | 'failed' | 'aborted' | 'cancelled'; at: string };
   input: MigrationInput;
   steps: Record<string, StepState>;
   rehearsals: RehearsalRecord[];
@@ -179,6 +204,7 @@ export interface MigrationEvent {
     | 'step-waiting'
     | 'step-confirmed'
     | 'step-reopened'
+    | 'step-paused'
     | 'intent'
     | 'output'
     | 'verification'

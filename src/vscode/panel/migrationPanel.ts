@@ -10,6 +10,8 @@ import {
   copySupportRequestFor,
   markDoneWithMessage,
   openPortalFor,
+  redoStepWithMessage,
+  stepLinkAction,
   runWithProgress,
   verifyWithMessage,
   type OperationDeps,
@@ -116,6 +118,14 @@ class MigrationPanel implements vscode.Disposable {
       case 'copySupportRequest':
         await copySupportRequestFor(ops, wb, this.file, stepId);
         return;
+      case 'redo':
+        await redoStepWithMessage(ops, wb, this.file, stepId);
+        return;
+      case 'openApp':
+      case 'revealFile':
+      case 'copyPath':
+        await stepLinkAction(ops, wb, this.file, stepId, action);
+        return;
       case 'showLog':
         ops.host.showLog();
         return;
@@ -136,6 +146,9 @@ class MigrationPanel implements vscode.Disposable {
         return;
       case 'stopDns':
         this.dns?.stop();
+        return;
+      case 'ackWarnings':
+        await this.mc.acknowledgeWarnings(this.file);
         return;
     }
   }

@@ -103,4 +103,27 @@ describe('person steps: Mark Done detects, Redo reopens, overrides are explicit'
     assert.deepEqual([cert.ok, cert.basis], [true, 'person']);
     assert.equal(store.peek().steps['domain.certificate'].verification?.basis, 'person');
   });
+
+  it('Cancel pauses the run: the step in flight goes back to pending (not Failed) and the run is recorded as cancelled', async () => {
+    const cloud = FakeCloud.demo();
+    const input = sampleInput(dir);
+    const { runner, store } = await openRunner(dir, input, cloud, new FakeClock(), true);
+    const ac = new AbortController();
+    // The download is cancelled while it transfers.
+    const download = cloud.download.bind(cloud);
+    cloud.download = async () => {
+      ac.abort(new Error('cancelled by the person'));
+      await Promise.resolve();
+      throw new Error('aborted');
+    };
+    const out = await runner.run({ signal: ac.signal });
+    assert.equal(out.status, 'cancelled');
+    const j = store.peek();
+    assert.ok(!Object.values(j.steps).some((st) => st.status === 'failed'), JSON.stringify(Object.entries(j.steps).filter(([, st]) => st.status === 'failed')));
+    assert.equal(j.lastRun?.status, 'cancelled');
+    cloud.download = download;
+    const resumed = await runner.run();
+    assert.notEqual(resumed.status, 'cancelled');
+    assert.ok(['done'].includes(store.peek().steps['package.download'].status));
+  });
 });

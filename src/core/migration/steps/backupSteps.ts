@@ -203,7 +203,7 @@ export function backupSteps(prefix: 'backup' | 'cutover', opts: PlanOptions): St
       const o = ctx.state().outputs;
       if (!(await fileIntact(ctx))) return { ok: false, detail: 'the backup file is missing, changed or not verified' };
       const check = await ctx.services.verifyBackupArchive(str(o.path) ?? '');
-      return check.ok ? { ok: true, detail: `backup ${num(o.size) ?? '?'} bytes verified (${check.detail})` } : { ok: false, detail: check.detail };
+      return check.ok ? { ok: true, detail: `backup ${num(o.size) ?? '?'} bytes verified (${check.detail})`, check: 'SHA-256 + archive' } : { ok: false, detail: check.detail };
     },
   };
 

@@ -130,13 +130,13 @@ export function configSteps(opts: PlanOptions): StepDefinition[] {
       await startAndWait(ctx, opts, target.nodeSubdomain, target.environment, true, 'start');
       const env = await findEnvironment(ctx, target.nodeSubdomain, target.environment);
       const check = await ctx.services.httpCheck(env.url);
-      await ctx.setOutputs({ url: env.url, httpStatus: check.status, httpOk: check.ok, modelVersion: env.modelVersion ?? null });
+      await ctx.setOutputs({ url: env.url, httpStatus: check.status, httpOk: check.ok, httpDetail: check.detail, modelVersion: env.modelVersion ?? null });
       if (!check.ok) throw new Error(`the target started but ${env.url} answered ${check.status}: ${check.detail}`);
     },
     verify: async (ctx) => {
       const env = await findEnvironment(ctx, ctx.input.target.nodeSubdomain, ctx.input.target.environment);
       return env.status === 'Running' && ctx.state().outputs.httpOk === true
-        ? { ok: true, detail: `${env.url} runs model ${env.modelVersion ?? '?'}` }
+        ? { ok: true, detail: `${env.url} runs model ${env.modelVersion ?? '?'}; ${str(ctx.state().outputs.httpDetail) ?? `HTTP ${Number(ctx.state().outputs.httpStatus)}`}`, check: 'API + HTTP' }
         : { ok: false, detail: `the target is ${env.status}` };
     },
   };

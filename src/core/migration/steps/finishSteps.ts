@@ -224,7 +224,7 @@ export function finishSteps(opts: PlanOptions): StepDefinition[] {
       if (!c) return { ok: false, detail: 'waiting for a person' };
       const dnsCheck = await dnsState(ctx);
       if (!dnsCheck.checked) return { ok: true, detail: `binding confirmed by ${c.by}; ${dnsCheck.detail}`, basis: 'person' };
-      if (dnsCheck.ok) return { ok: true, detail: `DNS check passed: ${dnsCheck.detail}; binding confirmed by ${c.by} (no API shows it)`, basis: 'check' };
+      if (dnsCheck.ok) return { ok: true, detail: `DNS check passed: ${dnsCheck.detail}; binding confirmed by ${c.by} (no API shows it)`, basis: 'check', check: 'DNS' };
       if (c.override !== undefined) return { ok: true, detail: `overridden by ${c.by} (${c.override}); the DNS check did not pass: ${dnsCheck.detail}`, basis: 'override' };
       return { ok: false, detail: `DNS not there yet: ${dnsCheck.detail}` };
     },

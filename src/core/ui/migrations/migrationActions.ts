@@ -6,6 +6,8 @@
 import { UserCancelledError, UserFacingError } from '../kit/errors';
 import { ReopenRefusedError } from '../../migration/reopenStep';
 import type { VerifyResult } from '../../migration/stepTypes';
+import { stepFacts } from '../panel/panelModel';
+import { migrationProgress } from '../../migration/progress';
 import type { Host, ProgressRunner, UserInput } from '../kit/userInput';
 import type { RunOutcome } from '../../migration/runner';
 import type { Journal } from '../../migration/types';
@@ -50,16 +52,23 @@ export async function runWithProgress(deps: OperationDeps, wb: MigrationWorkbenc
   if (j.status !== 'active') throw new UserFacingError(`Migration "${j.name}" is ${j.status}; nothing to run.`);
   const lines = wb.controller.planLines(file);
   const title = `Migration ${j.name}`;
+  let lastTick = 0;
   const outcome = await deps.progress.run(title, (report, signal) =>
     wb.controller.run(file, {
       onlyStep,
       signal,
       onEvent: (e) => {
-        if (e.type === 'progress') return;
+        // Transfer ticks name their own step (several steps may run at once), at most twice a second.
+        if (e.type === 'progress') {
+          const t = Date.now();
+          if (t - lastTick < 500) return;
+          lastTick = t;
+        }
         const now = wb.controller.peek(file);
-        const done = now ? lines.filter((l) => SETTLED.has(now.steps[l.id]?.status ?? 'pending')).length : 0;
+        // The same count the panel, the view and the status bar show.
+        const done = now ? migrationProgress(lines, now, { busy: true }).done : 0;
         const index = lines.findIndex((l) => l.id === e.stepId) + 1;
-        report({ message: `(${index}/${lines.length}) ${e.title}`, percent: lines.length ? (done / lines.length) * 100 : undefined });
+        report({ message: `(${index}/${lines.length}) ${e.title}${e.type === 'progress' && e.message ? `: ${e.message}` : ''}`, percent: lines.length ? (done / lines.length) * 100 : undefined });
       },
     }),
   );
@@ -155,4 +164,23 @@ export async function copySupportRequestFor(deps: OperationDeps, wb: MigrationWo
   if (!text) throw new UserFacingError('This step has no support request.');
   await deps.host.copyToClipboard(text);
   void deps.ui.info('The support request is on the clipboard; paste it into a Mendix Support ticket.');
+}
+
+/** "Open App", "Reveal File", "Copy Path" for the app URL or local file a step names. */
+export async function stepLinkAction(deps: OperationDeps, wb: MigrationWorkbench, file: string, stepId: string, action: 'openApp' | 'revealFile' | 'copyPath'): Promise<void> {
+  const j = await loadJournal(wb, file);
+  const line = wb.controller.planLines(file).find((l) => l.id === stepId);
+  if (!line) throw new UserFacingError(`Unknown step ${stepId}.`);
+  const facts = stepFacts(line, wb.controller.planLines(file), j);
+  if (action === 'openApp') {
+    if (!facts.appUrl) throw new UserFacingError(`"${line.title}" names no app URL.`);
+    await deps.host.openExternal(facts.appUrl);
+    return;
+  }
+  if (!facts.file) throw new UserFacingError(`"${line.title}" names no file.`);
+  if (action === 'revealFile') await deps.host.revealFile(facts.file);
+  else {
+    await deps.host.copyToClipboard(facts.file);
+    void deps.ui.info(`Copied: ${facts.file}`);
+  }
 }

@@ -134,6 +134,15 @@ export class MigrationController {
     return this.exclusive(file, `confirming ${stepId}`, (s) => s.runner.confirmManualStep(stepId, this.deps.prompt.person, signal, override === undefined ? {} : { override }));
   }
 
+  /** The person read the preflight's warnings: they leave the top of the panel (kept in the journal and report). */
+  acknowledgeWarnings(file: string): Promise<void> {
+    return this.exclusive(file, 'acknowledging warnings', (s) =>
+      s.store.update((j) => {
+        j.warningsAcknowledged = { by: this.deps.prompt.person, at: this.clock.now().toISOString() };
+      }),
+    );
+  }
+
   /** "Redo step": a person step goes back to pending (refused while later steps rest on it). */
   reopen(file: string, stepId: string): Promise<void> {
     return this.exclusive(file, `reopening ${stepId}`, (s) => reopenStep(s.store, s.runner.steps, stepId, this.deps.prompt.person));

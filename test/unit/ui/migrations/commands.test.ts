@@ -255,7 +255,7 @@ describe('Migrations view rows', () => {
       const node = new MigrationRunNode(s, { journal, lines: mc.planLines(file) });
       const item = node.getTreeItem();
       assert.equal(item.label, 'order-portal');
-      assert.match(item.description ?? '', /^Preflight · 0\/\d+$/);
+      assert.match(item.description ?? '', /^Preflight · 0\/\d+ · Ready$/);
       assert.equal(item.command?.command, MIGRATION_COMMANDS.openMigrationPanel);
       assert.match(item.contextValue, /\bmigration\b.*\bactive\b/);
       assert.equal(node.journalFile, file);
