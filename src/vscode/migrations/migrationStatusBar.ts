@@ -25,7 +25,7 @@ export class MigrationStatusBar implements vscode.Disposable {
     // The same reading as the panel header and the Migrations view (migrationProgress).
     const state = what ? 'running' : pick.state;
     const label = RUN_STATE_LABELS[state];
-    this.item.text = `$(${RUN_STATE_ICON[state].id}) ${pick.name}: ${label} · ${pick.phase} (${pick.done}/${pick.total})`;
+    this.item.text = `$(${RUN_STATE_ICON[state].id}) ${pick.name}: ${pick.phase} (${pick.done}/${pick.total}) · ${label}`;
     this.item.tooltip = `Migration ${pick.name} — ${label}\nNow: ${what ?? pick.now}\nClick to open its panel.`;
     this.item.backgroundColor = state === 'rolled-back' || state === 'failed' || state === 'interrupted' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.item.accessibilityInformation = { label: `Migration ${pick.name}, ${label}, ${pick.phase}, ${pick.done} of ${pick.total} steps done. Open the panel.` };

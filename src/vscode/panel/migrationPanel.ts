@@ -138,9 +138,12 @@ class MigrationPanel implements vscode.Disposable {
       case 'runAll':
         await runWithProgress(this.deps.ops, wb, this.file);
         return;
-      case 'exportReport':
-        await this.deps.ops.host.openDocument(await this.mc.report(this.file), 'markdown');
+      case 'exportReport': {
+        const path = await this.mc.saveReport(this.file);
+        await this.deps.ops.host.openFile(path);
+        this.controller.notice({ level: 'info', text: `Report saved beside the journal: ${path}` });
         return;
+      }
       case 'watchDns':
         this.dns?.start();
         return;

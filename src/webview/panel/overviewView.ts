@@ -28,7 +28,7 @@ export function renderHeader(run: RunInfo): HTMLElement {
       { id: 'now', className: `now state-${run.state}` },
       h('strong', {}, 'Now: '),
       run.now.replace(/^Now: /, ''),
-      run.nowStepId ? h('button', { className: 'link', 'data-jump': run.nowStepId, 'aria-label': 'Go to the step that needs you' }, 'Go to step') : undefined,
+      run.nowStepId ? h('button', { className: 'link', 'data-jump': run.nowStepId, title: 'Scroll to the step that needs you' }, 'Go to step') : undefined,
     ),
     run.rollback &&
       h(

@@ -30,7 +30,8 @@ const ACTION_LABELS: Readonly<Record<StepAction, string>> = {
  * A finished step says what its "done" rests on: Verified (a check ran and passed: which one),
  * Confirmed (only a person's word), Overridden (a check did not pass and a person overrode it).
  */
-export function statusLabel(r: Pick<StepRow, 'status' | 'verification'>): string {
+export function statusLabel(r: Pick<StepRow, 'status' | 'verification' | 'interrupted'>): string {
+  if (r.interrupted) return 'Interrupted';
   if (r.status !== 'done' || !r.verification?.ok) return STATUS_TEXT[r.status].label;
   if (r.verification.basis === 'person') return 'Confirmed';
   if (r.verification.basis === 'override') return 'Overridden';
@@ -47,7 +48,9 @@ export function verificationText(v: NonNullable<StepRow['verification']>): strin
 
 function statusIcon(r: StepRow, label: string): HTMLElement {
   const el = h('span', { className: 'status-icon', role: 'img', 'aria-label': label, title: label });
-  if (r.status === 'waiting-for-person') {
+  if (r.interrupted) {
+    el.append('!');
+  } else if (r.status === 'waiting-for-person') {
     el.append(s('svg', { viewBox: '0 0 16 16', width: 14, height: 14, 'aria-hidden': 'true' }, s('rect', { x: 3, y: 2, width: 3.5, height: 12, fill: 'currentColor' }), s('rect', { x: 9.5, y: 2, width: 3.5, height: 12, fill: 'currentColor' })));
   } else {
     el.append(STATUS_TEXT[r.status].icon);
@@ -93,7 +96,7 @@ export function renderStep(r: StepRow, transfer?: TransferRow): HTMLLIElement {
   if (r.attempts > 1) meta.push(`${r.attempts} attempts`);
   const li = h(
     'li',
-    { id: stepDomId(r.id), className: `step status-${r.status}${basis}`, 'data-step': r.id, 'data-status': r.status, 'aria-label': `${r.index}. ${r.title}: ${label}` },
+    { id: stepDomId(r.id), className: `step status-${r.status}${basis}${r.interrupted ? ' interrupted' : ''}`, 'data-step': r.id, 'data-status': r.status, 'aria-label': `${r.index}. ${r.title}: ${label}` },
     statusIcon(r, label),
     h(
       'div',

@@ -159,7 +159,8 @@ export function finishSteps(opts: PlanOptions): StepDefinition[] {
     phase: 'url',
     title: 'Change the app URL (Support request)',
     kind: 'support',
-    dependsOn: [REDEPLOY],
+    // Support can give the old sub-domain only once the old node is gone.
+    dependsOn: [REDEPLOY, OFFBOARD_REQUEST],
     describe: 'Only Mendix Support can give the target environment the old app URL. The request is pre-filled with both URLs, App IDs and Project IDs.',
     instructions: async (ctx) => {
       const pre = ctx.stateOf('preflight')?.outputs ?? {};

@@ -51,6 +51,9 @@ export async function runWithProgress(deps: OperationDeps, wb: MigrationWorkbenc
   const j = await loadJournal(wb, file);
   if (j.status !== 'active') throw new UserFacingError(`Migration "${j.name}" is ${j.status}; nothing to run.`);
   const lines = wb.controller.planLines(file);
+  // A step whose earlier steps are not done (a rollback reset them) is reached by running the plan.
+  const only = wb.controller.planLines(file).find((l) => l.id === onlyStep);
+  if (only && !only.dependsOn.every((d) => SETTLED.has(j.steps[d]?.status ?? 'pending'))) onlyStep = undefined;
   const title = `Migration ${j.name}`;
   let lastTick = 0;
   const outcome = await deps.progress.run(title, (report, signal) =>

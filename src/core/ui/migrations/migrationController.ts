@@ -3,6 +3,7 @@
  * wired to the engine (with credentials) only when something runs. One operation at a time per
  * journal; every change is announced so the panel and the Migrations view redraw.
  */
+import { writeFile } from 'node:fs/promises';
 import { JournalStore, journalPathsFor, pathsForJournalFile } from '../../migration/journalStore';
 import { buildPlan, type PlanLine } from '../../migration/plan';
 import { renderReport } from '../../migration/report';
@@ -150,6 +151,13 @@ export class MigrationController {
 
   abort(file: string, reason: string): Promise<{ sourceTouched: boolean; rollback?: string }> {
     return this.exclusive(file, 'aborting', (s) => s.runner.abort(reason));
+  }
+
+  /** Writes the report beside the journal (`<name>-report.md`) and returns its path. */
+  async saveReport(file: string): Promise<string> {
+    const path = file.replace(/\.json$/, '') + '-report.md';
+    await writeFile(path, await this.report(file), 'utf8');
+    return path;
   }
 
   /** The Markdown sign-off report (before/after, timings, checksums). */

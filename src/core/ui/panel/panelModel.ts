@@ -41,7 +41,8 @@ export interface StepContextFacts {
 /** Which buttons a step offers in its current state. */
 export function stepActions(line: Pick<PlanLine, 'kind'>, st: Readonly<StepState>, depsSettled: boolean, runActive: boolean, facts: StepContextFacts = {}): StepAction[] {
   const out: StepAction[] = [];
-  if (runActive && st.status !== 'running' && !SETTLED.has(st.status) && st.status !== 'waiting-for-person' && depsSettled) out.push('run');
+  // A failed step always offers Run: when a rollback reset the steps before it, Run goes through them again.
+  if (runActive && st.status !== 'running' && !SETTLED.has(st.status) && st.status !== 'waiting-for-person' && (depsSettled || st.status === 'failed')) out.push('run');
   if (runActive && st.status === 'waiting-for-person') out.push('markDone');
   if (st.person?.url) out.push('openPortal');
   if (st.person?.requestText) out.push('copySupportRequest');
@@ -67,7 +68,7 @@ export function stepFacts(line: PlanLine, lines: readonly PlanLine[], journal: R
   return facts;
 }
 
-export function stepRow(line: PlanLine, journal: Readonly<Journal>, lines: readonly PlanLine[] = [line]): StepRow {
+export function stepRow(line: PlanLine, journal: Readonly<Journal>, lines: readonly PlanLine[] = [line], busy = false): StepRow {
   const st: StepState = journal.steps[line.id] ?? { status: 'pending', attempts: 0, outputs: {}, intents: [] };
   const depsSettled = line.dependsOn.every((d) => SETTLED.has(journal.steps[d]?.status ?? 'pending'));
   const facts = stepFacts(line, lines, journal);
@@ -82,6 +83,7 @@ export function stepRow(line: PlanLine, journal: Readonly<Journal>, lines: reado
     attempts: st.attempts,
     actions: stepActions(line, st, depsSettled, journal.status === 'active', facts),
   };
+  if (st.status === 'running' && !busy) row.interrupted = true;
   if (st.startedAt) row.startedAt = st.startedAt;
   if (st.finishedAt) row.finishedAt = st.finishedAt;
   if (st.durationMs !== undefined) row.durationMs = st.durationMs;
@@ -181,7 +183,7 @@ export function buildPanelModel(journalFile: string, lines: readonly PlanLine[],
     journalFile,
     run,
     phases: phaseGroups(lines),
-    steps: lines.map((l) => stepRow(l, journal, lines)),
+    steps: lines.map((l) => stepRow(l, journal, lines, busy !== undefined)),
     timings: timingsModel(lines, journal),
     transfers: [],
     diagram: buildDiagram(journal, run.currentStepId),

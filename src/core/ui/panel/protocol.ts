@@ -23,6 +23,8 @@ export interface StepRow {
   status: StepStatus;
   describe: string;
   attempts: number;
+  /** Journal says running but nothing drives the run (the process went away): Resume. */
+  interrupted?: boolean;
   startedAt?: string;
   finishedAt?: string;
   durationMs?: number;

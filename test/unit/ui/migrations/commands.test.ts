@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandDeps } from '../../../../src/core/ui/explorer/commands/commandDeps';
@@ -135,12 +135,13 @@ describe('migration commands', () => {
     assert.equal(wb.controller.peek(file)?.abort?.reason, 'rehearsal found a blocker');
   });
 
-  it('Export Report opens the Markdown report', async () => {
+  it('Export Report saves the Markdown report beside the journal and opens that file', async () => {
     const file = await wb.controller.create(dir, sampleInput(join(dir, 'dl')));
     const d = commandDeps([]);
     await exportMigrationReport(d, { journalFile: file });
-    assert.equal(d.host.documents.length, 1);
-    assert.match(d.host.documents[0], /^#/m);
+    assert.deepEqual(d.host.files, [file.replace(/\.json$/, '-report.md')]);
+    assert.match(readFileSync(d.host.files[0], 'utf8'), /^#/m);
+    assert.equal(d.host.documents.length, 0, 'no unsaved Untitled document');
   });
 
   it('asks which migration when there are several, and explains when there is none', async () => {
