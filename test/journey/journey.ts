@@ -1,6 +1,6 @@
 /**
  * The frame of every journey spec: inside its `describe`, starts the world before the first phase,
- * stops at the first phase that fails (each needs the one before), records the wall time and the
+ * skips the phases after one that fails (each needs the one before), records the wall time and the
  * outcome after the last, and hands the phases the world, the panel and the truth record.
  */
 import assert from 'node:assert/strict';
@@ -18,7 +18,15 @@ export interface Journey {
 
 export function journey(suite: Mocha.Suite, opts: WorldOptions): Journey {
   suite.timeout(600_000);
-  suite.bail(true);
+  // Each phase needs the one before: after a failure the journey's later phases are skipped. (Mocha's
+  // own bail would end the whole run, skipping the other journeys too.)
+  let broken = false;
+  beforeEach(function () {
+    if (broken) this.skip();
+  });
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') broken = true;
+  });
   let world: World | undefined;
   let panel: PanelDriver | undefined;
   let started = 0;
