@@ -110,7 +110,8 @@ describe('migration wizard in code-server against the emulator', function () {
         asked = (await dialog.textContent()) ?? '';
         await dialog.getByRole('button', { name: 'Yes', exact: true }).click();
       }
-      if ((await f.getAttribute(step, 'data-status').catch(() => null)) === 'waiting-for-person') break;
+      // The checklist and the configuration step run side by side: wait for both the question and the checklist.
+      if (asked !== '' && (await f.getAttribute(step, 'data-status').catch(() => null)) === 'waiting-for-person') break;
       await w.page.waitForTimeout(200);
     }
     assert.equal(await f.getAttribute(step, 'data-status'), 'waiting-for-person');

@@ -49,6 +49,14 @@ export function renderHeader(run: RunInfo): HTMLElement {
           h('button', { className: 'secondary', 'data-run-action': 'ackWarnings' }, 'Acknowledge Warnings'),
         )
       : undefined,
+    run.considerations?.length
+      ? h(
+          'details',
+          { className: 'considerations', id: 'considerations', open: true },
+          h('summary', {}, 'Mendix Cloud v4 considerations for this app'),
+          h('ul', {}, ...run.considerations.map((c) => h('li', {}, c))),
+        )
+      : undefined,
     run.abort && h('p', { className: 'error', role: 'alert' }, `Aborted at ${formatTime(run.abort.at)}: ${run.abort.reason}. ${run.abort.sourceTouched ? 'The source was restarted.' : 'The source was not touched.'}`),
     h(
       'nav',

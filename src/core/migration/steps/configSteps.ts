@@ -63,7 +63,7 @@ export function configSteps(opts: PlanOptions): StepDefinition[] {
             summary: `Confirm applying ${writable.length} configuration difference(s) to the target`,
             actions: [
               ...writable.map((d) => `${d.area} ${d.name}: source ${d.source}, target ${d.target}`),
-              'Run again with --yes to apply them, or confirm the step to keep the target as it is.',
+              'Run the step again to be asked again (CLI: --yes applies them), or Mark Done to keep the target as it is.',
             ],
           });
         }

@@ -5,8 +5,10 @@
 import type { PlanLine } from '../../migration/plan';
 import { migrationProgress, RUN_STATE_LABELS } from '../../migration/progress';
 import { preflightWarnings } from '../../migration/steps/startSteps';
+import { str } from '../../migration/steps/common';
+import { V3_TO_V4_ITEM_IDS } from '../../migration/preflight';
 import { predictDowntimeMs } from '../../migration/timings';
-import type { Journal, Phase, StepState } from '../../migration/types';
+import type { Journal, JsonObject, Phase, StepState } from '../../migration/types';
 import { buildDiagram } from './diagram';
 import type { PanelModel, PhaseGroup, RunInfo, StepAction, StepRow, TimingsModel } from './protocol';
 
@@ -150,6 +152,12 @@ export function runInfo(lines: readonly PlanLine[], journal: Readonly<Journal>, 
   if (journal.abort) info.abort = { ...journal.abort };
   const warnings = preflightWarnings(journal.steps.preflight?.outputs ?? {});
   if (warnings.length > 0 && !journal.warningsAcknowledged) info.warnings = warnings;
+  if (i.flavour === 'v3-to-v4') {
+    const report = journal.steps.preflight?.outputs.report;
+    const items = Array.isArray(report) ? report.filter((x): x is JsonObject => !!x && typeof x === 'object' && !Array.isArray(x)) : [];
+    const c = items.filter((x) => typeof x.id === 'string' && V3_TO_V4_ITEM_IDS.includes(x.id)).map((x) => `${str(x.title) ?? ''}: ${str(x.detail) ?? ''}`);
+    info.considerations = c.length ? c : ['TLS 1.2+ only; database connections per GB of database RAM; file connections; no VPN; monitoring differs; the debugger needs one instance; long scheduled events (Mendix 7) — the preflight lists them for this app'];
+  }
   const rb = journal.cutover.rollback;
   if (info.state === 'rolled-back' && rb) {
     const undone = lines.filter((l) => l.phase === 'cutover' && (journal.steps[l.id]?.status ?? 'pending') === 'pending' && (journal.steps[l.id]?.attempts ?? 0) > 0).map((l) => l.title);

@@ -72,6 +72,8 @@ export interface RunInfo {
   rollback?: { at: string; reason: string; detail?: string; undone: string[] };
   /** Warnings (preflight) not acknowledged yet. */
   warnings?: string[];
+  /** v3 → v4 only: the v4 considerations from the preflight ("title: detail"). */
+  considerations?: string[];
 }
 
 export interface RehearsalTiming {
