@@ -26,7 +26,10 @@ export async function pickJournal(deps: Pick<OperationDeps, 'ui'>, wb: Migration
   if (isJournalRef(node)) return node.journalFile;
   requireFolder(wb);
   const all = (await wb.journals()).filter((j) => !j.error && filter(j.status));
-  if (all.length === 0) throw new UserFacingError('No migration in this workspace fits.', 'Start one with "Mendix: Start Migration".');
+  if (all.length === 0) {
+    // Name only commands that exist: "Start Migration from Here" (palette or the app's context menu).
+    throw new UserFacingError('No migration in this workspace fits.', 'Start one with "Mendix: Start Migration from Here" (or right-click an app in the Apps view).');
+  }
   if (all.length === 1) return all[0].file;
   return deps.ui.pick(
     all.map((j) => ({ label: j.name, description: `${j.phase} · ${j.done}/${j.total} steps`, detail: j.currentStep?.title, value: j.file })),
