@@ -43,6 +43,9 @@ export interface Migrations {
 
 const ACCOUNTS_KEY = 'mendixMigration.journalAccounts';
 
+/** Phases whose steps change links, URLs or running states the Apps tree shows. */
+const TREE_PHASES: ReadonlySet<string> = new Set(['link-target', 'carry-package', 'prepare-target', 'restore', 'test', 'cutover', 'relink', 'url', 'offboard']);
+
 function setting<T>(key: string, fallback: T): T {
   return vscode.workspace.getConfiguration('mendixMigration').get<T>(key) ?? fallback;
 }
@@ -136,6 +139,16 @@ export function registerMigrations(opts: MigrationsOptions): Migrations {
     }, 300);
   };
 
+  let appsTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Refreshes the Apps tree once things settle (one refresh for a burst of changes). */
+  const refreshApps = (): void => {
+    if (appsTimer) clearTimeout(appsTimer);
+    appsTimer = setTimeout(() => {
+      appsTimer = undefined;
+      void vscode.commands.executeCommand(COMMANDS.refresh).then(undefined, (e: unknown) => log.debug(`apps refresh: ${String(e)}`));
+    }, 1000);
+  };
+
   const getController = (): MigrationController => {
     if (controller) return controller;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -149,6 +162,10 @@ export function registerMigrations(opts: MigrationsOptions): Migrations {
     });
     mc.onDidChange((c) => {
       if (c.kind === 'busy' || (c.kind === 'runner' && c.event.type !== 'progress')) changed();
+      // A step that links, renames, starts or stops something changes what the Apps tree shows.
+      if ((c.kind === 'runner' && c.event.type === 'step-done' && TREE_PHASES.has(mc.planLines(c.file).find((l) => l.id === c.event.stepId)?.phase ?? '')) || (c.kind === 'busy' && !c.busy)) {
+        refreshApps();
+      }
       if (c.kind === 'busy') {
         const name = mc.peek(c.file)?.name;
         accountBar?.setMigrationPhase(c.busy && name ? `${name}: ${c.busy}` : undefined);
@@ -211,6 +228,7 @@ export function registerMigrations(opts: MigrationsOptions): Migrations {
     watcher.onDidDelete(changed),
     statusBar,
     { dispose: () => statusTimer && clearTimeout(statusTimer) },
+    { dispose: () => appsTimer && clearTimeout(appsTimer) },
     // Nothing is read at activation: the first look at the journals happens when the view is shown.
     view.onDidChangeVisibility((e) => e.visible && changed()),
     context.secrets.onDidChange(() => accounts.reset()),
