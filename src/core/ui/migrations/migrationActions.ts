@@ -140,9 +140,9 @@ export async function markDoneWithMessage(deps: OperationDeps, wb: MigrationWork
     v = await deps.progress.run(`Overriding: ${line.title}`, (_report, signal) => wb.controller.markDone(file, stepId, signal, reason.trim()));
   }
   if (!v.ok) throw new UserFacingError(`"${line.title}" is not done yet: ${v.detail}`, 'Finish it in the portal, then Mark Done again (or Redo Step to start it over).');
-  const active = wb.controller.peek(file)?.status === 'active';
-  void deps.ui.info(`${outcomeWord(v)}: ${line.title}. ${v.detail}${active ? ' The run continues.' : ''}`);
-  if (active) await runWithProgress(deps, wb, file);
+  // The step's row says Verified/Confirmed; while the run goes on its notification speaks (one toast fewer).
+  if (wb.controller.peek(file)?.status === 'active') await runWithProgress(deps, wb, file);
+  else void deps.ui.info(`${outcomeWord(v)}: ${line.title}. ${v.detail}`);
 }
 
 /** "Redo Step": a person step goes back to pending and the run picks it up again. */
