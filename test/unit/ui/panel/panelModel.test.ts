@@ -102,6 +102,11 @@ describe('node-link diagram', () => {
     const d = buildDiagram(journal);
     assert.equal(d.boxes.find((b) => b.id === 'source')?.state, 'gone');
     assert.ok(!d.links.some((l) => l.to === 'source'));
+    // After Support's URL change the target node is called by the old sub-domain, not its first name.
+    assert.equal(d.boxes.find((b) => b.id === 'target')?.label, 'orderportal-us');
+    journal.steps['url.change'].status = 'done';
+    const renamed = buildDiagram(journal).boxes.find((b) => b.id === 'target');
+    assert.deepEqual([renamed?.label, renamed?.sublabel], ['orderportal', 'target node (was orderportal-us)']);
   });
 
   it('highlights what the current step works on', () => {
