@@ -94,6 +94,10 @@ async function main(): Promise<void> {
           'mendixMigration.api.deployBaseUrl': emulator.baseUrl,
           'mendixMigration.api.cloudPortalBaseUrl': emulator.baseUrl,
           'mendixMigration.api.homeBaseUrl': emulator.baseUrl,
+          // App URLs (*.mendixcloud.com) do not resolve here: the emulator answers for them by Host header.
+          'mendixMigration.migration.appUrlCheck': 'https',
+          'mendixMigration.migration.appUrlGateway': emulator.baseUrl,
+          'mendixMigration.portal.baseUrl': `${emulator.baseUrl}/_emulator/portal`,
         }
       : {};
     const folder = join(projectRoot, '.cache', 'demo-workspace');

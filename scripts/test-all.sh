@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: every check and test tier, in order:
 #   prerequisites -> typecheck -> lint -> build -> unit (c8 coverage) -> integration
-#   -> e2e (code-server + Chromium) -> extension-host suite inside code-server.
+#   -> e2e (code-server + Chromium) -> extension-host suite inside code-server
+#   -> journey (whole migrations through the UI alone, test/journey).
 # It goes on after a failure so one run shows everything, prints a summary per tier, and ends with
 # one line `N passed, N failed, N skipped` adding up all tiers' mocha counts (a failed check such
 # as lint, or a tier that crashed before reporting, counts as one failure). Exits 1 if anything failed.
@@ -89,6 +90,10 @@ run_e2e() {
   E2E_SKIP_BUILD=1 bash scripts/test-e2e.sh
 }
 
+run_journey() {
+  E2E_SKIP_BUILD=1 bash scripts/test-journey.sh
+}
+
 run_exthost() {
   if ! has_files test/exthost/suite '*.test.ts'; then echo "exthost: no test files"; return 0; fi
   npx tsx test/exthost/runCodeServer.ts
@@ -107,9 +112,10 @@ tier integration run_integration
 if [[ $build_ok -eq 1 ]]; then
   tier e2e run_e2e
   tier exthost run_exthost
+  tier journey run_journey
 else
   total_failed=$((total_failed + 1))
-  summary+=("e2e/exthost  not run: no build")
+  summary+=("e2e/exthost/journey  not run: no build")
 fi
 
 banner "summary"

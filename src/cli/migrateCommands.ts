@@ -7,6 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { buildPlan, describePlan } from '../core/migration/plan';
+import { migrationProgress, RUN_STATE_LABELS } from '../core/migration/progress';
 import { JournalStore, pathsForJournalFile } from '../core/migration/journalStore';
 import { renderReport } from '../core/migration/report';
 import type { RunnerEvent } from '../core/migration/runner';
@@ -232,11 +233,13 @@ Reads the journal only (no credentials, no API calls).`,
     if (!existsSync(journal)) throw new UsageError(`no journal at ${journal}`);
     const j = (await JournalStore.open(pathsForJournalFile(journal))).peek();
     const steps = buildPlan(j.input).steps;
+    // The same reading of the journal as the editor's panel, view and status bar.
+    const p = migrationProgress(describePlan(steps), j);
     if (values.json) {
-      io.out(JSON.stringify({ name: j.name, status: j.status, cutover: j.cutover, steps: steps.map((s) => ({ id: s.id, kind: s.kind, title: s.title, ...j.steps[s.id] })) }));
+      io.out(JSON.stringify({ name: j.name, status: j.status, state: p.state, now: p.now, done: p.done, total: p.total, cutover: j.cutover, steps: steps.map((s) => ({ id: s.id, kind: s.kind, title: s.title, ...j.steps[s.id] })) }));
       return EXIT_OK;
     }
-    io.out(`Migration "${j.name}": ${j.status}${j.abort ? ` (aborted: ${j.abort.reason})` : ''}\n`);
+    io.out(`Migration "${j.name}": ${j.status} · ${RUN_STATE_LABELS[p.state]} · ${p.done}/${p.total} steps done${j.abort ? ` (aborted: ${j.abort.reason})` : ''}\nNow: ${p.now}\n`);
     io.out(table(['#', 'step', 'kind', 'status', 'duration', 'title'], statusRows(j, steps)));
     const waiting = steps.filter((s) => j.steps[s.id]?.status === 'waiting-for-person');
     for (const w of waiting) io.out(`\n⏸ ${w.id}: ${j.steps[w.id].person?.summary ?? w.title}`);

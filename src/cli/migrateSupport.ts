@@ -3,7 +3,7 @@
  * services over the API client, and the text/JSON rendering of plans and outcomes.
  */
 import type { MendixClient } from '../core/mendix/api/mendixClient';
-import { apiStatusHttpCheck } from '../core/mendix/clientAdapter';
+import { appUrlCheck } from '../core/mendix/appUrlCheck';
 import { connectMendixCloud } from '../core/mendix/clientFactory';
 import type { MigrationServices } from '../core/mendix/services';
 import { POLL_INTERVAL_BOUNDS } from '../core/migration/steps/common';
@@ -31,6 +31,8 @@ export const CONNECTION_OPTIONS = `Connection (flags win over environment variab
   --allow-insecure-http    Allow plain http base URLs to other machines (MENDIX_MIGRATE_ALLOW_INSECURE_HTTP=1);
                            without it only https, or http to this machine, is used (credentials travel along)
   --http-check <mode>      How the app URL is checked: url (GET it, default), api (environment status), off
+  --http-gateway <url>     Send url checks there with the app's host in the Host header (MENDIX_MIGRATE_HTTP_GATEWAY;
+                           a proxy, or the emulator, which answers for its environments' app hosts)
   --poll-interval <ms>     Pause between polls of asynchronous jobs (default 5000)
   --dns-check              Check custom domains in DNS (TTL in the preflight; before the domain step is
                            done: the CNAME, where the chain ends, and the certificate — Certificate API
@@ -42,6 +44,7 @@ export const CONNECTION_FLAGS = {
   'home-url': { type: 'string' },
   'allow-insecure-http': { type: 'boolean' },
   'http-check': { type: 'string' },
+  'http-gateway': { type: 'string' },
   'poll-interval': { type: 'string' },
   'dns-check': { type: 'boolean' },
 } as const;
@@ -52,6 +55,7 @@ export interface ConnectionValues {
   'home-url'?: string;
   'allow-insecure-http'?: boolean;
   'http-check'?: string;
+  'http-gateway'?: string;
   'poll-interval'?: string;
   'dns-check'?: boolean;
 }
@@ -102,6 +106,7 @@ export function connect(values: ConnectionValues, io: CliIo, env: NodeJS.Process
   if (!username || !apiKey) throw new UsageError('set MENDIX_USERNAME and MENDIX_API_KEY (and MENDIX_PAT for the v4 API)');
   const mode = values['http-check'] ?? env.MENDIX_MIGRATE_HTTP_CHECK ?? 'url';
   if (!['url', 'api', 'off'].includes(mode)) throw new UsageError(`--http-check must be url, api or off, got "${mode}"`);
+  const gateway = values['http-gateway'] ?? env.MENDIX_MIGRATE_HTTP_GATEWAY;
   const poll = values['poll-interval'] === undefined ? 5000 : Number(values['poll-interval']);
   const { min, max } = POLL_INTERVAL_BOUNDS;
   if (!Number.isInteger(poll) || poll < min || poll > max) {
@@ -109,7 +114,7 @@ export function connect(values: ConnectionValues, io: CliIo, env: NodeJS.Process
   }
   const dns = values['dns-check'] === true || env.MENDIX_MIGRATE_DNS_CHECK === '1';
   const { client, services, logger } = clientFromEnv({ username, apiKey, pat }, values, io, env, (c) => ({
-    httpCheck: mode === 'api' ? apiStatusHttpCheck(c) : mode === 'off' ? () => Promise.resolve({ ok: true, status: 0, detail: 'HTTP check switched off' }) : undefined,
+    httpCheck: appUrlCheck(mode === 'url' ? 'https' : (mode as 'api' | 'off'), { client: c, gateway: gateway === '' ? undefined : gateway }),
     checkCustomDomain: dns ? dnsDomainCheck({ certificates: pat ? c.certificates : undefined }) : undefined,
   }));
   return { client, services, logger, pollIntervalMs: poll };

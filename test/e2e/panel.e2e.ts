@@ -321,7 +321,8 @@ describe('migration panel in code-server (emulator + loopback DNS)', function ()
     await w.page.reload({ waitUntil: 'domcontentloaded' });
     await w.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
     frame = await panelFrame(w);
-    await frame.waitForSelector('#step-preflight[data-status="done"]', { timeout: 30_000 });
+    // Finished phases are folded, so the row is in the page but may be hidden.
+    await frame.waitForSelector('#step-preflight[data-status="done"]', { state: 'attached', timeout: 30_000 });
     assert.equal(await status(frame, 'package.download'), 'done');
     assert.equal(await status(frame, 'backup.snapshot'), 'pending');
     await w.screenshot('panel-after-reload-light');

@@ -29,6 +29,7 @@ import { registerDeployV1Settings } from './routes/deployV1Settings';
 import { registerDeployV2 } from './routes/deployV2';
 import { registerDeployV4 } from './routes/deployV4';
 import { registerPortalPage } from './routes/portalPage';
+import { registerAppHosts } from './appHosts';
 import { registerDownloads } from './downloads';
 import { buildDemo } from './seeds/demo';
 import { buildScale } from './seeds/scale';
@@ -215,6 +216,8 @@ function buildApp(ctx: EmulatorContext, logLine: (req: FastifyRequest, reply: Fa
         return reply;
     }
   });
+  // After the hook above, so the virtual clock has moved environments on before an app host answers.
+  registerAppHosts(app, ctx);
 
   // "Act, then drop the answer": the handler ran (the model changed), the client sees a reset.
   app.addHook('onSend', async (req, reply, payload) => {

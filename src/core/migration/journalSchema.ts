@@ -60,7 +60,7 @@ const stepState = z.object({
   finishedAt: isoTime.optional(),
   durationMs: z.number().nonnegative().optional(),
   waitingSince: isoTime.optional(),
-  confirmation: z.object({ by: z.string(), at: isoTime, method: z.enum(['api', 'person']) }).optional(),
+  confirmation: z.object({ by: z.string(), at: isoTime, method: z.enum(['api', 'person']), override: z.string().optional() }).optional(),
   outputs: jsonObject,
   intents: z.array(
     z.object({
@@ -71,7 +71,7 @@ const stepState = z.object({
       details: jsonObject.optional(),
     }),
   ),
-  verification: z.object({ ok: z.boolean(), detail: z.string(), at: isoTime }).optional(),
+  verification: z.object({ ok: z.boolean(), detail: z.string(), at: isoTime, basis: z.enum(['check', 'person', 'override']).optional(), check: z.string().optional() }).optional(),
   error: z
     .object({
       message: z.string(),
@@ -99,6 +99,8 @@ export const journalSchema = z.object({
   updatedAt: isoTime,
   status: z.enum(['active', 'completed', 'aborted']),
   abort: z.object({ at: isoTime, reason: z.string(), sourceTouched: z.boolean() }).optional(),
+  warningsAcknowledged: z.object({ by: z.string(), at: isoTime }).optional(),
+  lastRun: z.object({ status: z.enum(['running', 'completed', 'waiting-for-person', 'failed', 'aborted', 'cancelled']), at: isoTime }).optional(),
   input: migrationInputSchema,
   steps: z.record(z.string(), stepState),
   rehearsals: z.array(

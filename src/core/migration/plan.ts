@@ -62,9 +62,20 @@ export interface PlanLine {
   title: string;
   dependsOn: readonly string[];
   describe: string;
+  /** A person may mark the step done over a failing check (recorded as an override). */
+  allowsOverride?: boolean;
 }
 
 /** The plan without behaviour: for `mendix-migrate plan`, the VS Code view and the report. */
 export function describePlan(steps: readonly StepDefinition[]): PlanLine[] {
-  return steps.map((s, i) => ({ index: i + 1, id: s.id, phase: s.phase, kind: s.kind, title: s.title, dependsOn: s.dependsOn, describe: s.describe }));
+  return steps.map((s, i) => ({
+    index: i + 1,
+    id: s.id,
+    phase: s.phase,
+    kind: s.kind,
+    title: s.title,
+    dependsOn: s.dependsOn,
+    describe: s.describe,
+    ...(s.allowsOverride ? { allowsOverride: true } : {}),
+  }));
 }

@@ -114,6 +114,9 @@ function hintItems(s: EnvironmentSettings): PreflightItem[] {
   ];
 }
 
+/** The preflight items a v3 → v4 move shows as its considerations (with the VPN hint). */
+export const V3_TO_V4_ITEM_IDS: readonly string[] = ['tls', 'db-connections', 'file-connections', 'debugger', 'monitoring', 'scheduled-events', 'vpn'];
+
 function v3ToV4Items(f: PreflightFacts): PreflightItem[] {
   const instances = f.sourceEnv.instances ?? 1;
   const pool = Number(f.sourceSettings.customSettings.find((c) => c.name === 'ConnectionPoolingMaxActive')?.value ?? '50');
@@ -143,6 +146,12 @@ function v3ToV4Items(f: PreflightFacts): PreflightItem[] {
       title: 'Debugger',
       result: instances > 1 ? 'warn' : 'pass',
       detail: instances > 1 ? `${instances} instances: the debugger works only when scaled to one instance` : 'one instance: the debugger can be used',
+    },
+    {
+      id: 'monitoring',
+      title: 'Monitoring and alerts',
+      result: 'pass',
+      detail: 'v4 shows metrics, logs and alerts per environment in the portal (and through APM integrations); subscribe to the target’s alerts again',
     },
     {
       id: 'scheduled-events',

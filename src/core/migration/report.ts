@@ -28,8 +28,15 @@ function files(j: Readonly<Journal>): { step: string; path: string; size: JsonVa
   return out;
 }
 
+/** Who or what vouches for a step: Verified (a check, named), Confirmed (a person), Overridden (a person over a failing check). */
 function confirmation(st: StepState | undefined): string {
   const c = st?.confirmation;
+  const v = st?.verification;
+  if (st?.status === 'done' && v?.ok) {
+    if (v.basis === 'override') return `Overridden by ${c?.by ?? '?'}: ${c?.override ?? ''} (${c?.at ?? v.at})`;
+    if (v.basis === 'person') return `Confirmed by ${c?.by ?? '?'} (${c?.at ?? v.at})`;
+    return `Verified (${v.check ?? 'API'})${c?.method === 'person' ? `, confirmed by ${c.by}` : ''} (${v.at})`;
+  }
   return c ? `${c.method === 'person' ? c.by : 'verified through the API'} (${c.at})` : '';
 }
 
@@ -59,7 +66,7 @@ export function renderReport(journal: Readonly<Journal>, steps: readonly StepDef
     for (const r of report) L.push(`| ${cell(r.title)} | ${cell(r.result).toUpperCase()} | ${cell(r.detail)} |`);
   }
 
-  L.push('', '## Steps', '', '| # | Step | Kind | Status | Duration | Confirmed by |', '|---|---|---|---|---|---|');
+  L.push('', '## Steps', '', '| # | Step | Kind | Status | Duration | Verified / confirmed |', '|---|---|---|---|---|---|');
   steps.forEach((s, n) => {
     const st = j.steps[s.id];
     L.push(`| ${n + 1} | ${cell(s.title)} | ${s.kind} | ${st?.status ?? 'pending'} | ${formatDurationMs(st?.durationMs)} | ${cell(confirmation(st))} |`);

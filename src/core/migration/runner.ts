@@ -119,6 +119,7 @@ export class MigrationRunner {
     // whether the work is already done or an earlier call's result must be looked up.
     await store.update((j) => {
       for (const st of Object.values(j.steps)) if (st.status === 'running' || st.status === 'failed') st.status = 'pending';
+      j.lastRun = { status: 'running', at: this.clock.now().toISOString() };
     });
     await store.appendEvent({ type: 'run-started', detail: options.onlyStep ? { onlyStep: options.onlyStep } : {} });
 
@@ -154,26 +155,46 @@ export class MigrationRunner {
     await Promise.allSettled(inFlight.values());
     await store.settle();
     const status = this.finalStatus(signal.aborted);
-    if (status === 'completed') await store.update((j) => void (j.status = 'completed'));
+    await store.update((j) => {
+      if (status === 'completed') j.status = 'completed';
+      j.lastRun = { status, at: this.clock.now().toISOString() };
+    });
     await store.appendEvent({ type: 'run-stopped', detail: { status } });
     return this.outcome(status);
   }
 
-  /** Records a person's confirmation of a manual step, then proves it through the step's verification. */
-  async confirmManualStep(stepId: string, by: string, signal?: AbortSignal): Promise<VerifyResult> {
+  /**
+   * Records a person's confirmation of a manual step, then runs the same detection a run does (which
+   * also records what later steps need, e.g. the uploaded snapshot) and the step's verification.
+   * The step is done only when both pass; an `override` (the person's reason) is accepted only by
+   * steps that allow it.
+   */
+  async confirmManualStep(stepId: string, by: string, signal?: AbortSignal, opts: { override?: string } = {}): Promise<VerifyResult> {
     const step = this.step(stepId);
     const { store } = this.opts;
+    const before = store.peek().steps[stepId];
+    if (step.kind === 'api' && before?.status !== 'waiting-for-person') return { ok: false, detail: `"${step.title}" is done by the engine: run it instead` };
+    if (opts.override !== undefined && !step.allowsOverride) return { ok: false, detail: `"${step.title}" cannot be overridden: later steps need what its check finds` };
     await this.ensureStepStates();
     const j = store.peek();
     const unmet = step.dependsOn.filter((d) => !SETTLED.has(j.steps[d]?.status ?? 'pending'));
     if (unmet.length > 0) return { ok: false, detail: `cannot confirm yet: waiting for ${unmet.join(', ')}` };
     const at = this.clock.now().toISOString();
     await store.update((jj) => {
-      jj.steps[stepId].confirmation = { by, at, method: 'person' };
+      jj.steps[stepId].confirmation = { by, at, method: 'person', ...(opts.override !== undefined ? { override: opts.override } : {}) };
     });
-    await store.appendEvent({ type: 'step-confirmed', stepId, detail: { by } });
+    await store.appendEvent({ type: 'step-confirmed', stepId, detail: opts.override !== undefined ? { by, override: opts.override } : { by } });
     const ctx = this.context(step, signal ?? new AbortController().signal);
-    const v = await this.safeVerify(step, ctx);
+    let detected: boolean;
+    try {
+      detected = await step.isDone(ctx);
+    } catch (e) {
+      detected = false;
+      this.opts.logger.warn(`step ${stepId}: detection failed: ${describeError(e).message}`);
+    }
+    const checked = await this.safeVerify(step, ctx);
+    // An automatic step waits for a person only when nothing can tell (a lost answer): their word is what it asks for.
+    const v: VerifyResult = detected || !checked.ok || step.kind === 'api' ? checked : { ok: false, detail: `not detected as done yet (${checked.detail})` };
     await store.update((jj) => {
       const st = jj.steps[stepId];
       st.verification = { ...v, at: this.clock.now().toISOString() };
@@ -283,7 +304,16 @@ export class MigrationRunner {
         return true;
       }
       const info = stepErrorInfo(e);
-      if (signal.aborted) info.nextAction = info.nextAction ?? 'the run was cancelled; run it again to resume';
+      if (signal.aborted) {
+        // Cancelled by the person: the step is paused, not failed; a resumed run checks what got done.
+        await store.update((j) => {
+          const st = j.steps[step.id];
+          st.status = 'pending';
+          st.error = undefined;
+        });
+        await store.appendEvent({ type: 'step-paused', stepId: step.id, detail: { message: info.message } });
+        return false;
+      }
       await store.update((j) => {
         const st = j.steps[step.id];
         st.status = 'failed';

@@ -16,6 +16,7 @@ import type {
   Phase,
   StepKind,
   StepState,
+  VerificationBasis,
 } from './types';
 
 export interface Clock {
@@ -45,6 +46,10 @@ export interface MigrationPrompt {
 export interface VerifyResult {
   ok: boolean;
   detail: string;
+  /** What the result rests on; absent means a check ran (see VerificationBasis). */
+  basis?: VerificationBasis;
+  /** What checked it, when not the Mendix API (DNS, SHA-256, HTTP …). */
+  check?: string;
 }
 
 export interface StepContext {
@@ -93,6 +98,11 @@ export interface StepDefinition {
   /** Does the work (api steps). Manual steps may use it to prepare, e.g. record a baseline. */
   run(ctx: StepContext): Promise<void>;
   verify(ctx: StepContext): Promise<VerifyResult>;
+  /**
+   * A person may mark this manual step done although its check does not pass (recorded as an
+   * override with their reason, and shown as such). Only where nothing later depends on the check.
+   */
+  allowsOverride?: boolean;
 }
 
 /** Thrown by a step that cannot go on without a person (a typed confirmation, an unknown outcome). */

@@ -91,7 +91,16 @@ export interface Confirmation {
   at: string;
   /** `api` when the engine proved it through the API; `person` when someone confirmed it. */
   method: 'api' | 'person';
+  /** Set when the person marked the step done although its check did not pass (their reason). */
+  override?: string;
 }
+
+/**
+ * What a verification rests on: `check` (an API, DNS, TLS or HTTP check ran and passed; the detail
+ * names it), `person` (only a person's word: nothing can check it), `override` (a check did not
+ * pass and a person overrode it).
+ */
+export type VerificationBasis = 'check' | 'person' | 'override';
 
 /** A record written before a non-idempotent call so a crash never leads to repeating it blindly. */
 export interface IntentRecord {
@@ -129,7 +138,8 @@ export interface StepState {
   confirmation?: Confirmation;
   outputs: JsonObject;
   intents: IntentRecord[];
-  verification?: { ok: boolean; detail: string; at: string };
+  /** `check` names what checked it when not the Deploy/Backups API (e.g. DNS, SHA-256, HTTP). */
+  verification?: { ok: boolean; detail: string; at: string; basis?: VerificationBasis; check?: string };
   error?: StepErrorInfo;
   /** While waiting for a person: what they must do (kept so every surface shows the same text). */
   person?: PersonInstructions;
@@ -176,6 +186,23 @@ export interface DowntimeWindow {
 
 export type RunStatus = 'active' | 'completed' | 'aborted';
 
+/** Where a run stands, as every surface shows it (computed by migrationProgress). */
+export type RunState =
+  | 'running'
+  /** A person cancelled the run; Resume goes on where it stopped. */
+  | 'paused'
+  /** The process driving the run went away mid-step (reload, crash): Resume checks and goes on. */
+  | 'interrupted'
+  /** The cutover failed and was rolled back: the source runs again. */
+  | 'rolled-back'
+  | 'waiting'
+  | 'failed'
+  /** Nothing blocks: the next step can run. */
+  | 'ready'
+  | 'completed'
+  | 'aborted';
+
+
 export interface Journal {
   schemaVersion: 1;
   name: string;
@@ -183,6 +210,13 @@ export interface Journal {
   updatedAt: string;
   status: RunStatus;
   abort?: { at: string; reason: string; sourceTouched: boolean };
+  /**
+   * The last run's state as the runner left it: `running` while a run goes on (still `running` when
+   * the process went away: interrupted), else how it stopped (`cancelled`: paused by a person).
+   */
+  /** The person read the preflight's warnings (they stay at the top of the panel until then). */
+  warningsAcknowledged?: { by: string; at: string };
+  lastRun?: { status: 'running' | 'completed' | 'waiting-for-person' | 'failed' | 'aborted' | 'cancelled'; at: string };
   input: MigrationInput;
   steps: Record<string, StepState>;
   rehearsals: RehearsalRecord[];
@@ -199,6 +233,8 @@ export interface MigrationEvent {
     | 'step-skipped'
     | 'step-waiting'
     | 'step-confirmed'
+    | 'step-reopened'
+    | 'step-paused'
     | 'intent'
     | 'output'
     | 'verification'

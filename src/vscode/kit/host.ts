@@ -22,6 +22,10 @@ export class VsCodeHost implements Host {
     await vscode.window.showTextDocument(doc, { preview: true });
   }
 
+  async openFile(path: string): Promise<void> {
+    await vscode.window.showTextDocument(vscode.Uri.file(path), { preview: false });
+  }
+
   async revealFile(path: string): Promise<void> {
     await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(path));
   }

@@ -12,12 +12,14 @@ export class VsCodeMigrationPrompt implements MigrationPrompt {
       placeHolder: expected,
       ignoreFocusOut: true,
     });
-    if (typed === undefined) return false;
+    // Escape cancels: the step waits for a person (it is not a "no").
+    if (typed === undefined) return undefined;
     return typed === expected;
   }
 
   async confirm(question: string, detail?: string): Promise<boolean | undefined> {
     const answer = await vscode.window.showWarningMessage(question, { modal: true, detail }, 'Yes', 'No');
-    return answer === 'Yes';
+    // Cancel (or Escape) is not "No": the step waits for a person and asks again on the next run.
+    return answer === undefined ? undefined : answer === 'Yes';
   }
 }

@@ -2,6 +2,8 @@
 import * as vscode from 'vscode';
 import type { JournalSummary } from '../../core/ui/migrations/journalList';
 import { MIGRATION_COMMANDS } from '../../core/ui/kit/migrationCommandIds';
+import { RUN_STATE_LABELS } from '../../core/migration/progress';
+import { RUN_STATE_ICON } from '../../core/ui/migrations/runStateIcons';
 
 export class MigrationStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('mendixMigration.migration', vscode.StatusBarAlignment.Left, 49);
@@ -20,9 +22,13 @@ export class MigrationStatusBar implements vscode.Disposable {
       return;
     }
     const what = busy(pick.file);
-    this.item.text = `${what ? '$(sync~spin)' : '$(checklist)'} ${pick.name}: ${pick.phase} (${pick.done}/${pick.total})`;
-    this.item.tooltip = `Migration ${pick.name}${what ? ` — ${what}` : ''}${pick.currentStep ? `\nCurrent step: ${pick.currentStep.title} (${pick.currentStep.status})` : ''}\nClick to open its panel.`;
-    this.item.accessibilityInformation = { label: `Migration ${pick.name}, ${pick.phase}, ${pick.done} of ${pick.total} steps done. Open the panel.` };
+    // The same reading as the panel header and the Migrations view (migrationProgress).
+    const state = what ? 'running' : pick.state;
+    const label = RUN_STATE_LABELS[state];
+    this.item.text = `$(${RUN_STATE_ICON[state].id}) ${pick.name}: ${pick.phase} (${pick.done}/${pick.total}) · ${label}`;
+    this.item.tooltip = `Migration ${pick.name} — ${label}\nNow: ${what ?? pick.now}\nClick to open its panel.`;
+    this.item.backgroundColor = state === 'rolled-back' || state === 'failed' || state === 'interrupted' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    this.item.accessibilityInformation = { label: `Migration ${pick.name}, ${label}, ${pick.phase}, ${pick.done} of ${pick.total} steps done. Open the panel.` };
     // A Migrations-view row as the argument, so the command wrapper hands it over as the clicked node.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { MigrationRunNode } = require('../../core/ui/migrations/migrationNodes') as typeof import('../../core/ui/migrations/migrationNodes');

@@ -20,7 +20,7 @@ import type { AccountStatusBar } from '../explorer/accountStatusBar';
 import type { MigrationPanels } from '../panel/migrationPanel';
 import { PANEL_VIEW_TYPE } from '../../core/ui/panel/viewType';
 import { secretBackend } from '../kit/secrets';
-import { apiConfig } from '../kit/settings';
+import { apiConfig, appUrlCheckSettings } from '../kit/settings';
 import { VsCodeProgressRunner, VsCodeUserInput } from '../kit/userInput';
 import { VsCodeMigrationPrompt } from './migrationPrompt';
 import { MigrationStatusBar } from './migrationStatusBar';
@@ -42,6 +42,9 @@ export interface Migrations {
 }
 
 const ACCOUNTS_KEY = 'mendixMigration.journalAccounts';
+
+/** Phases whose steps change links, URLs or running states the Apps tree shows. */
+const TREE_PHASES: ReadonlySet<string> = new Set(['link-target', 'carry-package', 'prepare-target', 'restore', 'test', 'cutover', 'relink', 'url', 'offboard']);
 
 function setting<T>(key: string, fallback: T): T {
   return vscode.workspace.getConfiguration('mendixMigration').get<T>(key) ?? fallback;
@@ -99,8 +102,25 @@ export function registerMigrations(opts: MigrationsOptions): Migrations {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const adapter = require('../../core/mendix/clientAdapter') as typeof import('../../core/mendix/clientAdapter');
     const client = new api.MendixClient({ credentials, config: apiConfig(), logger: log.child('api'), redactor });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const urls = require('../../core/mendix/appUrlCheck') as typeof import('../../core/mendix/appUrlCheck');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const domains = require('../../core/migration/domainCheck') as typeof import('../../core/migration/domainCheck');
     const summary = (await accounts.list()).find((a) => a.id === id);
-    return new adapter.ClientMigrationServices({ client, username: credentials.username ?? summary?.username ?? '', logger: log.child('migration') });
+    const check = appUrlCheckSettings();
+    const dns = dnsConfig();
+    return new adapter.ClientMigrationServices({
+      client,
+      username: credentials.username ?? summary?.username ?? '',
+      logger: log.child('migration'),
+      httpCheck: urls.appUrlCheck(check.mode, { client, gateway: check.gateway }),
+      // The same custom-domain check the CLI's --dns-check wires, over the DNS settings.
+      checkCustomDomain: domains.dnsDomainCheck({
+        resolvers: dns.resolvers,
+        authoritative: dns.authoritative === 'discover' ? undefined : dns.authoritative,
+        timeoutMs: dns.timeoutMs,
+      }),
+    });
   };
 
   const tree = new MigrationsTreeProvider(folder, () => controller, log.child('migrations'));
@@ -119,6 +139,16 @@ export function registerMigrations(opts: MigrationsOptions): Migrations {
     }, 300);
   };
 
+  let appsTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Refreshes the Apps tree once things settle (one refresh for a burst of changes). */
+  const refreshApps = (): void => {
+    if (appsTimer) clearTimeout(appsTimer);
+    appsTimer = setTimeout(() => {
+      appsTimer = undefined;
+      void vscode.commands.executeCommand(COMMANDS.refresh).then(undefined, (e: unknown) => log.debug(`apps refresh: ${String(e)}`));
+    }, 1000);
+  };
+
   const getController = (): MigrationController => {
     if (controller) return controller;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -135,6 +165,10 @@ export function registerMigrations(opts: MigrationsOptions): Migrations {
     });
     mc.onDidChange((c) => {
       if (c.kind === 'busy' || (c.kind === 'runner' && c.event.type !== 'progress')) changed();
+      // A step that links, renames, starts or stops something changes what the Apps tree shows.
+      if ((c.kind === 'runner' && c.event.type === 'step-done' && TREE_PHASES.has(mc.planLines(c.file).find((l) => l.id === c.event.stepId)?.phase ?? '')) || (c.kind === 'busy' && !c.busy)) {
+        refreshApps();
+      }
       if (c.kind === 'busy') {
         const name = mc.peek(c.file)?.name;
         accountBar?.setMigrationPhase(c.busy && name ? `${name}: ${c.busy}` : undefined);
@@ -197,6 +231,7 @@ export function registerMigrations(opts: MigrationsOptions): Migrations {
     watcher.onDidDelete(changed),
     statusBar,
     { dispose: () => statusTimer && clearTimeout(statusTimer) },
+    { dispose: () => appsTimer && clearTimeout(appsTimer) },
     // Nothing is read at activation: the first look at the journals happens when the view is shown.
     view.onDidChangeVisibility((e) => e.visible && changed()),
     context.secrets.onDidChange(() => accounts.reset()),

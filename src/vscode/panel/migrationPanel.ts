@@ -11,6 +11,8 @@ import {
   copySupportRequestFor,
   markDoneWithMessage,
   openPortalFor,
+  redoStepWithMessage,
+  stepLinkAction,
   runWithProgress,
   verifyWithMessage,
   type OperationDeps,
@@ -120,6 +122,14 @@ class MigrationPanel implements vscode.Disposable {
       case 'copySupportRequest':
         await copySupportRequestFor(ops, wb, this.file, stepId);
         return;
+      case 'redo':
+        await redoStepWithMessage(ops, wb, this.file, stepId);
+        return;
+      case 'openApp':
+      case 'revealFile':
+      case 'copyPath':
+        await stepLinkAction(ops, wb, this.file, stepId, action);
+        return;
       case 'showLog':
         ops.host.showLog();
         return;
@@ -132,14 +142,20 @@ class MigrationPanel implements vscode.Disposable {
       case 'runAll':
         await runWithProgress(this.deps.ops, wb, this.file);
         return;
-      case 'exportReport':
-        await this.deps.ops.host.openDocument(await this.mc.report(this.file), 'markdown');
+      case 'exportReport': {
+        const path = await this.mc.saveReport(this.file);
+        await this.deps.ops.host.openFile(path);
+        this.controller.notice({ level: 'info', text: `Report saved beside the journal: ${path}` });
         return;
+      }
       case 'watchDns':
         this.dns?.start();
         return;
       case 'stopDns':
         this.dns?.stop();
+        return;
+      case 'ackWarnings':
+        await this.mc.acknowledgeWarnings(this.file);
         return;
     }
   }

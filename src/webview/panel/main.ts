@@ -19,16 +19,51 @@ declare function acquireVsCodeApi(): VsCodeApi;
 /** What the page keeps across reloads: the view state, and the last model for an instant first paint. */
 interface PageState extends PanelViewState {
   model?: PanelModel;
+  /** Finished phases the person opened again (finished phases start collapsed). */
+  expanded?: string[];
 }
 
 const vscode = acquireVsCodeApi();
 let model: PanelModel | undefined;
+let jumped = false;
 const saved = vscode.getState() as Partial<PageState> | undefined;
 const collapsed = new Set<string>(Array.isArray(saved?.collapsed) ? saved.collapsed.filter((c): c is string => typeof c === 'string') : []);
+const expanded = new Set<string>(Array.isArray(saved?.expanded) ? saved.expanded.filter((c): c is string => typeof c === 'string') : []);
 
 function save(): void {
   if (!model) return;
-  vscode.setState({ journalFile: model.journalFile, collapsed: [...collapsed], model });
+  vscode.setState({ journalFile: model.journalFile, collapsed: [...collapsed], expanded: [...expanded], model });
+}
+
+/** A phase whose steps are all settled folds away unless the person opened it. */
+function collapseFinished(): void {
+  if (!model) return;
+  const byId2 = new Map(model.steps.map((r) => [r.id, r]));
+  for (const p of model.phases) {
+    const settled = p.stepIds.every((id) => ['done', 'skipped'].includes(byId2.get(id)?.status ?? 'pending'));
+    if (settled && !expanded.has(p.phase)) collapsed.add(p.phase);
+  }
+}
+
+/** Opens the step's phase, scrolls the step into view and focuses it. */
+function jumpTo(stepId: string): void {
+  const p = model?.phases.find((x) => x.stepIds.includes(stepId));
+  if (p && collapsed.has(p.phase)) {
+    collapsed.delete(p.phase);
+    expanded.add(p.phase);
+    const list = byId(`phase-${p.phase}`);
+    if (list) list.hidden = false;
+    const toggle = document.querySelector(`button.phase-toggle[data-phase="${p.phase}"]`);
+    toggle?.setAttribute('aria-expanded', 'true');
+    const chevron = toggle?.querySelector('.chevron');
+    if (chevron) chevron.textContent = '▾';
+    save();
+  }
+  const li = byId(stepDomId(stepId));
+  if (!li) return;
+  li.scrollIntoView({ block: 'center' });
+  li.setAttribute('tabindex', '-1');
+  li.focus();
 }
 
 function root(): HTMLElement {
@@ -148,8 +183,14 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   const m = event.data;
   if (m.type === 'init') {
     model = m.model;
+    collapseFinished();
     renderAll();
     save();
+    // The panel opens at the step that needs the person.
+    if (!jumped && m.model.run.nowStepId) {
+      jumped = true;
+      jumpTo(m.model.run.nowStepId);
+    }
   } else if (m.type === 'update') {
     applyUpdate(m);
   }
@@ -159,7 +200,9 @@ document.addEventListener('click', (event) => {
   const target = event.target instanceof Element ? event.target.closest('button') : null;
   if (!target || target.disabled) return;
   const d = target.dataset;
-  if (d.action && d.step) {
+  if (d.jump) {
+    jumpTo(d.jump);
+  } else if (d.action && d.step) {
     vscode.postMessage({ type: 'stepAction', action: d.action as StepAction, stepId: d.step });
   } else if (d.runAction) {
     vscode.postMessage({ type: 'runAction', action: d.runAction as RunAction });
@@ -170,8 +213,13 @@ document.addEventListener('click', (event) => {
     if (chevron) chevron.textContent = open ? '▾' : '▸';
     const list = byId(`phase-${d.phase}`);
     if (list) list.hidden = !open;
-    if (open) collapsed.delete(d.phase);
-    else collapsed.add(d.phase);
+    if (open) {
+      collapsed.delete(d.phase);
+      expanded.add(d.phase);
+    } else {
+      collapsed.add(d.phase);
+      expanded.delete(d.phase);
+    }
     save();
   }
 });

@@ -18,12 +18,57 @@ export function renderHeader(run: RunInfo): HTMLElement {
     h(
       'div',
       { className: 'run-line' },
-      h('span', { className: `badge run-${run.status}`, id: 'run-status' }, run.status),
+      h('span', { className: `badge run-${run.status} state-${run.state}`, id: 'run-status', 'data-state': run.state }, run.stateLabel),
       h('span', { id: 'run-progress-text' }, ` ${run.doneCount} of ${run.totalCount} steps done `),
       bar,
       run.busy ? h('span', { className: 'busy', role: 'status' }, ` ${run.busy}…`) : undefined,
     ),
+    h(
+      'p',
+      { id: 'now', className: `now state-${run.state}` },
+      h('strong', {}, 'Now: '),
+      run.now.replace(/^Now: /, ''),
+      run.nowStepId ? h('button', { className: 'link', 'data-jump': run.nowStepId, title: 'Scroll to the step that needs you' }, 'Go to step') : undefined,
+    ),
+    run.rollback &&
+      h(
+        'div',
+        { className: 'error rollback', role: 'alert', id: 'rollback-banner' },
+        h('strong', {}, `Cutover rolled back at ${formatTime(run.rollback.at)}: `),
+        run.rollback.reason,
+        h('div', {}, `The source was restarted and serves users again${run.rollback.detail ? ` (${run.rollback.detail})` : ''}.`),
+        run.rollback.undone.length ? h('div', {}, `Undone: ${run.rollback.undone.join(', ')}.`) : undefined,
+        h('div', {}, h('strong', {}, 'Next: '), 'fix the cause named above, then Run the failed step; the cutover starts again from stopping the source.'),
+      ),
+    run.warnings?.length
+      ? h(
+          'div',
+          { className: 'warnings', role: 'region', 'aria-label': 'Warnings to acknowledge', id: 'warnings' },
+          h('strong', {}, `${run.warnings.length} warning(s) from the preflight:`),
+          h('ul', {}, ...run.warnings.map((w) => h('li', {}, w))),
+          h('button', { className: 'secondary', 'data-run-action': 'ackWarnings' }, 'Acknowledge Warnings'),
+        )
+      : undefined,
+    run.considerations?.length
+      ? h(
+          'details',
+          { className: 'considerations', id: 'considerations', open: true },
+          h('summary', {}, 'Mendix Cloud v4 considerations for this app'),
+          h('ul', {}, ...run.considerations.map((c) => h('li', {}, c))),
+        )
+      : undefined,
     run.abort && h('p', { className: 'error', role: 'alert' }, `Aborted at ${formatTime(run.abort.at)}: ${run.abort.reason}. ${run.abort.sourceTouched ? 'The source was restarted.' : 'The source was not touched.'}`),
+    h(
+      'nav',
+      { className: 'sections', 'aria-label': 'Panel sections' },
+      h('a', { href: '#checklist' }, 'Checklist'),
+      ' · ',
+      h('a', { href: '#timings' }, 'Timings'),
+      ' · ',
+      h('a', { href: '#diagram' }, 'Diagram'),
+      ' · ',
+      h('a', { href: '#dns' }, 'DNS'),
+    ),
     h(
       'div',
       { className: 'actions', role: 'group', 'aria-label': 'Migration actions' },

@@ -1,14 +1,15 @@
 /** The checklist: steps grouped by phase, each with its state, times, instructions and actions. */
 import { formatBytes, formatDurationMs, formatSeconds, formatTime, percentOf } from './format';
 import type { PhaseGroup, StepAction, StepRow, TransferRow } from '../../core/ui/panel/protocol';
-import { h, stepDomId } from './dom';
+import { h, s, stepDomId } from './dom';
 
 export const STATUS_TEXT: Readonly<Record<StepRow['status'], { icon: string; label: string }>> = {
   pending: { icon: '○', label: 'Pending' },
   running: { icon: '◔', label: 'Running' },
   done: { icon: '✓', label: 'Done' },
   failed: { icon: '✗', label: 'Failed' },
-  'waiting-for-person': { icon: '⏸', label: 'Waiting for a person' },
+  // Drawn as an SVG (see statusIcon): the pause sign has no glyph in common Linux fonts.
+  'waiting-for-person': { icon: '', label: 'Waiting for a person' },
   skipped: { icon: '↷', label: 'Skipped' },
 };
 
@@ -16,10 +17,46 @@ const ACTION_LABELS: Readonly<Record<StepAction, string>> = {
   run: 'Run',
   verify: 'Verify',
   markDone: 'Mark Done',
+  redo: 'Redo Step',
   openPortal: 'Open Portal',
+  openApp: 'Open App',
+  revealFile: 'Reveal File',
+  copyPath: 'Copy Path',
   copySupportRequest: 'Copy Support Request',
   showLog: 'Show Log',
 };
+
+/**
+ * A finished step says what its "done" rests on: Verified (a check ran and passed: which one),
+ * Confirmed (only a person's word), Overridden (a check did not pass and a person overrode it).
+ */
+export function statusLabel(r: Pick<StepRow, 'status' | 'verification' | 'interrupted'>): string {
+  if (r.interrupted) return 'Interrupted';
+  if (r.status !== 'done' || !r.verification?.ok) return STATUS_TEXT[r.status].label;
+  if (r.verification.basis === 'person') return 'Confirmed';
+  if (r.verification.basis === 'override') return 'Overridden';
+  return `Verified (${r.verification.check ?? 'API'})`;
+}
+
+/** The verification line under a step. */
+export function verificationText(v: NonNullable<StepRow['verification']>): string {
+  if (!v.ok) return `Not verified: ${v.detail}`;
+  if (v.basis === 'person') return `Confirmed (nothing can check it): ${v.detail}`;
+  if (v.basis === 'override') return `Overridden: ${v.detail}`;
+  return `Verified (${v.check ?? 'API'}): ${v.detail}`;
+}
+
+function statusIcon(r: StepRow, label: string): HTMLElement {
+  const el = h('span', { className: 'status-icon', role: 'img', 'aria-label': label, title: label });
+  if (r.interrupted) {
+    el.append('!');
+  } else if (r.status === 'waiting-for-person') {
+    el.append(s('svg', { viewBox: '0 0 16 16', width: 14, height: 14, 'aria-hidden': 'true' }, s('rect', { x: 3, y: 2, width: 3.5, height: 12, fill: 'currentColor' }), s('rect', { x: 9.5, y: 2, width: 3.5, height: 12, fill: 'currentColor' })));
+  } else {
+    el.append(STATUS_TEXT[r.status].icon);
+  }
+  return el;
+}
 
 const KIND_TEXT = { api: 'automatic', portal: 'portal', support: 'support request' } as const;
 
@@ -50,7 +87,8 @@ export function phaseCount(rows: readonly StepRow[]): string {
 }
 
 export function renderStep(r: StepRow, transfer?: TransferRow): HTMLLIElement {
-  const st = STATUS_TEXT[r.status];
+  const label = statusLabel(r);
+  const basis = r.status === 'done' && r.verification?.ok ? ` basis-${r.verification.basis}` : '';
   const meta: string[] = [];
   if (r.startedAt) meta.push(`started ${formatTime(r.startedAt)}`);
   if (r.durationMs !== undefined) meta.push(`took ${formatDurationMs(r.durationMs)}`);
@@ -58,16 +96,24 @@ export function renderStep(r: StepRow, transfer?: TransferRow): HTMLLIElement {
   if (r.attempts > 1) meta.push(`${r.attempts} attempts`);
   const li = h(
     'li',
-    { id: stepDomId(r.id), className: `step status-${r.status}`, 'data-step': r.id, 'data-status': r.status, 'aria-label': `${r.index}. ${r.title}: ${st.label}` },
-    h('span', { className: 'status-icon', role: 'img', 'aria-label': st.label, title: st.label }, st.icon),
+    { id: stepDomId(r.id), className: `step status-${r.status}${basis}${r.interrupted ? ' interrupted' : ''}`, 'data-step': r.id, 'data-status': r.status, 'aria-label': `${r.index}. ${r.title}: ${label}` },
+    statusIcon(r, label),
     h(
       'div',
       { className: 'step-body' },
       h('div', { className: 'step-title' }, h('span', { className: 'step-index' }, `${r.index}.`), ` ${r.title} `, h('span', { className: 'badge kind' }, KIND_TEXT[r.kind])),
-      h('div', { className: 'step-meta' }, h('span', { className: 'status-text' }, st.label), meta.length ? ` · ${meta.join(' · ')}` : ''),
+      h('div', { className: 'step-meta' }, h('span', { className: 'status-text' }, label), meta.length ? ` · ${meta.join(' · ')}` : ''),
       h('p', { className: 'describe' }, r.describe),
-      r.confirmation && h('p', { className: 'confirmation' }, `Confirmed by ${r.confirmation.by} (${r.confirmation.method === 'api' ? 'proved through the API' : 'person'}) at ${formatTime(r.confirmation.at)}`),
-      r.verification && h('p', { className: r.verification.ok ? 'verification verified' : 'verification unverified' }, `${r.verification.ok ? 'Verified' : 'Not verified'}: ${r.verification.detail}`),
+      r.confirmation &&
+        h(
+          'p',
+          { className: 'confirmation' },
+          r.confirmation.method === 'api'
+            ? `Found done through the API at ${formatTime(r.confirmation.at)}`
+            : `Confirmed by ${r.confirmation.by} (person) at ${formatTime(r.confirmation.at)}${r.confirmation.override !== undefined ? ` · override: ${r.confirmation.override}` : ''}`,
+        ),
+      r.verification && h('p', { className: `verification ${r.verification.ok ? `verified basis-${r.verification.basis}` : 'unverified'}` }, verificationText(r.verification)),
+      r.appUrl && h('p', { className: 'app-url' }, 'App: ', h('a', { href: r.appUrl, title: `Open ${r.appUrl}` }, r.appUrl)),
       r.error &&
         h(
           'div',
@@ -84,7 +130,9 @@ export function renderStep(r: StepRow, transfer?: TransferRow): HTMLLIElement {
           h('strong', {}, r.person.summary),
           h('ol', {}, ...r.person.actions.map((a) => h('li', {}, a))),
           r.person.file && h('div', { className: 'file' }, `File: ${r.person.file}`),
+          r.requestText && h('pre', { className: 'request-text', 'aria-label': 'Support request text' }, r.requestText),
         ),
+      !r.person && r.file && h('div', { className: 'file' }, `File: ${r.file}`),
       h('div', { className: 'transfer-slot' }, transfer ? renderTransfer(transfer) : undefined),
       h(
         'div',

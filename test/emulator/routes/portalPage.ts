@@ -26,6 +26,7 @@ function v(id) { return document.getElementById(id).value; }
 document.getElementById('link').onclick = () => call('/_emulator/portal/link', { projectId: v('linkProject'), nodeSubdomain: v('linkNode') });
 document.getElementById('url').onclick = () => call('/_emulator/portal/change-url', { nodeSubdomain: v('urlNode'), newSubdomain: v('urlNew') });
 document.getElementById('domain').onclick = () => call('/_emulator/portal/bind-custom-domain', { environmentId: v('domainEnv'), domain: v('domainName') });
+document.getElementById('unbind').onclick = () => call('/_emulator/portal/unbind-custom-domain', { domain: v('unbindName') });
 document.getElementById('offboard').onclick = () => { if (confirm('Offboard ' + v('offNode') + '? Its environments and backups disappear.')) call('/_emulator/portal/offboard', { nodeSubdomain: v('offNode') }); };
 document.getElementById('advance').onclick = () => call('/_emulator/clock/advance', { seconds: Number(v('seconds')) });
 document.getElementById('upload').onclick = () => {
@@ -63,6 +64,8 @@ export function registerPortalPage(app: FastifyInstance, ctx: EmulatorContext): 
       })
       .join('');
     const envIdOptions = nodes.flatMap((n) => store.environmentsOf(n).map((e) => `<option value="${esc(e.id)}">${esc(n.subdomain)} – ${esc(e.name)}</option>`)).join('');
+    const boundDomains = nodes.flatMap((n) => store.environmentsOf(n).flatMap((e) => e.customDomains.map((d) => ({ domain: d.domain, where: `${n.subdomain} – ${e.name}` }))));
+    const domainOptions = boundDomains.map((d) => `<option value="${esc(d.domain)}">${esc(d.domain)} (${esc(d.where)})</option>`).join('');
     const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Mendix Cloud emulator – portal</title>
 <style>body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;vertical-align:top}
@@ -75,6 +78,10 @@ section{margin:1em 0;padding:.6em 1em;border:1px solid #ddd;border-radius:6px}pr
 <section><h2>Upload a backup</h2><select id="upEnv">${envOptions}</select> <input type="file" id="file"> <button id="upload">Upload</button></section>
 <section><h2>Support: change app URL</h2><select id="urlNode">${nodeOptions}</select> → <input id="urlNew" placeholder="new sub-domain"> <button id="url">Change</button></section>
 <section><h2>Bind a custom domain</h2><select id="domainEnv">${envIdOptions}</select> <input id="domainName" placeholder="app.example.com"> <button id="domain">Bind</button></section>
+<section><h2>Remove a custom domain</h2>${
+      boundDomains.length ? `<select id="unbindName">${domainOptions}</select> <button id="unbind">Unbind</button>` : '<p>No custom domain is bound.</p><select id="unbindName" hidden></select><button id="unbind" hidden>Unbind</button>'
+    }
+<p><small>A domain can be bound to one environment at a time: remove it from the source before binding it to the target.</small></p></section>
 <section><h2>Support: offboard a node</h2><select id="offNode">${nodeOptions}</select> <button id="offboard">Offboard</button></section>
 <section><h2>Clock</h2><input id="seconds" type="number" value="3600"> seconds <button id="advance">Advance</button></section>
 <pre id="out"></pre>

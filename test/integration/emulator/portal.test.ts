@@ -128,4 +128,15 @@ describe('emulator: portal and Support actions', () => {
     assert.match(r.headers.get('content-type') ?? '', /text\/html/);
     for (const text of ['orderportal-us', 'Order Portal (temp A)', 'Use this Node', 'Upload', 'Offboard', 'Oregon']) assert.ok(r.text.includes(text), text);
   });
+
+  it('offers removing a bound custom domain on the portal page, and says when none is bound', async () => {
+    const c = client();
+    const before = await c.req('GET', '/_emulator/portal');
+    assert.ok(before.text.includes(`<option value="${DEMO.customDomain}">${DEMO.customDomain} (orderportal – Production)</option>`), 'the bound domain is listed with where it is bound');
+    assert.match(before.text, /<button id="unbind">Unbind<\/button>/);
+    assert.equal((await c.control('POST', '/portal/unbind-custom-domain', { domain: DEMO.customDomain })).status, 204);
+    const after = await c.req('GET', '/_emulator/portal');
+    assert.ok(after.text.includes('No custom domain is bound.'));
+    assert.ok(!after.text.includes(`<option value="${DEMO.customDomain}">`));
+  });
 });

@@ -221,7 +221,7 @@ export function backupSteps(prefix: 'backup' | 'cutover', opts: PlanOptions): St
       const o = ctx.state().outputs;
       if (!(await fileIntact(ctx))) return { ok: false, detail: 'the backup file is missing, changed or not verified' };
       const check = await ctx.services.verifyBackupArchive(str(o.path) ?? '');
-      return check.ok ? { ok: true, detail: `backup ${num(o.size) ?? '?'} bytes verified (${check.detail})` } : { ok: false, detail: check.detail };
+      return check.ok ? { ok: true, detail: `backup ${num(o.size) ?? '?'} bytes verified (${check.detail})`, check: 'SHA-256 + archive' } : { ok: false, detail: check.detail };
     },
   };
 
@@ -324,7 +324,7 @@ export function backupSteps(prefix: 'backup' | 'cutover', opts: PlanOptions): St
       const id = str(ctx.state().outputs.restoreId);
       if (!id) {
         const c = ctx.state().confirmation;
-        return c ? { ok: true, detail: `restore confirmed by ${c.by}` } : { ok: false, detail: 'no restore recorded' };
+        return c ? { ok: true, detail: `restore confirmed by ${c.by}`, basis: 'person' } : { ok: false, detail: 'no restore recorded' };
       }
       const env = await targetEnvironment(ctx);
       const r = await ctx.services.getRestore(targetProjectId(ctx), env.environmentId, id);

@@ -63,7 +63,7 @@ export function configSteps(opts: PlanOptions): StepDefinition[] {
             summary: `Confirm applying ${writable.length} configuration difference(s) to the target`,
             actions: [
               ...writable.map((d) => `${d.area} ${d.name}: source ${d.source}, target ${d.target}`),
-              'Run again with --yes to apply them, or confirm the step to keep the target as it is.',
+              'Run the step again to be asked again (CLI: --yes applies them), or Mark Done to keep the target as it is.',
             ],
           });
         }
@@ -85,7 +85,7 @@ export function configSteps(opts: PlanOptions): StepDefinition[] {
     verify: async (ctx) => {
       if (ctx.state().outputs.declined === true) return { ok: true, detail: 'differences left as they are (declined)' };
       const c = ctx.state().confirmation;
-      if (c?.method === 'person' && ctx.state().outputs.applied !== true) return { ok: true, detail: `differences left as they are (confirmed by ${c.by})` };
+      if (c?.method === 'person' && ctx.state().outputs.applied !== true) return { ok: true, detail: `differences left as they are (confirmed by ${c.by})`, basis: 'person' };
       const left = (await currentDiff(ctx)).filter((d) => d.writable);
       await ctx.setOutputs({ diffAfter: diffJson(left) });
       return left.length === 0
@@ -115,7 +115,7 @@ export function configSteps(opts: PlanOptions): StepDefinition[] {
     run: () => Promise.resolve(),
     verify: (ctx) => {
       const c = ctx.state().confirmation;
-      return Promise.resolve(c ? { ok: true, detail: `no API can read these settings; confirmed by ${c.by}` } : { ok: false, detail: 'waiting for a person to confirm' });
+      return Promise.resolve(c ? { ok: true, detail: `no API can read these settings; confirmed by ${c.by}`, basis: 'person' } : { ok: false, detail: 'waiting for a person to confirm' });
     },
   };
 
@@ -135,13 +135,13 @@ export function configSteps(opts: PlanOptions): StepDefinition[] {
       await startAndWait(ctx, opts, target.nodeSubdomain, target.environment, true, 'start');
       const env = await findEnvironment(ctx, target.nodeSubdomain, target.environment);
       const check = await ctx.services.httpCheck(env.url);
-      await ctx.setOutputs({ url: env.url, httpStatus: check.status, httpOk: check.ok, modelVersion: env.modelVersion ?? null });
+      await ctx.setOutputs({ url: env.url, httpStatus: check.status, httpOk: check.ok, httpDetail: check.detail, modelVersion: env.modelVersion ?? null });
       if (!check.ok) throw new Error(`the target started but ${env.url} answered ${check.status}: ${check.detail}`);
     },
     verify: async (ctx) => {
       const env = await findEnvironment(ctx, ctx.input.target.nodeSubdomain, ctx.input.target.environment);
       return env.status === 'Running' && ctx.state().outputs.httpOk === true
-        ? { ok: true, detail: `${env.url} runs model ${env.modelVersion ?? '?'}` }
+        ? { ok: true, detail: `${env.url} runs model ${env.modelVersion ?? '?'}; ${str(ctx.state().outputs.httpDetail) ?? `HTTP ${Number(ctx.state().outputs.httpStatus)}`}`, check: 'API + HTTP' }
         : { ok: false, detail: `the target is ${env.status}` };
     },
   };
@@ -166,7 +166,7 @@ export function configSteps(opts: PlanOptions): StepDefinition[] {
     run: () => Promise.resolve(),
     verify: (ctx) => {
       const c = ctx.state().confirmation;
-      return Promise.resolve(c ? { ok: true, detail: `tested and confirmed by ${c.by}` } : { ok: false, detail: 'waiting for a person to test' });
+      return Promise.resolve(c ? { ok: true, detail: `tested and confirmed by ${c.by}`, basis: 'person' } : { ok: false, detail: 'waiting for a person to test' });
     },
   };
 

@@ -170,7 +170,8 @@ export function finishSteps(opts: PlanOptions): StepDefinition[] {
     phase: 'url',
     title: 'Change the app URL (Support request)',
     kind: 'support',
-    dependsOn: [REDEPLOY],
+    // Support can give the old sub-domain only once the old node is gone.
+    dependsOn: [REDEPLOY, OFFBOARD_REQUEST],
     describe: 'Only Mendix Support can give the target environment the old app URL. The request is pre-filled with both URLs, App IDs and Project IDs.',
     instructions: async (ctx) => {
       const pre = ctx.stateOf('preflight')?.outputs ?? {};
@@ -221,36 +222,40 @@ export function finishSteps(opts: PlanOptions): StepDefinition[] {
     instructions: (ctx) => ({
       summary: `Bind ${ctx.input.customDomains.join(', ')} to the target environment and update DNS`,
       actions: [
+        `Portal: first remove ${ctx.input.customDomains.join(', ')} from the source environment (node ${ctx.input.source.nodeSubdomain}, ${ctx.input.source.environment} → Network → Custom Domains): a domain is bound to one environment at a time.`,
+        `Portal: then on node ${ctx.input.target.nodeSubdomain}, ${ctx.input.target.environment} → Network → Custom Domains: add each domain with its certificate.`,
         ...ctx.input.customDomains.map((d) => `DNS: set ${d} CNAME ${d}.cname.mendix.net. (TTL 300 s, lowered a few days before)`),
-        `Portal: on node ${ctx.input.target.nodeSubdomain}, ${ctx.input.target.environment} → Network → Custom Domains: add each domain with its certificate.`,
-        'Use the DNS checks (propagation, TTL) to follow the change, then confirm this step.',
+        'Use the DNS checks (propagation, TTL) to follow the change, then Mark Done: the step is done when the zone answers the CNAME (an override is possible and is recorded).',
       ],
       url: ctx.input.portalUrl,
     }),
-    isDone: async (ctx) => personConfirmed(ctx) && (await dnsState(ctx)).ok,
+    isDone: async (ctx) => personConfirmed(ctx) && (ctx.state().confirmation?.override !== undefined || (await dnsState(ctx)).ok),
     run: () => Promise.resolve(),
     verify: async (ctx) => {
       const c = ctx.state().confirmation;
       if (!c) return { ok: false, detail: 'waiting for a person' };
       const dnsCheck = await dnsState(ctx);
-      return dnsCheck.ok
-        ? { ok: true, detail: `binding confirmed by ${c.by} (no API shows it); ${dnsCheck.detail}` }
-        : { ok: false, detail: `DNS not there yet: ${dnsCheck.detail}` };
+      if (!dnsCheck.checked) return { ok: true, detail: `binding confirmed by ${c.by}; ${dnsCheck.detail}`, basis: 'person' };
+      if (dnsCheck.ok) return { ok: true, detail: `DNS check passed: ${dnsCheck.detail}; binding confirmed by ${c.by} (no API shows it)`, basis: 'check', check: 'DNS' };
+      if (c.override !== undefined) return { ok: true, detail: `overridden by ${c.by} (${c.override}); the DNS check did not pass: ${dnsCheck.detail}`, basis: 'override' };
+      return { ok: false, detail: `DNS not there yet: ${dnsCheck.detail}` };
     },
+    allowsOverride: true,
   };
 
   /**
    * With a DNS check wired, every domain's CNAME must reach <domain>.cname.mendix.net and, when the
    * target environment's host is known, the chain must end at its addresses and the certificate be fine.
    */
-  async function dnsState(ctx: StepContext): Promise<{ ok: boolean; detail: string }> {
+  async function dnsState(ctx: StepContext): Promise<{ ok: boolean; checked: boolean; detail: string }> {
     const check = ctx.services.checkCustomDomain?.bind(ctx.services);
-    if (!check) return { ok: true, detail: 'DNS not checked by the engine (use the DNS checks)' };
+    if (!check) return { ok: true, checked: false, detail: 'DNS not checked by the engine (use the DNS checks)' };
     const target = await targetHost(ctx);
     const results = await Promise.all(ctx.input.customDomains.map((d) => check(d, target)));
     // A CNAME to <domain>.cname.mendix.net proves nothing about the move by itself (§14.13): without the target's host, not verified.
-    const ok = target !== undefined && results.every((r) => r.cnameOk && r.chainEndOk !== false && r.certificateOk !== false);
-    return { ok, detail: results.map((r) => r.detail).join('; ') + (target ? '' : '; the target environment could not be read, so where the chain ends is not checked yet') };
+    // The zone must answer and every resolver asked must agree (what the DNS section shows).
+    const ok = target !== undefined && results.every((r) => r.cnameOk && r.chainEndOk !== false && r.certificateOk !== false && (r.propagatedPercent ?? 100) >= 100);
+    return { ok, checked: true, detail: results.map((r) => r.detail).join('; ') + (target ? '' : '; the target environment could not be read, so where the chain ends is not checked yet') };
   }
 
   async function targetHost(ctx: StepContext): Promise<{ host: string } | undefined> {
@@ -293,7 +298,7 @@ export function finishSteps(opts: PlanOptions): StepDefinition[] {
     run: () => Promise.resolve(),
     verify: (ctx) => {
       const c = ctx.state().confirmation;
-      return Promise.resolve(c ? { ok: true, detail: `certificate move confirmed by ${c.by}` } : { ok: false, detail: 'waiting for a person' });
+      return Promise.resolve(c ? { ok: true, detail: `certificate move confirmed by ${c.by}`, basis: 'person' } : { ok: false, detail: 'waiting for a person' });
     },
   };
 

@@ -59,7 +59,7 @@ export function packageSteps(opts: PlanOptions): StepDefinition[] {
       if (!m || m.sha256 !== o.sha256) return { ok: false, detail: 'the downloaded package is missing or its checksum changed' };
       const expected = num(o.expectedSize);
       if (expected !== undefined && expected !== m.size) return { ok: false, detail: `size ${m.size} differs from the package size ${expected}` };
-      return { ok: true, detail: `package ${m.size} bytes, sha256 ${m.sha256.slice(0, 12)}…` };
+      return { ok: true, detail: `package ${m.size} bytes, sha256 ${m.sha256.slice(0, 12)}…`, check: 'SHA-256' };
     },
   };
 

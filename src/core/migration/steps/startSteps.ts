@@ -6,7 +6,7 @@
 import { buildPreflight, type PreflightFacts } from '../preflight';
 import { RefusedError, type StepContext, type StepDefinition } from '../stepTypes';
 import type { JsonObject } from '../types';
-import { currentAppId, findEnvironment, sourceEnvironment } from './common';
+import { currentAppId, findEnvironment, sourceEnvironment, str } from './common';
 
 export const PREFLIGHT = 'preflight';
 export const LINK_TEMP_A = 'link.temp-a';
@@ -76,6 +76,13 @@ async function gatherFacts(ctx: StepContext): Promise<PreflightFacts> {
   };
 }
 
+/** The preflight's warnings ("title: detail"), from its recorded report. */
+export function preflightWarnings(outputs: Readonly<JsonObject>): string[] {
+  const report = outputs.report;
+  if (!Array.isArray(report)) return [];
+  return report.flatMap((i) => (i && typeof i === 'object' && !Array.isArray(i) && i.result === 'warn' ? [`${str(i.title) ?? '?'}: ${str(i.detail) ?? ''}`] : []));
+}
+
 export function startSteps(): StepDefinition[] {
   const preflight: StepDefinition = {
     id: PREFLIGHT,
@@ -110,7 +117,12 @@ export function startSteps(): StepDefinition[] {
     verify: (ctx) => {
       const report = ctx.state().outputs.report;
       const n = Array.isArray(report) ? report.length : 0;
-      return Promise.resolve(ctx.state().outputs.passed === true ? { ok: true, detail: `${n} checks, none failed` } : { ok: false, detail: 'preflight has failures' });
+      const warns = preflightWarnings(ctx.state().outputs).length;
+      return Promise.resolve(
+        ctx.state().outputs.passed === true
+          ? { ok: true, detail: `${n} checks, none failed${warns ? `, ${warns} warning(s) to read` : ''}` }
+          : { ok: false, detail: 'preflight has failures' },
+      );
     },
   };
 

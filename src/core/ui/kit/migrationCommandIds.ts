@@ -4,6 +4,7 @@ export const MIGRATION_COMMANDS = {
   runNextMigrationStep: 'mendixMigration.migration.runNextStep',
   verifyMigrationStep: 'mendixMigration.migration.verifyStep',
   markMigrationStepDone: 'mendixMigration.migration.markStepDone',
+  redoMigrationStep: 'mendixMigration.migration.redoStep',
   abortMigration: 'mendixMigration.migration.abort',
   exportMigrationReport: 'mendixMigration.migration.exportReport',
   openMigrationPanel: 'mendixMigration.migration.openPanel',

@@ -54,6 +54,8 @@ export interface Host {
   /** Opens a read-only-ish untitled document with the given content. */
   openDocument(content: string, language: 'markdown' | 'json'): Promise<void>;
   revealFile(path: string): Promise<void>;
+  /** Opens a file from disk in an editor. */
+  openFile(path: string): Promise<void>;
   showLog(): void;
   /** Registers a value the logger must mask from now on. */
   maskSecret(value: string): void;

@@ -1,4 +1,4 @@
-/** Mendix: Export Migration Report — the Markdown sign-off report (before/after, timings, checksums). */
+/** Mendix: Export Migration Report — the Markdown sign-off report, saved beside the journal and opened. */
 import type { CommandDeps } from '../explorer/commands/commandDeps';
 import { pickJournal } from './migrationActions';
 import { workbenchOf } from './migrationDeps';
@@ -6,6 +6,7 @@ import { workbenchOf } from './migrationDeps';
 export async function exportMigrationReport(deps: CommandDeps, node?: unknown): Promise<void> {
   const wb = workbenchOf(deps);
   const file = await pickJournal(deps, wb, node);
-  const markdown = await wb.controller.report(file);
-  await deps.host.openDocument(markdown, 'markdown');
+  const path = await wb.controller.saveReport(file);
+  await deps.host.openFile(path);
+  void deps.ui.info(`Report saved: ${path}`);
 }

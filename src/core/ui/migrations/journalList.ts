@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { JOURNAL_FOLDER, readJournalFile as readJournal } from '../../migration/journalStore';
 import { buildPlan, describePlan, type PlanLine } from '../../migration/plan';
+import { migrationProgress, type RunState } from '../../migration/progress';
 import type { Journal, RunStatus } from '../../migration/types';
 import { currentStepId, PHASE_LABELS } from '../panel/panelModel';
 
@@ -13,6 +14,10 @@ export interface JournalSummary {
   /** Label of the phase the run is in (of its current step), or the run's end state. */
   phase: string;
   currentStep?: { id: string; title: string; status: string };
+  /** Where the run stands (see migrationProgress); `running` only while a run here drives it. */
+  state: RunState;
+  /** What must happen now, in one line. */
+  now: string;
   done: number;
   total: number;
   updatedAt: string;
@@ -23,13 +28,13 @@ export function planLinesFor(journal: Readonly<Journal>): PlanLine[] {
   return describePlan(buildPlan(journal.input).steps);
 }
 
-export function summarize(file: string, journal: Readonly<Journal>, lines: readonly PlanLine[] = planLinesFor(journal)): JournalSummary {
-  const done = lines.filter((l) => ['done', 'skipped'].includes(journal.steps[l.id]?.status ?? 'pending')).length;
+export function summarize(file: string, journal: Readonly<Journal>, lines: readonly PlanLine[] = planLinesFor(journal), busy = false): JournalSummary {
+  const p = migrationProgress(lines, journal, { busy });
   const cur = currentStepId(lines, journal);
   const line = lines.find((l) => l.id === cur);
   const phase =
     journal.status === 'completed' ? 'Completed' : journal.status === 'aborted' ? 'Aborted' : line ? PHASE_LABELS[line.phase] : 'Ready';
-  const out: JournalSummary = { file, name: journal.name, status: journal.status, phase, done, total: lines.length, updatedAt: journal.updatedAt };
+  const out: JournalSummary = { file, name: journal.name, status: journal.status, phase, state: p.state, now: p.now, done: p.done, total: p.total, updatedAt: journal.updatedAt };
   if (line) out.currentStep = { id: line.id, title: line.title, status: journal.steps[line.id]?.status ?? 'pending' };
   return out;
 }
@@ -65,7 +70,7 @@ export async function listJournals(workspaceFolder: string): Promise<JournalSumm
         return summarize(file, await readJournalFile(file));
       } catch (e) {
         const name = n.replace(/\.json$/, '');
-        return { file, name, status: 'active' as const, phase: 'Unreadable', done: 0, total: 0, updatedAt: '', error: e instanceof Error ? e.message : String(e) };
+        return { file, name, status: 'active' as const, phase: 'Unreadable', state: 'failed' as const, now: 'The journal cannot be read', done: 0, total: 0, updatedAt: '', error: e instanceof Error ? e.message : String(e) };
       }
     }),
   );

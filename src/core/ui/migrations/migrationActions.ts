@@ -3,7 +3,11 @@
  * shows one cancellable "(n/m) step" notification for long work, and ends with a message naming
  * the next thing to do.
  */
-import { UserFacingError } from '../kit/errors';
+import { UserCancelledError, UserFacingError } from '../kit/errors';
+import { ReopenRefusedError } from '../../migration/reopenStep';
+import type { VerifyResult } from '../../migration/stepTypes';
+import { stepFacts } from '../panel/panelModel';
+import { migrationProgress } from '../../migration/progress';
 import type { Host, ProgressRunner, UserInput } from '../kit/userInput';
 import type { RunOutcome } from '../../migration/runner';
 import type { Journal } from '../../migration/types';
@@ -22,7 +26,10 @@ export async function pickJournal(deps: Pick<OperationDeps, 'ui'>, wb: Migration
   if (isJournalRef(node)) return node.journalFile;
   requireFolder(wb);
   const all = (await wb.journals()).filter((j) => !j.error && filter(j.status));
-  if (all.length === 0) throw new UserFacingError('No migration in this workspace fits.', 'Start one with "Mendix: Start Migration".');
+  if (all.length === 0) {
+    // Name only commands that exist: "Start Migration from Here" (palette or the app's context menu).
+    throw new UserFacingError('No migration in this workspace fits.', 'Start one with "Mendix: Start Migration from Here" (or right-click an app in the Apps view).');
+  }
   if (all.length === 1) return all[0].file;
   return deps.ui.pick(
     all.map((j) => ({ label: j.name, description: `${j.phase} · ${j.done}/${j.total} steps`, detail: j.currentStep?.title, value: j.file })),
@@ -47,17 +54,27 @@ export async function runWithProgress(deps: OperationDeps, wb: MigrationWorkbenc
   const j = await loadJournal(wb, file);
   if (j.status !== 'active') throw new UserFacingError(`Migration "${j.name}" is ${j.status}; nothing to run.`);
   const lines = wb.controller.planLines(file);
+  // A step whose earlier steps are not done (a rollback reset them) is reached by running the plan.
+  const only = wb.controller.planLines(file).find((l) => l.id === onlyStep);
+  if (only && !only.dependsOn.every((d) => SETTLED.has(j.steps[d]?.status ?? 'pending'))) onlyStep = undefined;
   const title = `Migration ${j.name}`;
+  let lastTick = 0;
   const outcome = await deps.progress.run(title, (report, signal) =>
     wb.controller.run(file, {
       onlyStep,
       signal,
       onEvent: (e) => {
-        if (e.type === 'progress') return;
+        // Transfer ticks name their own step (several steps may run at once), at most twice a second.
+        if (e.type === 'progress') {
+          const t = Date.now();
+          if (t - lastTick < 500) return;
+          lastTick = t;
+        }
         const now = wb.controller.peek(file);
-        const done = now ? lines.filter((l) => SETTLED.has(now.steps[l.id]?.status ?? 'pending')).length : 0;
+        // The same count the panel, the view and the status bar show.
+        const done = now ? migrationProgress(lines, now, { busy: true }).done : 0;
         const index = lines.findIndex((l) => l.id === e.stepId) + 1;
-        report({ message: `(${index}/${lines.length}) ${e.title}`, percent: lines.length ? (done / lines.length) * 100 : undefined });
+        report({ message: `(${index}/${lines.length}) ${e.title}${e.type === 'progress' && e.message ? `: ${e.message}` : ''}`, percent: lines.length ? (done / lines.length) * 100 : undefined });
       },
     }),
   );
@@ -86,21 +103,60 @@ async function announce(deps: OperationDeps, wb: MigrationWorkbench, file: strin
 export async function verifyWithMessage(deps: OperationDeps, wb: MigrationWorkbench, file: string, stepId: string): Promise<void> {
   const title = wb.controller.planLines(file).find((l) => l.id === stepId)?.title ?? stepId;
   const v = await deps.progress.run(`Verifying: ${title}`, (_report, signal) => wb.controller.verify(file, stepId, signal));
-  void deps.ui.info(`${v.ok ? 'Verified' : 'Not verified'}: ${title} — ${v.detail}`);
+  void deps.ui.info(`${outcomeWord(v)}: ${title} — ${v.detail}`);
 }
 
-/** A person says a portal or support step is done; the engine then proves it through the API. */
+/** How a verification result reads: Verified (a check passed), Confirmed (a person's word), Overridden. */
+export function outcomeWord(v: Pick<VerifyResult, 'ok' | 'basis'>): string {
+  if (!v.ok) return 'Not verified';
+  return v.basis === 'person' ? 'Confirmed' : v.basis === 'override' ? 'Overridden' : 'Verified';
+}
+
+/**
+ * A person says a portal or support step is done: the engine runs the same detection a run does
+ * and the step's check. When they pass, the run continues by itself; when not, nothing is marked
+ * and the message says why (steps that allow it offer an explicit, recorded override).
+ */
 export async function markDoneWithMessage(deps: OperationDeps, wb: MigrationWorkbench, file: string, stepId: string): Promise<void> {
   const j = await loadJournal(wb, file);
   const st = j.steps[stepId];
   const line = wb.controller.planLines(file).find((l) => l.id === stepId);
   if (!line || !st) throw new UserFacingError(`Unknown step ${stepId}.`);
-  if (line.kind === 'api') throw new UserFacingError(`"${line.title}" is done by the extension; use Run instead.`);
-  await deps.ui.confirm(`Mark "${line.title}" as done?`, 'Mark Done', st.person ? `${st.person.summary}\n\nThe extension then verifies it where an API allows.` : undefined);
-  const v = await deps.progress.run(`Confirming: ${line.title}`, (_report, signal) => wb.controller.markDone(file, stepId, signal));
-  if (!v.ok) throw new UserFacingError(`"${line.title}" is not verified yet: ${v.detail}`, 'Finish it in the portal, then mark it done again.');
-  const next = await deps.ui.info(`Done and verified: ${line.title}. ${v.detail}`, 'Continue the Run');
-  if (next === 'Continue the Run') await runWithProgress(deps, wb, file);
+  if (line.kind === 'api' && st.status !== 'waiting-for-person') throw new UserFacingError(`"${line.title}" is done by the extension; use Run instead.`);
+  await deps.ui.confirm(`Mark "${line.title}" as done?`, 'Mark Done', st.person ? `${st.person.summary}\n\nThe extension then checks it where an API or DNS allows.` : undefined);
+  let v = await deps.progress.run(`Confirming: ${line.title}`, (_report, signal) => wb.controller.markDone(file, stepId, signal));
+  if (!v.ok && line.allowsOverride) {
+    const reason = await deps.ui
+      .input({
+        title: `Override: ${line.title}`,
+        prompt: `The check did not pass: ${v.detail}. To mark the step done anyway, say why (recorded in the journal and the report); Escape leaves it waiting.`,
+        validate: (text) => (text.trim().length < 4 ? 'Give a reason (a few words).' : undefined),
+      })
+      .catch((e: unknown) => {
+        if (e instanceof UserCancelledError) return undefined;
+        throw e;
+      });
+    if (reason === undefined) throw new UserFacingError(`"${line.title}" is still waiting: ${v.detail}`, 'Finish it, then Mark Done again (or override with a reason).');
+    v = await deps.progress.run(`Overriding: ${line.title}`, (_report, signal) => wb.controller.markDone(file, stepId, signal, reason.trim()));
+  }
+  if (!v.ok) throw new UserFacingError(`"${line.title}" is not done yet: ${v.detail}`, 'Finish it in the portal, then Mark Done again (or Redo Step to start it over).');
+  // The step's row says Verified/Confirmed; while the run goes on its notification speaks (one toast fewer).
+  if (wb.controller.peek(file)?.status === 'active') await runWithProgress(deps, wb, file);
+  else void deps.ui.info(`${outcomeWord(v)}: ${line.title}. ${v.detail}`);
+}
+
+/** "Redo Step": a person step goes back to pending and the run picks it up again. */
+export async function redoStepWithMessage(deps: OperationDeps, wb: MigrationWorkbench, file: string, stepId: string): Promise<void> {
+  const line = wb.controller.planLines(file).find((l) => l.id === stepId);
+  if (!line) throw new UserFacingError(`Unknown step ${stepId}.`);
+  await deps.ui.confirm(`Redo "${line.title}"?`, 'Redo Step', 'Its confirmation and check are cleared; the run then shows what to do again.');
+  try {
+    await wb.controller.reopen(file, stepId);
+  } catch (e) {
+    if (e instanceof ReopenRefusedError) throw new UserFacingError(`Cannot redo: ${e.message}.`);
+    throw e;
+  }
+  await runWithProgress(deps, wb, file);
 }
 
 export async function openPortalFor(deps: OperationDeps, wb: MigrationWorkbench, file: string, stepId: string): Promise<void> {
@@ -114,4 +170,23 @@ export async function copySupportRequestFor(deps: OperationDeps, wb: MigrationWo
   if (!text) throw new UserFacingError('This step has no support request.');
   await deps.host.copyToClipboard(text);
   void deps.ui.info('The support request is on the clipboard; paste it into a Mendix Support ticket.');
+}
+
+/** "Open App", "Reveal File", "Copy Path" for the app URL or local file a step names. */
+export async function stepLinkAction(deps: OperationDeps, wb: MigrationWorkbench, file: string, stepId: string, action: 'openApp' | 'revealFile' | 'copyPath'): Promise<void> {
+  const j = await loadJournal(wb, file);
+  const line = wb.controller.planLines(file).find((l) => l.id === stepId);
+  if (!line) throw new UserFacingError(`Unknown step ${stepId}.`);
+  const facts = stepFacts(line, wb.controller.planLines(file), j);
+  if (action === 'openApp') {
+    if (!facts.appUrl) throw new UserFacingError(`"${line.title}" names no app URL.`);
+    await deps.host.openExternal(facts.appUrl);
+    return;
+  }
+  if (!facts.file) throw new UserFacingError(`"${line.title}" names no file.`);
+  if (action === 'revealFile') await deps.host.revealFile(facts.file);
+  else {
+    await deps.host.copyToClipboard(facts.file);
+    void deps.ui.info(`Copied: ${facts.file}`);
+  }
 }

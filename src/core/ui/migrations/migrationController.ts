@@ -3,9 +3,11 @@
  * wired to the engine (with credentials) only when something runs. One operation at a time per
  * journal; every change is announced so the panel and the Migrations view redraw.
  */
+import { writeFile } from 'node:fs/promises';
 import { JournalStore, journalPathsFor, pathsForJournalFile } from '../../migration/journalStore';
 import { buildPlan, type PlanLine } from '../../migration/plan';
 import { renderReport } from '../../migration/report';
+import { reopenStep } from '../../migration/reopenStep';
 import type { RunnerEvent, RunOutcome } from '../../migration/runner';
 import type { MigrationServices } from '../../mendix/services';
 import { createJournal, openMigration, type MigrationSession } from '../../migration/session';
@@ -128,13 +130,34 @@ export class MigrationController {
     return this.exclusive(file, `verifying ${stepId}`, (s) => s.runner.verifyStep(stepId, signal));
   }
 
-  /** Records the person's confirmation, then proves it through the step's verification. */
-  markDone(file: string, stepId: string, signal?: AbortSignal): Promise<VerifyResult> {
-    return this.exclusive(file, `confirming ${stepId}`, (s) => s.runner.confirmManualStep(stepId, this.deps.prompt.person, signal));
+  /** Records the person's confirmation, then runs the step's detection and verification (see the runner). */
+  markDone(file: string, stepId: string, signal?: AbortSignal, override?: string): Promise<VerifyResult> {
+    return this.exclusive(file, `confirming ${stepId}`, (s) => s.runner.confirmManualStep(stepId, this.deps.prompt.person, signal, override === undefined ? {} : { override }));
+  }
+
+  /** The person read the preflight's warnings: they leave the top of the panel (kept in the journal and report). */
+  acknowledgeWarnings(file: string): Promise<void> {
+    return this.exclusive(file, 'acknowledging warnings', (s) =>
+      s.store.update((j) => {
+        j.warningsAcknowledged = { by: this.deps.prompt.person, at: this.clock.now().toISOString() };
+      }),
+    );
+  }
+
+  /** "Redo step": a person step goes back to pending (refused while later steps rest on it). */
+  reopen(file: string, stepId: string): Promise<void> {
+    return this.exclusive(file, `reopening ${stepId}`, (s) => reopenStep(s.store, s.runner.steps, stepId, this.deps.prompt.person));
   }
 
   abort(file: string, reason: string): Promise<{ sourceTouched: boolean; rollback?: string }> {
     return this.exclusive(file, 'aborting', (s) => s.runner.abort(reason));
+  }
+
+  /** Writes the report beside the journal (`<name>-report.md`) and returns its path. */
+  async saveReport(file: string): Promise<string> {
+    const path = file.replace(/\.json$/, '') + '-report.md';
+    await writeFile(path, await this.report(file), 'utf8');
+    return path;
   }
 
   /** The Markdown sign-off report (before/after, timings, checksums). */

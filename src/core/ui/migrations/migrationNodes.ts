@@ -3,7 +3,9 @@
  * children. Plain data over `TreeItemSpec`, so the view is testable without VS Code.
  */
 import type { TreeItemSpec } from '../kit/treeSpec';
-import type { Journal } from '../../migration/types';
+import { RUN_STATE_LABELS } from '../../migration/progress';
+import { RUN_STATE_ICON } from './runStateIcons';
+import type { Journal, RunState } from '../../migration/types';
 import type { PlanLine } from '../../migration/plan';
 import { phaseGroups } from '../panel/panelModel';
 import type { JournalSummary } from './journalList';
@@ -46,18 +48,19 @@ export class MigrationRunNode implements MigrationTreeNode {
 
   getTreeItem(): TreeItemSpec {
     const s = this.summary;
-    const state = s.status !== 'active' ? s.status : this.busy ? 'running' : (s.currentStep?.status ?? 'active');
-    const description = s.error ? 'cannot be read' : `${this.busy ? `${this.busy} · ` : ''}${s.phase} · ${s.done}/${s.total}`;
+    // The same reading as the panel and the status bar (migrationProgress); "running" only while this window drives it.
+    const state: RunState = this.busy ? 'running' : s.state;
+    const description = s.error ? 'cannot be read' : `${this.busy ? `${this.busy} · ` : ''}${s.phase} · ${s.done}/${s.total} · ${RUN_STATE_LABELS[state]}`;
     return {
       id: this.id,
       label: s.name,
       description,
       tooltip: s.error
         ? `**${s.name}**\n\n${s.error}`
-        : `**${s.name}** — ${s.status}\n\nPhase: ${s.phase}  \nSteps done: ${s.done} of ${s.total}${s.currentStep ? `  \nCurrent step: ${s.currentStep.title} (${s.currentStep.status})` : ''}`,
-      icon: s.error ? { id: 'warning', color: 'editorWarning.foreground' } : (STATUS_ICON[state] ?? STATUS_ICON.active),
+        : `**${s.name}** — ${RUN_STATE_LABELS[state]}\n\nNow: ${this.busy ? this.busy : s.now}  \nPhase: ${s.phase}  \nSteps done: ${s.done} of ${s.total}`,
+      icon: s.error ? { id: 'warning', color: 'editorWarning.foreground' } : RUN_STATE_ICON[state],
       collapsible: this.detail ? 'collapsed' : 'none',
-      contextValue: `migration ${s.status}${s.currentStep?.status === 'waiting-for-person' ? ' waiting' : ''}${this.busy ? ' busy' : ''}`,
+      contextValue: `migration ${s.status}${s.currentStep?.status === 'waiting-for-person' ? ' waiting' : ''}${this.busy ? ' busy' : ''} state-${state}`,
       command: { command: MIGRATION_COMMANDS.openMigrationPanel, title: 'Open Migration Panel' },
       accessibilityLabel: `Migration ${s.name}, ${s.status}, ${description}`,
     };

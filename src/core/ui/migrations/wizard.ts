@@ -80,7 +80,10 @@ export async function askMigrationInput(deps: CommandDeps, node: ExplorerNode | 
     { label: 'Node or region move', description: 'Mendix Cloud v4 to another v4 node or region', value: 'node-move' },
     { label: 'Mendix Cloud v3 → v4', description: 'adds the v4 considerations (TLS, connections, debugger, …)', value: 'v3-to-v4' },
   ];
-  if (source.generation === 'v3') flavours.reverse();
+  // Inferred from what the API shows (a v3 node), offered first and marked; the person chooses.
+  const inferred: Flavour = source.generation === 'v3' ? 'v3-to-v4' : 'node-move';
+  if (inferred === 'v3-to-v4') flavours.reverse();
+  flavours[0].description = `${flavours[0].description} — inferred from the API (${source.generation === 'v3' ? 'a Mendix Cloud v3 node' : 'a v4 node'})`;
   const flavour = await ui.pick(flavours, { title: title(2), placeholder: 'What kind of migration?' });
 
   const targetNode = (
@@ -167,7 +170,7 @@ export async function askMigrationInput(deps: CommandDeps, node: ExplorerNode | 
     keepBackups,
     customDomains,
     certificate,
-    portalUrl: PORTAL_URL,
+    portalUrl: deps.settings.portalBaseUrl?.() ?? PORTAL_URL,
   } satisfies MigrationInput);
 
   await ui.confirm(
@@ -176,7 +179,11 @@ export async function askMigrationInput(deps: CommandDeps, node: ExplorerNode | 
     [
       `${source.name} ${env.mode} (${source.appId}) → ${targetNode} ${targetEnv}`,
       `Temporary apps: A = ${tempA.name}, B = ${tempB.name}`,
+      `Kind: ${flavour === 'v3-to-v4' ? 'Mendix Cloud v3 → v4' : 'node / region move'}${flavour === inferred ? ' (inferred from the API)' : ' (chosen, not the inferred one)'}`,
       customDomains.length ? `Custom domains: ${customDomains.join(', ')} (certificate: ${certificate})` : 'No custom domain',
+      ...(customDomains.length
+        ? [`Warning: lower the DNS TTL of ${customDomains.join(', ')} to 300 s today (by ${new Date().toISOString().slice(0, 10)}), at least a week before the cutover, so the switch spreads within minutes.`]
+        : []),
       `Downloads: ${downloadFolder}`,
       `(${title(11).replace('Mendix: Start Migration ', '')} Nothing changes on the source until the cutover, which asks again.)`,
     ].join('\n'),

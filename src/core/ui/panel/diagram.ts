@@ -58,6 +58,7 @@ export function buildDiagram(j: Readonly<Journal>, currentStepId?: string): Diag
     state,
     active: focus.boxes.includes(id),
   });
+  const urlChanged = done(j, 'url.change');
   const appLinked = stage !== 'swap';
   const tempALinked = stage === 'preparing' || stage === 'swap';
   const tempBLinked = stage === 'swap' || stage === 'after';
@@ -66,7 +67,10 @@ export function buildDiagram(j: Readonly<Journal>, currentStepId?: string): Diag
     box('app', i.source.name, `app ${i.source.appId}`, 'app', 215, 20, appLinked ? 'normal' : 'idle'),
     box('tempA', i.target.tempAppA.name, 'temporary app A', 'app', 420, 20, tempALinked ? 'normal' : 'idle'),
     box('source', i.source.nodeSubdomain, offboarded ? 'source node (offboarded)' : 'source node', 'node', 110, 170, offboarded ? 'gone' : 'normal'),
-    box('target', i.target.nodeSubdomain, 'target node', 'node', 320, 170, 'normal'),
+    // After Support's URL change the target node carries the source's old sub-domain.
+    urlChanged
+      ? box('target', i.source.nodeSubdomain, `target node (was ${i.target.nodeSubdomain})`, 'node', 320, 170, 'normal')
+      : box('target', i.target.nodeSubdomain, 'target node', 'node', 320, 170, 'normal'),
   ];
   const link = (from: string, to: string, state: DiagramLink['state']): DiagramLink => ({ from, to, state, active: focus.links.includes(`${from}>${to}`) });
   const links: DiagramLink[] = [];

@@ -3,8 +3,12 @@
  * migration logic: it renders the journal and offers the actions that fit each step's state.
  */
 import type { PlanLine } from '../../migration/plan';
+import { migrationProgress, RUN_STATE_LABELS } from '../../migration/progress';
+import { preflightWarnings } from '../../migration/steps/startSteps';
+import { str } from '../../migration/steps/common';
+import { V3_TO_V4_ITEM_IDS } from '../../migration/preflight';
 import { predictDowntimeMs } from '../../migration/timings';
-import type { Journal, Phase, StepState } from '../../migration/types';
+import type { Journal, JsonObject, Phase, StepState } from '../../migration/types';
 import { buildDiagram } from './diagram';
 import type { PanelModel, PhaseGroup, RunInfo, StepAction, StepRow, TimingsModel } from './protocol';
 
@@ -26,21 +30,50 @@ export const PHASE_LABELS: Readonly<Record<Phase, string>> = {
 
 const SETTLED = new Set(['done', 'skipped']);
 
+/** What else a step's buttons depend on besides its own state. */
+export interface StepContextFacts {
+  /** A later step resting on this one is done or running (Redo would be refused). */
+  dependentsStarted?: boolean;
+  /** An app URL the step names (it started or checked an environment). */
+  appUrl?: string;
+  /** A local file the step names (a download, the backup to upload). */
+  file?: string;
+}
+
 /** Which buttons a step offers in its current state. */
-export function stepActions(line: Pick<PlanLine, 'kind'>, st: Readonly<StepState>, depsSettled: boolean, runActive: boolean): StepAction[] {
+export function stepActions(line: Pick<PlanLine, 'kind'>, st: Readonly<StepState>, depsSettled: boolean, runActive: boolean, facts: StepContextFacts = {}): StepAction[] {
   const out: StepAction[] = [];
-  if (runActive && st.status !== 'running' && !SETTLED.has(st.status) && st.status !== 'waiting-for-person' && depsSettled) out.push('run');
+  // A failed step always offers Run: when a rollback reset the steps before it, Run goes through them again.
+  if (runActive && st.status !== 'running' && !SETTLED.has(st.status) && st.status !== 'waiting-for-person' && (depsSettled || st.status === 'failed')) out.push('run');
   if (runActive && st.status === 'waiting-for-person') out.push('markDone');
   if (st.person?.url) out.push('openPortal');
   if (st.person?.requestText) out.push('copySupportRequest');
   if (st.status === 'done' || st.status === 'waiting-for-person' || (line.kind !== 'api' && st.confirmation)) out.push('verify');
+  const personStep = line.kind !== 'api' || st.confirmation?.method === 'person';
+  if (runActive && personStep && ['done', 'waiting-for-person', 'failed'].includes(st.status) && !facts.dependentsStarted) out.push('redo');
+  if (facts.appUrl) out.push('openApp');
+  if (facts.file) out.push('revealFile', 'copyPath');
   out.push('showLog');
   return out;
 }
 
-export function stepRow(line: PlanLine, journal: Readonly<Journal>): StepRow {
+/** The app URL and local file a step names (its outputs or its instructions). */
+export function stepFacts(line: PlanLine, lines: readonly PlanLine[], journal: Readonly<Journal>): StepContextFacts {
+  const st = journal.steps[line.id];
+  const facts: StepContextFacts = {};
+  if (!st) return facts;
+  const url = st.outputs.url;
+  if (typeof url === 'string' && /^https?:\/\//.test(url)) facts.appUrl = url;
+  const path = st.person?.file ?? st.outputs.path;
+  if (typeof path === 'string' && path !== '') facts.file = path;
+  facts.dependentsStarted = lines.some((l) => l.dependsOn.includes(line.id) && ['done', 'running'].includes(journal.steps[l.id]?.status ?? 'pending'));
+  return facts;
+}
+
+export function stepRow(line: PlanLine, journal: Readonly<Journal>, lines: readonly PlanLine[] = [line], busy = false): StepRow {
   const st: StepState = journal.steps[line.id] ?? { status: 'pending', attempts: 0, outputs: {}, intents: [] };
   const depsSettled = line.dependsOn.every((d) => SETTLED.has(journal.steps[d]?.status ?? 'pending'));
+  const facts = stepFacts(line, lines, journal);
   const row: StepRow = {
     id: line.id,
     index: line.index,
@@ -50,18 +83,25 @@ export function stepRow(line: PlanLine, journal: Readonly<Journal>): StepRow {
     status: st.status,
     describe: line.describe,
     attempts: st.attempts,
-    actions: stepActions(line, st, depsSettled, journal.status === 'active'),
+    actions: stepActions(line, st, depsSettled, journal.status === 'active', facts),
   };
+  if (st.status === 'running' && !busy) row.interrupted = true;
   if (st.startedAt) row.startedAt = st.startedAt;
   if (st.finishedAt) row.finishedAt = st.finishedAt;
   if (st.durationMs !== undefined) row.durationMs = st.durationMs;
   if (st.waitingSince) row.waitingSince = st.waitingSince;
   if (st.confirmation) row.confirmation = { ...st.confirmation };
-  if (st.verification) row.verification = { ok: st.verification.ok, detail: st.verification.detail };
+  if (st.verification) {
+    row.verification = { ok: st.verification.ok, detail: st.verification.detail, basis: st.verification.basis ?? 'check' };
+    if (st.verification.check) row.verification.check = st.verification.check;
+  }
   if (st.error) row.error = { message: st.error.message, hint: st.error.hint, nextAction: st.error.nextAction };
   if (st.person) {
     row.person = { summary: st.person.summary, actions: [...st.person.actions], url: st.person.url, file: st.person.file, hasRequestText: !!st.person.requestText };
+    if (st.person.requestText) row.requestText = st.person.requestText;
   }
+  if (facts.appUrl) row.appUrl = facts.appUrl;
+  if (facts.file) row.file = facts.file;
   return row;
 }
 
@@ -91,6 +131,7 @@ export function currentStepId(lines: readonly PlanLine[], journal: Readonly<Jour
 
 export function runInfo(lines: readonly PlanLine[], journal: Readonly<Journal>, busy?: string): RunInfo {
   const i = journal.input;
+  const p = migrationProgress(lines, journal, { busy: busy !== undefined });
   const info: RunInfo = {
     name: journal.name,
     flavour: i.flavour,
@@ -98,13 +139,30 @@ export function runInfo(lines: readonly PlanLine[], journal: Readonly<Journal>, 
     source: `${i.source.name} (${i.source.nodeSubdomain}, ${i.source.environment})`,
     target: `${i.target.nodeSubdomain} (${i.target.environment})`,
     updatedAt: journal.updatedAt,
-    doneCount: lines.filter((l) => SETTLED.has(journal.steps[l.id]?.status ?? 'pending')).length,
-    totalCount: lines.length,
+    doneCount: p.done,
+    totalCount: p.total,
+    state: p.state,
+    stateLabel: RUN_STATE_LABELS[p.state],
+    now: p.now,
   };
+  if (p.focus) info.nowStepId = p.focus.id;
   const current = currentStepId(lines, journal);
   if (current) info.currentStepId = current;
   if (busy) info.busy = busy;
   if (journal.abort) info.abort = { ...journal.abort };
+  const warnings = preflightWarnings(journal.steps.preflight?.outputs ?? {});
+  if (warnings.length > 0 && !journal.warningsAcknowledged) info.warnings = warnings;
+  if (i.flavour === 'v3-to-v4') {
+    const report = journal.steps.preflight?.outputs.report;
+    const items = Array.isArray(report) ? report.filter((x): x is JsonObject => !!x && typeof x === 'object' && !Array.isArray(x)) : [];
+    const c = items.filter((x) => typeof x.id === 'string' && V3_TO_V4_ITEM_IDS.includes(x.id)).map((x) => `${str(x.title) ?? ''}: ${str(x.detail) ?? ''}`);
+    info.considerations = c.length ? c : ['TLS 1.2+ only; database connections per GB of database RAM; file connections; no VPN; monitoring differs; the debugger needs one instance; long scheduled events (Mendix 7) — the preflight lists them for this app'];
+  }
+  const rb = journal.cutover.rollback;
+  if (info.state === 'rolled-back' && rb) {
+    const undone = lines.filter((l) => l.phase === 'cutover' && (journal.steps[l.id]?.status ?? 'pending') === 'pending' && (journal.steps[l.id]?.attempts ?? 0) > 0).map((l) => l.title);
+    info.rollback = { at: rb.at, reason: rb.reason, detail: rb.detail, undone };
+  }
   return info;
 }
 
@@ -133,7 +191,7 @@ export function buildPanelModel(journalFile: string, lines: readonly PlanLine[],
     journalFile,
     run,
     phases: phaseGroups(lines),
-    steps: lines.map((l) => stepRow(l, journal)),
+    steps: lines.map((l) => stepRow(l, journal, lines, busy !== undefined)),
     timings: timingsModel(lines, journal),
     transfers: [],
     diagram: buildDiagram(journal, run.currentStepId),

@@ -4,14 +4,14 @@
  * (the page only imports the types, so zod stays out of the browser bundle).
  */
 import { z } from 'zod';
-import type { Flavour, Phase, RunStatus, StepKind, StepStatus } from '../../migration/types';
+import type { Flavour, Phase, RunState, RunStatus, StepKind, StepStatus, VerificationBasis } from '../../migration/types';
 
 /** What a person can do on one step from the panel. */
-export const STEP_ACTIONS = ['run', 'verify', 'markDone', 'openPortal', 'copySupportRequest', 'showLog'] as const;
+export const STEP_ACTIONS = ['run', 'verify', 'markDone', 'redo', 'openPortal', 'openApp', 'revealFile', 'copyPath', 'copySupportRequest', 'showLog'] as const;
 export type StepAction = (typeof STEP_ACTIONS)[number];
 
 /** Run-level buttons in the panel's header and DNS section. */
-export const RUN_ACTIONS = ['runAll', 'exportReport', 'watchDns', 'stopDns'] as const;
+export const RUN_ACTIONS = ['runAll', 'exportReport', 'watchDns', 'stopDns', 'ackWarnings'] as const;
 export type RunAction = (typeof RUN_ACTIONS)[number];
 
 export interface StepRow {
@@ -23,15 +23,22 @@ export interface StepRow {
   status: StepStatus;
   describe: string;
   attempts: number;
+  /** Journal says running but nothing drives the run (the process went away): Resume. */
+  interrupted?: boolean;
   startedAt?: string;
   finishedAt?: string;
   durationMs?: number;
   waitingSince?: string;
-  confirmation?: { by: string; at: string; method: 'api' | 'person' };
-  verification?: { ok: boolean; detail: string };
+  confirmation?: { by: string; at: string; method: 'api' | 'person'; override?: string };
+  verification?: { ok: boolean; detail: string; basis: VerificationBasis; check?: string };
   error?: { message: string; hint?: string; nextAction?: string };
   /** What a person must do (portal and support steps); the support text itself stays on the host. */
   person?: { summary: string; actions: string[]; url?: string; file?: string; hasRequestText: boolean };
+  /** The app URL the step started or checked (a link), and the local file it names. */
+  appUrl?: string;
+  file?: string;
+  /** The Support request text, shown where the instructions say "below". */
+  requestText?: string;
   actions: StepAction[];
 }
 
@@ -55,6 +62,18 @@ export interface RunInfo {
   /** A command is driving the run from this window (Run/Verify/Mark Done). */
   busy?: string;
   abort?: { at: string; reason: string; sourceTouched: boolean };
+  /** Where the run stands (one reading for every surface, see migrationProgress). */
+  state: RunState;
+  stateLabel: string;
+  /** "Now: …": what must happen now, and the step to jump to. */
+  now: string;
+  nowStepId?: string;
+  /** Set while the last cutover attempt is rolled back: what was undone and what to do next. */
+  rollback?: { at: string; reason: string; detail?: string; undone: string[] };
+  /** Warnings (preflight) not acknowledged yet. */
+  warnings?: string[];
+  /** v3 → v4 only: the v4 considerations from the preflight ("title: detail"). */
+  considerations?: string[];
 }
 
 export interface RehearsalTiming {

@@ -120,6 +120,11 @@ export class FakeHost implements Host {
   revealFile(): Promise<void> {
     return Promise.resolve();
   }
+  files: string[] = [];
+  openFile(path: string): Promise<void> {
+    this.files.push(path);
+    return Promise.resolve();
+  }
   showLog(): void {}
   maskSecret(value: string): void {
     this.masked.push(value);

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandDeps } from '../../../../src/core/ui/explorer/commands/commandDeps';
@@ -110,7 +110,7 @@ describe('migration commands', () => {
     const waiting = Object.entries(wb.controller.peek(file)?.steps ?? {}).filter(([, s]) => s.status === 'waiting-for-person').map(([id]) => id);
     assert.deepEqual(waiting, ['link.temp-a']);
     const pick: string[] = [];
-    await assert.rejects(markMigrationStepDone(commandDeps([...pick, 'Mark Done']), { journalFile: file }), /not verified yet/);
+    await assert.rejects(markMigrationStepDone(commandDeps([...pick, 'Mark Done']), { journalFile: file }), /not done yet: temporary app A is linked to no node/);
     cloud.link(input.target.tempAppA.projectId, input.target.nodeSubdomain);
     await markMigrationStepDone(commandDeps([...pick, 'Mark Done']), { journalFile: file });
     assert.equal(wb.controller.peek(file)?.steps['link.temp-a'].status, 'done');
@@ -135,12 +135,13 @@ describe('migration commands', () => {
     assert.equal(wb.controller.peek(file)?.abort?.reason, 'rehearsal found a blocker');
   });
 
-  it('Export Report opens the Markdown report', async () => {
+  it('Export Report saves the Markdown report beside the journal and opens that file', async () => {
     const file = await wb.controller.create(dir, sampleInput(join(dir, 'dl')));
     const d = commandDeps([]);
     await exportMigrationReport(d, { journalFile: file });
-    assert.equal(d.host.documents.length, 1);
-    assert.match(d.host.documents[0], /^#/m);
+    assert.deepEqual(d.host.files, [file.replace(/\.json$/, '-report.md')]);
+    assert.match(readFileSync(d.host.files[0], 'utf8'), /^#/m);
+    assert.equal(d.host.documents.length, 0, 'no unsaved Untitled document');
   });
 
   it('asks which migration when there are several, and explains when there is none', async () => {
@@ -255,7 +256,7 @@ describe('Migrations view rows', () => {
       const node = new MigrationRunNode(s, { journal, lines: mc.planLines(file) });
       const item = node.getTreeItem();
       assert.equal(item.label, 'order-portal');
-      assert.match(item.description ?? '', /^Preflight · 0\/\d+$/);
+      assert.match(item.description ?? '', /^Preflight · 0\/\d+ · Ready$/);
       assert.equal(item.command?.command, MIGRATION_COMMANDS.openMigrationPanel);
       assert.match(item.contextValue, /\bmigration\b.*\bactive\b/);
       assert.equal(node.journalFile, file);

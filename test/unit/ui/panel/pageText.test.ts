@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { formatBytes, formatDurationMs, percentOf } from '../../../../src/webview/panel/format';
 import { ttlLeft } from '../../../../src/webview/panel/overviewView';
-import { phaseCount, transferText } from '../../../../src/webview/panel/stepsView';
+import { phaseCount, statusLabel, transferText, verificationText } from '../../../../src/webview/panel/stepsView';
 
 describe('panel page texts', () => {
   it('describes a transfer with bytes, percentage, rate and ETA, and a finished one without rate', () => {
@@ -28,5 +28,20 @@ describe('panel page texts', () => {
     assert.equal(formatDurationMs(3_900_000), '1 h 5 min');
     assert.equal(percentOf(5, 0), undefined);
     assert.equal(percentOf(50, 100), 50);
+  });
+});
+
+describe('panel page: Verified, Confirmed and Overridden read differently', () => {
+  const done = (basis: 'check' | 'person' | 'override', check?: string) => ({ status: 'done' as const, verification: { ok: true, detail: 'd', basis, check } });
+  it('names the check for Verified and says when only a person vouches', () => {
+    assert.equal(statusLabel(done('check')), 'Verified (API)');
+    assert.equal(statusLabel(done('check', 'DNS')), 'Verified (DNS)');
+    assert.equal(statusLabel(done('person')), 'Confirmed');
+    assert.equal(statusLabel(done('override')), 'Overridden');
+    assert.equal(statusLabel({ status: 'waiting-for-person' }), 'Waiting for a person');
+    assert.equal(statusLabel({ status: 'failed', verification: { ok: false, detail: 'x', basis: 'check' } }), 'Failed');
+    assert.equal(verificationText({ ok: true, detail: 'zone answers', basis: 'check', check: 'DNS' }), 'Verified (DNS): zone answers');
+    assert.match(verificationText({ ok: true, detail: 'by alice', basis: 'person' }), /^Confirmed \(nothing can check it\)/);
+    assert.equal(verificationText({ ok: false, detail: 'nope', basis: 'check' }), 'Not verified: nope');
   });
 });

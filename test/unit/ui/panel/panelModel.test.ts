@@ -22,14 +22,16 @@ describe('panel model', () => {
     });
     const row = (id: string) => stepRow(lines.find((l) => l.id === id)!, journal);
     assert.deepEqual(row('preflight').actions, ['verify', 'showLog']);
-    assert.deepEqual(row('link.temp-a').actions, ['markDone', 'openPortal', 'verify', 'showLog']);
+    assert.deepEqual(row('link.temp-a').actions, ['markDone', 'openPortal', 'verify', 'redo', 'showLog']);
     assert.deepEqual(row('package.download').actions, ['run', 'showLog']);
     // Dependencies not done yet: no Run.
     assert.deepEqual(row('package.upload').actions, ['showLog']);
     assert.ok(row('offboard.request').actions.includes('copySupportRequest'));
-    // The support text itself never goes to the page.
+    // The support text is shown where the instructions say "send the request below" (issue 14 item 9).
     assert.equal(row('offboard.request').person?.hasRequestText, true);
-    assert.ok(!JSON.stringify(row('offboard.request')).includes('Dear Support'));
+    assert.equal(row('offboard.request').requestText, 'Dear Support');
+    // A person step whose later steps already rest on it offers no Redo; an automatic step never does.
+    assert.ok(!row('preflight').actions.includes('redo'));
   });
 
   it('offers no Run or Mark Done on an aborted run', () => {
@@ -100,6 +102,11 @@ describe('node-link diagram', () => {
     const d = buildDiagram(journal);
     assert.equal(d.boxes.find((b) => b.id === 'source')?.state, 'gone');
     assert.ok(!d.links.some((l) => l.to === 'source'));
+    // After Support's URL change the target node is called by the old sub-domain, not its first name.
+    assert.equal(d.boxes.find((b) => b.id === 'target')?.label, 'orderportal-us');
+    journal.steps['url.change'].status = 'done';
+    const renamed = buildDiagram(journal).boxes.find((b) => b.id === 'target');
+    assert.deepEqual([renamed?.label, renamed?.sublabel], ['orderportal', 'target node (was orderportal-us)']);
   });
 
   it('highlights what the current step works on', () => {

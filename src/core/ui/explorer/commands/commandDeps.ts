@@ -24,6 +24,8 @@ export interface MigrationLauncher {
 export interface ExplorerSettings {
   /** Folder for downloads; undefined means ask each time. */
   downloadFolder(): string | undefined;
+  /** Base URL "Open Portal" uses in a new migration (the Mendix Portal unless set). */
+  portalBaseUrl?(): string;
 }
 
 export interface CommandDeps {
