@@ -89,7 +89,8 @@ describe('migration wizard in code-server against the emulator', function () {
     panel = frame;
     assert.match((await frame.textContent('#run-header h1')) ?? '', /legacy-hr/);
     // The run started after the answers: preflight leaves "pending".
-    await frame.waitForSelector('#step-preflight:not([data-status="pending"])', { timeout: 60_000 });
+    // A finished phase is folded when the panel opens, so the row may be in the page but hidden.
+    await frame.waitForSelector('#step-preflight:not([data-status="pending"])', { state: 'attached', timeout: 60_000 });
     // The Migrations view follows the run while it goes (not only when it stops).
     await w.page.locator('.part.sidebar .monaco-list-row', { hasText: /legacy-hr.*running.*\b[1-9]\d*\/30/ }).first().waitFor({ timeout: 30_000 });
     await w.screenshot('panel-wizard');
