@@ -1,6 +1,7 @@
 /** Typed reads of the extension's settings. Secrets never live here. */
 import * as vscode from 'vscode';
-import type { MendixApiConfig } from '../../core/mendix/api/config';
+import { baseUrlProblem, type MendixApiConfig } from '../../core/mendix/api/config';
+import { UserFacingError } from '../../core/ui/kit/errors';
 import type { AppUrlCheckMode } from '../../core/mendix/appUrlCheck';
 
 const SECTION = 'mendixMigration';
@@ -9,12 +10,27 @@ function get<T>(key: string, fallback: T): T {
   return vscode.workspace.getConfiguration(SECTION).get<T>(key) ?? fallback;
 }
 
+/**
+ * The API base URLs; one that would send the API key and PAT in cleartext to another machine is
+ * refused (with the setting that allows it on a trusted network).
+ */
 export function apiConfig(): Partial<MendixApiConfig> {
-  return {
+  const config = {
     deployBaseUrl: get('api.deployBaseUrl', ''),
     cloudPortalBaseUrl: get('api.cloudPortalBaseUrl', ''),
     homeBaseUrl: get('api.homeBaseUrl', ''),
   };
+  const allowInsecure = get<boolean>('api.allowInsecureHttp', false) === true;
+  for (const [key, url] of Object.entries(config)) {
+    const problem = url.trim() === '' ? undefined : baseUrlProblem(url.trim(), allowInsecure);
+    if (problem !== undefined) {
+      throw new UserFacingError(
+        `The setting mendixMigration.api.${key} ${problem}.`,
+        problem.includes('plain http') ? 'Use https, or turn on mendixMigration.api.allowInsecureHttp if that network is trusted.' : 'Correct the setting.',
+      );
+    }
+  }
+  return config;
 }
 
 export function downloadFolder(): string | undefined {

@@ -43,3 +43,28 @@ export function resolveConfig(partial?: Partial<MendixApiConfig>): MendixApiConf
     homeBaseUrl: pick(partial?.homeBaseUrl, DEFAULT_MENDIX_API_CONFIG.homeBaseUrl),
   };
 }
+
+function isLoopback(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(h)) return h.startsWith('127.');
+  return h === '::1' || h === '0:0:0:0:0:0:0:1';
+}
+
+/**
+ * Why `url` must not carry the API key and the PAT, or undefined when it may: not a URL, not
+ * http(s), or plain http to another machine (credentials in cleartext) unless explicitly allowed.
+ */
+export function baseUrlProblem(url: string, allowInsecureHttp: boolean): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return `"${url}" is not a URL; give e.g. https://deploy.mendix.com`;
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') return `must be an https:// URL, got ${u.protocol}`;
+  if (u.protocol === 'http:' && !isLoopback(u.hostname) && !allowInsecureHttp) {
+    return `${u.origin} is plain http to another machine: the API key and the PAT would cross the network in cleartext`;
+  }
+  return undefined;
+}
