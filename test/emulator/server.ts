@@ -15,7 +15,7 @@ import type { CallRecord } from './callLog';
 import { CallLog } from './callLog';
 import { VirtualClock } from './clock';
 import type { EmulatorContext, SeedName } from './context';
-import { ApiError, defaultCodeFor, defaultMessageFor, familyOf, renderError } from './errors';
+import { ApiError, defaultCodeFor, defaultMessageFor, familyOf, renderError, v4Error } from './errors';
 import { FaultRegistry, type Fault } from './faults';
 import { tick } from './lifecycle';
 import type { EmulatorConfig, EmulatorState } from './model';
@@ -214,6 +214,18 @@ function buildApp(ctx: EmulatorContext, logLine: (req: FastifyRequest, reply: Fa
         req.raw.socket.destroy();
         return reply;
     }
+  });
+
+  // Every API query parameter is single-valued: one given twice (`?sort=a&sort=b`) is a bad request
+  // in the family's shape, not an array that a handler would trip over.
+  app.addHook('preValidation', (req, _reply, done) => {
+    const family = familyOf(req.url.split('?')[0]);
+    const repeated = Object.entries(req.query as Record<string, unknown>)
+      .filter(([, v]) => Array.isArray(v))
+      .map(([name]) => name);
+    if (family === 'control' || family === 'downloads' || repeated.length === 0) return done();
+    if (family === 'v4') return done(v4Error(400, 'Bad Request', repeated.map((name) => ({ name, reason: 'must be given once' }))));
+    done(new ApiError(400, 'INVALID_PARAMETERS', `Query parameter ${repeated.join(', ')} must be given once`));
   });
 
   // "Act, then drop the answer": the handler ran (the model changed), the client sees a reset.

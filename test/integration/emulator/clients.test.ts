@@ -1,0 +1,58 @@
+/**
+ * Requests as third-party clients send them (curl scripts, PowerShell, Postman, generated clients):
+ * whatever they reasonably send gets a contract answer in the family's error shape, never a 500.
+ */
+import { strict as assert } from 'node:assert';
+import { E, P, errorCode, packageForm, useEmulator } from './helpers';
+
+const backupsBase = `/apps/${P.orderPortal.id}/environments/${E.orderPortalAcceptance.id}`;
+
+describe('emulator: requests as third-party clients send them', function () {
+  this.timeout(20_000);
+  const { client } = useEmulator();
+
+  describe('a single-valued query parameter given twice', () => {
+    it('v4 environments ?sort twice: 400 in the v4 shape naming the parameter', async () => {
+      const r = await client().v4('GET', `/apps/${P.orderPortal.id}/environments?sort=name&sort=-name`);
+      assert.equal(r.status, 400, r.text);
+      const err = (r.json as { error: { code: number; 'invalid-params': { name: string }[] } }).error;
+      assert.equal(err.code, 400);
+      assert.deepEqual(
+        err['invalid-params'].map((p) => p.name),
+        ['sort'],
+      );
+    });
+
+    it('v4 permissions ?userId twice: 400, not 500', async () => {
+      const r = await client().v4('GET', `/apps/${P.orderPortal.id}/environments/${E.orderPortalAcceptance.id}/permissions?userId=a@x.tld&userId=b@x.tld`);
+      assert.equal(r.status, 400, r.text);
+      assert.equal((r.json as { error: { code: number } }).error.code, 400);
+    });
+
+    it('Certificate API ?domain twice: 400 in the certificate shape', async () => {
+      const r = await client().req('GET', '/v1/certificates?domain=a.example.com&domain=b.example.com', { auth: 'pat' });
+      assert.equal(r.status, 400, r.text);
+      const err = (r.json as { error: { code: number; message: string } }).error;
+      assert.equal(err.code, 400);
+      assert.match(err.message, /domain/);
+    });
+
+    it('v2 package upload ?name twice: 400 INVALID_PARAMETERS and no package is created', async () => {
+      const before = await client().v1<unknown[]>('GET', '/apps/orderportal/packages');
+      const r = await client().req('POST', '/api/v2/apps/orderportal/packages/upload?name=a.mda&name=b.mda', {
+        auth: 'key',
+        raw: packageForm(new Uint8Array([0x50, 0x4b, 3, 4, 1, 2, 3])),
+      });
+      assert.equal(r.status, 400, r.text);
+      assert.equal(errorCode(r), 'INVALID_PARAMETERS');
+      const after = await client().v1<unknown[]>('GET', '/apps/orderportal/packages');
+      assert.equal(after.json.length, before.json.length);
+    });
+
+    it('Backups v2 ?source_snapshot_id twice: 400 INVALID_PARAMETERS (not a joined id)', async () => {
+      const r = await client().v2('POST', `${backupsBase}/restores?source_snapshot_id=a&source_snapshot_id=b`);
+      assert.equal(r.status, 400, r.text);
+      assert.equal(errorCode(r), 'INVALID_PARAMETERS');
+    });
+  });
+});
