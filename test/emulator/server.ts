@@ -157,7 +157,7 @@ function buildApp(ctx: EmulatorContext, logLine: (req: FastifyRequest, reply: Fa
   // A tolerant JSON parser: clients often send `Content-Type: application/json` with an empty body on POSTs.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
+    const text = withoutBom(typeof body === 'string' ? body : body.toString('utf8'));
     if (text.trim() === '') return done(null, undefined);
     try {
       done(null, JSON.parse(text) as unknown);
@@ -263,9 +263,11 @@ function buildApp(ctx: EmulatorContext, logLine: (req: FastifyRequest, reply: Fa
 
   void app.register(fastifyMultipart, { limits: { files: 1, fields: 10 } });
   void app.register((api, _opts, done) => {
-    // Any other content type: JSON when it parses, otherwise ignored (v1 asks for JSON but clients vary).
+    // Any other content type (text/plain too: Postman's raw "Text"): JSON when it parses, otherwise
+    // ignored (v1 asks for JSON but clients vary).
+    api.removeContentTypeParser('text/plain');
     api.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, parsed) => {
-      const text = typeof body === 'string' ? body : body.toString('utf8');
+      const text = withoutBom(typeof body === 'string' ? body : body.toString('utf8'));
       try {
         parsed(null, text.trim() === '' ? undefined : (JSON.parse(text) as unknown));
       } catch {
@@ -291,4 +293,9 @@ function buildApp(ctx: EmulatorContext, logLine: (req: FastifyRequest, reply: Fa
   });
   registerDownloads(app, ctx);
   return app;
+}
+
+/** JSON parsers may ignore a leading UTF-8 byte-order mark (RFC 8259 §8.1); files saved by PowerShell 5 carry one. */
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

@@ -55,4 +55,26 @@ describe('emulator: requests as third-party clients send them', function () {
       assert.equal(errorCode(r), 'INVALID_PARAMETERS');
     });
   });
+  describe('JSON bodies as scripts send them', () => {
+    const tags = '/api/1/apps/orderportal/environments/Acceptance/tags';
+
+    it('a JSON body sent as text/plain (Postman raw "Text") is read like any other JSON body', async () => {
+      const r = await client().req('POST', tags, { auth: 'key', raw: Buffer.from('{"Tag":"plain"}'), headers: { 'Content-Type': 'text/plain' } });
+      assert.equal(r.status, 200, r.text);
+      assert.deepEqual(r.json, { Tag: 'plain' });
+    });
+
+    it('a UTF-8 byte-order mark before the JSON (a file saved by PowerShell 5) is ignored', async () => {
+      const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"Tag":"bom"}')]);
+      const r = await client().req('POST', tags, { auth: 'key', raw: body, headers: { 'Content-Type': 'application/json' } });
+      assert.equal(r.status, 200, r.text);
+      assert.deepEqual(r.json, { Tag: 'bom' });
+    });
+
+    it('text/plain that is not JSON is still 400 INVALID_PARAMETERS, not a 500', async () => {
+      const r = await client().req('POST', tags, { auth: 'key', raw: Buffer.from('Tag=x'), headers: { 'Content-Type': 'text/plain' } });
+      assert.equal(r.status, 400, r.text);
+      assert.equal(errorCode(r), 'INVALID_PARAMETERS');
+    });
+  });
 });
