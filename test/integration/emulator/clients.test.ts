@@ -77,4 +77,33 @@ describe('emulator: requests as third-party clients send them', function () {
       assert.equal(errorCode(r), 'INVALID_PARAMETERS');
     });
   });
+  describe('v1 settings values as JSON scalars', () => {
+    const settings = '/apps/orderportal/environments/Acceptance/settings';
+    interface Settings {
+      Constants: { Name: string; Value: string | null }[];
+    }
+
+    it('a constant value sent as a JSON number or boolean (PowerShell hashtables) is stored as its text, like custom settings', async () => {
+      const r = await client().v1<Settings>('POST', settings, {
+        Constants: [
+          { Name: 'Email.SMTPPort', Value: 25 },
+          { Name: 'OrderPortal.EnableAuditLog', Value: false },
+        ],
+      });
+      assert.equal(r.status, 200, r.text);
+      const read = await client().v1<Settings>('GET', settings);
+      const value = (name: string) => read.json.Constants.find((c) => c.Name === name)?.Value;
+      assert.equal(value('Email.SMTPPort'), '25');
+      assert.equal(value('OrderPortal.EnableAuditLog'), 'false');
+    });
+
+    it('a constant value that is an object is still 400 INVALID_PARAMETERS and nothing changes', async () => {
+      const before = await client().v1<Settings>('GET', settings);
+      const r = await client().v1('POST', settings, { Constants: [{ Name: 'Email.SMTPPort', Value: { port: 25 } }] });
+      assert.equal(r.status, 400, r.text);
+      assert.equal(errorCode(r), 'INVALID_PARAMETERS');
+      const after = await client().v1<Settings>('GET', settings);
+      assert.deepEqual(after.json, before.json);
+    });
+  });
 });
