@@ -150,6 +150,13 @@ function buildApp(ctx: EmulatorContext, logLine: (req: FastifyRequest, reply: Fa
     forceCloseConnections: true,
     bodyLimit: 10 * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    // URLs the router rejects (bad percent-escapes, over-long segments) answer in the family's error shape.
+    frameworkErrors: (err, req, rawReply) => {
+      const reply = rawReply as unknown as FastifyReply; // the option's generics do not narrow to a plain reply
+      const status = typeof err.statusCode === 'number' ? err.statusCode : 400;
+      const body = renderError(familyOf((req.url ?? '').split('?')[0]), status, 'INVALID_PARAMETERS', err.message);
+      void reply.code(status).type(body.contentType).send(body.body);
+    },
   });
   app.decorateRequest('call', null);
   app.decorateRequest('fault', null);

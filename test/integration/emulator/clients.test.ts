@@ -106,4 +106,23 @@ describe('emulator: requests as third-party clients send them', function () {
       assert.deepEqual(after.json, before.json);
     });
   });
+  describe('URLs the router itself rejects', () => {
+    it('a bad percent-escape in a v1 path: 400 INVALID_PARAMETERS in the v1 shape', async () => {
+      const r = await client().req('GET', '/api/1/apps/%zz', { auth: 'key' });
+      assert.equal(r.status, 400, r.text);
+      assert.equal(errorCode(r), 'INVALID_PARAMETERS');
+    });
+
+    it('a bad percent-escape in a v4 path: 400 in the v4 shape', async () => {
+      const r = await client().v4('GET', '/apps/%E0%A4%A');
+      assert.equal(r.status, 400, r.text);
+      assert.equal((r.json as { error: { code: number } }).error.code, 400);
+    });
+
+    it('an over-long path segment (a pasted log line as JobId): 414 in the v1 shape', async () => {
+      const r = await client().v1('GET', `/apps/orderportal/environments/Acceptance/start/${'x'.repeat(600)}`);
+      assert.equal(r.status, 414, r.text);
+      assert.equal(errorCode(r), 'INVALID_PARAMETERS');
+    });
+  });
 });
