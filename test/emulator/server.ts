@@ -257,7 +257,8 @@ function buildApp(ctx: EmulatorContext, logLine: (req: FastifyRequest, reply: Fa
     const e = err as { statusCode?: number; message?: string; code?: string };
     const status = typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500 ? e.statusCode : 500;
     if (status === 500) console.error(`emulator: unhandled error on ${req.method} ${path}:`, err);
-    const code = status === 413 ? 'PACKAGE_TOO_LARGE' : status === 500 ? 'INTERNAL_ERROR' : 'INVALID_PARAMETERS';
+    // Package uploads raise their own 413 PACKAGE_TOO_LARGE; this one is a JSON body over `bodyLimit`.
+    const code = status === 413 ? 'REQUEST_TOO_LARGE' : status === 500 ? 'INTERNAL_ERROR' : 'INVALID_PARAMETERS';
     const body = renderError(family, status, code, status === 500 ? 'Internal system error' : (e.message ?? 'Bad Request'));
     return reply.code(status).type(body.contentType).send(body.body);
   });

@@ -125,4 +125,14 @@ describe('emulator: requests as third-party clients send them', function () {
       assert.equal(errorCode(r), 'INVALID_PARAMETERS');
     });
   });
+  describe('a JSON body over the request limit', () => {
+    it('a v1 settings body over 10 MB: 413 in the v1 shape that does not speak of a package', async () => {
+      const r = await client().v1('POST', '/apps/orderportal/environments/Acceptance/settings', {
+        Constants: [{ Name: 'Email.SMTPHost', Value: 'x'.repeat(11 * 1024 * 1024) }],
+      });
+      assert.equal(r.status, 413, r.text.slice(0, 200));
+      assert.equal(errorCode(r), 'REQUEST_TOO_LARGE');
+      assert.doesNotMatch((r.json as { errorMessage: string }).errorMessage, /package/i);
+    });
+  });
 });
