@@ -15,7 +15,7 @@ import type { CallRecord } from './callLog';
 import { CallLog } from './callLog';
 import { VirtualClock } from './clock';
 import type { EmulatorContext, SeedName } from './context';
-import { ApiError, defaultCodeFor, defaultMessageFor, familyOf, renderError } from './errors';
+import { ApiError, defaultCodeFor, defaultMessageFor, familyOf, renderError, v4Error } from './errors';
 import { FaultRegistry, type Fault } from './faults';
 import { tick } from './lifecycle';
 import type { EmulatorConfig, EmulatorState } from './model';
@@ -151,6 +151,13 @@ function buildApp(ctx: EmulatorContext, logLine: (req: FastifyRequest, reply: Fa
     forceCloseConnections: true,
     bodyLimit: 10 * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    // URLs the router rejects (bad percent-escapes, over-long segments) answer in the family's error shape.
+    frameworkErrors: (err, req, rawReply) => {
+      const reply = rawReply as unknown as FastifyReply; // the option's generics do not narrow to a plain reply
+      const status = typeof err.statusCode === 'number' ? err.statusCode : 400;
+      const body = renderError(familyOf((req.url ?? '').split('?')[0]), status, 'INVALID_PARAMETERS', err.message);
+      void reply.code(status).type(body.contentType).send(body.body);
+    },
   });
   app.decorateRequest('call', null);
   app.decorateRequest('fault', null);
@@ -158,7 +165,7 @@ function buildApp(ctx: EmulatorContext, logLine: (req: FastifyRequest, reply: Fa
   // A tolerant JSON parser: clients often send `Content-Type: application/json` with an empty body on POSTs.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
+    const text = withoutBom(typeof body === 'string' ? body : body.toString('utf8'));
     if (text.trim() === '') return done(null, undefined);
     try {
       done(null, JSON.parse(text) as unknown);
@@ -219,6 +226,18 @@ function buildApp(ctx: EmulatorContext, logLine: (req: FastifyRequest, reply: Fa
   // After the hook above, so the virtual clock has moved environments on before an app host answers.
   registerAppHosts(app, ctx);
 
+  // Every API query parameter is single-valued: one given twice (`?sort=a&sort=b`) is a bad request
+  // in the family's shape, not an array that a handler would trip over.
+  app.addHook('preValidation', (req, _reply, done) => {
+    const family = familyOf(req.url.split('?')[0]);
+    const repeated = Object.entries(req.query as Record<string, unknown>)
+      .filter(([, v]) => Array.isArray(v))
+      .map(([name]) => name);
+    if (family === 'control' || family === 'downloads' || repeated.length === 0) return done();
+    if (family === 'v4') return done(v4Error(400, 'Bad Request', repeated.map((name) => ({ name, reason: 'must be given once' }))));
+    done(new ApiError(400, 'INVALID_PARAMETERS', `Query parameter ${repeated.join(', ')} must be given once`));
+  });
+
   // "Act, then drop the answer": the handler ran (the model changed), the client sees a reset.
   app.addHook('onSend', async (req, reply, payload) => {
     if (req.fault?.kind !== 'drop') return payload;
@@ -241,7 +260,8 @@ function buildApp(ctx: EmulatorContext, logLine: (req: FastifyRequest, reply: Fa
     const e = err as { statusCode?: number; message?: string; code?: string };
     const status = typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500 ? e.statusCode : 500;
     if (status === 500) console.error(`emulator: unhandled error on ${req.method} ${path}:`, err);
-    const code = status === 413 ? 'PACKAGE_TOO_LARGE' : status === 500 ? 'INTERNAL_ERROR' : 'INVALID_PARAMETERS';
+    // Package uploads raise their own 413 PACKAGE_TOO_LARGE; this one is a JSON body over `bodyLimit`.
+    const code = status === 413 ? 'REQUEST_TOO_LARGE' : status === 500 ? 'INTERNAL_ERROR' : 'INVALID_PARAMETERS';
     const body = renderError(family, status, code, status === 500 ? 'Internal system error' : (e.message ?? 'Bad Request'));
     return reply.code(status).type(body.contentType).send(body.body);
   });
@@ -254,9 +274,11 @@ function buildApp(ctx: EmulatorContext, logLine: (req: FastifyRequest, reply: Fa
 
   void app.register(fastifyMultipart, { limits: { files: 1, fields: 10 } });
   void app.register((api, _opts, done) => {
-    // Any other content type: JSON when it parses, otherwise ignored (v1 asks for JSON but clients vary).
+    // Any other content type (text/plain too: Postman's raw "Text"): JSON when it parses, otherwise
+    // ignored (v1 asks for JSON but clients vary).
+    api.removeContentTypeParser('text/plain');
     api.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, parsed) => {
-      const text = typeof body === 'string' ? body : body.toString('utf8');
+      const text = withoutBom(typeof body === 'string' ? body : body.toString('utf8'));
       try {
         parsed(null, text.trim() === '' ? undefined : (JSON.parse(text) as unknown));
       } catch {
@@ -282,4 +304,9 @@ function buildApp(ctx: EmulatorContext, logLine: (req: FastifyRequest, reply: Fa
   });
   registerDownloads(app, ctx);
   return app;
+}
+
+/** JSON parsers may ignore a leading UTF-8 byte-order mark (RFC 8259 §8.1); files saved by PowerShell 5 carry one. */
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

@@ -44,7 +44,10 @@ export function registerDeployV1Settings(app: FastifyInstance, ctx: EmulatorCont
     const custom = listOf(b.CustomSettings, 'CustomSettings');
     for (const c of constants) {
       if (!env.constants.some((x) => x.Name === c.Name)) throw new ApiError(400, 'CONSTANT_NOT_FOUND', `Constant ${String(c.Name)} does not exist`);
-      if (c.Value !== undefined && c.Value !== null && typeof c.Value !== 'string') throw new ApiError(400, 'INVALID_PARAMETERS', `Value of ${String(c.Name)} must be a string`);
+      // A number or boolean is taken as its text, as for custom settings (scripts build bodies from typed values).
+      if (c.Value !== undefined && c.Value !== null && !['string', 'number', 'boolean'].includes(typeof c.Value)) {
+        throw new ApiError(400, 'INVALID_PARAMETERS', `Value of ${String(c.Name)} must be a string`);
+      }
     }
     for (const e of events) {
       if (!env.scheduledEvents.some((x) => x.Name === e.Name)) throw new ApiError(400, 'SCHEDULED_EVENT_NOT_FOUND', `Scheduled event ${String(e.Name)} does not exist`);
@@ -59,7 +62,8 @@ export function registerDeployV1Settings(app: FastifyInstance, ctx: EmulatorCont
     }
     for (const c of constants) {
       const target = env.constants.find((x) => x.Name === c.Name);
-      if (target && c.Value !== undefined) target.Value = c.Value as string | null;
+      // A number or boolean (checked above) becomes its JSON text: 25 → "25", false → "false".
+      if (target && c.Value !== undefined) target.Value = c.Value === null || typeof c.Value === 'string' ? c.Value : JSON.stringify(c.Value);
     }
     for (const e of events) {
       const target = env.scheduledEvents.find((x) => x.Name === e.Name);
