@@ -104,6 +104,9 @@ const RETRY_AFTER_MS = 15_000;
 const DEFAULT_DIALOGS: [RegExp, string][] = [
   [/Mark ".*" (as )?done\?/, 'Mark Done'],
   [/Apply \d+ configuration difference/, 'Yes'],
+  // The optional clean-up at the end: rehearsal leftovers go, the target's own tags stay.
+  [/Delete the rehearsal snapshot|Delete the copy of the package/, 'Yes'],
+  [/Remove the tag/, 'No'],
 ];
 
 /**

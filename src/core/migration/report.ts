@@ -87,6 +87,10 @@ export function renderReport(journal: Readonly<Journal>, steps: readonly StepDef
       const by = w.endedBy === 'target-started' ? 'the target started' : w.endedBy === 'source-restarted' ? 'rollback: the source restarted' : 'still down';
       L.push(`| ${n + 1} | ${w.startedAt} | ${w.endedAt ?? '—'} | ${by} | ${formatDurationMs(ms) || '—'} |`);
     });
+    const closed = windows.filter((w) => w.endedAt !== undefined);
+    const totalMs = closed.reduce((sum, w) => sum + (Date.parse(w.endedAt ?? w.startedAt) - Date.parse(w.startedAt)), 0);
+    const open = windows.length - closed.length;
+    L.push('', `- Total downtime of the source: ${formatDurationMs(totalMs) || '0 s'} over ${windows.length} window${windows.length === 1 ? '' : 's'}${open ? ` (${open} still open: the source is down now)` : ''}`);
   }
   const rollbacks = j.cutover.rollbacks ?? (j.cutover.rollback ? [j.cutover.rollback] : []);
   if (rollbacks.length) {

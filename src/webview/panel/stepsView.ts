@@ -133,7 +133,8 @@ export function renderStep(r: StepRow, transfer?: TransferRow): HTMLLIElement {
           r.requestText && h('pre', { className: 'request-text', 'aria-label': 'Support request text' }, r.requestText),
         ),
       !r.person && r.file && h('div', { className: 'file' }, `File: ${r.file}`),
-      h('div', { className: 'transfer-slot' }, transfer ? renderTransfer(transfer) : undefined),
+      // A pending step (never run, or reset by a rollback) has no transfer to show: old figures would read as done.
+      h('div', { className: 'transfer-slot' }, transfer && r.status !== 'pending' ? renderTransfer(transfer) : undefined),
       h(
         'div',
         { className: 'actions', role: 'group', 'aria-label': `Actions for ${r.title}` },
