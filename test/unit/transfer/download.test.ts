@@ -77,7 +77,7 @@ describe('downloadToFile', () => {
     assert.ok(r.resumedFrom > 0);
     assert.equal(r.bytesFetched, server.content.length - r.resumedFrom);
     assert.equal(r.sha256, server.sha256);
-    assert.equal(server.log.at(-1)?.range, `bytes=${r.resumedFrom}-`);
+    assert.equal(server.log.at(-1)?.range, `bytes=${r.resumedFrom}-${server.content.length - 1}`);
   });
 
   it('starts over when the file changed (If-Range no longer matches)', async () => {
@@ -85,7 +85,9 @@ describe('downloadToFile', () => {
     await assert.rejects(downloadToFile({ ...base(), maxAttempts: 1 }), DownloadError);
     server.replaceContent(randomBytes(2 * 1024 * 1024));
     const r = await downloadToFile(base());
-    assert.equal(server.log.at(-1)?.status, 200);
+    // The stale validator got the whole new file (200); the download then started over from byte 0.
+    assert.equal(server.log.at(-2)?.status, 200);
+    assert.equal(server.log.at(-1)?.range, 'bytes=0-');
     assert.equal(r.sha256, server.sha256);
     assert.equal(r.size, 2 * 1024 * 1024);
   });
