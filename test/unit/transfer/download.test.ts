@@ -29,7 +29,7 @@ describe('downloadToFile', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('streams to disk, hashes on the fly and writes a manifest', async () => {
+  it('downloads, hashes the finished file and writes a manifest', async () => {
     const events: TransferProgress[] = [];
     const r = await downloadToFile({ ...base(), onProgress: (p) => events.push(p), details: { archiveId: 'a-1' } });
     assert.equal(r.sha256, server.sha256);
@@ -64,7 +64,7 @@ describe('downloadToFile', () => {
     assert.equal(r.bytesFetched, server.content.length);
   });
 
-  it('resumes a .part left by an earlier process, re-hashing what is on disk', async () => {
+  it('resumes a .part left by an earlier process from its resume record', async () => {
     server.dropAfter.push(1024 * 1024);
     await assert.rejects(downloadToFile({ ...base(), maxAttempts: 1 }), DownloadError);
     assert.ok(existsSync(`${dest}.part`));

@@ -14,11 +14,17 @@ export interface FileServer {
   dropAfter: number[];
   /** Next requests send this many body bytes and then go silent without closing (one entry per request). */
   stallAfter: number[];
+  /** Drop the first request whose range starts at `start` after `after` body bytes (each entry once). */
+  dropRange: { start: number; after: number }[];
+  /** Every request goes silent after its headers (and its first byte) until this is set back to false. */
+  stallAll: boolean;
   /** False: ignore Range and always send the whole file (a server without range support). */
   ranges: boolean;
   /** Next requests answer with these statuses instead (one entry per request). */
   statuses: { status: number; body?: string; headers?: Record<string, string> }[];
   replaceContent(content: Buffer): void;
+  /** Connections the server still holds open. */
+  openConnections(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -33,11 +39,14 @@ export async function startFileServer(size = 3 * 1024 * 1024 + 17): Promise<File
     stallAfter: [],
     statuses: [],
     ranges: true,
+    dropRange: [],
+    stallAll: false,
     replaceContent(c) {
       fs.content = c;
       fs.sha256 = createHash('sha256').update(c).digest('hex');
       fs.etag = `"${fs.sha256.slice(0, 16)}"`;
     },
+    openConnections: () => new Promise<number>((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n)))),
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();
@@ -77,6 +86,17 @@ export async function startFileServer(size = 3 * 1024 * 1024 + 17): Promise<File
     if (m && rangeOk) headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
     entry.status = m && rangeOk ? 206 : 200;
     res.writeHead(entry.status, headers);
+    if (fs.stallAll) {
+      res.write(body.subarray(0, 1));
+      return;
+    }
+    const targeted = fs.dropRange.findIndex((d) => d.start === start);
+    if (targeted >= 0) {
+      const [d] = fs.dropRange.splice(targeted, 1);
+      entry.sent = d.after;
+      res.write(body.subarray(0, d.after), () => setTimeout(() => res.socket?.destroy(), 5));
+      return;
+    }
     const stall = fs.stallAfter.shift();
     if (stall !== undefined) {
       entry.sent = stall;
