@@ -314,7 +314,8 @@ class RangedDownload {
       if (!ranged) this.opts.logger?.info(`${this.label}: the server does not honour byte ranges; one connection`);
       this.state = { version: 2, etag: this.etag, lastModified: header(res, 'last-modified'), total, ranged };
       this.meter.setTotal(total);
-      await this.save(true);
+      // Not awaited: the response is already streaming, and the record's writes are queued in order.
+      void this.save(true);
       const first = this.plan.take();
       if (!first) throw new Error('no range to start with');
       this.adopted = { range: first, res };

@@ -125,6 +125,13 @@ export function writeRange(body: Readable, o: RangeWriteOptions): Promise<number
       flush();
     };
     body.on('data', onData);
+    if (body.destroyed) {
+      // It closed before we started reading (a reset while the response waited): its events are gone.
+      failure = body.errored ?? undefined;
+      ended = true;
+      queueMicrotask(check);
+      return;
+    }
     body.once('end', () => {
       ended = true;
       check();
