@@ -9,6 +9,7 @@ import type { RunOutcome, WaitingStep } from '../core/migration/runner';
 import { formatDuration } from '../core/migration/report';
 import type { StepDefinition } from '../core/migration/stepTypes';
 import type { Journal } from '../core/migration/types';
+import { MAX_CONNECTIONS, parseConnections } from '../core/transfer/download';
 import { Redactor } from '../core/util/redact';
 import { createLogger, type Logger } from '../core/util/logger';
 import { UsageError, type CliIo } from './command';
@@ -27,7 +28,9 @@ export const CONNECTION_OPTIONS = `Connection (flags win over environment variab
   --http-check <mode>      How the app URL is checked: url (GET it, default), api (environment status), off
   --poll-interval <ms>     Pause between polls of asynchronous jobs (default 5000)
   --dns-check              Check custom domains in DNS (TTL in the preflight, CNAME before the domain
-                           step is done) through the public resolvers (MENDIX_MIGRATE_DNS_CHECK=1)`;
+                           step is done) through the public resolvers (MENDIX_MIGRATE_DNS_CHECK=1)
+  --connections <n>        Connections per backup or package download when the host accepts byte
+                           ranges, 1–32 (MENDIX_MIGRATE_CONNECTIONS, default 8; 1 = one stream)`;
 
 export const CONNECTION_FLAGS = {
   'deploy-url': { type: 'string' },
@@ -36,6 +39,7 @@ export const CONNECTION_FLAGS = {
   'http-check': { type: 'string' },
   'poll-interval': { type: 'string' },
   'dns-check': { type: 'boolean' },
+  connections: { type: 'string' },
 } as const;
 
 export interface ConnectionValues {
@@ -45,6 +49,7 @@ export interface ConnectionValues {
   'http-check'?: string;
   'poll-interval'?: string;
   'dns-check'?: boolean;
+  connections?: string;
 }
 
 export interface Connected {
@@ -86,7 +91,10 @@ export function connect(values: ConnectionValues, io: CliIo, env: NodeJS.Process
         ? () => Promise.resolve({ ok: true, status: 0, detail: 'HTTP check switched off' })
         : undefined;
   const dns = values['dns-check'] === true || env.MENDIX_MIGRATE_DNS_CHECK === '1';
-  const services = new ClientMigrationServices({ client, username, logger: logger.child('transfer'), httpCheck, checkCustomDomain: dns ? dnsDomainCheck() : undefined });
+  const rawConnections = values.connections ?? env.MENDIX_MIGRATE_CONNECTIONS;
+  const connections = rawConnections === undefined ? undefined : parseConnections(rawConnections);
+  if (rawConnections !== undefined && connections === undefined) throw new UsageError(`--connections needs a whole number from 1 to ${MAX_CONNECTIONS}, got "${rawConnections}"`);
+  const services = new ClientMigrationServices({ client, username, logger: logger.child('transfer'), httpCheck, checkCustomDomain: dns ? dnsDomainCheck() : undefined, connections });
   const poll = values['poll-interval'] === undefined ? 5000 : Number(values['poll-interval']);
   if (!Number.isInteger(poll) || poll <= 0) throw new UsageError(`--poll-interval needs a positive whole number of ms, got "${values['poll-interval']}"`);
   return { client, services, logger, pollIntervalMs: poll };

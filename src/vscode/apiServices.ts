@@ -7,7 +7,7 @@ import { createCloudServiceFactory, createCredentialChecker } from '../core/expl
 import type { CloudService, CredentialChecker, Credentials } from '../core/explorer/cloudService';
 import type { Logger } from '../core/util/logger';
 import type { Redactor } from '../core/util/redact';
-import { apiConfig } from './settings';
+import { apiConfig, downloadConnections } from './settings';
 
 export interface ApiServices {
   create(credentials: Credentials): CloudService;
@@ -15,6 +15,6 @@ export interface ApiServices {
 }
 
 export function createApiServices(log: Logger, redactor: Redactor): ApiServices {
-  const opts = { config: apiConfig, log, redactor };
+  const opts = { config: apiConfig, log, redactor, connections: downloadConnections };
   return { create: createCloudServiceFactory(opts), check: createCredentialChecker(opts) };
 }

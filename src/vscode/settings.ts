@@ -26,6 +26,12 @@ export function treePageSize(): number {
   return Number.isInteger(n) && n >= 10 ? Math.min(n, 1000) : 100;
 }
 
+/** Connections per download when the server honours ranges (1–32, default 8). */
+export function downloadConnections(): number {
+  const n = get('transfer.connections', 8);
+  return Number.isInteger(n) && n >= 1 ? Math.min(n, 32) : 8;
+}
+
 export function affectsApi(e: vscode.ConfigurationChangeEvent): boolean {
   return e.affectsConfiguration(`${SECTION}.api`);
 }

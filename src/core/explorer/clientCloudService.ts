@@ -69,6 +69,8 @@ export class ClientCloudService implements CloudService {
   constructor(
     private readonly client: MendixClient,
     private readonly log: Logger,
+    /** Connections per download (read at each download, so a settings change applies to the next one). */
+    private readonly connections: () => number | undefined = () => undefined,
   ) {}
 
   private get hasApiKey(): boolean {
@@ -187,6 +189,7 @@ export class ClientCloudService implements CloudService {
       signal,
       logger: this.log,
       details: { kind: 'package', appId: app.appId, mode: env.mode, packageId: p.PackageId },
+      connections: this.connections(),
     });
     return { file: r.path, bytes: r.size };
   }
@@ -218,6 +221,8 @@ export class ClientCloudService implements CloudService {
       signal,
       logger: this.log,
       details: { kind: 'backup', appId: app.appId, mode: env.mode, snapshotId: snapshot.snapshotId, dataType },
+      connections: this.connections(),
+      verifyArchive: true,
     });
     return { file: r.path, bytes: r.size };
   }

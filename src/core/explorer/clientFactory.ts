@@ -13,13 +13,15 @@ export interface ClientFactoryOptions {
   config: () => Partial<MendixApiConfig>;
   log: Logger;
   redactor: Redactor;
+  /** Connections per download (the `transfer.connections` setting). */
+  connections?: () => number | undefined;
 }
 
 export function createCloudServiceFactory(opts: ClientFactoryOptions): (credentials: Credentials) => CloudService {
   return (credentials) => {
     const log = opts.log.child('api');
     const client = new MendixClient({ credentials, config: opts.config(), logger: log, redactor: opts.redactor });
-    return new ClientCloudService(client, log);
+    return new ClientCloudService(client, log, opts.connections);
   };
 }
 

@@ -100,7 +100,13 @@ export function registerMigrations(opts: MigrationsOptions): Migrations {
     const adapter = require('../../core/migration/clientAdapter') as typeof import('../../core/migration/clientAdapter');
     const client = new api.MendixClient({ credentials, config: apiConfig(), logger: log.child('api'), redactor });
     const summary = (await accounts.list()).find((a) => a.id === id);
-    return new adapter.ClientMigrationServices({ client, username: credentials.username ?? summary?.username ?? '', logger: log.child('migration') });
+    const connections = setting<number>('transfer.connections', 8);
+    return new adapter.ClientMigrationServices({
+      client,
+      username: credentials.username ?? summary?.username ?? '',
+      logger: log.child('migration'),
+      connections: Number.isInteger(connections) && connections >= 1 ? Math.min(connections, 32) : 8,
+    });
   };
 
   const tree = new MigrationsTreeProvider(folder, () => controller, log.child('migrations'));
