@@ -19,10 +19,10 @@ import { abortReason, systemClock, type Clock, type RandomSource } from '../api/
 import { isAbortError } from '../api/errors';
 import { DEFAULT_RETRY_POLICY, backoffDelay, parseRetryAfter } from '../api/retry';
 import type { Logger } from '../util/logger';
-import { scanFile } from './fileScan';
+import { TrailingScan, type ScanResult } from './fileScan';
 import { buildManifest, manifestPath, partPath, partStatePath, readPartState, writeJsonAtomic, type DownloadManifest, type PartState } from './manifest';
 import { ProgressMeter, type ProgressListener } from './progress';
-import { MIN_SPLIT_BYTES, RangePlan, type ByteRange } from './rangePlan';
+import { MIN_SPLIT_BYTES, RangePlan, pieceSize, type ByteRange } from './rangePlan';
 import { RangeDropped, RangeWriteFailed, writeRange } from './rangeWriter';
 import { ChecksumMismatchError, DownloadError, DownloadUrlExpiredError } from './transferErrors';
 import { ArchiveInspector, type BackupArchiveReport } from './verifyBackupArchive';
@@ -122,20 +122,17 @@ export async function downloadToFile(opts: DownloadOptions): Promise<DownloadRes
   await mkdir(dirname(opts.dest), { recursive: true });
   const part = partPath(opts.dest);
   const job = new RangedDownload(opts, label, clock, await openPart(part));
+  let scanned: ScanResult;
   try {
-    await job.run();
-  } finally {
-    await job.close();
-  }
-
-  let scanned;
-  try {
-    scanned = await scanFile(part, { inspect: opts.verifyArchive ? new ArchiveInspector(opts.dest) : undefined, signal: opts.signal });
+    scanned = await job.run();
   } catch (e) {
+    if (!job.scanFailed) throw e;
     if (opts.signal?.aborted || isAbortError(e)) throw abortReason(opts.signal);
     // A file that is not what it should be must not be resumed or reused: the next attempt fetches it afresh.
     await discardPart(opts.dest);
     throw e;
+  } finally {
+    await job.close();
   }
   const size = scanned.size;
   const sha256 = scanned.sha256 ?? '';
@@ -215,6 +212,9 @@ class RangedDownload {
   private saving: Promise<void> = Promise.resolve();
   private savedDone = -1;
   private readonly dropped = new Set<number>();
+  private scan: TrailingScan | undefined;
+  /** The download completed but the pass over the file failed (a damaged archive, say). */
+  scanFailed = false;
 
   constructor(
     private readonly opts: DownloadOptions,
@@ -230,15 +230,27 @@ class RangedDownload {
     this.signal = this.combinedSignal();
   }
 
-  async run(): Promise<void> {
+  /** Fetches every range and returns the single pass over the file (SHA-256, and the archive check when asked). */
+  async run(): Promise<ScanResult> {
     for (let startOvers = 0; ; startOvers++) {
       await this.prepare(startOvers > 0);
       const timer = setInterval(() => void this.save(), RECORD_INTERVAL_MS);
+      // The pass over the file starts now and follows the bytes that are complete from byte 0.
+      const scan = new TrailingScan(partPath(this.opts.dest), { inspect: this.opts.verifyArchive ? new ArchiveInspector(this.opts.dest) : undefined });
+      this.scan = scan;
+      this.advanceScan();
       try {
         await this.runConnections();
         this.meter.finish();
-        return;
+        scan.finish();
+        try {
+          return await scan.result;
+        } catch (e) {
+          this.scanFailed = true;
+          throw e;
+        }
       } catch (e) {
+        scan.abort();
         if (!(e instanceof StartOver)) throw e;
         if (startOvers + 1 >= MAX_START_OVERS) throw new DownloadError(this.label, `${e.message}; gave up after starting over ${MAX_START_OVERS} times`, 0);
         this.opts.logger?.warn(`${this.label}: ${e.message}; starting over`);
@@ -252,6 +264,10 @@ class RangedDownload {
   async close(): Promise<void> {
     await this.saving;
     await this.fh.close();
+  }
+
+  private advanceScan(): void {
+    if (this.plan) this.scan?.advance(this.plan.contiguousEnd());
   }
 
   private combinedSignal(): AbortSignal {
@@ -289,7 +305,8 @@ class RangedDownload {
     const range: ByteRange = { start: 0, end: Infinity, pos: 0 };
     for (let failures = 0; ; ) {
       const res = await this.attempt(range, failures, async () => {
-        const r = await this.get({ Range: 'bytes=0-' });
+        // One connection: the whole file in one stream. Several: the first piece, which also tells the size.
+        const r = await this.get({ Range: this.connections === 1 ? 'bytes=0-' : `bytes=0-${this.firstPiece() - 1}` });
         // Cloud storage answers a range on an empty object with 416 `bytes */0`.
         if (r.status !== 416 || !/^bytes \*\/0$/.test(header(r, 'content-range') ?? '')) await this.refuseErrors(r, range);
         return r;
@@ -310,7 +327,11 @@ class RangedDownload {
       this.total = total;
       this.etag = header(res, 'etag');
       const min = this.opts.minRangeBytes ?? MIN_SPLIT_BYTES;
-      this.plan = ranged && total !== undefined ? RangePlan.split(total, this.connections, min) : new RangePlan([{ start: 0, end: total ?? Infinity, pos: 0 }], min);
+      const end = ranged && total !== undefined ? Math.min(total, Number(/^bytes\s+\d+-(\d+)\//i.exec(header(res, 'content-range') ?? '')?.[1] ?? total - 1) + 1) : (total ?? Infinity);
+      this.plan =
+        ranged && total !== undefined && this.connections > 1
+          ? RangePlan.pieces({ start: 0, end, pos: 0 }, total, pieceSize(total, this.connections, min), min)
+          : new RangePlan([{ start: 0, end, pos: 0 }], min);
       if (!ranged) this.opts.logger?.info(`${this.label}: the server does not honour byte ranges; one connection`);
       this.state = { version: 2, etag: this.etag, lastModified: header(res, 'last-modified'), total, ranged };
       this.meter.setTotal(total);
@@ -321,6 +342,11 @@ class RangedDownload {
       this.adopted = { range: first, res };
       return;
     }
+  }
+
+  /** Size of the first request's piece, asked before the file's size is known. */
+  private firstPiece(): number {
+    return 2 * (this.opts.minRangeBytes ?? MIN_SPLIT_BYTES);
   }
 
   private async runConnections(): Promise<void> {
@@ -381,6 +407,7 @@ class RangedDownload {
             onWritten: (k) => {
               this.bytesFetched += k;
               this.meter.add(k);
+              this.advanceScan();
             },
           });
         } finally {

@@ -18,6 +18,13 @@ export interface ByteRange {
 
 /** Below this a range is not split again: a new request costs a round trip and a slow TCP start. */
 export const MIN_SPLIT_BYTES = 4 * 1024 * 1024;
+/** Largest piece: about 4 pieces per connection for a 1 GiB file over 8 connections. */
+export const MAX_PIECE_BYTES = 32 * 1024 * 1024;
+
+/** Piece size for a file: about 4 pieces per connection, between `minSplit` and MAX_PIECE_BYTES. */
+export function pieceSize(total: number, connections: number, minSplit = MIN_SPLIT_BYTES): number {
+  return Math.max(minSplit, Math.min(MAX_PIECE_BYTES, Math.ceil(total / (4 * Math.max(1, connections)))));
+}
 
 export class RangePlan {
   readonly ranges: ByteRange[];
@@ -28,7 +35,7 @@ export class RangePlan {
     /** Smallest range worth its own connection. */
     private readonly minSplit = MIN_SPLIT_BYTES,
   ) {
-    this.ranges = ranges.map((r) => ({ ...r }));
+    this.ranges = ranges.map((r) => ({ ...r })).sort((a, b) => a.start - b.start);
   }
 
   /** `total` bytes in `connections` ranges of nearly equal size (none smaller than `minSplit`, unless the file is). */
@@ -41,6 +48,37 @@ export class RangePlan {
       ranges.push({ start, end, pos: start });
     }
     return new RangePlan(ranges, minSplit);
+  }
+
+  /**
+   * `[from, total)` in pieces of `pieceBytes` after an already planned `first` range, handed out in
+   * file order: the connections then work side by side near the front of the file, so the part that
+   * is complete from byte 0 grows steadily and can be hashed while the rest arrives.
+   */
+  static pieces(first: ByteRange, total: number, pieceBytes: number, minSplit = MIN_SPLIT_BYTES): RangePlan {
+    const ranges: ByteRange[] = [first];
+    const size = Math.max(1, Math.floor(pieceBytes));
+    for (let start = first.end; start < total; start += size) {
+      const end = Math.min(total, start + size);
+      // A last sliver goes with the piece before it.
+      if (total - end > 0 && total - end < size / 4) {
+        ranges.push({ start, end: total, pos: start });
+        break;
+      }
+      ranges.push({ start, end, pos: start });
+    }
+    return new RangePlan(ranges, minSplit);
+  }
+
+  /** End of the part that is on disk without a gap from byte 0. */
+  contiguousEnd(): number {
+    let end = 0;
+    for (const r of this.ranges) {
+      if (r.start > end) break;
+      end = Math.max(end, Math.min(r.pos, r.end));
+      if (r.pos < r.end) break;
+    }
+    return end;
   }
 
   /** The bytes already on disk. */

@@ -67,7 +67,9 @@ describe('integration: parallel ranged downloads from the emulator', function ()
       const r = await downloadToFile({ url: a.url, dest, connections, minRangeBytes: 512 * 1024, verifyArchive: true });
       assert.equal(r.size, a.size);
       assert.equal(r.sha256, a.sha256);
-      assert.equal(r.requests, connections === 1 ? 1 : 8);
+      // One stream, or a request per piece (1 MiB first, then 512 KiB pieces), each piece once.
+      if (connections === 1) assert.equal(r.requests, 1);
+      else assert.equal(new Set(r.transfers.map((t) => t.start)).size, r.requests);
       assert.equal(r.archive?.kind, 'full');
     });
   }
@@ -82,7 +84,7 @@ describe('integration: parallel ranged downloads from the emulator', function ()
         stdio: 'ignore',
       });
       const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
-      // Kill it once the record shows every range under way (and before it is done).
+      // Kill it once the record shows a third of the file on disk (and before it is done).
       const record = (): Record2 | undefined => {
         try {
           return JSON.parse(readFileSync(`${dest}.part.json`, 'utf8')) as Record2;
@@ -93,8 +95,8 @@ describe('integration: parallel ranged downloads from the emulator', function ()
       const deadline = Date.now() + 30_000;
       for (;;) {
         const r = record();
-        if (r && r.ranges.length === 8 && r.ranges.every((x) => x.pos > x.start)) break;
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error('the child never got every range under way');
+        if (r && r.ranges.reduce((n, x) => n + (x.pos - x.start), 0) > r.total / 3) break;
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error('the child never got a third of the file on disk');
         await new Promise((res) => setTimeout(res, 20));
       }
       child.kill('SIGKILL');
@@ -104,6 +106,7 @@ describe('integration: parallel ranged downloads from the emulator', function ()
       assert.ok(left);
       const onDisk = left.ranges.reduce((n, x) => n + (x.pos - x.start), 0);
       assert.ok(onDisk > 0 && onDisk < a.size, `${onDisk} of ${a.size}`);
+      assert.ok(left.ranges.some((x) => x.pos > x.start && x.pos < x.end), 'killed with ranges half done');
 
       const r = await downloadToFile({ url: a.url, dest, connections: 8, minRangeBytes: MIB });
       assert.equal(r.sha256, a.sha256);

@@ -53,3 +53,26 @@ describe('RangePlan', () => {
     assert.ok(!RangePlan.valid([], 0));
   });
 });
+
+describe('RangePlan pieces', () => {
+  it('plans pieces in file order after the first one, folds a last sliver into the piece before, and tracks the part complete from byte 0', () => {
+    const total = 10 * MIB + 100;
+    const plan = RangePlan.pieces({ start: 0, end: 2 * MIB, pos: 2 * MIB }, total, MIB, MIB);
+    assert.ok(RangePlan.valid(plan.ranges, total));
+    assert.equal(plan.ranges.length, 9);
+    assert.equal(plan.ranges.at(-1)?.end, total);
+    assert.equal(plan.ranges.at(-1)?.start, 9 * MIB);
+    assert.equal(plan.contiguousEnd(), 2 * MIB);
+    const a = plan.take();
+    const b = plan.take();
+    assert.equal(a?.start, 2 * MIB, 'the lowest piece first');
+    assert.equal(b?.start, 3 * MIB);
+    if (!a || !b) return;
+    b.pos = b.end;
+    assert.equal(plan.contiguousEnd(), 2 * MIB, 'a gap at piece a');
+    a.pos = a.start + 10;
+    assert.equal(plan.contiguousEnd(), 2 * MIB + 10);
+    a.pos = a.end;
+    assert.equal(plan.contiguousEnd(), 4 * MIB);
+  });
+});
