@@ -12,7 +12,8 @@ import { writev } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { ByteRange } from './rangePlan';
 
-const HIGH_WATER_MARK = 4 * 1024 * 1024;
+/** Bytes that may wait per connection while a write is in flight; more pauses the socket. */
+const HIGH_WATER_MARK = 1024 * 1024;
 
 /** The connection ended or went silent before the range was complete; worth resuming. */
 export class RangeDropped extends Error {

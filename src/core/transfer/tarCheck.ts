@@ -1,11 +1,14 @@
 /**
  * The `.tar.gz` half of the backup check: gunzip + tar listing with the layout rules of a Mendix
  * backup (`.metadata`, `db/db.backup` starting with PGDMP, files only under `tree/`). Kept in its
- * own module so the tar reader is loaded only when an archive is checked.
+ * own module (and its own file in the build) so the tar reader is loaded only when an archive is
+ * checked. It imports no classes: the inspector turns its `TarProblem`s into `BackupArchiveError`s.
  */
 import { Parser, type ReadEntry } from 'tar';
-import { BackupArchiveError } from './transferErrors';
-import { PGDMP, type BackupArchiveReport } from './verifyBackupArchive';
+import type { BackupArchiveReport } from './verifyBackupArchive';
+
+/** pg_dump custom-format signature. */
+const PGDMP = Buffer.from('PGDMP', 'ascii');
 
 const MAX_METADATA_BYTES = 1024 * 1024;
 /** Tar warnings that mean the archive is damaged, not merely unusual. */
@@ -16,6 +19,11 @@ function normalise(path: string): string {
 }
 
 /** The `.tar.gz` half of the inspector: gunzip + tar listing, with the layout rules of a Mendix backup. */
+/** Why the archive is not a valid backup. */
+export class TarProblem extends Error {
+  readonly tarProblem = true;
+}
+
 export class TarCheck {
   private readonly report: BackupArchiveReport;
   private sawMetadata = false;
@@ -26,10 +34,7 @@ export class TarCheck {
   private readonly closed: Promise<void>;
   private finished: () => void = () => undefined;
 
-  constructor(
-    file: string,
-    private readonly name: string,
-  ) {
+  constructor(file: string) {
     this.report = { file, kind: 'full', fileBytes: 0, entries: 0, totalBytes: 0, dbBytes: 0, treeFiles: 0, treeBytes: 0, files: [] };
     // Listing only, never extracting: a high compression ratio (a dump full of zeros) is not a threat here.
     this.parser = new Parser({
@@ -72,7 +77,7 @@ export class TarCheck {
   }
 
   private throwIfFailed(): void {
-    if (this.problem !== undefined) throw new BackupArchiveError(this.name, this.problem);
+    if (this.problem !== undefined) throw new TarProblem(this.problem);
   }
 
   private fail(why: string): void {

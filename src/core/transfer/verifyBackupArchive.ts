@@ -12,7 +12,7 @@ import type { TarCheck } from './tarCheck';
 import { BackupArchiveError } from './transferErrors';
 
 /** pg_dump custom-format signature. */
-export const PGDMP = Buffer.from('PGDMP', 'ascii');
+const PGDMP = Buffer.from('PGDMP', 'ascii');
 const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
 
 export interface BackupArchiveReport {
@@ -63,7 +63,7 @@ export class ArchiveInspector {
   async write(chunk: Buffer): Promise<void> {
     this.bytes += chunk.length;
     if (this.mode === 'dump') return;
-    if (this.tar) return this.tar.write(chunk);
+    if (this.tar) return this.asBackupError(this.tar.write(chunk));
     // The first bytes say what the file is; keep them until there are enough to tell.
     this.head = this.head.length === 0 ? chunk : Buffer.concat([this.head, chunk]);
     if (this.head.length >= PGDMP.length) await this.decide();
@@ -74,7 +74,17 @@ export class ArchiveInspector {
     if (this.mode === 'sniffing') await this.decide();
     if (this.mode === 'dump') return { file, kind: 'databaseOnly', fileBytes: bytes, entries: 1, totalBytes: bytes, dbBytes: bytes, treeFiles: 0, treeBytes: 0, files: [{ path: name, size: bytes }] };
     if (!this.tar) throw this.notABackup();
-    return this.tar.end(bytes);
+    return this.asBackupError(this.tar.end(bytes));
+  }
+
+  /** The tar check's problems, as the error every caller knows. */
+  private async asBackupError<T>(p: Promise<T>): Promise<T> {
+    try {
+      return await p;
+    } catch (e) {
+      if ((e as { tarProblem?: unknown }).tarProblem === true) throw new BackupArchiveError(this.name, (e as Error).message);
+      throw e;
+    }
   }
 
   /** Abandons the check (the read failed); releases the tar reader. */
@@ -92,11 +102,12 @@ export class ArchiveInspector {
     if (!head.subarray(0, 2).equals(GZIP_MAGIC)) throw this.notABackup();
     this.mode = 'tar';
     // The tar reader is loaded only when an archive is actually checked.
+    // A separate file in the build (esbuild.js): the tar reader is loaded on the first archive check.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { TarCheck } = require('./tarCheck') as typeof import('./tarCheck');
-    const tar = new TarCheck(this.file, this.name);
+    const tar = new TarCheck(this.file);
     this.tar = tar;
-    await tar.write(head);
+    await this.asBackupError(tar.write(head));
   }
 
   private notABackup(): BackupArchiveError {
