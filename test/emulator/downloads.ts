@@ -163,6 +163,7 @@ export async function serveFile(req: FastifyRequest, reply: FastifyReply, info: 
     res.socket?.destroy();
     return;
   }
+  sending.add(res);
   try {
     await pump(info.path, start, last, res, link.mbps);
     if (cut !== undefined) res.socket?.destroy();
@@ -170,10 +171,15 @@ export async function serveFile(req: FastifyRequest, reply: FastifyReply, info: 
   } catch {
     // The client went away mid-download: nothing to keep.
     res.destroy();
+  } finally {
+    sending.delete(res);
   }
 }
 
 const CHUNK = 1024 * 1024;
+
+/** Download responses being sent, so `POST /_emulator/downloads/reset` can drop them all at once. */
+const sending = new Set<ServerResponse>();
 
 /**
  * Copies bytes [start, last] of a file to the response through two reused buffers: the next chunk is
@@ -236,6 +242,12 @@ export function registerDownloads(app: FastifyInstance, ctx: EmulatorContext): v
     await serveFile(req, reply, content.info, content.type, shaped ? ctx.link : UNSHAPED);
   };
   app.route({ method: ['GET', 'HEAD'], url: '/_downloads/:kind/:id/:file', exposeHeadRoute: false, handler });
+  // Drops every download connection in progress (a network blip), e.g. half-way through a parallel download.
+  app.post('/_emulator/downloads/reset', () => {
+    const n = sending.size;
+    for (const res of sending) res.socket?.destroy();
+    return { reset: n };
+  });
   // The shaped link (benchmarks): `{"linkMbps": 200, "latencyMs": 50}`; zeros switch it off.
   app.get('/_emulator/link', () => ({ linkMbps: ctx.link.mbps, latencyMs: ctx.link.latencyMs }));
   app.post('/_emulator/link', (req) => {
