@@ -15,7 +15,22 @@ const nodeEntries = [
   { in: 'src/extension.ts', out: 'extension' },
   { in: 'src/vscode/main.ts', out: 'main' },
   { in: 'src/cli/main.ts', out: 'cli' },
+  // The backup-archive check's tar reader, loaded only when an archive is checked (see lazyModules).
+  { in: 'src/core/transfer/tarCheck.ts', out: 'tarCheck' },
 ].filter((e) => fs.existsSync(e.in));
+
+/**
+ * Modules that are their own file in dist/ and required at run time only when first used: a
+ * `require('./tarCheck')` stays a require of dist/tarCheck.js instead of pulling tar into every bundle.
+ * @type {import('esbuild').Plugin} */
+const lazyModules = {
+  name: 'lazy-modules',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/tarCheck$/ }, (args) =>
+      args.importer.endsWith(path.join('transfer', 'verifyBackupArchive.ts')) ? { path: './tarCheck.js', external: true } : undefined,
+    );
+  },
+};
 
 /** Browser bundles for webviews: every src/webview/<name>/main.ts becomes dist/webview/<name>.js. */
 const webviewRoot = 'src/webview';
@@ -69,7 +84,7 @@ const common = {
   sourcemap: production ? false : 'inline',
   logLevel: 'warning',
   outdir: 'dist',
-  plugins: watch ? [problemMatcher, slim] : [slim],
+  plugins: watch ? [problemMatcher, slim, lazyModules] : [slim, lazyModules],
 };
 
 async function main() {

@@ -14,6 +14,7 @@ interface ContributedCommand {
 }
 
 export function activate(context: vscode.ExtensionContext): void {
+  const activatedAt = performance.now();
   const contributes = (context.extension.packageJSON as { contributes?: { commands?: ContributedCommand[] } }).contributes;
   let ready!: () => void;
   let failed!: (e: unknown) => void;
@@ -35,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): void {
       // A path esbuild leaves alone, so dist/main.js stays its own file.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const main = require(path.join(__dirname, 'main.js')) as MainModule;
-      main.activateMain(context, { loadMs: performance.now() - t0 });
+      main.activateMain(context, { loadMs: performance.now() - t0, activatedAt });
       ready();
     } catch (e) {
       failed(e);

@@ -13,6 +13,7 @@ import type { RunOutcome, WaitingStep } from '../core/migration/runner';
 import { formatDurationMs } from '../core/shared/format';
 import type { StepDefinition } from '../core/migration/stepTypes';
 import type { Journal } from '../core/migration/types';
+import { MAX_CONNECTIONS, parseConnections } from '../core/mendix/transfer/download';
 import { Redactor } from '../core/shared/redact';
 import { createLogger, type Logger } from '../core/shared/logger';
 import { UsageError, type CliIo } from './command';
@@ -36,7 +37,9 @@ export const CONNECTION_OPTIONS = `Connection (flags win over environment variab
   --poll-interval <ms>     Pause between polls of asynchronous jobs (default 5000)
   --dns-check              Check custom domains in DNS (TTL in the preflight; before the domain step is
                            done: the CNAME, where the chain ends, and the certificate — Certificate API
-                           with a Mendix Admin's PAT, else TLS of the target) (MENDIX_MIGRATE_DNS_CHECK=1)`;
+                           with a Mendix Admin's PAT, else TLS of the target) (MENDIX_MIGRATE_DNS_CHECK=1)
+  --connections <n>        Connections per backup or package download when the host accepts byte
+                           ranges, 1–32 (MENDIX_MIGRATE_CONNECTIONS, default 8; 1 = one stream)`;
 
 export const CONNECTION_FLAGS = {
   'deploy-url': { type: 'string' },
@@ -47,6 +50,7 @@ export const CONNECTION_FLAGS = {
   'http-gateway': { type: 'string' },
   'poll-interval': { type: 'string' },
   'dns-check': { type: 'boolean' },
+  connections: { type: 'string' },
 } as const;
 
 export interface ConnectionValues {
@@ -58,6 +62,7 @@ export interface ConnectionValues {
   'http-gateway'?: string;
   'poll-interval'?: string;
   'dns-check'?: boolean;
+  connections?: string;
 }
 
 export interface Connected {
@@ -107,6 +112,9 @@ export function connect(values: ConnectionValues, io: CliIo, env: NodeJS.Process
   const mode = values['http-check'] ?? env.MENDIX_MIGRATE_HTTP_CHECK ?? 'url';
   if (!['url', 'api', 'off'].includes(mode)) throw new UsageError(`--http-check must be url, api or off, got "${mode}"`);
   const gateway = values['http-gateway'] ?? env.MENDIX_MIGRATE_HTTP_GATEWAY;
+  const rawConnections = values.connections ?? env.MENDIX_MIGRATE_CONNECTIONS;
+  const connections = rawConnections === undefined ? undefined : parseConnections(rawConnections);
+  if (rawConnections !== undefined && connections === undefined) throw new UsageError(`--connections needs a whole number from 1 to ${MAX_CONNECTIONS}, got "${rawConnections}"`);
   const poll = values['poll-interval'] === undefined ? 5000 : Number(values['poll-interval']);
   const { min, max } = POLL_INTERVAL_BOUNDS;
   if (!Number.isInteger(poll) || poll < min || poll > max) {
@@ -116,6 +124,7 @@ export function connect(values: ConnectionValues, io: CliIo, env: NodeJS.Process
   const { client, services, logger } = clientFromEnv({ username, apiKey, pat }, values, io, env, (c) => ({
     httpCheck: appUrlCheck(mode === 'url' ? 'https' : (mode as 'api' | 'off'), { client: c, gateway: gateway === '' ? undefined : gateway }),
     checkCustomDomain: dns ? dnsDomainCheck({ certificates: pat ? c.certificates : undefined }) : undefined,
+    connections,
   }));
   return { client, services, logger, pollIntervalMs: poll };
 }

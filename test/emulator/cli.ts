@@ -1,5 +1,5 @@
 /**
- * `npm run emulator -- --port 4010 --seed demo [--time-scale 60] [--state file.json] [--archive-bytes N] [--package-bytes N] [--host H] [--quiet]`
+ * `npm run emulator -- --port 4010 --seed demo [--time-scale 60] [--state file.json] [--archive-bytes N] [--package-bytes N] [--link-mbps N] [--latency-ms N] [--host H] [--quiet]`
  * Prints the base URL and the demo credentials, then serves until Ctrl-C or SIGTERM.
  */
 import { parseArgs } from 'node:util';
@@ -24,12 +24,15 @@ async function main(): Promise<void> {
       state: { type: 'string' },
       'archive-bytes': { type: 'string' },
       'package-bytes': { type: 'string' },
+      'link-mbps': { type: 'string' },
+      'latency-ms': { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
-    console.log('Usage: npm run emulator -- [--port 4010] [--host 127.0.0.1] [--seed demo|scale|team|empty] [--time-scale N] [--state file.json] [--archive-bytes N] [--package-bytes N] [--quiet]');
+    console.log('Usage: npm run emulator -- [--port 4010] [--host 127.0.0.1] [--seed demo|scale|team|empty] [--time-scale N] [--state file.json] [--archive-bytes N] [--package-bytes N] [--link-mbps N] [--latency-ms N] [--quiet]');
+    console.log('  --link-mbps / --latency-ms shape archive and package downloads: a rate per connection and a first-byte latency (off by default).');
     return;
   }
   const seed = values.seed as SeedName;
@@ -42,10 +45,12 @@ async function main(): Promise<void> {
     stateFile: values.state,
     archiveBytes: num(values['archive-bytes'], 'archive-bytes'),
     packageBytes: num(values['package-bytes'], 'package-bytes'),
+    link: { mbps: num(values['link-mbps'], 'link-mbps'), latencyMs: num(values['latency-ms'], 'latency-ms') },
     quiet: values.quiet,
   });
   const b = emulator.baseUrl;
   console.log(`Mendix Cloud emulator listening on ${b}  (seed ${seed}${values.state ? `, state ${values.state}` : ''})`);
+  if (values['link-mbps'] ?? values['latency-ms']) console.log(`  Downloads shaped: ${values['link-mbps'] ?? 'unlimited'} Mbit/s per connection, ${values['latency-ms'] ?? 0} ms to the first byte`);
   console.log(`  Deploy API v1 / Build API:   ${b}/api/1`);
   console.log(`  Deploy API v2 / Backups v2:  ${b}/api/v2`);
   console.log(`  Deploy API v4:               ${b}/api/v4`);

@@ -2,6 +2,7 @@
  * Signed download URLs on the emulator's own origin (`/_downloads/...`), behaving like S3 presigned
  * URLs: no Mendix credentials, an expiry, `Content-Length`, `ETag`, `Accept-Ranges`, single `Range`
  * (206/416) and `If-Range`. Bodies stream from disk, so memory stays flat whatever the size.
+ * Archive and package bodies go through the shaped link when one is set (`linkShaping.ts`).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -10,6 +11,7 @@ import type { ServerResponse } from 'node:http';
 import type { BlobInfo } from './blobs';
 import type { EmulatorContext } from './context';
 import { ApiError } from './errors';
+import { ConnectionPacer, parseLinkShape, sleep, UNSHAPED, type LinkShape } from './linkShaping';
 
 export const PACKAGE_URL_TTL = 900;
 /** Archive URLs stay valid for 8 hours after the archive completed (contract §5). */
@@ -119,7 +121,7 @@ export function parseRange(header: string, size: number): ByteRange | 'ignore' |
   return { start, end };
 }
 
-export async function serveFile(req: FastifyRequest, reply: FastifyReply, info: BlobInfo, type: string): Promise<void> {
+export async function serveFile(req: FastifyRequest, reply: FastifyReply, info: BlobInfo, type: string, link: LinkShape = UNSHAPED): Promise<void> {
   const etag = `"${info.sha256}"`;
   const headers: Record<string, string | number> = {
     'Content-Type': type,
@@ -148,6 +150,7 @@ export async function serveFile(req: FastifyRequest, reply: FastifyReply, info: 
   }
   headers['Content-Length'] = Math.max(0, end - start + 1);
   reply.hijack();
+  if (link.latencyMs > 0) await sleep(link.latencyMs);
   const res = reply.raw;
   res.writeHead(status, headers);
   if (req.method === 'HEAD' || end < start) {
@@ -160,35 +163,43 @@ export async function serveFile(req: FastifyRequest, reply: FastifyReply, info: 
     res.socket?.destroy();
     return;
   }
+  sending.add(res);
   try {
-    await pump(info.path, start, last, res);
+    await pump(info.path, start, last, res, link.mbps);
     if (cut !== undefined) res.socket?.destroy();
     else res.end();
   } catch {
     // The client went away mid-download: nothing to keep.
     res.destroy();
+  } finally {
+    sending.delete(res);
   }
 }
 
 const CHUNK = 1024 * 1024;
 
+/** Download responses being sent, so `POST /_emulator/downloads/reset` can drop them all at once. */
+const sending = new Set<ServerResponse>();
+
 /**
  * Copies bytes [start, last] of a file to the response through two reused buffers: the next chunk is
  * read while the previous one is being written. No per-chunk allocation keeps RSS flat and the GC idle.
  */
-async function pump(path: string, start: number, last: number, res: ServerResponse): Promise<void> {
+async function pump(path: string, start: number, last: number, res: ServerResponse, mbps = 0): Promise<void> {
   // A write callback may never come once the client is gone, so every wait also ends on 'close'.
   const closed = new Promise<never>((_resolve, reject) => res.once('close', () => reject(new Error('client closed the connection'))));
   closed.catch(() => undefined);
   const fh = await open(path, 'r');
   const buffers = [takeBuffer(), takeBuffer()];
+  const pacer = new ConnectionPacer(mbps);
+  const chunkBytes = ConnectionPacer.chunkBytes(mbps, CHUNK);
   let clean = false;
   try {
     let writing: Promise<void> = Promise.resolve();
     let pos = start;
     for (let i = 0; pos <= last; i++) {
       const buf = buffers[i % 2];
-      const { bytesRead } = await fh.read(buf, 0, Math.min(CHUNK, last - pos + 1), pos);
+      const { bytesRead } = await fh.read(buf, 0, Math.min(chunkBytes, last - pos + 1), pos);
       if (bytesRead === 0) throw new Error(`${path} is shorter than expected`);
       pos += bytesRead;
       await Promise.race([writing, closed]);
@@ -196,6 +207,7 @@ async function pump(path: string, start: number, last: number, res: ServerRespon
       const chunk = bytesRead === CHUNK ? buf : buf.subarray(0, bytesRead);
       writing = new Promise<void>((resolve, reject) => res.write(chunk, (err) => (err ? reject(err) : resolve())));
       writing.catch(() => undefined); // observed by the next race; this only keeps it from counting as unhandled
+      await pacer.wait(bytesRead);
     }
     await Promise.race([writing, closed]);
     clean = true;
@@ -226,7 +238,25 @@ export function registerDownloads(app: FastifyInstance, ctx: EmulatorContext): v
       await reply.type('text/plain; charset=utf-8').send(content.text);
       return;
     }
-    await serveFile(req, reply, content.info, content.type);
+    const shaped = req.params.kind === 'archives' || req.params.kind === 'packages';
+    await serveFile(req, reply, content.info, content.type, shaped ? ctx.link : UNSHAPED);
   };
   app.route({ method: ['GET', 'HEAD'], url: '/_downloads/:kind/:id/:file', exposeHeadRoute: false, handler });
+  // Drops every download connection in progress (a network blip), e.g. half-way through a parallel download.
+  app.post('/_emulator/downloads/reset', () => {
+    const n = sending.size;
+    for (const res of sending) res.socket?.destroy();
+    return { reset: n };
+  });
+  // The shaped link (benchmarks): `{"linkMbps": 200, "latencyMs": 50}`; zeros switch it off.
+  app.get('/_emulator/link', () => ({ linkMbps: ctx.link.mbps, latencyMs: ctx.link.latencyMs }));
+  app.post('/_emulator/link', (req) => {
+    const b = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as { linkMbps?: unknown; latencyMs?: unknown };
+    try {
+      ctx.link = parseLinkShape({ mbps: b.linkMbps, latencyMs: b.latencyMs }, ctx.link);
+    } catch (e) {
+      throw new ApiError(400, 'INVALID_PARAMETERS', e instanceof Error ? e.message : String(e));
+    }
+    return { linkMbps: ctx.link.mbps, latencyMs: ctx.link.latencyMs };
+  });
 }

@@ -32,6 +32,7 @@ import { registerPortalPage } from './routes/portalPage';
 import { registerAppHosts } from './appHosts';
 import { registerDownloads } from './downloads';
 import { buildDemo } from './seeds/demo';
+import { parseLinkShape } from './linkShaping';
 import { buildScale } from './seeds/scale';
 import { buildTeam } from './seeds/team';
 import { Store } from './store';
@@ -49,6 +50,8 @@ export interface EmulatorOptions {
   /** Size of generated package (.mda) downloads. */
   packageBytes?: number;
   quiet?: boolean;
+  /** Shapes archive and package downloads like a cloud store seen over a real link (off by default). */
+  link?: { mbps?: number; latencyMs?: number };
   /** Where request-log lines go when not quiet (default stdout). Secrets are masked before this sees them. */
   logSink?: (line: string) => void;
 }
@@ -103,6 +106,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     blobs,
     faults: new FaultRegistry(),
     calls: new CallLog(),
+    link: parseLinkShape(opts.link ?? {}),
     reseed: (name) => {
       const fresh = buildSeed(name, clock.now(), store.state.downloadSecret, store.state.config);
       store.replace(fresh);

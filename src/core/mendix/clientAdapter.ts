@@ -12,7 +12,7 @@ import { MendixApiError } from './api/errors';
 import { downloadToFile } from './transfer/download';
 import { readManifest, verifyAgainstManifest } from './transfer/manifest';
 import { DiskFullError, DownloadUrlExpiredError, isDiskFull, UnsupportedUrlError } from './transfer/transferErrors';
-import { verifyBackupArchive } from './transfer/verifyBackupArchive';
+import { verifyBackupArchive, type BackupArchiveReport } from './transfer/verifyBackupArchive';
 import type { Logger } from '../shared/logger';
 import {
   ExpiredUrlError,
@@ -45,7 +45,12 @@ export interface ClientAdapterOptions {
   httpCheck?: (url: string) => Promise<{ ok: boolean; status: number; detail: string }>;
   /** Custom-domain DNS check (see `dnsDomainCheck`); without it domain steps rely on confirmation. */
   checkCustomDomain?: (domain: string, target?: { host: string }) => Promise<DomainCheck>;
+  /** Connections per download when the server honours ranges (default 8; 1 = one stream). */
+  connections?: number;
 }
+
+/** Backups (`.tar.gz`, or a database-only `.backup`) are checked in the same read that hashes them. */
+const BACKUP_FILE = /\.(tar\.gz|backup)$/i;
 
 export const env = (e: V1Environment): EnvironmentInfo => ({
   environmentId: e.EnvironmentId,
@@ -119,6 +124,8 @@ export class ClientMigrationServices implements MigrationServices {
   protected readonly c: MendixClient;
 
   readonly checkCustomDomain?: (domain: string, target?: { host: string }) => Promise<DomainCheck>;
+  /** Archive checks that ran while the file was downloaded: used once, while the file keeps its size and mtime. */
+  private readonly checkedWhileDownloading = new Map<string, { size: number; mtimeMs: number; check: ArchiveCheck }>();
 
   constructor(protected readonly opts: ClientAdapterOptions) {
     this.c = opts.client;
@@ -298,7 +305,12 @@ export class ClientMigrationServices implements MigrationServices {
     }
     if (protocol !== 'https:' && protocol !== 'http:') throw new UnsupportedUrlError(protocol);
     try {
-      const r = await downloadToFile({ url, dest, signal: o?.signal, onProgress: o?.onProgress, logger: this.opts.logger });
+      const verifyArchive = BACKUP_FILE.test(dest);
+      const r = await downloadToFile({ url, dest, signal: o?.signal, onProgress: o?.onProgress, logger: this.opts.logger, connections: this.opts.connections, verifyArchive });
+      if (r.archive) {
+        const st = await stat(r.path);
+        this.checkedWhileDownloading.set(r.path, { size: st.size, mtimeMs: st.mtimeMs, check: archiveCheck(r.archive) });
+      }
       return { path: r.path, size: r.size, sha256: r.manifest.sha256 };
     } catch (e) {
       if (e instanceof DownloadUrlExpiredError) throw new ExpiredUrlError(e.detail);
@@ -319,14 +331,14 @@ export class ClientMigrationServices implements MigrationServices {
     return r.ok ? { ok: true, detail: `${r.actual?.size ?? 0} bytes, SHA-256 matches` } : { ok: false, detail: r.problem ?? 'does not match its manifest' };
   }
   async verifyBackupArchive(file: string): Promise<ArchiveCheck> {
+    // The check right after a download is the one that download ran in the read that hashed the
+    // file: no second pass. Used once; any later check (the offboarding gate) reads the file again.
+    const earlier = this.checkedWhileDownloading.get(file);
+    this.checkedWhileDownloading.delete(file);
+    const st = earlier ? await stat(file).catch(() => undefined) : undefined;
+    if (earlier && st && st.size === earlier.size && st.mtimeMs === earlier.mtimeMs) return earlier.check;
     try {
-      const r = await verifyBackupArchive(file);
-      const mv = r.metadata?.modelVersion;
-      return {
-        ok: true,
-        detail: r.kind === 'full' ? `.metadata, db ${r.dbBytes} bytes, ${r.treeFiles} file(s) under tree/` : 'database-only dump (PGDMP)',
-        modelVersion: typeof mv === 'string' ? mv : undefined,
-      };
+      return archiveCheck(await verifyBackupArchive(file));
     } catch (e) {
       return { ok: false, detail: e instanceof Error ? e.message : String(e) };
     }
@@ -339,4 +351,13 @@ export class ClientMigrationServices implements MigrationServices {
   httpCheck(url: string): Promise<{ ok: boolean; status: number; detail: string }> {
     return (this.opts.httpCheck ?? defaultHttpCheck)(url);
   }
+}
+
+function archiveCheck(r: BackupArchiveReport): ArchiveCheck {
+  const mv = r.metadata?.modelVersion;
+  return {
+    ok: true,
+    detail: r.kind === 'full' ? `.metadata, db ${r.dbBytes} bytes, ${r.treeFiles} file(s) under tree/` : 'database-only dump (PGDMP)',
+    modelVersion: typeof mv === 'string' ? mv : undefined,
+  };
 }

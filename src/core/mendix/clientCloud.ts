@@ -143,6 +143,7 @@ export class ClientMendixCloud extends ClientMigrationServices implements Mendix
       signal,
       logger: this.opts.logger,
       details: { kind: 'package', appId: app.appId, mode: e.mode, packageId: p.PackageId },
+      connections: this.opts.connections,
     });
     return { path: r.path, size: r.size, sha256: r.manifest.sha256 };
   }
@@ -173,6 +174,8 @@ export class ClientMendixCloud extends ClientMigrationServices implements Mendix
       signal,
       logger: this.opts.logger,
       details: { kind: 'backup', appId: app.appId, mode: e.mode, snapshotId: snap.snapshotId, dataType },
+      connections: this.opts.connections,
+      verifyArchive: true,
     });
     return { path: r.path, size: r.size, sha256: r.manifest.sha256 };
   }

@@ -21,7 +21,9 @@ export interface ClientFactoryOptions {
   /** Log component of transfers and the port's own warnings (default `api`). */
   component?: string;
   /** Replacements of the port's local checks (HTTP check of an app URL, custom-domain DNS check). */
-  checks?: (client: MendixClient) => Pick<ClientAdapterOptions, 'httpCheck' | 'checkCustomDomain'>;
+  checks?: (client: MendixClient) => Pick<ClientAdapterOptions, 'httpCheck' | 'checkCustomDomain' | 'connections'>;
+  /** Connections per download (the `transfer.connections` setting), read at each client creation. */
+  connections?: () => number | undefined;
 }
 
 export interface CloudConnection {
@@ -36,6 +38,7 @@ export function connectMendixCloud(credentials: Credentials, opts: ClientFactory
     client,
     username: credentials.username ?? '',
     logger: opts.log.child(opts.component ?? 'api'),
+    connections: opts.connections?.(),
     ...opts.checks?.(client),
   });
   return { cloud, client };

@@ -8,7 +8,7 @@ import { createCloudFactory, createCredentialChecker } from '../../core/mendix/c
 import type { CredentialChecker, Credentials, MendixCloud } from '../../core/mendix/services';
 import type { Logger } from '../../core/shared/logger';
 import type { Redactor } from '../../core/shared/redact';
-import { apiConfig } from './settings';
+import { apiConfig, downloadConnections } from './settings';
 
 export interface ApiServices {
   create(credentials: Credentials): MendixCloud;
@@ -17,6 +17,6 @@ export interface ApiServices {
 }
 
 export function createApiServices(log: Logger, redactor: Redactor): ApiServices {
-  const opts = { config: apiConfig, log, redactor };
+  const opts = { config: apiConfig, log, redactor, connections: downloadConnections };
   return { create: createCloudFactory(opts), check: createCredentialChecker(opts), checkAccess: createAccessChecker(opts) };
 }

@@ -38,6 +38,12 @@ export function downloadFolder(): string | undefined {
   return v === '' ? undefined : v;
 }
 
+/** Connections per download when the server honours ranges (1–32, default 8). */
+export function downloadConnections(): number {
+  const n = get('transfer.connections', 8);
+  return Number.isInteger(n) && n >= 1 ? Math.min(n, 32) : 8;
+}
+
 export function treePageSize(): number {
   const n = get('tree.pageSize', 100);
   return Number.isInteger(n) && n >= 10 ? Math.min(n, 1000) : 100;

@@ -109,6 +109,7 @@ export function registerMigrations(opts: MigrationsOptions): Migrations {
     const summary = (await accounts.list()).find((a) => a.id === id);
     const check = appUrlCheckSettings();
     const dns = dnsConfig();
+    const connections = setting<number>('transfer.connections', 8);
     return new adapter.ClientMigrationServices({
       client,
       username: credentials.username ?? summary?.username ?? '',
@@ -120,6 +121,7 @@ export function registerMigrations(opts: MigrationsOptions): Migrations {
         authoritative: dns.authoritative === 'discover' ? undefined : dns.authoritative,
         timeoutMs: dns.timeoutMs,
       }),
+      connections: Number.isInteger(connections) && connections >= 1 ? Math.min(connections, 32) : 8,
     });
   };
 

@@ -3,11 +3,10 @@
  * `<file>.part.json` records what is needed to resume a `.part` file (validator and total size).
  * Neither ever holds the URL: signed URLs carry credentials in their query.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
+import { scanFile } from './fileScan';
 
 export const manifestSchema = z.object({
   version: z.literal(1),
@@ -21,11 +20,19 @@ export const manifestSchema = z.object({
 });
 export type DownloadManifest = z.infer<typeof manifestSchema>;
 
+/**
+ * The resume record: the validator, the total and, per range, how far its bytes are on disk. Each
+ * range's `pos` is recorded only after the bytes before it were written, so a killed process resumes
+ * every range where it stopped. (Version 1, a single offset, predates ranged downloads.)
+ */
 export const partStateSchema = z.object({
-  version: z.literal(1),
+  version: z.literal(2),
   etag: z.string().optional(),
   lastModified: z.string().optional(),
   total: z.number().int().nonnegative().optional(),
+  /** The server honoured a byte range: several connections may work on the file. */
+  ranged: z.boolean().optional(),
+  ranges: z.array(z.object({ start: z.number().int().nonnegative(), end: z.number().int().nonnegative(), pos: z.number().int().nonnegative() })).optional(),
 });
 export type PartState = z.infer<typeof partStateSchema>;
 
@@ -33,9 +40,10 @@ export const manifestPath = (file: string) => `${file}.manifest.json`;
 export const partPath = (file: string) => `${file}.part`;
 export const partStatePath = (file: string) => `${file}.part.json`;
 
+let tmpSeq = 0;
 /** Writes JSON atomically (temp file + rename) so a crash never leaves half a sidecar. */
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
+  const tmp = `${path}.${process.pid}.${tmpSeq++}.tmp`;
   await writeFile(tmp, JSON.stringify(value, null, 2) + '\n');
   await rename(tmp, path);
 }
@@ -69,13 +77,8 @@ export function buildManifest(file: string, size: number, sha256: string, etag?:
 
 /** SHA-256 and size of a file, streamed. */
 export async function hashFile(file: string, signal?: AbortSignal): Promise<{ size: number; sha256: string }> {
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const chunk of createReadStream(file, { highWaterMark: 4 * 1024 * 1024, signal }) as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    size += chunk.length;
-  }
-  return { size, sha256: hash.digest('hex') };
+  const r = await scanFile(file, { signal });
+  return { size: r.size, sha256: r.sha256 ?? '' };
 }
 
 export interface ManifestCheck {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { ManualClock } from '../../../support/manualClock';
 import { MendixOutcomeUnknownError } from '../../../../src/core/mendix/api/errors';
 import { MendixClient } from '../../../../src/core/mendix/api/mendixClient';
-import { MAX_PACKAGE_UPLOAD_BYTES, MultipartFileBody, preparePackageUpload, quoteMultipartName } from '../../../../src/core/mendix/transfer/packageUpload';
+import { MAX_PACKAGE_UPLOAD_BYTES, preparePackageUpload, quoteMultipartName } from '../../../../src/core/mendix/transfer/packageUpload';
 import type { TransferProgress } from '../../../../src/core/mendix/transfer/progress';
 import { UploadTooLargeError } from '../../../../src/core/mendix/transfer/transferErrors';
 import { json, startFakeServer, type FakeServer } from './fakeServer';
@@ -66,9 +66,9 @@ describe('v2.uploadPackage', () => {
     assert.match(text, /filename="Main %22final%22\.mda"\r\nContent-Type: application\/octet-stream\r\n\r\nPK\r\n--/);
   });
 
-  it('refills a read buffer only once its chunk left: a server that stalls still gets the exact bytes', async () => {
+  it('a server that stalls still gets the exact bytes', async () => {
     const file = join(dir, 'big.mda');
-    // Far more than the ring's 4 MiB and more than loopback's socket buffers hold, so writes queue up.
+    // More than loopback's socket buffers hold, so writes queue up behind the stalled reader.
     const content = randomBytes(24 * 1024 * 1024 + 12345);
     writeFileSync(file, content);
     // A server that stops reading for a while, twice, so the client's writes back up.
@@ -100,20 +100,21 @@ describe('v2.uploadPackage', () => {
     }
   });
 
-  it('read as a plain stream (not piped into a request) it yields the same envelope and file', async () => {
+  it('is a plain byte stream: head, the file, tail', async () => {
     const file = join(dir, 'plain.mda');
     const content = randomBytes(2 * 1024 * 1024 + 7);
     writeFileSync(file, content);
     const events: TransferProgress[] = [];
     const up = await preparePackageUpload(file, { fileName: 'plain.mda', onProgress: (p) => events.push(p) });
-    const { data } = await up.bodyFactory();
-    assert.ok(data instanceof MultipartFileBody);
+    const { data, headers } = await up.bodyFactory();
     const parts: Buffer[] = [];
     for await (const c of data as Readable) parts.push(c as Buffer);
     const body = Buffer.concat(parts);
     const start = body.indexOf('\r\n\r\n') + 4;
     assert.ok(body.subarray(start, start + content.length).equals(content));
     assert.match(body.subarray(0, start).toString('latin1'), /filename="plain\.mda"/);
+    assert.match(body.subarray(start + content.length).toString('latin1'), /^\r\n--.*--\r\n$/);
+    assert.equal(body.length, Number(headers?.['Content-Length']));
     assert.equal(events.at(-1)?.bytes, content.length);
   });
 
@@ -127,7 +128,7 @@ describe('v2.uploadPackage', () => {
     };
     await assert.rejects(readAll((await grown.bodyFactory()).data as Readable), /moving\.mda changed while it was being uploaded \(300000 → 300004 bytes\)/);
     truncateSync(file, 1000);
-    await assert.rejects(readAll((await grown.bodyFactory()).data as Readable), /moving\.mda shrank while it was being uploaded/);
+    await assert.rejects(readAll((await grown.bodyFactory()).data as Readable), /moving\.mda changed while it was being uploaded \(300000 → 1000 bytes\)/);
     // Piped into a request, the same check stops the request instead of completing a cut-off package.
     const direct = await preparePackageUpload(file, { fileName: 'moving.mda' });
     appendFileSync(file, 'x');
@@ -139,6 +140,22 @@ describe('v2.uploadPackage', () => {
     body.pipe(req);
     assert.match(String(await failed), /moving\.mda changed while it was being uploaded \(1000 → 1001 bytes\)/);
     assert.equal(server.requests.length, 0, 'the server never saw a complete request');
+  });
+
+  it('refuses a package that grows while it is being read, after the last byte and before the tail', async () => {
+    const file = join(dir, 'growing.mda');
+    writeFileSync(file, randomBytes(3 * 1024 * 1024));
+    const up = await preparePackageUpload(file, { fileName: 'growing.mda' });
+    const body = (await up.bodyFactory()).data as Readable;
+    const seen: Buffer[] = [];
+    const read = (async () => {
+      for await (const c of body) {
+        seen.push(c as Buffer);
+        if (seen.length === 2) appendFileSync(file, 'late');
+      }
+    })();
+    await assert.rejects(read, /growing\.mda changed while it was being uploaded \(3145728 → 3145732 bytes\)/);
+    assert.doesNotMatch(Buffer.concat(seen).toString('latin1'), /--\r\n$/, 'the closing boundary was never sent');
   });
 
   it('refuses a package over 1 GB before sending anything', async () => {

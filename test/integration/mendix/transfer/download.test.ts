@@ -30,7 +30,7 @@ describe('downloadToFile', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('streams to disk, hashes on the fly and writes a manifest', async () => {
+  it('downloads, hashes the finished file and writes a manifest', async () => {
     const events: TransferProgress[] = [];
     const r = await downloadToFile({ ...base(), onProgress: (p) => events.push(p), details: { archiveId: 'a-1' } });
     assert.equal(r.sha256, server.sha256);
@@ -65,7 +65,7 @@ describe('downloadToFile', () => {
     assert.equal(r.bytesFetched, server.content.length);
   });
 
-  it('resumes a .part left by an earlier process, re-hashing what is on disk', async () => {
+  it('resumes a .part left by an earlier process from its resume record', async () => {
     server.dropAfter.push(1024 * 1024);
     await assert.rejects(downloadToFile({ ...base(), maxAttempts: 1 }), DownloadError);
     assert.ok(existsSync(`${dest}.part`));
@@ -78,7 +78,7 @@ describe('downloadToFile', () => {
     assert.ok(r.resumedFrom > 0);
     assert.equal(r.bytesFetched, server.content.length - r.resumedFrom);
     assert.equal(r.sha256, server.sha256);
-    assert.equal(server.log.at(-1)?.range, `bytes=${r.resumedFrom}-`);
+    assert.equal(server.log.at(-1)?.range, `bytes=${r.resumedFrom}-${server.content.length - 1}`);
   });
 
   it('starts over when the file changed (If-Range no longer matches)', async () => {
@@ -86,7 +86,10 @@ describe('downloadToFile', () => {
     await assert.rejects(downloadToFile({ ...base(), maxAttempts: 1 }), DownloadError);
     server.replaceContent(randomBytes(2 * 1024 * 1024));
     const r = await downloadToFile(base());
-    assert.equal(server.log.at(-1)?.status, 200);
+    // The stale validator got the whole new file (200); the download then started over from byte 0.
+    assert.equal(server.log.at(-2)?.status, 200);
+    assert.match(server.log.at(-1)?.range ?? '', /^bytes=0-/);
+    assert.equal(server.log.at(-1)?.ifRange, undefined);
     assert.equal(r.sha256, server.sha256);
     assert.equal(r.size, 2 * 1024 * 1024);
   });
