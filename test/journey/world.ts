@@ -24,7 +24,20 @@ export const DNS_TTL = 3;
 export const OLD_CNAME = 'orderportal.apps.eu-1c.mendixcloud.com.';
 /** What the portal asks for after the move. */
 export const NEW_CNAME = `${DEMO.customDomain}.cname.mendix.net.`;
-export const domainRecords = (target: string): LabRecord[] => [{ owner: DEMO.customDomain.replace(`.${ZONE}`, ''), type: 'CNAME', ttl: DNS_TTL, data: target }];
+/** The zones the lab serves: the customer's, Mendix's CNAME zone, and the environments' hosts. */
+export const ZONES = [ZONE, 'cname.mendix.net', 'mendixcloud.com'];
+const SOURCE_HOST = 'orderportal.apps.eu-1c';
+const TARGET_HOST = 'orderportal-us.apps.us-2a';
+/**
+ * The customer's CNAME (`target`), plus what Mendix serves: the environments' addresses and, once the
+ * customer points at `<domain>.cname.mendix.net` (bound on the target), Mendix's record ending at the target.
+ */
+export const domainRecords = (target: string): LabRecord[] => [
+  { owner: DEMO.customDomain.replace(`.${ZONE}`, ''), type: 'CNAME', ttl: DNS_TTL, data: target },
+  { zone: 'mendixcloud.com', owner: SOURCE_HOST, type: 'A', ttl: DNS_TTL, data: '127.0.10.1' },
+  { zone: 'mendixcloud.com', owner: TARGET_HOST, type: 'A', ttl: DNS_TTL, data: '127.0.10.2' },
+  { zone: 'cname.mendix.net', owner: DEMO.customDomain, type: 'CNAME', ttl: DNS_TTL, data: `${target === NEW_CNAME ? TARGET_HOST : SOURCE_HOST}.mendixcloud.com.` },
+];
 
 export interface WorldOptions {
   /** Journey name: prefixes the screenshots and names the kept logs. */
@@ -70,7 +83,7 @@ export async function startWorld(opts: WorldOptions): Promise<World> {
   try {
     let lab: DnsLab | undefined;
     if (opts.dns) {
-      lab = new DnsLab(ZONE, 2);
+      lab = new DnsLab(ZONES, 2);
       const l = lab;
       cleanups.push(() => l.stop());
       await lab.start(domainRecords(OLD_CNAME));

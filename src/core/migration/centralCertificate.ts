@@ -31,6 +31,8 @@ export interface CertificateCheck {
   domain: string;
   /** A check ran and passed: a linked central certificate with status VALID, or the TLS check of the endpoint. */
   ok: boolean;
+  /** No check could run: no central certificate linked and the endpoint could not be reached for TLS. */
+  unreachable?: boolean;
   /** Which check decided. `none` when neither could run. */
   verifiedBy: 'certificate-api' | 'tls' | 'none';
   /** Central certificate linked to the domain, per the Certificate API. */
@@ -171,6 +173,8 @@ export async function checkCustomDomainCertificate(domain: string, opts: Certifi
     domain: name,
     ok,
     verifiedBy,
+    // Nothing could be asked: no linked certificate and the endpoint did not answer (not the same as a bad certificate).
+    ...(linked === undefined && tls?.problems.some((p) => p.startsWith('TLS connection failed')) ? { unreachable: true } : {}),
     ...(linked ? { linked } : {}),
     candidates,
     ...(apiUnavailable ? { apiUnavailable } : {}),

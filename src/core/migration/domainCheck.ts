@@ -73,8 +73,9 @@ export function dnsDomainCheck(opts: DnsDomainCheckOptions = {}): (domain: strin
         endpoint: { host: target.host.replace(/\.$/, ''), port: opts.tlsPort, ca: opts.tlsCa },
         tlsCheck: opts.tlsCheck,
       });
-      out.certificateOk = cert.ok;
-      parts.push(`certificate: ${cert.detail}`);
+      // An endpoint that cannot be reached leaves the certificate unchecked (said so), not failed.
+      if (!cert.unreachable) out.certificateOk = cert.ok;
+      parts.push(cert.unreachable ? `certificate not checked (the target endpoint could not be reached): ${cert.detail}` : `certificate: ${cert.detail}`);
     }
     out.detail = parts.join('; ');
     return out;

@@ -87,4 +87,17 @@ describe('central certificate check', () => {
     assert.match(b.apiUnavailable ?? '', /the Certificate API failed: socket hang up/);
     assert.ok(b.problems.some((p) => /SAN does not cover/.test(p)));
   });
+
+  it('an endpoint that cannot be reached leaves the certificate unchecked, while a bad handshake or SAN still fails', async () => {
+    const none = new MemoryCertificates([]);
+    const refused: TlsReport = { ...tlsReport(false), problems: ['TLS connection failed: getaddrinfo ENOTFOUND target.example'], error: 'getaddrinfo ENOTFOUND target.example' };
+    const a = await checkCustomDomainCertificate('orders.example.com', { certificates: none, endpoint: { host: 'target.example' }, tlsCheck: () => Promise.resolve(refused) });
+    assert.equal(a.ok, false);
+    assert.equal(a.unreachable, true);
+    const badSan = await checkCustomDomainCertificate('orders.example.com', { certificates: none, endpoint: { host: 'target.example' }, tlsCheck: () => Promise.resolve(tlsReport(false)) });
+    assert.equal(badSan.unreachable, undefined);
+    const handshake: TlsReport = { ...tlsReport(false), problems: ['TLS handshake failed: unsupported protocol'], error: 'unsupported protocol' };
+    const h = await checkCustomDomainCertificate('orders.example.com', { certificates: none, endpoint: { host: 'target.example' }, tlsCheck: () => Promise.resolve(handshake) });
+    assert.equal(h.unreachable, undefined);
+  });
 });
