@@ -16,8 +16,10 @@ const nodeEntries = [
   { in: 'src/vscode/main.ts', out: 'main' },
   { in: 'src/cli/main.ts', out: 'cli' },
   // The backup-archive check's tar reader, loaded only when an archive is checked (see lazyModules).
-  { in: 'src/core/transfer/tarCheck.ts', out: 'tarCheck' },
-].filter((e) => fs.existsSync(e.in));
+  { in: 'src/core/mendix/transfer/tarCheck.ts', out: 'tarCheck' },
+];
+// A moved entry must fail the build, not vanish from dist/ (a missing tarCheck.js only shows when a backup is checked).
+for (const e of nodeEntries) if (!fs.existsSync(e.in)) throw new Error(`esbuild.js: entry ${e.in} does not exist`);
 
 /**
  * Modules that are their own file in dist/ and required at run time only when first used: a
