@@ -164,8 +164,8 @@ describe('journey (a): Order Portal region move with a custom domain, sign-in to
     truth.expect('offboard', 'the status bar does not show the run as running or waiting', await p.statusBar(), /order-portal.*complete|^(?![\s\S]*order-portal)/i, /order-portal: (?!.*complete)/i);
   });
 
-  // NOTES.md T1, T2, T6: warnings and the inferred flavour in the wizard, the Apps tree after the relink.
-  pendingUntil('NOTES.md T1, T2, T6')('said the truth at every phase (Verified vs Confirmed, warnings, the Now header)', function () {
+  // NOTES.md D1: the domain step stops the journey before its last phases (T1, T2 pass now).
+  pendingUntil('NOTES.md D1')('said the truth at every phase (Verified vs Confirmed, warnings, the Now header)', function () {
     truth.assertAll();
   });
 });

@@ -22,7 +22,25 @@ export interface V4AppFields {
   technicalContact?: { userId: string; name?: string };
 }
 
+/**
+ * What a node's URL says about its generation: Mendix Cloud v4 URLs carry an `.apps.<region>.`
+ * label (`myapp.apps.eu-1c.mendixcloud.com`), v3 URLs do not (`myapp.mendixcloud.com`).
+ */
+export function generationFromUrl(url: string | undefined): 'v3' | 'v4' | undefined {
+  if (!url) return undefined;
+  let host: string;
+  try {
+    host = new URL(url.includes('://') ? url : `https://${url}`).hostname.toLowerCase();
+  } catch {
+    return undefined;
+  }
+  if (!host.endsWith('.mendixcloud.com')) return undefined;
+  return host.split('.').includes('apps') ? 'v4' : 'v3';
+}
+
 function generationOf(v1: V1AppFields | undefined, v4: V4AppFields | undefined, v4Known: boolean): NodeGeneration {
+  // A licensed app whose v1 URL has no `.apps.<region>.` label runs on a v3 node, even when v4 lists it.
+  if (v1 && generationFromUrl(v1.Url) === 'v3' && v4?.licenseType !== 'free') return 'v3';
   if (v4) return v4.licenseType === 'free' && !v1 ? 'none' : v4.licenseType === 'licensed' ? 'v4' : 'unknown';
   // Deploy API v4 only serves Mendix Cloud v4; an app v1 lists but v4 does not runs on v3.
   if (v1 && v4Known) return 'v3';

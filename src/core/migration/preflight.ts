@@ -84,7 +84,8 @@ const MAIL = /smtp|imap|pop3|\bmail/i;
 const FTP = /\bs?ftp/i;
 const PRIVATE = /\b10\.\d+\.\d+\.\d+|\b192\.168\.|\b172\.(1[6-9]|2\d|3[01])\.|\.corp\.|\.local\b|\.internal\b|\bvpn\b|\bldap/i;
 
-function hintItems(s: EnvironmentSettings): PreflightItem[] {
+/** Mail, FTP and private-network hints from the source's settings (the wizard shows them before the journal exists). */
+export function hintItems(s: EnvironmentSettings): PreflightItem[] {
   const entries = [...s.constants, ...s.customSettings];
   const hit = (re: RegExp): string[] => entries.filter((c) => re.test(c.name) || re.test(c.value ?? '')).map((c) => c.name);
   const mail = hit(MAIL);

@@ -7,7 +7,7 @@
  */
 import type { StepContext, StepDefinition } from '../stepTypes';
 import type { JsonObject } from '../types';
-import { currentAppId, str, targetProjectId } from './common';
+import { currentAppId, relinkedAppId, str, targetProjectId } from './common';
 import { REDEPLOY } from './finishSteps';
 import { PACKAGE_UPLOAD } from './packageSteps';
 import { SOURCE_LOGS } from './sourceRecordsSteps';
@@ -109,13 +109,14 @@ async function candidates(ctx: StepContext): Promise<{ items: Candidate[]; notes
   const src = await sourceTags(ctx);
   if (src) {
     const have = new Set(src);
-    for (const tag of (await s.getTags(target.nodeSubdomain, target.environment)).filter((t) => !have.has(t))) {
+    const targetAppId = await relinkedAppId(ctx);
+    for (const tag of (await s.getTags(targetAppId, target.environment)).filter((t) => !have.has(t))) {
       items.push({
         kind: 'tag',
         id: tag,
         question: `Remove the tag "${tag}" from the target environment?`,
         detail: `The source environment did not have it.`,
-        remove: () => s.removeTag(target.nodeSubdomain, target.environment, tag),
+        remove: () => s.removeTag(targetAppId, target.environment, tag),
       });
     }
   } else {
@@ -126,7 +127,7 @@ async function candidates(ctx: StepContext): Promise<{ items: Candidate[]; notes
 
 async function stillThere(ctx: StepContext, d: Decision): Promise<boolean> {
   const { target } = ctx.input;
-  if (d.kind === 'tag') return (await ctx.services.getTags(target.nodeSubdomain, target.environment)).includes(d.id);
+  if (d.kind === 'tag') return (await ctx.services.getTags(await relinkedAppId(ctx), target.environment)).includes(d.id);
   if (d.kind === 'snapshot') {
     const envId = targetEnvironmentId(ctx);
     return envId ? (await ctx.services.listSnapshots(targetProjectId(ctx), envId)).some((x) => x.snapshotId === d.id) : false;

@@ -115,6 +115,14 @@ export async function currentAppId(ctx: StepContext, projectId: string): Promise
   return apps.find((a) => a.projectId === projectId)?.appId;
 }
 
+/**
+ * The v1 AppId of the target node once the app is relinked to it, found by the app's project id:
+ * Support's URL change renames the node (it takes the old sub-domain), and the AppId with it.
+ */
+export async function relinkedAppId(ctx: StepContext): Promise<string> {
+  return (await currentAppId(ctx, ctx.input.source.projectId)) ?? ctx.input.target.nodeSubdomain;
+}
+
 /** The v1 AppId of a project that must be linked to the given node. */
 export async function appIdOnNode(ctx: StepContext, projectId: string, nodeSubdomain: string): Promise<string> {
   const appId = await currentAppId(ctx, projectId);

@@ -5,7 +5,7 @@
  */
 import { NeedsPersonError, RefusedError, type StepContext, type StepDefinition } from '../stepTypes';
 import type { JsonObject, JsonValue } from '../types';
-import { currentAppId, fileInFolder, findEnvironment, restartAfterFailure, startAndWait, stopAndWait, str, type PlanOptions } from './common';
+import { currentAppId, relinkedAppId, fileInFolder, findEnvironment, restartAfterFailure, startAndWait, stopAndWait, str, type PlanOptions } from './common';
 import { archiveOnce } from './backupSteps';
 import { ExpiredUrlError } from '../../mendix/services';
 import { PACKAGE_DOWNLOAD } from './packageSteps';
@@ -157,8 +157,9 @@ export function finishSteps(opts: PlanOptions): StepDefinition[] {
     },
     verify: async (ctx) => {
       const { target } = ctx.input;
-      const env = await findEnvironment(ctx, target.nodeSubdomain, target.environment);
-      const deployed = await ctx.services.getDeployedPackage(target.nodeSubdomain, target.environment);
+      const appId = await relinkedAppId(ctx);
+      const env = await findEnvironment(ctx, appId, target.environment);
+      const deployed = await ctx.services.getDeployedPackage(appId, target.environment);
       const want = sourcePackageId(ctx);
       const ok = env.status === 'Running' && deployed?.packageId === want;
       return { ok, detail: `target ${env.status}, package ${deployed?.name ?? 'none'} (model ${env.modelVersion ?? '?'})` };
@@ -176,7 +177,7 @@ export function finishSteps(opts: PlanOptions): StepDefinition[] {
     instructions: async (ctx) => {
       const pre = ctx.stateOf('preflight')?.outputs ?? {};
       const oldUrl = str(pre.sourceUrl) ?? '';
-      const env = await findEnvironment(ctx, ctx.input.target.nodeSubdomain, ctx.input.target.environment);
+      const env = await findEnvironment(ctx, await relinkedAppId(ctx), ctx.input.target.environment);
       const text = [
         'Hello Mendix Support,',
         '',
@@ -197,19 +198,28 @@ export function finishSteps(opts: PlanOptions): StepDefinition[] {
         requestText: text,
       };
     },
-    isDone: async (ctx) => personConfirmed(ctx) && (await urlMoved(ctx)),
+    isDone: async (ctx) => personConfirmed(ctx) && (await urlMoved(ctx)).ok,
     run: () => Promise.resolve(),
-    verify: async (ctx) =>
-      (await urlMoved(ctx)) ? { ok: true, detail: 'the target environment answers on the old app URL' } : { ok: false, detail: 'the target environment does not have the old URL yet' },
+    verify: async (ctx) => {
+      const m = await urlMoved(ctx);
+      return m.ok
+        ? { ok: true, detail: `the target environment has the old app URL's sub-domain: compared the old host ${m.oldHost} with the target's ${m.newHost} (Mendix keeps the target region's domain suffix)` }
+        : { ok: false, detail: `the target environment does not have the old URL yet: old host ${m.oldHost || '(unknown)'}, target now ${m.newHost || '(no URL)'}` };
+    },
   };
 
-  async function urlMoved(ctx: StepContext): Promise<boolean> {
+  /**
+   * Whether Support's URL change is visible: the target environment's host carries the old host's
+   * sub-domain. The rename keeps the target node's region suffix (`.apps.<region>.mendixcloud.com`),
+   * so the hosts are compared by sub-domain, and the detail names both whole hosts.
+   */
+  async function urlMoved(ctx: StepContext): Promise<{ ok: boolean; oldHost: string; newHost: string }> {
     const oldHost = host(str(ctx.stateOf('preflight')?.outputs.sourceUrl));
-    // The URL change renames the node, and with it the app's v1 AppId: look the app up again.
-    const appId = (await currentAppId(ctx, ctx.input.source.projectId)) ?? ctx.input.target.nodeSubdomain;
-    const env = await findEnvironment(ctx, appId, ctx.input.target.environment);
+    // The URL change renames the node, and with it the app's v1 AppId: look the app up by project id.
+    const env = await findEnvironment(ctx, await relinkedAppId(ctx), ctx.input.target.environment);
+    const newHost = host(env.url);
     const label = oldHost.split('.')[0];
-    return label !== '' && host(env.url).split('.')[0] === label;
+    return { ok: label !== '' && newHost.split('.')[0] === label, oldHost, newHost };
   }
 
   const dns: StepDefinition = {
@@ -260,7 +270,7 @@ export function finishSteps(opts: PlanOptions): StepDefinition[] {
 
   async function targetHost(ctx: StepContext): Promise<{ host: string } | undefined> {
     try {
-      const appId = (await currentAppId(ctx, ctx.input.source.projectId)) ?? ctx.input.target.nodeSubdomain;
+      const appId = await relinkedAppId(ctx);
       const h = host((await findEnvironment(ctx, appId, ctx.input.target.environment)).url);
       return h === '' ? undefined : { host: h };
     } catch {

@@ -13,6 +13,7 @@ import { SnapshotNode } from '../explorer/nodes/snapshotNode';
 import type { ExplorerNode } from '../explorer/nodes/explorerNode';
 import { appDescription } from '../explorer/presentation';
 import { validateInput } from '../../migration/session';
+import { hintItems } from '../../migration/preflight';
 import type { Flavour, MigrationInput } from '../../migration/types';
 
 export const PORTAL_URL = 'https://sprintr.home.mendix.com';
@@ -127,6 +128,18 @@ export async function askMigrationInput(deps: CommandDeps, node: ExplorerNode | 
         );
 
   const envNode = environmentOf(node) ?? (await appNode.getChildren()).map((n) => environmentOf(n)).find((n) => n?.environment.environmentId === env.environmentId);
+  // The preflight's settings hints (mail, FTP, private network), shown before the journal is written.
+  let settingsWarnings: string[];
+  try {
+    const settings = envNode ? await envNode.settingsNode.loadSettings() : undefined;
+    settingsWarnings = settings
+      ? hintItems(settings)
+          .filter((i) => i.result !== 'pass')
+          .map((i) => `Warning: ${i.title}: ${i.detail}${i.id === 'vpn' && flavour === 'v3-to-v4' ? ' (Mendix Cloud v4 offers no VPN)' : ''}.`)
+      : ['The source’s settings were not read here: the preflight checks mail server, FTP and private-network use.'];
+  } catch {
+    settingsWarnings = ['The source’s settings could not be read here: the preflight checks mail server, FTP and private-network use.'];
+  }
   let keepBackups: string[] = [];
   if (envNode) {
     let snapshots: Snapshot[] = [];
@@ -184,6 +197,7 @@ export async function askMigrationInput(deps: CommandDeps, node: ExplorerNode | 
       ...(customDomains.length
         ? [`Warning: lower the DNS TTL of ${customDomains.join(', ')} to 300 s today (by ${new Date().toISOString().slice(0, 10)}), at least a week before the cutover, so the switch spreads within minutes.`]
         : []),
+      ...settingsWarnings,
       `Downloads: ${downloadFolder}`,
       `(${title(11).replace('Mendix: Start Migration ', '')} Nothing changes on the source until the cutover, which asks again.)`,
     ].join('\n'),

@@ -3,7 +3,7 @@ import { errorText, isCancellation, UserCancelledError, UserFacingError } from '
 import { matchingApps } from '../../../../src/core/ui/explorer/matchingApps';
 import { formatBytes, formatDuration, formatTransfer } from '../../../../src/core/shared/format';
 import { Limiter } from '../../../../src/core/ui/kit/limiter';
-import { mergeApps, statusFromV4 } from '../../../../src/core/mendix/mergeApps';
+import { generationFromUrl, mergeApps, statusFromV4 } from '../../../../src/core/mendix/mergeApps';
 import { regionLabel } from '../../../../src/core/ui/explorer/regions';
 import { app } from './fakes';
 
@@ -75,6 +75,24 @@ describe('explorer basics', () => {
           ['Temp B', 'none', undefined],
         ],
       );
+    });
+
+    it('marks a licensed app whose v1 URL has no ".apps.<region>." label as v3, even when v4 lists it', () => {
+      const apps = mergeApps(
+        [{ AppId: 'legacyhr', Name: 'Legacy HR', ProjectId: 'p2', Url: 'https://legacyhr.mendixcloud.com' }, v1[0]],
+        [...v4, { id: 'p2', name: 'Legacy HR', subdomain: 'legacyhr', licenseType: 'licensed' as const, region: 'prod-eu-central-1' }],
+      );
+      assert.deepEqual(
+        apps.map((a) => [a.name, a.generation]),
+        [
+          ['Legacy HR', 'v3'],
+          ['Order Portal', 'v4'],
+          ['Temp B', 'none'],
+        ],
+      );
+      assert.equal(generationFromUrl('legacyhr.mendixcloud.com'), 'v3');
+      assert.equal(generationFromUrl('https://orderportal.apps.eu-1c.mendixcloud.com/'), 'v4');
+      assert.equal(generationFromUrl('https://shop.example.com'), undefined);
     });
 
     it('works with only one of the two lists', () => {

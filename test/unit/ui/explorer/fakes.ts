@@ -76,7 +76,10 @@ export class ScriptedInput implements UserInput {
     }
     return Promise.resolve(a);
   }
-  confirm(message: string, confirmLabel: string): Promise<void> {
+  /** The detail text of each modal confirmation, in order. */
+  readonly confirmDetails: string[] = [];
+  confirm(message: string, confirmLabel: string, detail?: string): Promise<void> {
+    this.confirmDetails.push(detail ?? '');
     const a = this.next(`confirm: ${message}`);
     return a === confirmLabel ? Promise.resolve() : Promise.reject(new UserCancelledError());
   }

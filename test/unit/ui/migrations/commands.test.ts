@@ -173,6 +173,14 @@ describe('Start Migration wizard', () => {
       fake.setApps([app('Order Portal'), app('Order Portal (temp A)', { generation: 'none' }), app('Order Portal (temp B)', { generation: 'none' }), app('Other App')]);
       fake.setEnvironments('orderportal', [environment('Acceptance'), environment('Production')]);
       fake.setSnapshots('e-production', [{ snapshotId: 's-old', state: 'completed', createdAt: '2026-11-01T00:00:00Z' }]);
+      fake.seedSettings('orderportal', 'Production', {
+        constants: [
+          { name: 'Email.SMTPHost', value: 'smtp.relay.example.com' },
+          { name: 'HR.LdapServer', value: 'ldap://ldap.corp.example.com:389' },
+        ],
+        scheduledEvents: [],
+        customSettings: [],
+      });
       const ui = new ScriptedInput([
         'Order Portal',
         'Production',
@@ -201,6 +209,13 @@ describe('Start Migration wizard', () => {
       await startMigrationWizard(d);
       assert.equal(ui.asked.length, 12, ui.asked.join('\n'));
       assert.ok(ui.asked[ui.asked.length - 1].startsWith('confirm: Start migration "order-portal"'));
+      // Every settings warning of the preflight is in the confirmation, before the journal exists.
+      const detail = ui.confirmDetails[ui.confirmDetails.length - 1];
+      assert.match(detail, /Warning: lower the DNS TTL of orders\.example\.com to 300 s today \(by \d{4}-\d{2}-\d{2}\)/);
+      assert.match(detail, /Warning: Mail server use: mail server settings found \(Email\.SMTPHost\)/);
+      assert.match(detail, /Warning: VPN \/ private network use: private-network addresses found \(HR\.LdapServer\)/);
+      assert.doesNotMatch(detail, /FTP server use/, 'a check that passed is not a warning');
+      assert.doesNotMatch(detail, /ldap\.corp|smtp\.relay/, 'constant values are named, never shown');
       const [j] = await listJournals(dir);
       const journal = mc.peek(j.file);
       assert.ok(journal);
