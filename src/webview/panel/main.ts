@@ -143,7 +143,8 @@ function applyUpdate(m: Extract<HostMessage, { type: 'update' }>): void {
       if (count) count.textContent = phaseCount(model.steps.filter((s) => p.stepIds.includes(s.id)));
     }
   }
-  if (m.run) {
+  // An unchanged header is not redrawn: its buttons stay the same elements under a person's pointer.
+  if (m.run && JSON.stringify(m.run) !== JSON.stringify(model.run)) {
     model.run = m.run;
     replaceSection('run-header', renderHeader(m.run));
   }
