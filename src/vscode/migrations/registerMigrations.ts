@@ -120,6 +120,8 @@ export function registerMigrations(opts: MigrationsOptions): Migrations {
         resolvers: dns.resolvers,
         authoritative: dns.authoritative === 'discover' ? undefined : dns.authoritative,
         timeoutMs: dns.timeoutMs,
+        // As the CLI: with a PAT the certificate is looked up through the Certificate API first.
+        certificates: credentials.pat ? client.certificates : undefined,
       }),
       connections: Number.isInteger(connections) && connections >= 1 ? Math.min(connections, 32) : 8,
     });
