@@ -8,11 +8,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-bash scripts/ensure-prereqs.sh
-bash scripts/install-code-server.sh
-if [[ "${E2E_SKIP_BUILD:-0}" != "1" ]]; then
-  npm run -s build
-fi
+bash scripts/prepare-ui-tier.sh
 
 if [[ -z "$(find test/e2e -name '*.e2e.ts' -print -quit)" ]]; then
   echo "e2e: no test files"

@@ -11,11 +11,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-bash scripts/ensure-prereqs.sh
-bash scripts/install-code-server.sh
-if [[ "${E2E_SKIP_BUILD:-0}" != "1" ]]; then
-  npm run -s build
-fi
+bash scripts/prepare-ui-tier.sh
 
 if [[ -z "$(find test/journey -name '*.journey.ts' -print -quit)" ]]; then
   echo "journey: no test files"
