@@ -55,7 +55,9 @@ export function dnsDomainCheck(opts: DnsDomainCheckOptions = {}): (domain: strin
       // Which case it is decides whether the TTL advice applies (§14.13).
       cnameOk
         ? "nothing changes in your zone: the switch happens in Mendix's record when the domain is bound to the target"
-        : `your record must change: lower its TTL (now ${r.authoritative.ttl ?? '?'} s) to 300 s a few days ahead`,
+        : r.authoritative.ttl === undefined
+          ? 'your record must change: set it with a TTL of 300 s, a few days ahead if it already exists elsewhere'
+          : `your record must change: lower its TTL (now ${r.authoritative.ttl} s) to 300 s a few days ahead`,
     ];
     const out: DomainCheck = { cnameOk, ttlSeconds: r.authoritative.ttl, propagatedPercent: r.percentage, detail: '' };
     if (r.target !== undefined) {
