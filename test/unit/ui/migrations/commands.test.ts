@@ -20,8 +20,8 @@ import { ScriptedPrompt } from '../../../support/scriptedPrompt';
 import { createLogger } from '../../../../src/core/shared/logger';
 import { app, deps, environment, ScriptedInput, world } from '../explorer/fakes';
 import { FakeCloud } from '../../../support/fakeCloud';
-import { FakeClock } from '../../migration/drive';
-import { sampleInput } from '../../migration/fixtures';
+import { FakeClock } from '../../../support/driveMigration';
+import { sampleInput } from '../../../support/sampleInput';
 
 class TestWorkbench implements MigrationWorkbench {
   readonly kind = 'migrationWorkbench';
