@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { JournalStore, journalPathsFor } from '../../../src/core/migration/journalStore';
 import type { Journal } from '../../../src/core/migration/types';
-import { sampleInput } from '../../unit/migration/fixtures';
+import { sampleInput } from '../../support/sampleInput';
 
 interface Probe {
   out: Promise<{ stdout: string; code: number | null }>;

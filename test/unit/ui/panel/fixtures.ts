@@ -1,7 +1,7 @@
 /** A journal and plan for panel tests, built through the engine's own plan (no hand-written step lists). */
 import { buildPlan, describePlan, type PlanLine } from '../../../../src/core/migration/plan';
 import type { Journal, MigrationInput, StepState } from '../../../../src/core/migration/types';
-import { sampleInput } from '../../migration/fixtures';
+import { sampleInput } from '../../../support/sampleInput';
 
 export function planFor(input: MigrationInput): PlanLine[] {
   return describePlan(buildPlan(input).steps);

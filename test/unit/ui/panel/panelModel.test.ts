@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { buildDiagram, diagramStage } from '../../../../src/core/ui/panel/diagram';
 import { buildPanelModel, changedSteps, currentStepId, phaseGroups, stepRow } from '../../../../src/core/ui/panel/panelModel';
-import { sampleInput } from '../../migration/fixtures';
+import { sampleInput } from '../../../support/sampleInput';
 import { journalFor } from './fixtures';
 
 describe('panel model', () => {

@@ -12,26 +12,25 @@ export async function showSettings(deps: CommandDeps, node?: ExplorerNode): Prom
 
 const cell = (v: string | null | undefined) => (v ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
+/** A "## heading" section with a table of `rows`, or "_None._" when there are none. */
+function section(heading: string, columns: readonly string[], rows: readonly (readonly (string | null | undefined)[])[]): string[] {
+  const out = [`## ${heading}`, ''];
+  if (rows.length === 0) out.push('_None._');
+  else out.push(`| ${columns.join(' | ')} |`, `| ${columns.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`));
+  return out;
+}
+
 export function settingsMarkdown(title: string, s: EnvironmentSettings): string {
-  const out = [`# Settings of ${title}`, ''];
-  out.push('## Constants', '');
-  if (s.constants.length === 0) out.push('_None._');
-  else {
-    out.push('| Name | Type | Value (next start) | Value in effect |', '| --- | --- | --- | --- |');
-    for (const c of s.constants) out.push(`| ${cell(c.name)} | ${cell(c.dataType)} | ${cell(c.value)} | ${cell(c.deployedValue)} |`);
-  }
-  out.push('', '## Scheduled events', '');
-  if (s.scheduledEvents.length === 0) out.push('_None._');
-  else {
-    out.push('| Name | Next start | In effect |', '| --- | --- | --- |');
-    for (const e of s.scheduledEvents) out.push(`| ${cell(e.name)} | ${cell(e.value)} | ${cell(e.deployedValue)} |`);
-  }
-  out.push('', '## Custom runtime settings', '');
-  if (s.customSettings.length === 0) out.push('_None._');
-  else {
-    out.push('| Name | Value |', '| --- | --- |');
-    for (const c of s.customSettings) out.push(`| ${cell(c.name)} | ${cell(c.value)} |`);
-  }
-  out.push('', 'Changed values apply at the next restart. Environment variables, HTTP headers and access restrictions are not readable through the API.', '');
-  return out.join('\n');
+  return [
+    `# Settings of ${title}`,
+    '',
+    ...section('Constants', ['Name', 'Type', 'Value (next start)', 'Value in effect'], s.constants.map((c) => [c.name, c.dataType, c.value, c.deployedValue])),
+    '',
+    ...section('Scheduled events', ['Name', 'Next start', 'In effect'], s.scheduledEvents.map((e) => [e.name, e.value, e.deployedValue])),
+    '',
+    ...section('Custom runtime settings', ['Name', 'Value'], s.customSettings.map((c) => [c.name, c.value])),
+    '',
+    'Changed values apply at the next restart. Environment variables, HTTP headers and access restrictions are not readable through the API.',
+    '',
+  ].join('\n');
 }

@@ -2,7 +2,7 @@
 import { UserFacingError } from '../../kit/errors';
 import type { ExplorerNode } from '../nodes/explorerNode';
 import type { CommandDeps } from './commandDeps';
-import { confirmEnvironmentAction } from './confirmEnvironmentAction';
+import { changeEnvironmentState } from './changeEnvironmentState';
 import { resolveEnvironment } from './resolveNodes';
 
 export async function startEnvironment(deps: CommandDeps, node?: ExplorerNode): Promise<void> {
@@ -10,16 +10,7 @@ export async function startEnvironment(deps: CommandDeps, node?: ExplorerNode): 
   const { status, mode } = env.environment;
   if (status === 'Running') throw new UserFacingError(`${env.app.name} ${mode} is already running.`);
   if (status === 'Empty') throw new UserFacingError(`${env.app.name} ${mode} has nothing deployed to start.`, 'Deploy a package first.');
-  await confirmEnvironmentAction(deps.ui, env, 'Start');
-  env.busy = 'starting';
-  deps.tree.redraw(env);
-  try {
-    await deps.progress.run(`Starting ${env.app.name} ${mode}`, (report, signal) =>
-      env.service.startAndWait(env.app.appId, mode, (phase) => report({ message: phase }), signal),
-    );
-    deps.log.info(`Started ${env.app.name} ${mode}`);
-  } finally {
-    env.busy = undefined;
-    deps.tree.refresh(env.parent);
-  }
+  await changeEnvironmentState(deps, env, 'Start', (report, signal) =>
+    env.service.startAndWait(env.app.appId, mode, (phase) => report({ message: phase }), signal),
+  );
 }

@@ -2,22 +2,11 @@
 import { UserFacingError } from '../../kit/errors';
 import type { ExplorerNode } from '../nodes/explorerNode';
 import type { CommandDeps } from './commandDeps';
-import { confirmEnvironmentAction } from './confirmEnvironmentAction';
+import { changeEnvironmentState } from './changeEnvironmentState';
 import { resolveEnvironment } from './resolveNodes';
 
 export async function stopEnvironment(deps: CommandDeps, node?: ExplorerNode): Promise<void> {
   const env = await resolveEnvironment(deps, node, (e) => e.environment.status === 'Running');
   if (env.environment.status !== 'Running') throw new UserFacingError(`${env.app.name} ${env.environment.mode} is not running.`);
-  await confirmEnvironmentAction(deps.ui, env, 'Stop');
-  env.busy = 'stopping';
-  deps.tree.redraw(env);
-  try {
-    await deps.progress.run(`Stopping ${env.app.name} ${env.environment.mode}`, (_report, signal) =>
-      env.service.stop(env.app.appId, env.environment.mode, signal),
-    );
-    deps.log.info(`Stopped ${env.app.name} ${env.environment.mode}`);
-  } finally {
-    env.busy = undefined;
-    deps.tree.refresh(env.parent);
-  }
+  await changeEnvironmentState(deps, env, 'Stop', (_report, signal) => env.service.stop(env.app.appId, env.environment.mode, signal));
 }

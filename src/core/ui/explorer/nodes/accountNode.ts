@@ -5,10 +5,10 @@ import { matchingApps } from '../matchingApps';
 import type { CloudApp, TreeCloud } from '../../../mendix/services';
 import type { TreeItemSpec } from '../../kit/treeSpec';
 import { AppNode } from './appNode';
-import { ChildPool, LoadingNode, type ExplorerEnv, type ExplorerNode, type Pageable } from './explorerNode';
+import { ChildPool, LoadingNode, type AccountContext, type ExplorerEnv, type ExplorerNode, type Pageable } from './explorerNode';
 import { EmptyNode, ErrorNode, LoadMoreNode } from './leafNodes';
 
-export class AccountNode extends LoadingNode<CloudApp[]> implements Pageable {
+export class AccountNode extends LoadingNode<CloudApp[]> implements Pageable, AccountContext {
   readonly kind = 'account';
   readonly parent = undefined;
   /** True when this is the only account, so the tree shows its apps at the top level. */

@@ -2,9 +2,8 @@
 import type { CloudApp, EnvironmentInfo, TreeCloud } from '../../../mendix/services';
 import { appContextValue, appDescription, appTooltip, sortEnvironments } from '../presentation';
 import type { TreeItemSpec } from '../../kit/treeSpec';
-import type { AccountNode } from './accountNode';
 import { EnvironmentNode } from './environmentNode';
-import { ChildPool, LoadingNode, type AppContext, type ExplorerEnv, type ExplorerNode } from './explorerNode';
+import { ChildPool, LoadingNode, type AccountContext, type AppContext, type ExplorerEnv, type ExplorerNode } from './explorerNode';
 import { EmptyNode, ErrorNode } from './leafNodes';
 
 export class AppNode extends LoadingNode<EnvironmentInfo[]> implements AppContext {
@@ -13,15 +12,15 @@ export class AppNode extends LoadingNode<EnvironmentInfo[]> implements AppContex
 
   constructor(
     env: ExplorerEnv,
-    // Typed as the account node only because the migration wizard reads it (issue 14 replaces that).
-    readonly parent: AccountNode,
+    // Typed with the account only because the migration wizard reads it (issue 14 replaces that).
+    readonly parent: ExplorerNode & AccountContext,
     readonly service: TreeCloud,
     public app: CloudApp,
   ) {
     super(env);
     this.envs = new ChildPool(
       (e) => e.environmentId || e.mode,
-      (e) => new EnvironmentNode(env, this, e),
+      (e) => new EnvironmentNode(env, this, this, e),
       (n, e) => n.setEnvironment(e),
     );
   }

@@ -1,9 +1,10 @@
 /** Level 4: an environment's backups (snapshots), paged from the server as the user asks for more. */
 import type { SnapshotInfo } from '../../../mendix/services';
 import type { TreeItemSpec } from '../../kit/treeSpec';
-import { ChildPool, LoadingNode, type EnvironmentContext, type ExplorerEnv, type ExplorerNode, type Pageable } from './explorerNode';
+import { ChildPool, type EnvironmentContext, type ExplorerEnv, type ExplorerNode, type Pageable } from './explorerNode';
+import { EnvironmentPartNode } from './environmentPartNode';
 import { SnapshotNode } from './snapshotNode';
-import { EmptyNode, ErrorNode, LoadMoreNode } from './leafNodes';
+import { EmptyNode, LoadMoreNode } from './leafNodes';
 
 interface SnapshotList {
   items: SnapshotInfo[];
@@ -12,24 +13,17 @@ interface SnapshotList {
   exhausted: boolean;
 }
 
-export class BackupsNode extends LoadingNode<SnapshotList> implements Pageable {
+export class BackupsNode extends EnvironmentPartNode<SnapshotList> implements Pageable {
   readonly kind = 'backups';
   private readonly snapshots: ChildPool<SnapshotInfo, SnapshotNode>;
 
-  constructor(
-    env: ExplorerEnv,
-    readonly parent: ExplorerNode & EnvironmentContext,
-  ) {
-    super(env);
+  constructor(env: ExplorerEnv, parent: ExplorerNode, context: EnvironmentContext) {
+    super(env, parent, context, 'backups', 'backups');
     this.snapshots = new ChildPool(
       (s) => s.snapshotId,
-      (s) => new SnapshotNode(this, this.parent, s),
+      (s) => new SnapshotNode(this, context, s),
       (n, s) => n.setSnapshot(s),
     );
-  }
-
-  get id(): string {
-    return `${this.parent.id}/backups`;
   }
 
   /** The loaded snapshots (for quick picks). Throws on failure, unlike getChildren. */
@@ -45,7 +39,7 @@ export class BackupsNode extends LoadingNode<SnapshotList> implements Pageable {
       description: list?.total !== undefined ? String(list.total) : undefined,
       icon: { id: 'archive' },
       collapsible: 'collapsed',
-      contextValue: this.parent.environment.status === 'Empty' ? 'backups' : 'backups canCreate',
+      contextValue: this.context.environment.status === 'Empty' ? 'backups' : 'backups canCreate',
     };
   }
 
@@ -61,7 +55,7 @@ export class BackupsNode extends LoadingNode<SnapshotList> implements Pageable {
   }
 
   private async fetch(offset: number): Promise<SnapshotList> {
-    const { app, environment, service } = this.parent;
+    const { app, environment, service } = this.context;
     const limit = this.env.pageSize();
     const page = await this.env.limiter.run(() => service.listSnapshotPage(app.projectId, environment.environmentId, offset, limit));
     const loaded = offset + page.items.length;
@@ -69,7 +63,7 @@ export class BackupsNode extends LoadingNode<SnapshotList> implements Pageable {
     return { items: page.items, total: page.total, exhausted };
   }
 
-  /** The row shows the count (backups) or file name (package) once known. */
+  /** The row shows the count once known. */
   protected override onLoaded(): void {
     this.env.changed(this);
   }
@@ -79,13 +73,5 @@ export class BackupsNode extends LoadingNode<SnapshotList> implements Pageable {
     const nodes: ExplorerNode[] = this.snapshots.take(list.items);
     if (!list.exhausted) nodes.push(new LoadMoreNode(this, list.items.length, list.total));
     return nodes;
-  }
-
-  protected errorChildren(e: unknown): ExplorerNode[] {
-    return [new ErrorNode(this, 'backups', e)];
-  }
-
-  protected describe(): string {
-    return `backups of ${this.parent.app.name} ${this.parent.environment.mode}`;
   }
 }

@@ -24,12 +24,15 @@ export class EnvironmentNode implements ExplorerNode, EnvironmentContext {
 
   constructor(
     env: ExplorerEnv,
-    readonly parent: ExplorerNode & AppContext,
+    readonly parent: ExplorerNode,
+    /** The app (and its port) the environment belongs to, fixed at construction. */
+    readonly context: AppContext,
     public environment: EnvironmentInfo,
   ) {
-    this.packageNode = new PackageNode(env, this);
-    this.backupsNode = new BackupsNode(env, this);
-    this.settingsNode = new SettingsNode(env, this);
+    // This node is the context of the rows below it: they read the environment as it is now.
+    this.packageNode = new PackageNode(env, this, this);
+    this.backupsNode = new BackupsNode(env, this, this);
+    this.settingsNode = new SettingsNode(env, this, this);
   }
 
   get id(): string {
@@ -37,11 +40,11 @@ export class EnvironmentNode implements ExplorerNode, EnvironmentContext {
   }
 
   get app(): AppContext['app'] {
-    return this.parent.app;
+    return this.context.app;
   }
 
   get service(): AppContext['service'] {
-    return this.parent.service;
+    return this.context.service;
   }
 
   setEnvironment(e: EnvironmentInfo): void {

@@ -1,4 +1,5 @@
 /** The contract every tree node follows, and the shared base for nodes that load children. */
+import type { AccountSummary } from '../../accounts/accounts';
 import type { CloudApp, EnvironmentInfo, TreeCloud } from '../../../mendix/services';
 import type { Logger } from '../../../shared/logger';
 import type { Limiter } from '../../kit/limiter';
@@ -26,6 +27,13 @@ export interface ExplorerNode {
   getTreeItem(): TreeItemSpec;
   /** Never throws: failures become an error node, nothing becomes an empty node. */
   getChildren(): Promise<ExplorerNode[]>;
+}
+
+/** The account an app row sits under (the migration wizard reads it through the app row). */
+export interface AccountContext {
+  readonly account: AccountSummary;
+  /** The loaded apps; loads them when needed. Throws on failure, unlike getChildren. */
+  loadApps(): Promise<CloudApp[]>;
 }
 
 /**

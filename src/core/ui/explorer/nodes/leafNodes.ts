@@ -2,26 +2,40 @@
 import { COMMANDS } from '../../kit/commandIds';
 import { describeError } from '../../../shared/errors';
 import type { TreeItemSpec } from '../../kit/treeSpec';
-import type { ExplorerNode } from './explorerNode';
+import type { ExplorerNode, NodeKind } from './explorerNode';
 
-function idUnder(parent: ExplorerNode | undefined, suffix: string): string {
-  return parent ? `${parent.id}/${suffix}` : suffix;
+/** A row without children, identified under its parent by a key of its own. */
+export abstract class LeafNode implements ExplorerNode {
+  abstract readonly kind: NodeKind;
+
+  constructor(
+    readonly parent: ExplorerNode | undefined,
+    private readonly key: string,
+  ) {}
+
+  get id(): string {
+    return this.parent ? `${this.parent.id}/${this.key}` : this.key;
+  }
+
+  abstract getTreeItem(): TreeItemSpec;
+
+  getChildren(): Promise<ExplorerNode[]> {
+    return Promise.resolve([]);
+  }
 }
 
 /** A failed load; clicking it retries the parent. The row says what to do, the log has the detail. */
-export class ErrorNode implements ExplorerNode {
+export class ErrorNode extends LeafNode {
   readonly kind = 'error';
-  get id(): string {
-    return idUnder(this.parent, 'error');
-  }
   readonly message: string;
   readonly hint: string | undefined;
 
   constructor(
-    readonly parent: ExplorerNode | undefined,
+    parent: ExplorerNode | undefined,
     readonly what: string,
     error: unknown,
   ) {
+    super(parent, 'error');
     const d = describeError(error);
     this.message = d.message;
     this.hint = d.hint;
@@ -40,23 +54,18 @@ export class ErrorNode implements ExplorerNode {
       accessibilityLabel: `Could not load ${this.what}: ${this.message}. Retry`,
     };
   }
-
-  getChildren(): Promise<ExplorerNode[]> {
-    return Promise.resolve([]);
-  }
 }
 
-export class EmptyNode implements ExplorerNode {
+export class EmptyNode extends LeafNode {
   readonly kind = 'empty';
-  get id(): string {
-    return idUnder(this.parent, 'empty');
-  }
 
   constructor(
-    readonly parent: ExplorerNode | undefined,
+    parent: ExplorerNode | undefined,
     readonly message: string,
     private readonly action?: { command: string; title: string },
-  ) {}
+  ) {
+    super(parent, 'empty');
+  }
 
   getTreeItem(): TreeItemSpec {
     return {
@@ -69,23 +78,18 @@ export class EmptyNode implements ExplorerNode {
       command: this.action ? { command: this.action.command, title: this.action.title, args: [] } : undefined,
     };
   }
-
-  getChildren(): Promise<ExplorerNode[]> {
-    return Promise.resolve([]);
-  }
 }
 
-export class LoadMoreNode implements ExplorerNode {
+export class LoadMoreNode extends LeafNode {
   readonly kind = 'loadMore';
-  get id(): string {
-    return idUnder(this.parent, 'loadMore');
-  }
 
   constructor(
-    readonly parent: ExplorerNode | undefined,
+    parent: ExplorerNode | undefined,
     readonly shown: number,
     readonly total: number | undefined,
-  ) {}
+  ) {
+    super(parent, 'loadMore');
+  }
 
   getTreeItem(): TreeItemSpec {
     const of = this.total !== undefined ? ` (${this.shown} of ${this.total} shown)` : ` (${this.shown} shown)`;
@@ -99,26 +103,20 @@ export class LoadMoreNode implements ExplorerNode {
       command: { command: COMMANDS.loadMore, title: 'Load More', args: [this] },
     };
   }
-
-  getChildren(): Promise<ExplorerNode[]> {
-    return Promise.resolve([]);
-  }
 }
 
 /** A read-only "label: value" row, e.g. a package's version or a constant's value. */
-export class DetailNode implements ExplorerNode {
+export class DetailNode extends LeafNode {
   readonly kind: 'detail' | 'setting';
-  get id(): string {
-    return idUnder(this.parent, this.key);
-  }
 
   constructor(
-    readonly parent: ExplorerNode | undefined,
-    private readonly key: string,
+    parent: ExplorerNode | undefined,
+    key: string,
     readonly label: string,
     readonly value: string,
     private readonly opts: { icon?: string; tooltip?: string; kind?: 'detail' | 'setting' } = {},
   ) {
+    super(parent, key);
     this.kind = opts.kind ?? 'detail';
   }
 
@@ -132,9 +130,5 @@ export class DetailNode implements ExplorerNode {
       collapsible: 'none',
       contextValue: this.kind,
     };
-  }
-
-  getChildren(): Promise<ExplorerNode[]> {
-    return Promise.resolve([]);
   }
 }

@@ -2,25 +2,19 @@
 import { formatBytes, formatTimestamp } from '../../../shared/format';
 import type { PackageInfo } from '../../../mendix/services';
 import type { TreeItemSpec } from '../../kit/treeSpec';
-import { LoadingNode, type EnvironmentContext, type ExplorerEnv, type ExplorerNode } from './explorerNode';
-import { DetailNode, EmptyNode, ErrorNode } from './leafNodes';
+import type { EnvironmentContext, ExplorerEnv, ExplorerNode } from './explorerNode';
+import { EnvironmentPartNode } from './environmentPartNode';
+import { DetailNode, EmptyNode } from './leafNodes';
 
-export class PackageNode extends LoadingNode<PackageInfo | undefined> {
+export class PackageNode extends EnvironmentPartNode<PackageInfo | undefined> {
   readonly kind = 'package';
 
-  constructor(
-    env: ExplorerEnv,
-    readonly parent: ExplorerNode & EnvironmentContext,
-  ) {
-    super(env);
-  }
-
-  get id(): string {
-    return `${this.parent.id}/package`;
+  constructor(env: ExplorerEnv, parent: ExplorerNode, context: EnvironmentContext) {
+    super(env, parent, context, 'package', 'the deployed package');
   }
 
   getTreeItem(): TreeItemSpec {
-    const deployed = this.parent.environment.status !== 'Empty';
+    const deployed = this.context.environment.status !== 'Empty';
     const pkg = this.current;
     return {
       id: this.id,
@@ -33,12 +27,12 @@ export class PackageNode extends LoadingNode<PackageInfo | undefined> {
   }
 
   protected load(): Promise<PackageInfo | undefined> {
-    const { app, environment, service } = this.parent;
+    const { app, environment, service } = this.context;
     if (environment.status === 'Empty') return Promise.resolve(undefined);
     return this.env.limiter.run(() => service.getDeployedPackage(app.appId, environment.mode));
   }
 
-  /** The row shows the count (backups) or file name (package) once known. */
+  /** The row shows the package's file name once known. */
   protected override onLoaded(): void {
     this.env.changed(this);
   }
@@ -53,13 +47,5 @@ export class PackageNode extends LoadingNode<PackageInfo | undefined> {
       ['packageId', 'PackageId', pkg.packageId],
     ];
     return rows.filter((r): r is [string, string, string] => r[2] !== undefined).map(([k, l, v]) => new DetailNode(this, k, l, v));
-  }
-
-  protected errorChildren(e: unknown): ExplorerNode[] {
-    return [new ErrorNode(this, 'the deployed package', e)];
-  }
-
-  protected describe(): string {
-    return `deployed package of ${this.parent.app.name} ${this.parent.environment.mode}`;
   }
 }

@@ -1,21 +1,15 @@
 /** Level 4: an environment's constants and scheduled events (v1 settings), loaded when expanded. */
-import type { EnvironmentSettings } from '../../../mendix/services';
+import type { EnvironmentSettings, NamedValue } from '../../../mendix/services';
 import type { TreeItemSpec } from '../../kit/treeSpec';
-import { LoadingNode, type EnvironmentContext, type ExplorerEnv, type ExplorerNode } from './explorerNode';
-import { DetailNode, EmptyNode, ErrorNode } from './leafNodes';
+import type { EnvironmentContext, ExplorerEnv, ExplorerNode } from './explorerNode';
+import { EnvironmentPartNode } from './environmentPartNode';
+import { DetailNode, EmptyNode } from './leafNodes';
 
-export class SettingsNode extends LoadingNode<EnvironmentSettings> {
+export class SettingsNode extends EnvironmentPartNode<EnvironmentSettings> {
   readonly kind = 'settings';
 
-  constructor(
-    env: ExplorerEnv,
-    readonly parent: ExplorerNode & EnvironmentContext,
-  ) {
-    super(env);
-  }
-
-  get id(): string {
-    return `${this.parent.id}/settings`;
+  constructor(env: ExplorerEnv, parent: ExplorerNode, context: EnvironmentContext) {
+    super(env, parent, context, 'settings', 'settings');
   }
 
   /** The loaded settings (for the Show Settings document). Throws on failure, unlike getChildren. */
@@ -35,41 +29,25 @@ export class SettingsNode extends LoadingNode<EnvironmentSettings> {
   }
 
   protected load(): Promise<EnvironmentSettings> {
-    const { app, environment, service } = this.parent;
+    const { app, environment, service } = this.context;
     return this.env.limiter.run(() => service.getSettings(app.appId, environment.mode));
   }
 
   protected build(s: EnvironmentSettings): ExplorerNode[] {
-    const nodes: ExplorerNode[] = [];
-    for (const c of s.constants) {
-      const pending = c.deployedValue !== undefined && c.deployedValue !== null && c.deployedValue !== c.value;
-      nodes.push(
-        new DetailNode(this, `constant:${c.name}`, c.name, pending ? `${shown(c.value)} (now: ${shown(c.deployedValue)})` : shown(c.value), {
-          kind: 'setting',
-          icon: 'symbol-constant',
-          tooltip: `Constant \`${c.name}\`${c.dataType ? ` (${c.dataType})` : ''}${pending ? '  \nThe new value applies at the next restart.' : ''}`,
-        }),
-      );
-    }
-    for (const ev of s.scheduledEvents) {
-      const pending = ev.deployedValue !== undefined && ev.deployedValue !== null && ev.deployedValue !== ev.value;
-      nodes.push(
-        new DetailNode(this, `event:${ev.name}`, ev.name, pending ? `${shown(ev.value)} (now: ${shown(ev.deployedValue)})` : shown(ev.value), {
-          kind: 'setting',
-          icon: 'watch',
-          tooltip: `Scheduled event \`${ev.name}\``,
-        }),
-      );
-    }
+    const nodes = [
+      ...s.constants.map((c) =>
+        this.row('constant', c, 'symbol-constant', (pending) => `Constant \`${c.name}\`${c.dataType ? ` (${c.dataType})` : ''}${pending ? '  \nThe new value applies at the next restart.' : ''}`),
+      ),
+      ...s.scheduledEvents.map((ev) => this.row('event', ev, 'watch', () => `Scheduled event \`${ev.name}\``)),
+    ];
     return nodes.length > 0 ? nodes : [new EmptyNode(this, 'No constants or scheduled events')];
   }
 
-  protected errorChildren(e: unknown): ExplorerNode[] {
-    return [new ErrorNode(this, 'settings', e)];
-  }
-
-  protected describe(): string {
-    return `settings of ${this.parent.app.name} ${this.parent.environment.mode}`;
+  /** One setting; a value set but not yet deployed shows both. */
+  private row(key: string, v: NamedValue, icon: string, tooltip: (pending: boolean) => string): DetailNode {
+    const pending = v.deployedValue !== undefined && v.deployedValue !== null && v.deployedValue !== v.value;
+    const value = pending ? `${shown(v.value)} (now: ${shown(v.deployedValue)})` : shown(v.value);
+    return new DetailNode(this, `${key}:${v.name}`, v.name, value, { kind: 'setting', icon, tooltip: tooltip(pending) });
   }
 }
 

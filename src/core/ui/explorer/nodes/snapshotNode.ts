@@ -3,6 +3,7 @@ import { formatTimestamp } from '../../../shared/format';
 import type { SnapshotInfo } from '../../../mendix/services';
 import type { TreeItemSpec } from '../../kit/treeSpec';
 import type { EnvironmentContext, ExplorerNode } from './explorerNode';
+import { LeafNode } from './leafNodes';
 
 const STATE_ICON: Readonly<Record<SnapshotInfo['state'], string>> = {
   completed: 'database',
@@ -11,18 +12,16 @@ const STATE_ICON: Readonly<Record<SnapshotInfo['state'], string>> = {
   failed: 'error',
 };
 
-export class SnapshotNode implements ExplorerNode {
+export class SnapshotNode extends LeafNode {
   readonly kind = 'snapshot';
 
   constructor(
-    readonly parent: ExplorerNode,
+    parent: ExplorerNode,
     /** The environment the snapshot belongs to. */
     readonly context: EnvironmentContext,
     public snapshot: SnapshotInfo,
-  ) {}
-
-  get id(): string {
-    return `${this.parent.id}/snapshot:${this.snapshot.snapshotId}`;
+  ) {
+    super(parent, `snapshot:${snapshot.snapshotId}`);
   }
 
   setSnapshot(s: SnapshotInfo): void {
@@ -53,9 +52,5 @@ export class SnapshotNode implements ExplorerNode {
       collapsible: 'none',
       contextValue: `snapshot ${s.state}`,
     };
-  }
-
-  getChildren(): Promise<ExplorerNode[]> {
-    return Promise.resolve([]);
   }
 }

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { main } from '../../../src/cli/main';
 import type { CliIo } from '../../../src/cli/command';
 import { FakeCloud } from '../../support/fakeCloud';
-import { actAsPerson, FakeClock, openRunner } from './drive';
-import { sampleInput } from './fixtures';
+import { actAsPerson, FakeClock, openRunner } from '../../support/driveMigration';
+import { sampleInput } from '../../support/sampleInput';
 
 function io(): CliIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];

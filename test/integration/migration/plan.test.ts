@@ -6,8 +6,8 @@ import { buildPlan, describePlan } from '../../../src/core/migration/plan';
 import type { MigrationServices } from '../../../src/core/mendix/services';
 import { MendixOutcomeUnknownError } from '../../../src/core/mendix/api/errors';
 import { FakeCloud } from '../../support/fakeCloud';
-import { actAsPerson, FakeClock, openRunner } from './drive';
-import { sampleInput } from './fixtures';
+import { actAsPerson, FakeClock, openRunner } from '../../support/driveMigration';
+import { sampleInput } from '../../support/sampleInput';
 
 /** Lets the call reach the cloud, then loses the answer (as when the process dies mid-call). */
 function loseAnswerOnce(cloud: FakeCloud, op: keyof MigrationServices): MigrationServices {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JournalStore, journalPathsFor } from '../../../src/core/migration/journalStore';
 import { renderReport } from '../../../src/core/migration/report';
-import { sampleInput } from './fixtures';
+import { sampleInput } from '../../support/sampleInput';
 
 describe('sign-off report: downtime', () => {
   let dir: string;

@@ -11,7 +11,7 @@ import { NeedsPersonError, type StepContext, type StepDefinition } from '../../.
 import type { MigrationServices } from '../../../src/core/mendix/services';
 import { ScriptedPrompt } from '../../support/scriptedPrompt';
 import type { Phase, StepKind } from '../../../src/core/migration/types';
-import { sampleInput } from './fixtures';
+import { sampleInput } from '../../support/sampleInput';
 
 interface Probe {
   order: string[];

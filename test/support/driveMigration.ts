@@ -3,15 +3,15 @@
  * run stops at a portal or support step, do what the instructions say (through the fake's portal
  * actions) or confirm it, then run again.
  */
-import { createLogger } from '../../../src/core/shared/logger';
-import { JournalStore, journalPathsFor } from '../../../src/core/migration/journalStore';
-import { buildPlan } from '../../../src/core/migration/plan';
-import { MigrationRunner, type RunOutcome } from '../../../src/core/migration/runner';
-import { type Clock } from '../../../src/core/migration/stepTypes';
-import { ScriptedPrompt } from '../../support/scriptedPrompt';
-import type { MigrationServices } from '../../../src/core/mendix/services';
-import type { MigrationInput } from '../../../src/core/migration/types';
-import type { FakeCloud } from '../../support/fakeCloud';
+import { createLogger } from '../../src/core/shared/logger';
+import { JournalStore, journalPathsFor } from '../../src/core/migration/journalStore';
+import { buildPlan } from '../../src/core/migration/plan';
+import { MigrationRunner, type RunOutcome } from '../../src/core/migration/runner';
+import { type Clock } from '../../src/core/migration/stepTypes';
+import { ScriptedPrompt } from './scriptedPrompt';
+import type { MigrationServices } from '../../src/core/mendix/services';
+import type { MigrationInput } from '../../src/core/migration/types';
+import type { FakeCloud } from './fakeCloud';
 
 /** Virtual time: sleeping advances the clock instantly. */
 export class FakeClock implements Clock {

@@ -1,4 +1,4 @@
-import type { MigrationInput } from '../../../src/core/migration/types';
+import type { MigrationInput } from '../../src/core/migration/types';
 
 /** A complete set of wizard answers for tests. */
 export function sampleInput(downloadFolder: string, overrides: Partial<MigrationInput> = {}): MigrationInput {

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeCloud } from '../../support/fakeCloud';
-import { actAsPerson, FakeClock, openRunner } from './drive';
-import { sampleInput } from './fixtures';
+import { actAsPerson, FakeClock, openRunner } from '../../support/driveMigration';
+import { sampleInput } from '../../support/sampleInput';
 
 describe('the URL change (Support renames the target node)', function () {
   this.timeout(20_000);

@@ -6,8 +6,8 @@ import { buildPlan } from '../../../src/core/migration/plan';
 import { renderReport } from '../../../src/core/migration/report';
 import { logDates } from '../../../src/core/migration/steps/sourceRecordsSteps';
 import { FakeCloud } from '../../support/fakeCloud';
-import { actAsPerson, FakeClock, openRunner } from './drive';
-import { sampleInput } from './fixtures';
+import { actAsPerson, FakeClock, openRunner } from '../../support/driveMigration';
+import { sampleInput } from '../../support/sampleInput';
 
 describe('source logs and the optional clean-up', function () {
   this.timeout(20_000);

@@ -7,7 +7,7 @@ import { JournalStore, journalPathsFor, pathsForJournalFile } from '../../../src
 import { buildPlan } from '../../../src/core/migration/plan';
 import { isKnownJournal, listJournals } from '../../../src/core/ui/migrations/journalList';
 import { PHASE_LABELS } from '../../../src/core/ui/panel/panelModel';
-import { sampleInput } from './fixtures';
+import { sampleInput } from '../../support/sampleInput';
 
 const SCHEMA_FILE = resolve(__dirname, '..', '..', '..', 'schemas', 'migration-journal.schema.json');
 

@@ -8,8 +8,8 @@ import type { MigrationServices, TransferOptions } from '../../../../src/core/me
 import { ScriptedPrompt } from '../../../support/scriptedPrompt';
 import { createLogger } from '../../../../src/core/shared/logger';
 import { FakeCloud } from '../../../support/fakeCloud';
-import { FakeClock } from '../../migration/drive';
-import { sampleInput } from '../../migration/fixtures';
+import { FakeClock } from '../../../support/driveMigration';
+import { sampleInput } from '../../../support/sampleInput';
 
 /** The in-memory cloud, with downloads that report progress like the real transfer code. */
 function withProgress(cloud: FakeCloud): MigrationServices {

@@ -18,10 +18,10 @@ import { parseDomains, slug } from '../../../../src/core/ui/migrations/wizard';
 import type { MigrationWorkbench } from '../../../../src/core/ui/migrations/migrationDeps';
 import { ScriptedPrompt } from '../../../support/scriptedPrompt';
 import { createLogger } from '../../../../src/core/shared/logger';
-import { app, deps, environment, ScriptedInput, world } from '../explorer/fakes';
+import { app, deps, environment, ScriptedInput, world } from '../../../unit/ui/explorer/fakes';
 import { FakeCloud } from '../../../support/fakeCloud';
-import { FakeClock } from '../../migration/drive';
-import { sampleInput } from '../../migration/fixtures';
+import { FakeClock } from '../../../support/driveMigration';
+import { sampleInput } from '../../../support/sampleInput';
 
 class TestWorkbench implements MigrationWorkbench {
   readonly kind = 'migrationWorkbench';

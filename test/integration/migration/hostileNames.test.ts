@@ -5,8 +5,8 @@ import { dirname, join, relative } from 'node:path';
 import type { MigrationServices } from '../../../src/core/mendix/services';
 import { fileInFolder, safeName } from '../../../src/core/migration/steps/common';
 import { FakeCloud } from '../../support/fakeCloud';
-import { FakeClock, openRunner } from './drive';
-import { sampleInput } from './fixtures';
+import { FakeClock, openRunner } from '../../support/driveMigration';
+import { sampleInput } from '../../support/sampleInput';
 
 /** Deep-replaces exact string values. */
 function mapStrings(v: unknown, f: (s: string) => string): unknown {

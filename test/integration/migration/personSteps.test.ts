@@ -6,8 +6,8 @@ import { ReopenRefusedError, reopenStep } from '../../../src/core/migration/reop
 import type { MigrationRunner, RunOutcome } from '../../../src/core/migration/runner';
 import type { MigrationInput } from '../../../src/core/migration/types';
 import { FakeCloud } from '../../support/fakeCloud';
-import { actAsPerson, FakeClock, openRunner } from './drive';
-import { sampleInput } from './fixtures';
+import { actAsPerson, FakeClock, openRunner } from '../../support/driveMigration';
+import { sampleInput } from '../../support/sampleInput';
 
 /** Runs (doing the person's part for every other step) until `stepId` waits; returns that outcome. */
 async function runUntilWaiting(cloud: FakeCloud, runner: MigrationRunner, input: MigrationInput, stepId: string): Promise<RunOutcome> {
