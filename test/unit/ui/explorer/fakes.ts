@@ -49,6 +49,8 @@ export interface SeenPick {
   title: string;
   placeholder?: string;
   back: boolean;
+  /** The rows were still loading when the pick opened (it showed "Loading…"). */
+  loading: boolean;
   rows: PickItem<unknown>[];
   focused: string | undefined;
 }
@@ -73,7 +75,7 @@ export class ScriptedInput implements UserInput {
   async pick<T>(source: PickSource<T>, options: PickOptions<T>): Promise<T> {
     const items = await source;
     const rows = arrangeRows(items).rows;
-    this.picks.push({ title: options.title, placeholder: options.placeholder, back: options.back === true, rows, focused: rows.length ? rows[activeIndex(rows, options.isActive)].label : undefined });
+    this.picks.push({ title: options.title, placeholder: options.placeholder, back: options.back === true, loading: !Array.isArray(source), rows, focused: rows.length ? rows[activeIndex(rows, options.isActive)].label : undefined });
     this.titles.push(options.title);
     for (;;) {
       const a = this.next(`pick: ${options.title}`);
@@ -90,7 +92,10 @@ export class ScriptedInput implements UserInput {
       this.refused.push(hit.disabled);
     }
   }
+  /** Every input box shown, with the value it opened with. */
+  readonly inputs: InputOptions[] = [];
   input(options: InputOptions): Promise<string> {
+    this.inputs.push(options);
     this.titles.push(options.title);
     const a = this.next(`input: ${options.prompt ?? options.title}`);
     if (a === CANCEL) return Promise.reject(new UserCancelledError());
