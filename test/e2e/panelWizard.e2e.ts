@@ -63,7 +63,8 @@ describe('migration wizard in code-server against the emulator', function () {
     await pickExact(w, 'Mendix app', 'Legacy HR');
     await pickExact(w, '(1/11)', 'Production');
     await pickExact(w, '(2/11)', 'Mendix Cloud v3 → v4');
-    await answerPrompt(w, /Sub-domain of the licensed node/, 'legacyhr-v4');
+    // The target node is picked from the nodes the account sees (the list loads fresh).
+    await pickExact(w, '(3/11)', 'legacyhr-v4');
     await pickExact(w, '(4/11)', 'Production');
     await pickExact(w, '(5/11)', 'Legacy HR (temp A)');
     await pickExact(w, '(6/11)', 'Legacy HR (temp B)');

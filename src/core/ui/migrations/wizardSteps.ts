@@ -178,7 +178,7 @@ async function targetRows(s: WizardState): Promise<PickItem<NodeCandidate>[]> {
 const targetStep: Step<WizardState> = {
   id: 'target',
   async ask(s, { back }) {
-    const question = 'Which node does the app move to? (the target node: a licensed node the account sees, empty or linked to temporary app A)';
+    const question = 'Which node does the app move to? (the target node: a licensed node the account sees, empty or prepared for the move)';
     for (;;) {
       const before = s.target?.app.projectId;
       const rows = targetRows(s).then((r) =>
