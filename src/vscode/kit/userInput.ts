@@ -87,7 +87,7 @@ export class VsCodeUserInput implements UserInput {
           if (chosen.item.disabled !== undefined) {
             // No disabled rows in VS Code's quick pick: say why here, and keep asking.
             qp.value = '';
-            qp.placeholder = refusalText(chosen.item, question);
+            qp.placeholder = refusalText(chosen.item);
             return;
           }
           s.ok(chosen.item.value);

@@ -78,9 +78,9 @@ export function arrangeRows<T>(items: readonly PickItem<T>[]): { rows: PickItem<
 }
 
 /** What picking a disabled row says (the pick stays open and asks again). */
-export function refusalText(item: PickItem<unknown>, question?: string): string {
+export function refusalText(item: PickItem<unknown>): string {
   const reason = (item.disabled ?? '').replace(/[.\s]+$/, '');
-  return `${item.label} cannot be chosen: ${reason}. ${question ?? 'Pick another.'}`;
+  return `${item.label} cannot be chosen: ${reason}. Pick another.`;
 }
 
 /** The index of the row to focus first: the one `isActive` names, else the first usable row. */

@@ -80,7 +80,7 @@ export function tempRefusal(app: CloudApp, r: TempRole): string | undefined {
   if (r.role === 'A' && hasNode(app) && app.appId === r.target) return undefined;
   if (app.generation === 'none') return app.licenseType === 'licensed' ? 'a licensed app: temporary apps are free apps' : undefined;
   if (app.licenseType === 'free') return 'has a Free App environment: unlink it in the portal first (that deletes the Free App’s data)';
-  if (hasNode(app)) return `linked to the licensed node ${app.appId}: linking it elsewhere would take that node away from it (temporary apps are free apps without a node)`;
+  if (hasNode(app)) return `has a licensed node (${app.appId}): temporary apps are free apps without a node`;
   return 'its licence and node are unknown (sign in with a Personal Access Token as well to see them)';
 }
 

@@ -59,11 +59,11 @@ describe('Start Migration wizard: lists, Back and Cancel', () => {
     assert.deepEqual(usable(a), ['Order Portal (temp A)', 'Order Portal (temp B)', 'Spare Free'], 'the app linked to the target first; one made after the tree listed apps is there');
     assert.equal(a.focused, 'Order Portal (temp A)');
     assert.ok(!a.rows.some((r) => r.label === 'Order Portal'), 'the source is never a temporary app');
-    assert.match(disabled(a).Payroll ?? '', /linked to the licensed node payroll/);
+    assert.match(disabled(a).Payroll ?? '', /licensed node \(payroll\)/);
     assert.match(disabled(a).Sandbox ?? '', /Free App environment/);
-    assert.match(disabled(a).Legacy ?? '', /licensed node legacy/);
+    assert.match(disabled(a).Legacy ?? '', /licensed node \(legacy\)/);
     assert.equal(ui.refused.length, 1, 'picking the running production app was refused and asked again');
-    assert.match(ui.refused[0], /licensed node payroll/);
+    assert.match(ui.refused[0], /licensed node \(payroll\)/);
 
     const b = pickTitled(ui, /\(6\/11\)/);
     assert.deepEqual(usable(b), ['Order Portal (temp B)', 'Spare Free']);
