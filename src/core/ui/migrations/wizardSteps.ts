@@ -119,7 +119,7 @@ const sourceStep: Step<WizardState> = {
         description: appDescription(a),
         detail: a.projectId,
         value: a,
-        disabled: a.generation === 'none' ? 'not linked to a node: there is nothing to migrate' : undefined,
+        disabled: a.generation === 'none' ? 'not linked to a node: there is nothing to migrate' : a.licenseType === 'free' ? 'a free app: only licensed apps move between nodes' : undefined,
       })),
     );
     const before = s.source?.projectId;
@@ -194,7 +194,8 @@ const targetStep: Step<WizardState> = {
         s.target = checked;
         return true;
       }
-      await s.deps.ui.info(`${checked.app.appId} cannot receive the app: ${refusal}. Pick another node.`);
+      // A notification (not awaited: it resolves only when it closes) while the list opens again.
+      void s.deps.ui.info(`${checked.app.appId} cannot receive the app: ${refusal}. Pick another node.`);
     }
   },
 };
