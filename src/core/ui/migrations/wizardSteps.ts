@@ -171,7 +171,9 @@ const flavourStep: Step<WizardState> = {
 async function targetRows(s: WizardState): Promise<PickItem<NodeCandidate>[]> {
   const source = need(s.source, 'source');
   const candidates = nodeCandidates(await freshApps(s), source);
-  const checked = await Promise.all(candidates.map((app, i) => (i < PRECHECKED_NODES && app.generation !== 'v3' ? checkNode(s, app) : Promise.resolve({ app }))));
+  const checked = await Promise.all(
+    candidates.map((app, i) => s.nodeChecks.get(app.projectId) ?? (i < PRECHECKED_NODES && app.generation !== 'v3' ? checkNode(s, app) : Promise.resolve({ app }))),
+  );
   return targetNodeRows(source, need(s.flavour, 'flavour'), checked);
 }
 

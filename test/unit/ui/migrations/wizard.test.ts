@@ -89,6 +89,24 @@ describe('Start Migration wizard: lists, Back and Cancel', () => {
     assert.ok(cloud.count('listAccountApps') >= 2, 'apps were read fresh, not from the tree');
   });
 
+  it('a node listed before its environments were read is checked once picked: one in use is refused and the list asked again', async () => {
+    const { w, cloud } = await account();
+    const many = Array.from({ length: 45 }, (_, i) => app(`Spare Node ${String(i).padStart(2, '0')}`, { licenseType: 'licensed' }));
+    const busy = app('Zeta Shop', { licenseType: 'licensed' });
+    cloud.setApps([app('Order Portal', { licenseType: 'licensed' }), app('Order Portal (temp A)', { appId: 'orderportal-us', licenseType: 'licensed' }), ...many, busy, app('Free B', { generation: 'none', licenseType: 'free' })]);
+    cloud.setEnvironments('orderportal', [environment('Production')]);
+    cloud.setEnvironments('zetashop', [environment('Production', { environmentId: 'e-zeta' })]);
+    const ui = new ScriptedInput([...START.slice(0, 3), 'zetashop', 'orderportal-us', 'Production', 'Order Portal (temp A)', 'Free B', '', 'op', 'Start']);
+    const { input } = await askMigrationInput({ ...deps(w, ui) }, undefined, []);
+    assert.equal(input.target.nodeSubdomain, 'orderportal-us');
+    const first = ui.picks.filter((p) => /\(3\/11\)/.test(p.title));
+    assert.equal(first.length, 2, 'asked again after the refusal');
+    assert.match(first[0].rows.find((r) => r.label === 'zetashop')?.description ?? '', /checked when picked/);
+    assert.equal(first[0].focused, 'orderportal-us');
+    assert.match(ui.infos.join(' '), /zetashop cannot receive the app: Zeta Shop runs there \(Production running\)/);
+    assert.ok(first[1].rows.find((r) => r.label === 'zetashop')?.disabled, 'the second list knows it is in use');
+  });
+
   it('has Back on every question after the first and keeps the answers when going back and forth', async () => {
     const { w } = await account();
     const ui = new ScriptedInput([
