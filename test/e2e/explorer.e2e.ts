@@ -107,24 +107,32 @@ describe('explorer: Mendix Cloud apps in code-server against the emulator', func
     await dialog.waitFor({ state: 'hidden', timeout: 15_000 });
   }
 
-  it('rejects a wrong API key with a clear message and stays signed out', async function () {
+  it('rejects a wrong API key right after it is typed, offers Try Again, and stays signed out', async function () {
     const { wb, server } = ready();
     await appsPane(wb).locator('.welcome-view-content').waitFor({ state: 'visible', timeout: 30_000 });
-    await signIn(wb, 'wrong-api-key');
-    const toast = wb.page.locator('.notifications-toasts .notification-toast', { hasText: /Sign-in failed/ });
-    await toast.waitFor({ state: 'visible', timeout: 30_000 });
-    const text = await toast.innerText();
-    assert.match(text, /username and API key were not accepted \(HTTP 401\)/);
+    await startCommand(wb, 'Mendix: Sign In');
+    await answerTitled(wb, '(1/4)', 'Username and API key', true);
+    await answerTitled(wb, '(2/4)', DEMO.username);
+    await answerTitled(wb, '(3/4)', 'wrong-api-key');
+    // Checked before the name is asked: a dialog says what failed and offers to try again.
+    const dialog = wb.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    const text = (await dialog.innerText()).replace(/\s+/g, ' ');
+    assert.match(text, /Sign-in failed: The username and API key were not accepted \(HTTP 401\)/);
     assert.match(text, /Nothing was stored/);
     assert.doesNotMatch(text, /wrong-api-key/);
     await wb.screenshot('e2e-explorer-wrong-key');
+    await dialog.getByRole('button', { name: 'Try Again', exact: true }).click();
+    // Try Again asks for the key again; Escape ends the sign-in with nothing stored.
+    await wb.page.locator('.quick-input-widget .quick-input-message', { hasText: /API key of/ }).waitFor({ state: 'visible', timeout: 15_000 });
+    await wb.page.keyboard.press('Escape');
+    await wb.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
     // Still signed out: the sign-in welcome is what the Apps view shows.
     assert.equal(await appsPane(wb).locator('.welcome-view-content').isVisible(), true);
     assert.equal(await appsPane(wb).locator('.monaco-list-row').count(), 0);
     const log = readOutputChannelLog(server, 'Mendix Cloud Migration');
-    assert.match(log, /Sign-in as "Demo" rejected/);
+    assert.match(log, /Sign-in rejected \(the username and API key\)/);
     assert.doesNotMatch(log, /wrong-api-key/);
-    await toast.locator('.codicon-notifications-clear').click().catch(() => undefined);
   });
 
   it('signs in with the demo API key and PAT and lists every demo app with its region', async function () {

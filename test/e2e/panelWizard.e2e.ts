@@ -63,9 +63,26 @@ describe('migration wizard in code-server against the emulator', function () {
     await pickExact(w, 'Mendix app', 'Legacy HR');
     await pickExact(w, '(1/11)', 'Production');
     await pickExact(w, '(2/11)', 'Mendix Cloud v3 → v4');
-    await answerPrompt(w, /Sub-domain of the licensed node/, 'legacyhr-v4');
+    // The target node is picked from the nodes the account sees (the list loads fresh).
+    await pickExact(w, '(3/11)', 'legacyhr-v4');
     await pickExact(w, '(4/11)', 'Production');
     await pickExact(w, '(5/11)', 'Legacy HR (temp A)');
+    await pickExact(w, '(6/11)', 'Legacy HR (temp A)');
+    // Temporary app A cannot be B too: the row is listed under "Not usable here" with the reason, and
+    // picking it says why and keeps asking.
+    const widget = w.page.locator('.quick-input-widget');
+    const input = widget.locator('.quick-input-box input');
+    await w.page.waitForFunction(() => (document.querySelector('.quick-input-widget .quick-input-box input')?.getAttribute('placeholder') ?? '').includes('cannot be chosen'), undefined, { timeout: 15_000 });
+    assert.match((await input.getAttribute('placeholder')) ?? '', /Legacy HR \(temp A\) cannot be chosen: already temporary app A/);
+    assert.match(await widget.locator('.quick-input-title').innerText(), /\(6\/11\)/);
+    await input.fill('');
+    assert.match(await widget.locator('.quick-input-list').innerText(), /Not usable here[\s\S]*has a licensed node/);
+    await w.screenshot('wizard-temp-b-disabled-rows');
+    // Back returns to temporary app A with the earlier answer focused.
+    await widget.getByRole('button', { name: 'Back' }).click();
+    await widget.locator('.quick-input-title', { hasText: '(5/11)' }).waitFor({ state: 'visible', timeout: 15_000 });
+    await widget.locator('.monaco-list-row.focused', { hasText: 'Legacy HR (temp A)' }).waitFor({ state: 'visible', timeout: 15_000 });
+    await input.press('Enter');
     await pickExact(w, '(6/11)', 'Legacy HR (temp B)');
     await answerPrompt(w, /Custom domains/, '');
     // Legacy HR has one older backup: keep none of it.

@@ -54,14 +54,15 @@ export function createCredentialChecker(opts: ClientFactoryOptions): CredentialC
     try {
       const checks = await client.checkCredentials({ signal });
       if (checks.length === 0) return { ok: false, problems: ['Enter a username and API key, or a Personal Access Token.'] };
-      const problems = checks
-        .filter((c) => !c.ok)
-        .map((c) => {
-          const what = FAMILY_TEXT[c.family];
-          if (c.status === 401 || c.status === 403) return `${what} ${c.status === 401 ? 'were not accepted' : 'lack access'} (HTTP ${c.status}).`;
-          return `${what} could not be checked: ${c.message ?? 'no answer'}.`;
-        });
-      return { ok: problems.length === 0, problems };
+      const failed = checks.filter((c) => !c.ok);
+      const refused = (c: (typeof checks)[number]) => c.status === 401 || c.status === 403;
+      const problems = failed.map((c) => {
+        const what = FAMILY_TEXT[c.family];
+        if (refused(c)) return `${what} ${c.status === 401 ? 'were not accepted' : 'lack access'} (HTTP ${c.status}).`;
+        return `${what} could not be checked: ${c.message ?? 'no answer'}.`;
+      });
+      if (failed.length === 0) return { ok: true, problems };
+      return { ok: false, problems, failure: failed.some(refused) ? 'rejected' : 'unreachable' };
     } finally {
       client.dispose();
     }

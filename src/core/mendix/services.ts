@@ -329,6 +329,11 @@ export interface CredentialCheck {
   ok: boolean;
   /** Per credential family, what the check found; written for the user. */
   problems: string[];
+  /**
+   * Why it failed: the service refused the credentials (401/403: ask for them again), or it could
+   * not be asked (no answer, or an answer that says nothing about them: check again later).
+   */
+  failure?: 'rejected' | 'unreachable';
 }
 
 /** Makes one read call per credential family given; never stores anything. */

@@ -15,7 +15,7 @@ import type { ApiServices } from '../kit/apiServices';
 import { registerCommands } from './registerCommands';
 import { VsCodeHost } from '../kit/host';
 import { secretBackend } from '../kit/secrets';
-import { affectsApi, affectsTree, downloadFolder, portalBaseUrl, treePageSize } from '../kit/settings';
+import { affectsApi, affectsTree, appUrlCheckSettings, downloadFolder, portalBaseUrl, treePageSize } from '../kit/settings';
 import { AccountStatusBar } from './accountStatusBar';
 import { AppsTreeProvider, type ExplorerViewState } from './appsTreeProvider';
 import { VsCodeProgressRunner, VsCodeUserInput } from '../kit/userInput';
@@ -150,7 +150,7 @@ export function registerExplorer(opts: ExplorerOptions): Explorer {
     checkAccess: (c, signal) => opts.services().checkAccess(c, signal),
     root,
     tree,
-    settings: { downloadFolder, portalBaseUrl },
+    settings: { downloadFolder, portalBaseUrl, appUrlCheck: appUrlCheckSettings },
     log,
   };
 

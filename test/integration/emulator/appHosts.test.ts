@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { gatewayHttpCheck } from '../../../src/core/mendix/appUrlCheck';
+import { browsableAppUrl } from '../../../src/core/ui/explorer/commands/openUrl';
 import { useEmulator } from './helpers';
 
 interface V1Env {
@@ -45,5 +46,14 @@ describe('emulator: app URLs', () => {
     assert.match(page.text, /The app runs on/);
     await client().v1('POST', '/apps/orderportal/environments/Acceptance/stop');
     assert.equal((await client().req('GET', `/_emulator/app/${host}/`)).status, 503);
+  });
+
+  it('Open App in the demo opens the page the emulator serves for the app host (through the loopback gateway)', async () => {
+    const url = await acceptanceUrl();
+    const open = browsableAppUrl(`${url}/index.html?tab=2`, { mode: 'https', gateway: emulator().baseUrl });
+    assert.ok(open.startsWith(`${emulator().baseUrl}/_emulator/app/`), open);
+    const page = await fetch(open);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), new RegExp(`The app runs on ${new URL(url).host.replace(/\./g, '\\.')}`));
   });
 });

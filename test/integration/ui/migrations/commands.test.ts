@@ -18,7 +18,7 @@ import { parseDomains, slug } from '../../../../src/core/ui/migrations/wizard';
 import type { MigrationWorkbench } from '../../../../src/core/ui/migrations/migrationDeps';
 import { ScriptedPrompt } from '../../../support/scriptedPrompt';
 import { createLogger } from '../../../../src/core/shared/logger';
-import { app, deps, environment, ScriptedInput, world } from '../../../unit/ui/explorer/fakes';
+import { app, CANCEL, deps, environment, ScriptedInput, world } from '../../../unit/ui/explorer/fakes';
 import { FakeCloud } from '../../../support/fakeCloud';
 import { FakeClock } from '../../../support/driveMigration';
 import { sampleInput } from '../../../support/sampleInput';
@@ -170,7 +170,13 @@ describe('Start Migration wizard', () => {
       const svc = (await w.root.accountNodes())[0];
       const fake = w.services.get(svc.account.id);
       assert.ok(fake);
-      fake.setApps([app('Order Portal'), app('Order Portal (temp A)', { generation: 'none' }), app('Order Portal (temp B)', { generation: 'none' }), app('Other App')]);
+      fake.setApps([
+        app('Order Portal'),
+        app('Order Portal (temp A)', { generation: 'none', licenseType: 'free' }),
+        app('Order Portal (temp B)', { generation: 'none', licenseType: 'free' }),
+        app('Order Portal US', { appId: 'orderportal-us', licenseType: 'licensed' }),
+        app('Other App'),
+      ]);
       fake.setEnvironments('orderportal', [environment('Acceptance'), environment('Production')]);
       fake.setSnapshots('e-production', [{ snapshotId: 's-old', state: 'completed', createdAt: '2026-11-01T00:00:00Z' }]);
       fake.seedSettings('orderportal', 'Production', {
@@ -243,7 +249,7 @@ describe('Start Migration wizard', () => {
       fake.setApps([app('Order Portal')]);
       fake.setEnvironments('orderportal', [environment('Production')]);
       const mc = new MigrationController({ services: () => Promise.reject(new Error('unused')), prompt: new ScriptedPrompt('t'), logger: createLogger(() => undefined) });
-      const d = { ...deps(w, new ScriptedInput(['Order Portal', 'Production', 'Node or region move', 'Orderportal US!'])), migration: new TestWorkbench(mc, dir) };
+      const d = { ...deps(w, new ScriptedInput(['Order Portal', 'Production', 'Node or region move', CANCEL])), migration: new TestWorkbench(mc, dir) };
       await assert.rejects(startMigrationWizard(d), { name: 'UserCancelledError' });
       assert.deepEqual(await listJournals(dir), []);
     } finally {

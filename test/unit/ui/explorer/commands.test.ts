@@ -13,7 +13,7 @@ import { signIn } from '../../../../src/core/ui/explorer/commands/signIn';
 import { signOut } from '../../../../src/core/ui/explorer/commands/signOut';
 import { startEnvironment } from '../../../../src/core/ui/explorer/commands/startEnvironment';
 import { stopEnvironment } from '../../../../src/core/ui/explorer/commands/stopEnvironment';
-import { UserCancelledError, UserFacingError } from '../../../../src/core/ui/kit/errors';
+import { UserCancelledError } from '../../../../src/core/ui/kit/errors';
 import { AppNode } from '../../../../src/core/ui/explorer/nodes/appNode';
 import { EnvironmentNode } from '../../../../src/core/ui/explorer/nodes/environmentNode';
 import { app, CANCEL, deps, environment, ScriptedInput, world, type World } from './fakes';
@@ -53,15 +53,12 @@ describe('explorer commands', () => {
 
     it('with a wrong key, says so clearly and stores nothing', async () => {
       const w = world();
-      const ui = new ScriptedInput(['Username and API key', 'demo@example.com', 'wrong-key', 'Demo']);
-      const d = deps(w, ui, () => ({ ok: false, problems: ['The username and API key were not accepted (HTTP 401).'] }));
-      await assert.rejects(signIn(d), (e: unknown) => {
-        assert.ok(e instanceof UserFacingError);
-        assert.equal(e.message, 'Sign-in failed: The username and API key were not accepted (HTTP 401).');
-        assert.equal(e.hint, 'Nothing was stored. Check the key and try again.');
-        assert.ok(!e.message.includes('wrong-key'));
-        return true;
-      });
+      const ui = new ScriptedInput(['Username and API key', 'demo@example.com', 'wrong-key', 'Cancel']);
+      const d = deps(w, ui, () => ({ ok: false, problems: ['The username and API key were not accepted (HTTP 401).'], failure: 'rejected' }));
+      await assert.rejects(signIn(d), UserCancelledError);
+      assert.equal(ui.asked[3], 'confirm: Sign-in failed: The username and API key were not accepted (HTTP 401).');
+      assert.match(ui.confirmDetails[0], /^Nothing was stored\./);
+      assert.ok(!ui.asked.join('\n').includes('wrong-key'));
       assert.equal(w.secrets.data.size, 0);
       assert.deepEqual(await w.accounts.list(), []);
     });

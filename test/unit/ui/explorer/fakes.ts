@@ -9,7 +9,8 @@ import { Limiter } from '../../../../src/core/ui/kit/limiter';
 import type { CloudApp, CredentialCheck, Credentials, EnvironmentInfo } from '../../../../src/core/mendix/services';
 import { AppsRoot } from '../../../../src/core/ui/explorer/nodes/appsRoot';
 import type { ExplorerEnv, ExplorerNode } from '../../../../src/core/ui/explorer/nodes/explorerNode';
-import type { Host, InputOptions, PickItem, PickOptions, ProgressReport, ProgressRunner, UserInput } from '../../../../src/core/ui/kit/userInput';
+import { activeIndex, arrangeRows, GoBackError } from '../../../../src/core/ui/kit/userInput';
+import type { ConfirmOptions, Host, InputOptions, PickItem, PickOptions, PickSource, ProgressReport, ProgressRunner, UserInput } from '../../../../src/core/ui/kit/userInput';
 import { createLogger } from '../../../../src/core/shared/logger';
 import { MemoryLogSink } from '../../../support/memoryLogSink';
 import { FakeCloud } from '../../../support/fakeCloud';
@@ -38,8 +39,21 @@ export function environment(mode: string, extra: Partial<EnvironmentInfo> = {}):
   return { environmentId: `e-${mode.toLowerCase()}`, mode, status: 'Running', url: '', production: mode === 'Production', mendixVersion: '10.24.3', modelVersion: '1.0.0.1', ...extra };
 }
 
-type Answer = string | ((items: readonly PickItem<unknown>[]) => unknown) | typeof CANCEL;
+type Answer = string | ((items: readonly PickItem<unknown>[]) => unknown) | typeof CANCEL | typeof BACK;
 export const CANCEL = Symbol('cancel');
+/** Presses the Back button of the prompt (which must have one). */
+export const BACK = Symbol('back');
+
+/** A quick pick as a person saw it: its rows in screen order and the focused one. */
+export interface SeenPick {
+  title: string;
+  placeholder?: string;
+  back: boolean;
+  /** The rows were still loading when the pick opened (it showed "Loading…"). */
+  loading: boolean;
+  rows: PickItem<unknown>[];
+  focused: string | undefined;
+}
 
 /** Answers prompts in order; records what was asked. Runs validators so tests see what a person would. */
 export class ScriptedInput implements UserInput {
@@ -54,19 +68,38 @@ export class ScriptedInput implements UserInput {
     if (this.answers.length === 0) throw new Error(`No scripted answer for: ${what}`);
     return this.answers.shift() as Answer;
   }
-  pick<T>(items: readonly PickItem<T>[], options: PickOptions): Promise<T> {
+  /** Every quick pick shown, in order. */
+  readonly picks: SeenPick[] = [];
+  /** Reasons given when a disabled row was picked (the pick then asked again). */
+  readonly refused: string[] = [];
+  async pick<T>(source: PickSource<T>, options: PickOptions<T>): Promise<T> {
+    const items = await source;
+    const rows = arrangeRows(items).rows;
+    this.picks.push({ title: options.title, placeholder: options.placeholder, back: options.back === true, loading: !Array.isArray(source), rows, focused: rows.length ? rows[activeIndex(rows, options.isActive)].label : undefined });
     this.titles.push(options.title);
-    const a = this.next(`pick: ${options.title}`);
-    if (a === CANCEL) return Promise.reject(new UserCancelledError());
-    if (typeof a === 'function') return Promise.resolve(a(items) as T);
-    const hit = items.find((i) => i.label === a);
-    if (!hit) throw new Error(`No item "${a}" in ${items.map((i) => i.label).join(', ')}`);
-    return Promise.resolve(hit.value);
+    for (;;) {
+      const a = this.next(`pick: ${options.title}`);
+      if (a === CANCEL) throw new UserCancelledError();
+      if (a === BACK) {
+        if (!options.back) throw new Error(`no Back button on: ${options.title}`);
+        throw new GoBackError(options.title);
+      }
+      if (typeof a === 'function') return a(items) as T;
+      const hit = items.find((i) => i.label === a);
+      if (!hit) throw new Error(`No item "${a}" in ${items.map((i) => i.label).join(', ')}`);
+      // As in VS Code: a disabled row is refused with its reason and the same question stays open.
+      if (hit.disabled === undefined) return hit.value;
+      this.refused.push(hit.disabled);
+    }
   }
+  /** Every input box shown, with the value it opened with. */
+  readonly inputs: InputOptions[] = [];
   input(options: InputOptions): Promise<string> {
+    this.inputs.push(options);
     this.titles.push(options.title);
     const a = this.next(`input: ${options.prompt ?? options.title}`);
     if (a === CANCEL) return Promise.reject(new UserCancelledError());
+    if (a === BACK) return Promise.reject(options.back ? new GoBackError(options.title) : new Error(`no Back button on: ${options.title}`));
     if (typeof a !== 'string') throw new Error('input answers must be strings');
     const err = options.validate?.(a);
     if (err) {
@@ -78,9 +111,10 @@ export class ScriptedInput implements UserInput {
   }
   /** The detail text of each modal confirmation, in order. */
   readonly confirmDetails: string[] = [];
-  confirm(message: string, confirmLabel: string, detail?: string): Promise<void> {
+  confirm(message: string, confirmLabel: string, detail?: string, options?: ConfirmOptions): Promise<void> {
     this.confirmDetails.push(detail ?? '');
     const a = this.next(`confirm: ${message}`);
+    if (a === BACK) return Promise.reject(options?.back ? new GoBackError(message) : new Error(`no Back button on: ${message}`));
     return a === confirmLabel ? Promise.resolve() : Promise.reject(new UserCancelledError());
   }
   pickFolder(title: string): Promise<string> {

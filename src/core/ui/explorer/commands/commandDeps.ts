@@ -21,11 +21,19 @@ export interface MigrationLauncher {
   start(source: { accountId: string; appId: string; projectId: string; environmentId?: string; mode?: string }): Promise<void>;
 }
 
+/** How app URLs are checked (the `mendixMigration.migration.appUrl*` settings). */
+export interface AppUrlSettings {
+  mode: 'https' | 'api' | 'off';
+  gateway: string | undefined;
+}
+
 export interface ExplorerSettings {
   /** Folder for downloads; undefined means ask each time. */
   downloadFolder(): string | undefined;
   /** Base URL "Open Portal" uses in a new migration (the Mendix Portal unless set). */
   portalBaseUrl?(): string;
+  /** How app URLs are checked; Open App goes through a local gateway as the checks do. */
+  appUrlCheck?(): AppUrlSettings;
 }
 
 export interface CommandDeps {

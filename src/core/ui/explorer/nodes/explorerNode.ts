@@ -32,6 +32,8 @@ export interface ExplorerNode {
 /** The account an app row sits under (the migration wizard reads it through the app row). */
 export interface AccountContext {
   readonly account: AccountSummary;
+  /** The account's cloud port (the wizard asks it for fresh lists). */
+  readonly service: TreeCloud;
   /** The loaded apps; loads them when needed. Throws on failure, unlike getChildren. */
   loadApps(): Promise<CloudApp[]>;
 }
