@@ -4,13 +4,12 @@
  * writes every transition to the journal (atomically) and the event log (append-only).
  */
 import type { Logger } from '../shared/logger';
+import { isoNow, systemClock, type Clock } from '../shared/clock';
 import { newStepState, type JournalStore } from './journalStore';
 import type { MigrationServices } from '../mendix/services';
 import {
   NeedsPersonError,
   RefusedError,
-  systemClock,
-  type Clock,
   type MigrationPrompt,
   type StepContext,
   type StepDefinition,
@@ -119,7 +118,7 @@ export class MigrationRunner {
     // whether the work is already done or an earlier call's result must be looked up.
     await store.update((j) => {
       for (const st of Object.values(j.steps)) if (st.status === 'running' || st.status === 'failed') st.status = 'pending';
-      j.lastRun = { status: 'running', at: this.clock.now().toISOString() };
+      j.lastRun = { status: 'running', at: isoNow(this.clock) };
     });
     await store.appendEvent({ type: 'run-started', detail: options.onlyStep ? { onlyStep: options.onlyStep } : {} });
 
@@ -157,7 +156,7 @@ export class MigrationRunner {
     const status = this.finalStatus(signal.aborted);
     await store.update((j) => {
       if (status === 'completed') j.status = 'completed';
-      j.lastRun = { status, at: this.clock.now().toISOString() };
+      j.lastRun = { status, at: isoNow(this.clock) };
     });
     await store.appendEvent({ type: 'run-stopped', detail: { status } });
     return this.outcome(status);
@@ -179,7 +178,7 @@ export class MigrationRunner {
     const j = store.peek();
     const unmet = step.dependsOn.filter((d) => !SETTLED.has(j.steps[d]?.status ?? 'pending'));
     if (unmet.length > 0) return { ok: false, detail: `cannot confirm yet: waiting for ${unmet.join(', ')}` };
-    const at = this.clock.now().toISOString();
+    const at = isoNow(this.clock);
     await store.update((jj) => {
       jj.steps[stepId].confirmation = { by, at, method: 'person', ...(opts.override !== undefined ? { override: opts.override } : {}) };
     });
@@ -197,7 +196,7 @@ export class MigrationRunner {
     const v: VerifyResult = detected || !checked.ok || step.kind === 'api' ? checked : { ok: false, detail: `not detected as done yet (${checked.detail})` };
     await store.update((jj) => {
       const st = jj.steps[stepId];
-      st.verification = { ...v, at: this.clock.now().toISOString() };
+      st.verification = { ...v, at: isoNow(this.clock) };
       if (v.ok) this.markDone(st);
     });
     await store.appendEvent({ type: 'verification', stepId, detail: { ok: v.ok, detail: v.detail } });
@@ -211,7 +210,7 @@ export class MigrationRunner {
     const ctx = this.context(step, signal ?? new AbortController().signal);
     const v = await this.safeVerify(step, ctx);
     await this.opts.store.update((j) => {
-      j.steps[stepId].verification = { ...v, at: this.clock.now().toISOString() };
+      j.steps[stepId].verification = { ...v, at: isoNow(this.clock) };
     });
     await this.opts.store.appendEvent({ type: 'verification', stepId, detail: { ok: v.ok, detail: v.detail } });
     return v;
@@ -226,7 +225,7 @@ export class MigrationRunner {
     let rollback: string | undefined;
     const inWindow = this.inCutoverWindow();
     if (inWindow) rollback = await this.rollback(`abort: ${reason}`);
-    const at = this.clock.now().toISOString();
+    const at = isoNow(this.clock);
     await store.update((j) => {
       j.status = 'aborted';
       j.abort = { at, reason, sourceTouched: inWindow };
@@ -258,9 +257,9 @@ export class MigrationRunner {
         if (v.ok) {
           await store.update((j) => {
             const st = j.steps[step.id];
-            st.verification = { ...v, at: this.clock.now().toISOString() };
+            st.verification = { ...v, at: isoNow(this.clock) };
             if (step.kind !== 'api' && !st.confirmation) {
-              st.confirmation = { by: 'engine', at: this.clock.now().toISOString(), method: 'api' };
+              st.confirmation = { by: 'engine', at: isoNow(this.clock), method: 'api' };
             }
             this.markDone(st);
           });
@@ -272,7 +271,7 @@ export class MigrationRunner {
       }
       if (step.kind !== 'api') return await this.reachManual(step, ctx);
 
-      const startedAt = this.clock.now().toISOString();
+      const startedAt = isoNow(this.clock);
       await store.update((j) => {
         const st = j.steps[step.id];
         st.status = 'running';
@@ -290,7 +289,7 @@ export class MigrationRunner {
       if (!v.ok) throw new RefusedError(`verification failed: ${v.detail}`, 'inspect the environment, then run the step again');
       await store.update((j) => {
         const st = j.steps[step.id];
-        st.verification = { ...v, at: this.clock.now().toISOString() };
+        st.verification = { ...v, at: isoNow(this.clock) };
         this.markDone(st);
       });
       const st = store.peek().steps[step.id];
@@ -318,7 +317,7 @@ export class MigrationRunner {
         const st = j.steps[step.id];
         st.status = 'failed';
         st.error = info;
-        st.finishedAt = this.clock.now().toISOString();
+        st.finishedAt = isoNow(this.clock);
       });
       await store.appendEvent({ type: 'step-failed', stepId: step.id, detail: { ...info } });
       this.emit('step-failed', step, info.message);
@@ -341,7 +340,7 @@ export class MigrationRunner {
   }
 
   private async markWaiting(step: StepDefinition, instructions: PersonInstructions): Promise<void> {
-    const now = this.clock.now().toISOString();
+    const now = isoNow(this.clock);
     let first = false;
     await this.opts.store.update((j) => {
       const st = j.steps[step.id];
@@ -360,8 +359,8 @@ export class MigrationRunner {
   private markDone(st: StepState): void {
     const now = this.clock.now();
     st.status = 'done';
-    st.finishedAt = now.toISOString();
-    st.durationMs = st.startedAt ? Math.max(0, now.getTime() - Date.parse(st.startedAt)) : 0;
+    st.finishedAt = new Date(now).toISOString();
+    st.durationMs = st.startedAt ? Math.max(0, now - Date.parse(st.startedAt)) : 0;
     st.error = undefined;
     st.person = undefined;
   }
@@ -372,19 +371,19 @@ export class MigrationRunner {
     const rehearsal = this.opts.steps.filter((s) => s.phase !== 'preflight' && REHEARSAL_PHASES.has(s.phase));
     if (rehearsal.length === 0 || !rehearsal.every((s) => j.steps[s.id]?.status === 'done')) return;
     const starts = rehearsal.map((s) => j.steps[s.id].startedAt).filter((x): x is string => !!x).sort();
-    const startedAt = starts[0] ?? this.clock.now().toISOString();
+    const startedAt = starts[0] ?? isoNow(this.clock);
     if (j.rehearsals.some((r) => r.startedAt === startedAt)) return;
     const durationsMs: Record<string, number> = {};
     for (const s of rehearsal) durationsMs[s.id] = j.steps[s.id].durationMs ?? 0;
     await this.opts.store.update((jj) => {
-      jj.rehearsals.push({ startedAt, finishedAt: this.clock.now().toISOString(), durationsMs });
+      jj.rehearsals.push({ startedAt, finishedAt: isoNow(this.clock), durationsMs });
     });
     await this.opts.store.appendEvent({ type: 'rehearsal', detail: { recorded: durationsMs } });
   }
 
   private async rollback(reason: string): Promise<string> {
     const rollback = this.opts.rollback;
-    const at = this.clock.now().toISOString();
+    const at = isoNow(this.clock);
     let result: 'source-restarted' | 'failed' = 'failed';
     let detail = 'no rollback action configured';
     if (rollback) {

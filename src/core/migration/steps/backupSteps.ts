@@ -4,6 +4,7 @@
  * let a person upload it to the target in the portal (proved by the new snapshot the API then lists),
  * and restore it through the Backups API into the stopped target.
  */
+import { isoNow } from '../../shared/clock';
 import { ExpiredUrlError, type ArchiveInfo, type SnapshotInfo } from '../../mendix/services';
 import { NeedsPersonError, RefusedError, type StepContext, type StepDefinition } from '../stepTypes';
 import { callOutcome } from '../callOutcome';
@@ -110,7 +111,7 @@ export function backupSteps(prefix: 'backup' | 'cutover', opts: PlanOptions): St
       }
       if (!id) {
         // A unique comment lets a resumed run find this snapshot instead of creating another.
-        const comment = `mendix-migrate ${ctx.input.name} ${label} ${ctx.clock.now().toISOString()}`;
+        const comment = `mendix-migrate ${ctx.input.name} ${label} ${isoNow(ctx.clock)}`;
         try {
           const s = await callUnderIntent(ctx, 'snapshot', { comment }, () => ctx.services.createSnapshot(ctx.input.source.projectId, env.environmentId, comment), (x) => ({
             snapshotId: x.snapshotId,
@@ -159,7 +160,7 @@ export function backupSteps(prefix: 'backup' | 'cutover', opts: PlanOptions): St
       if (!snapshotId || !envId) throw new Error('no snapshot to archive');
       const existing = str(ctx.state().outputs.archiveId);
       const a = existing ? await waitArchive(ctx, opts, envId, snapshotId, existing) : await requestArchive(ctx, opts, envId, snapshotId, 'archive');
-      await ctx.setOutputs({ finishedAt: a.finishedAt ?? ctx.clock.now().toISOString() });
+      await ctx.setOutputs({ finishedAt: a.finishedAt ?? isoNow(ctx.clock) });
     },
     verify: async (ctx) => {
       const o = ctx.state().outputs;
@@ -199,7 +200,7 @@ export function backupSteps(prefix: 'backup' | 'cutover', opts: PlanOptions): St
       for (let attempt = 0; ; attempt++) {
         const a = await ctx.services.getArchive(ctx.input.source.projectId, envId, snapshotId, archiveId);
         const finished = a.finishedAt ? Date.parse(a.finishedAt) : NaN;
-        const expired = !a.url || (!Number.isNaN(finished) && ctx.clock.now().getTime() - finished > ARCHIVE_URL_LIFETIME_MS);
+        const expired = !a.url || (!Number.isNaN(finished) && ctx.clock.now() - finished > ARCHIVE_URL_LIFETIME_MS);
         try {
           if (expired) throw new ExpiredUrlError(`archive ${archiveId} completed more than 8 hours ago`);
           const r = await ctx.services.download(a.url ?? '', path, { signal: ctx.signal, onProgress: (p) => ctx.progress(`backup ${p.bytes} bytes`) });

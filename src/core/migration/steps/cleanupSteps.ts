@@ -5,6 +5,7 @@
  * every answer (who, when, what) is recorded in the journal. When nobody can be asked, everything
  * is kept.
  */
+import { isoNow } from '../../shared/clock';
 import type { StepContext, StepDefinition } from '../stepTypes';
 import type { JsonObject } from '../types';
 import { currentAppId, relinkedAppId, str, targetProjectId } from './common';
@@ -153,7 +154,7 @@ export function cleanupSteps(): StepDefinition[] {
         if (done.some((d) => d.kind === c.kind && d.id === c.id && d.decision !== 'not asked')) continue;
         const answer = await ctx.prompt.confirm(c.question, c.detail);
         if (answer === true) await c.remove();
-        const d: Decision = { kind: c.kind, id: c.id, decision: answer === true ? 'removed' : answer === false ? 'kept' : 'not asked', by: ctx.prompt.person, at: ctx.clock.now().toISOString() };
+        const d: Decision = { kind: c.kind, id: c.id, decision: answer === true ? 'removed' : answer === false ? 'kept' : 'not asked', by: ctx.prompt.person, at: isoNow(ctx.clock) };
         const next = [...done.filter((x) => !(x.kind === c.kind && x.id === c.id)), d];
         done.splice(0, done.length, ...next);
         await ctx.setOutputs({ decisions: next.map((x): JsonObject => ({ ...x })) });

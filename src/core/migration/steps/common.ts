@@ -6,6 +6,8 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { callOutcome, errorCodeOf } from '../callOutcome';
 import { NeedsPersonError, type StepContext } from '../stepTypes';
 import type { EnvironmentInfo } from '../../mendix/services';
+import { waitFor } from '../../mendix/api/waitFor';
+import { MendixWaitTimeoutError } from '../../mendix/api/errors';
 import type { JsonObject } from '../types';
 
 export interface PlanOptions {
@@ -43,7 +45,8 @@ function minutesText(ms: number): string {
 /**
  * Polls `read` until `done` says so; `failed` turns a terminal failure into an error. Past the
  * deadline (`limitMs`, default the data-job limit) a person is asked, with what was last seen:
- * the job may still be running, so nothing is repeated and nothing waits forever.
+ * the job may still be running, so nothing is repeated and nothing waits forever. The waiting itself
+ * is the API client's one poller (`waitFor`), on the context's clock and signal.
  */
 export async function poll<T>(
   ctx: StepContext,
@@ -55,26 +58,36 @@ export async function poll<T>(
   limitMs: number = opts.pollTimeoutMs,
 ): Promise<T> {
   const since = ctx.clock.now();
-  const deadline = since.getTime() + limitMs;
-  for (;;) {
-    const v = await read();
+  const finished = (v: T): boolean => {
     const failure = failed?.(v);
     if (failure) throw new Error(`${what} failed: ${failure}`);
-    if (done(v)) return v;
-    if (ctx.clock.now().getTime() > deadline) {
-      throw new NeedsPersonError({
-        summary: `${what} did not finish within ${minutesText(limitMs)}; look at it before the migration goes on`,
-        actions: [
-          `Waited since ${since.toISOString()}; last seen: ${describeSeen(v)}.`,
-          'Open the environment in the portal and look at its status and logs.',
-          'When it has finished, run the migration again (it looks the result up and goes on; nothing is repeated).',
-          'If it is stuck, fix the cause in the portal first; inside the cutover, "Abort" restarts the source.',
-        ],
-        url: ctx.input.portalUrl,
-      });
-    }
-    ctx.progress(`waiting for ${what}`);
-    await ctx.clock.sleep(opts.pollIntervalMs, ctx.signal);
+    return done(v);
+  };
+  try {
+    return await waitFor(() => read(), finished, {
+      clock: ctx.clock,
+      intervalMs: opts.pollIntervalMs,
+      // waitFor gives up before a sleep that would end past its limit; the engine polls once more
+      // after the deadline has passed, so the limit it is given is one interval longer.
+      timeoutMs: limitMs + opts.pollIntervalMs,
+      signal: ctx.signal,
+      what,
+      onProgress: (v) => {
+        if (!failed?.(v) && !done(v)) ctx.progress(`waiting for ${what}`);
+      },
+    });
+  } catch (e) {
+    if (!(e instanceof MendixWaitTimeoutError)) throw e;
+    throw new NeedsPersonError({
+      summary: `${what} did not finish within ${minutesText(limitMs)}; look at it before the migration goes on`,
+      actions: [
+        `Waited since ${new Date(since).toISOString()}; last seen: ${describeSeen(e.lastValue)}.`,
+        'Open the environment in the portal and look at its status and logs.',
+        'When it has finished, run the migration again (it looks the result up and goes on; nothing is repeated).',
+        'If it is stuck, fix the cause in the portal first; inside the cutover, "Abort" restarts the source.',
+      ],
+      url: ctx.input.portalUrl,
+    });
   }
 }
 

@@ -3,6 +3,7 @@
  * confirmation; the final backup is taken after the stop (see backupSteps); the target is started
  * on the restored data. Downtime is predicted from the rehearsal before the stop and measured after.
  */
+import { isoNow } from '../../shared/clock';
 import { callOutcome, errorCodeOf } from '../callOutcome';
 import { predictDowntimeMs } from '../timings';
 import { NeedsPersonError, RefusedError, type StepContext, type StepDefinition } from '../stepTypes';
@@ -54,7 +55,7 @@ export function cutoverSteps(opts: PlanOptions): StepDefinition[] {
         if (!answer) throw new RefusedError('the typed name did not match; the source keeps running', `type exactly "${source.name}" to stop it`);
         // Recorded before the stop call: from here on, a failure rolls back by restarting the source.
         await ctx.updateJournal((j) => {
-          const at = ctx.clock.now().toISOString();
+          const at = isoNow(ctx.clock);
           j.cutover.startedAt = at;
           j.cutover.rollback = undefined;
           j.cutover.downtimes = [...(j.cutover.downtimes ?? []), { startedAt: at }];
@@ -88,12 +89,13 @@ export function cutoverSteps(opts: PlanOptions): StepDefinition[] {
       const check = await ctx.services.httpCheck(env.url);
       if (!check.ok) throw new Error(`the target started but ${env.url} answered ${check.status}: ${check.detail}`);
       const end = ctx.clock.now();
+      const endedAt = new Date(end).toISOString();
       await ctx.updateJournal((j) => {
-        j.cutover.endedAt = end.toISOString();
-        if (j.cutover.startedAt) j.cutover.measuredDowntimeMs = end.getTime() - Date.parse(j.cutover.startedAt);
+        j.cutover.endedAt = endedAt;
+        if (j.cutover.startedAt) j.cutover.measuredDowntimeMs = end - Date.parse(j.cutover.startedAt);
         const open = j.cutover.downtimes?.find((d) => d.endedAt === undefined);
         if (open) {
-          open.endedAt = end.toISOString();
+          open.endedAt = endedAt;
           open.endedBy = 'target-started';
         }
       });

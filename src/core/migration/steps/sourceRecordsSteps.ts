@@ -86,7 +86,7 @@ export function sourceRecordsSteps(): StepDefinition[] {
       const folder = join(ctx.input.downloadFolder, `${ctx.input.name}-source-logs`);
       const kept = keptLogs(ctx);
       const none: string[] = [];
-      for (const date of logDates(ctx.clock.now())) {
+      for (const date of logDates(new Date(ctx.clock.now()))) {
         for (const kind of ['logs', 'access-logs'] as const) {
           if (kept.some((k) => k.kind === kind && k.date === date)) continue;
           let url: string | undefined;
