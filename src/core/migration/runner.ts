@@ -7,19 +7,15 @@ import type { Logger } from '../shared/logger';
 import { isoNow, systemClock, type Clock } from '../shared/clock';
 import { newStepState, type JournalStore } from './journalStore';
 import type { MigrationServices } from '../mendix/services';
-import {
-  NeedsPersonError,
-  RefusedError,
-  type MigrationPrompt,
-  type StepContext,
-  type StepDefinition,
-  type VerifyResult,
-} from './stepTypes';
+import { NeedsPersonError, RefusedError, type MigrationPrompt, type StepContext, type StepDefinition, type VerifyResult } from './stepTypes';
 import type { Journal, PersonInstructions, StepErrorInfo, StepKind, StepState } from './types';
 import { stepErrorInfo } from './errorInfo';
 import { describeError } from '../shared/errors';
 import { createStepContext } from './stepContext';
-import { REHEARSAL_PHASES } from './rehearsal';
+import { finishedRehearsal } from './rehearsal';
+import { runReadySteps } from './stepScheduler';
+import { recordRollback } from './rollbackRecord';
+import { finalStatusOf, outcomeOf, SETTLED } from './runOutcome';
 
 export interface WaitingStep {
   stepId: string;
@@ -71,8 +67,6 @@ export interface RunOptions {
   onlyStep?: string;
 }
 
-const SETTLED: ReadonlySet<string> = new Set(['done', 'skipped']);
-
 export class MigrationRunner {
   private readonly byId = new Map<string, StepDefinition>();
   private readonly clock: Clock;
@@ -122,36 +116,13 @@ export class MigrationRunner {
     });
     await store.appendEvent({ type: 'run-started', detail: options.onlyStep ? { onlyStep: options.onlyStep } : {} });
 
-    const inFlight = new Map<string, Promise<void>>();
-    const attempted = new Set<string>();
-    let failedNow = false;
-    for (;;) {
-      if (signal.aborted) break;
-      if (!failedNow) {
-        for (const s of this.readySteps()) {
-          if (inFlight.size >= this.concurrency) break;
-          if (inFlight.has(s.id) || attempted.has(s.id)) continue;
-          if (options.onlyStep && s.id !== options.onlyStep) continue;
-          attempted.add(s.id);
-          const p = this.execute(s, signal).then(
-            (ok) => {
-              if (!ok) failedNow = true;
-            },
-            (e: unknown) => {
-              failedNow = true;
-              this.opts.logger.error(`step ${s.id} crashed the runner: ${describeError(e).message}`);
-            },
-          );
-          inFlight.set(
-            s.id,
-            p.finally(() => inFlight.delete(s.id)),
-          );
-        }
-      }
-      if (inFlight.size === 0) break;
-      await Promise.race(inFlight.values());
-    }
-    await Promise.allSettled(inFlight.values());
+    await runReadySteps({
+      ready: () => this.readySteps().filter((s) => !options.onlyStep || s.id === options.onlyStep),
+      concurrency: this.concurrency,
+      signal,
+      execute: (s) => this.execute(s, signal),
+      onCrash: (s, e) => this.opts.logger.error(`step ${s.id} crashed the runner: ${describeError(e).message}`),
+    });
     await store.settle();
     const status = this.finalStatus(signal.aborted);
     await store.update((j) => {
@@ -367,14 +338,9 @@ export class MigrationRunner {
 
   /** Hook after any step completes: a finished rehearsal pass is recorded with its timings. */
   private async afterDone(_step: StepDefinition): Promise<void> {
-    const j = this.opts.store.peek();
-    const rehearsal = this.opts.steps.filter((s) => s.phase !== 'preflight' && REHEARSAL_PHASES.has(s.phase));
-    if (rehearsal.length === 0 || !rehearsal.every((s) => j.steps[s.id]?.status === 'done')) return;
-    const starts = rehearsal.map((s) => j.steps[s.id].startedAt).filter((x): x is string => !!x).sort();
-    const startedAt = starts[0] ?? isoNow(this.clock);
-    if (j.rehearsals.some((r) => r.startedAt === startedAt)) return;
-    const durationsMs: Record<string, number> = {};
-    for (const s of rehearsal) durationsMs[s.id] = j.steps[s.id].durationMs ?? 0;
+    const pass = finishedRehearsal(this.opts.steps, this.opts.store.peek(), isoNow(this.clock));
+    if (!pass) return;
+    const { startedAt, durationsMs } = pass;
     await this.opts.store.update((jj) => {
       jj.rehearsals.push({ startedAt, finishedAt: isoNow(this.clock), durationsMs });
     });
@@ -396,32 +362,9 @@ export class MigrationRunner {
       }
     }
     const cutoverIds = this.opts.steps.filter((s) => s.phase === 'cutover').map((s) => s.id);
-    const undone: string[] = [];
+    let undone: string[] = [];
     await this.opts.store.update((j) => {
-      const record = { at, reason, result, detail, ...(result === 'source-restarted' ? { undone } : {}) };
-      if (result === 'source-restarted') {
-        // The source runs again: a later cutover starts over from stopping it. Every step of the
-        // cutover is reset to a clean state (no job ids, intents or outputs of the undone attempt);
-        // the step that failed keeps its error so the person sees why.
-        j.cutover.startedAt = undefined;
-        for (const id of cutoverIds) {
-          const st = j.steps[id];
-          if (!st) continue;
-          if (st.status === 'pending' && st.attempts === 0 && st.intents.length === 0 && Object.keys(st.outputs).length === 0) continue;
-          undone.push(id);
-          j.steps[id] =
-            st.status === 'failed'
-              ? { status: 'failed', attempts: st.attempts, outputs: {}, intents: [], error: st.error, finishedAt: st.finishedAt }
-              : { status: 'pending', attempts: st.attempts, outputs: {}, intents: [] };
-        }
-        const open = j.cutover.downtimes?.find((d) => d.endedAt === undefined);
-        if (open) {
-          open.endedAt = at;
-          open.endedBy = 'source-restarted';
-        }
-      }
-      j.cutover.rollback = record;
-      j.cutover.rollbacks = [...(j.cutover.rollbacks ?? []), record];
+      undone = recordRollback(j, { at, reason, result, detail }, cutoverIds);
     });
     await this.opts.store.appendEvent({ type: 'rollback', detail: { reason, result, detail, undone } });
     this.opts.logger.warn(`cutover rolled back (${result}): ${reason}`);
@@ -437,29 +380,11 @@ export class MigrationRunner {
   }
 
   private finalStatus(cancelled: boolean): RunStatusResult {
-    const j = this.opts.store.peek();
-    if (j.status === 'aborted') return 'aborted';
-    const states = this.opts.steps.map((s) => j.steps[s.id]?.status ?? 'pending');
-    if (states.every((s) => SETTLED.has(s))) return 'completed';
-    if (cancelled) return 'cancelled';
-    if (states.includes('failed')) return 'failed';
-    if (states.includes('waiting-for-person')) return 'waiting-for-person';
-    return 'failed';
+    return finalStatusOf(this.opts.steps, this.opts.store.peek(), cancelled);
   }
 
   private outcome(status: RunStatusResult): RunOutcome {
-    const j = this.opts.store.peek();
-    const waiting: WaitingStep[] = [];
-    const failed: FailedStep[] = [];
-    for (const s of this.opts.steps) {
-      const st = j.steps[s.id];
-      if (st?.status === 'waiting-for-person') {
-        waiting.push({ stepId: s.id, title: s.title, kind: s.kind, instructions: st.person ?? { summary: s.title, actions: [] } });
-      } else if (st?.status === 'failed') {
-        failed.push({ stepId: s.id, title: s.title, error: st.error ?? { message: 'failed' } });
-      }
-    }
-    return { status, waiting, failed };
+    return outcomeOf(this.opts.steps, this.opts.store.peek(), status);
   }
 
   private emit(type: RunnerEvent['type'], step: StepDefinition, message?: string): void {

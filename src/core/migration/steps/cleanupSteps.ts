@@ -9,7 +9,7 @@ import { isoNow } from '../../shared/clock';
 import type { StepContext, StepDefinition } from '../stepTypes';
 import type { JsonObject } from '../types';
 import { currentAppId, relinkedAppId, str, targetProjectId } from './common';
-import { REDEPLOY } from './finishSteps';
+import { REDEPLOY } from './finishStepIds';
 import { PACKAGE_UPLOAD } from './packageSteps';
 import { SOURCE_LOGS } from './sourceRecordsSteps';
 

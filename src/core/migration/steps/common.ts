@@ -5,10 +5,11 @@
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { callOutcome, errorCodeOf } from '../callOutcome';
 import { NeedsPersonError, type StepContext } from '../stepTypes';
-import type { EnvironmentInfo } from '../../mendix/services';
+import type { DownloadResult, EnvironmentInfo, MigrationServices } from '../../mendix/services';
+import { DownloadUrlExpiredError } from '../../mendix/transfer/transferErrors';
 import { waitFor } from '../../mendix/api/waitFor';
 import { MendixWaitTimeoutError } from '../../mendix/api/errors';
-import type { JsonObject } from '../types';
+import type { JsonObject, PersonInstructions } from '../types';
 
 export interface PlanOptions {
   /** Pause between polls of an asynchronous job. */
@@ -120,6 +121,11 @@ export async function callUnderIntent<T>(ctx: StepContext, action: string, detai
   }
   await ctx.resolveIntent(action, outputs(r));
   return r;
+}
+
+/** What a person does to link an app to a node: only the portal can (there is no API for it). */
+export function linkInPortal(ctx: StepContext, appName: string, node: string, actions: string[]): PersonInstructions {
+  return { summary: `Link "${appName}" to ${node}`, actions, url: ctx.input.portalUrl };
 }
 
 /** The v1 AppId (sub-domain) a project has now, or undefined when the account cannot see it. */
@@ -283,6 +289,36 @@ export async function restartAfterFailure(ctx: StepContext, opts: PlanOptions, a
     }
   }
   return 'could not be started again: start it in the portal';
+}
+
+type HttpCheckResult = Awaited<ReturnType<MigrationServices['httpCheck']>>;
+
+/**
+ * Starts the target environment (idempotent by state, intent `start`), then asks its URL over HTTP.
+ * `failure` is the error to throw when the URL did not answer well; the caller decides when.
+ */
+export async function startTargetAndCheck(ctx: StepContext, opts: PlanOptions): Promise<{ env: EnvironmentInfo; check: HttpCheckResult; failure?: Error }> {
+  const { target } = ctx.input;
+  await startAndWait(ctx, opts, target.nodeSubdomain, target.environment, true, 'start');
+  const env = await targetEnvironment(ctx);
+  const check = await ctx.services.httpCheck(env.url);
+  const failure = check.ok ? undefined : new Error(`the target started but ${env.url} answered ${check.status}: ${check.detail}`);
+  return { env, check, ...(failure ? { failure } : {}) };
+}
+
+/**
+ * Downloads to `path` from a URL asked for per attempt (`urlFor`): download URLs are short-lived, so
+ * one that expired is asked for afresh, three tries at most. `what` names the bytes in progress.
+ */
+export async function downloadFresh(ctx: StepContext, path: string, what: string, urlFor: (attempt: number) => Promise<string>): Promise<DownloadResult> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const url = await urlFor(attempt);
+      return await ctx.services.download(url, path, { signal: ctx.signal, onProgress: (p) => ctx.progress(`${what} ${p.bytes} bytes`) });
+    } catch (e) {
+      if (!(e instanceof DownloadUrlExpiredError) || attempt >= 2) throw e;
+    }
+  }
 }
 
 /** A name from an API answer made safe as one file name: no separators, no `..`, no control characters. */
