@@ -5,10 +5,10 @@
  */
 import type { Logger } from '../shared/logger';
 import { isoNow, systemClock, type Clock } from '../shared/clock';
-import { newStepState, type JournalStore } from './journalStore';
+import { markStepDone, newStepState, type JournalStore } from './journalStore';
 import type { MigrationServices } from '../mendix/services';
 import { NeedsPersonError, RefusedError, type MigrationPrompt, type StepContext, type StepDefinition, type VerifyResult } from './stepTypes';
-import type { Journal, PersonInstructions, StepErrorInfo, StepKind, StepState } from './types';
+import type { Journal, PersonInstructions, StepErrorInfo, StepKind } from './types';
 import { stepErrorInfo } from './errorInfo';
 import { describeError } from '../shared/errors';
 import { createStepContext } from './stepContext';
@@ -168,7 +168,7 @@ export class MigrationRunner {
     await store.update((jj) => {
       const st = jj.steps[stepId];
       st.verification = { ...v, at: isoNow(this.clock) };
-      if (v.ok) this.markDone(st);
+      if (v.ok) markStepDone(st, this.clock.now());
     });
     await store.appendEvent({ type: 'verification', stepId, detail: { ok: v.ok, detail: v.detail } });
     if (v.ok) await this.afterDone(step);
@@ -232,7 +232,7 @@ export class MigrationRunner {
             if (step.kind !== 'api' && !st.confirmation) {
               st.confirmation = { by: 'engine', at: isoNow(this.clock), method: 'api' };
             }
-            this.markDone(st);
+            markStepDone(st, this.clock.now());
           });
           await store.appendEvent({ type: 'step-finished', stepId: step.id, detail: { alreadyDone: true, verification: v.detail } });
           this.emit('step-done', step, v.detail);
@@ -261,7 +261,7 @@ export class MigrationRunner {
       await store.update((j) => {
         const st = j.steps[step.id];
         st.verification = { ...v, at: isoNow(this.clock) };
-        this.markDone(st);
+        markStepDone(st, this.clock.now());
       });
       const st = store.peek().steps[step.id];
       await store.appendEvent({ type: 'step-finished', stepId: step.id, durationMs: st.durationMs, detail: { verification: v.detail } });
@@ -325,15 +325,6 @@ export class MigrationRunner {
     });
     if (first) await this.opts.store.appendEvent({ type: 'step-waiting', stepId: step.id, detail: { summary: instructions.summary } });
     this.emit('step-waiting', step, instructions.summary);
-  }
-
-  private markDone(st: StepState): void {
-    const now = this.clock.now();
-    st.status = 'done';
-    st.finishedAt = new Date(now).toISOString();
-    st.durationMs = st.startedAt ? Math.max(0, now - Date.parse(st.startedAt)) : 0;
-    st.error = undefined;
-    st.person = undefined;
   }
 
   /** Hook after any step completes: a finished rehearsal pass is recorded with its timings. */
