@@ -6,14 +6,11 @@
 import type { StepDefinition } from './stepTypes';
 import type { Journal, JsonValue, StepState } from './types';
 import { formatDurationMs } from '../shared/format';
+import { jsonObjects } from './steps/common';
 
 function cell(v: unknown): string {
   const s = v === undefined || v === null ? '' : typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
   return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
-function objects(v: JsonValue | undefined): Record<string, JsonValue>[] {
-  return Array.isArray(v) ? v.filter((x): x is Record<string, JsonValue> => typeof x === 'object' && x !== null && !Array.isArray(x)) : [];
 }
 
 function files(j: Readonly<Journal>): { step: string; path: string; size: JsonValue; sha256: JsonValue }[] {
@@ -21,9 +18,9 @@ function files(j: Readonly<Journal>): { step: string; path: string; size: JsonVa
   for (const [id, st] of Object.entries(j.steps)) {
     const o = st.outputs;
     if (typeof o.path === 'string' && typeof o.sha256 === 'string') out.push({ step: id, path: o.path, size: o.size ?? null, sha256: o.sha256 });
-    for (const k of objects(o.kept)) out.push({ step: `${id} (${cell(k.snapshotId)})`, path: cell(k.path), size: k.size ?? null, sha256: k.sha256 ?? null });
+    for (const k of jsonObjects(o.kept)) out.push({ step: `${id} (${cell(k.snapshotId)})`, path: cell(k.path), size: k.size ?? null, sha256: k.sha256 ?? null });
     // Other kept files, e.g. the source's logs.
-    for (const k of objects(o.files)) out.push({ step: `${id} (${cell(k.label)})`, path: cell(k.path), size: k.size ?? null, sha256: k.sha256 ?? null });
+    for (const k of jsonObjects(o.files)) out.push({ step: `${id} (${cell(k.label)})`, path: cell(k.path), size: k.size ?? null, sha256: k.sha256 ?? null });
   }
   return out;
 }
@@ -76,7 +73,7 @@ function beforeAndAfter(j: Readonly<Journal>): string[] {
 }
 
 function preflightSection(j: Readonly<Journal>): string[] {
-  const report = objects(j.steps.preflight?.outputs.report);
+  const report = jsonObjects(j.steps.preflight?.outputs.report);
   if (!report.length) return [];
   return ['', '## Preflight', '', '| Check | Result | Detail |', '|---|---|---|', ...report.map((r) => `| ${cell(r.title)} | ${cell(r.result).toUpperCase()} | ${cell(r.detail)} |`)];
 }
@@ -130,7 +127,7 @@ function downtimeWindows(j: Readonly<Journal>): string[] {
 }
 
 function configSection(j: Readonly<Journal>): string[] {
-  const diff = objects(j.steps['config.apply']?.outputs.diffBefore);
+  const diff = jsonObjects(j.steps['config.apply']?.outputs.diffBefore);
   if (!diff.length) return [];
   return [
     '',
@@ -150,7 +147,7 @@ function filesSection(j: Readonly<Journal>): string[] {
 
 function cleanupSection(j: Readonly<Journal>): string[] {
   const cleanup = j.steps['finish.cleanup']?.outputs ?? {};
-  const decided = objects(cleanup.decisions);
+  const decided = jsonObjects(cleanup.decisions);
   const notes = Array.isArray(cleanup.notes) ? cleanup.notes.map(cell) : [];
   if (!decided.length && !notes.length) return [];
   const L = ['', '## Clean-up', ''];

@@ -8,7 +8,7 @@
 import { isoNow } from '../../shared/clock';
 import type { StepContext, StepDefinition } from '../stepTypes';
 import type { JsonObject } from '../types';
-import { currentAppId, relinkedAppId, str, targetProjectId } from './common';
+import { currentAppId, jsonObjects, relinkedAppId, str, targetProjectId } from './common';
 import { REDEPLOY } from './finishStepIds';
 import { PACKAGE_UPLOAD } from './packageSteps';
 import { SOURCE_LOGS } from './sourceRecordsSteps';
@@ -34,11 +34,7 @@ interface Decision {
 }
 
 function decisions(ctx: StepContext): Decision[] {
-  const raw = ctx.state().outputs.decisions;
-  if (!Array.isArray(raw)) return [];
-  return raw
-    .filter((x): x is JsonObject => typeof x === 'object' && x !== null && !Array.isArray(x))
-    .map((x) => ({
+  return jsonObjects(ctx.state().outputs.decisions).map((x) => ({
       kind: x.kind === 'snapshot' || x.kind === 'package' ? x.kind : 'tag',
       id: str(x.id) ?? '',
       decision: x.decision === 'removed' ? 'removed' : x.decision === 'kept' ? 'kept' : 'not asked',

@@ -9,7 +9,7 @@ import type { DownloadResult, EnvironmentInfo, MigrationServices } from '../../m
 import { DownloadUrlExpiredError } from '../../mendix/transfer/transferErrors';
 import { waitFor } from '../../mendix/api/waitFor';
 import { MendixWaitTimeoutError } from '../../mendix/api/errors';
-import type { JsonObject, PersonInstructions } from '../types';
+import type { JsonObject, JsonValue, PersonInstructions } from '../types';
 
 export interface PlanOptions {
   /** Pause between polls of an asynchronous job. */
@@ -180,6 +180,11 @@ export function str(v: unknown): string | undefined {
 
 export function num(v: unknown): number | undefined {
   return typeof v === 'number' ? v : undefined;
+}
+
+/** The objects of a JSON array held in the journal (anything else in it, or a non-array, is left out). */
+export function jsonObjects(v: JsonValue | undefined): JsonObject[] {
+  return Array.isArray(v) ? v.filter((x): x is JsonObject => typeof x === 'object' && x !== null && !Array.isArray(x)) : [];
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { RefusedError, type StepContext, type StepDefinition } from '../stepTypes';
 import type { JsonObject, JsonValue } from '../types';
-import { currentAppId, downloadFresh, fileInFolder, str, type PlanOptions } from './common';
+import { currentAppId, downloadFresh, fileInFolder, jsonObjects, str, type PlanOptions } from './common';
 import { archiveOnce } from './backupSteps';
 import { CUTOVER_START } from './cutoverSteps';
 import { OFFBOARD_BACKUPS, OFFBOARD_REQUEST, personConfirmed, REDEPLOY } from './finishStepIds';
@@ -18,8 +18,7 @@ interface KeptBackup {
 }
 
 function keptBackupsIn(raw: JsonValue | undefined): KeptBackup[] {
-  if (!Array.isArray(raw)) return [];
-  return raw.filter((x): x is JsonObject => typeof x === 'object' && x !== null && !Array.isArray(x)).map((x) => ({
+  return jsonObjects(raw).map((x) => ({
     snapshotId: str(x.snapshotId) ?? '',
     path: str(x.path) ?? '',
     size: Number(x.size),

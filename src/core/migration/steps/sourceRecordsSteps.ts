@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { RefusedError, type StepContext, type StepDefinition } from '../stepTypes';
 import type { JsonObject } from '../types';
-import { str } from './common';
+import { jsonObjects, str } from './common';
 import { CUTOVER_START } from './cutoverSteps';
 
 export const SOURCE_LOGS = 'offboard.source-logs';
@@ -27,11 +27,7 @@ interface KeptLog {
 }
 
 function keptLogs(ctx: StepContext): KeptLog[] {
-  const raw = ctx.state().outputs.files;
-  if (!Array.isArray(raw)) return [];
-  return raw
-    .filter((x): x is JsonObject => typeof x === 'object' && x !== null && !Array.isArray(x))
-    .map((x) => ({
+  return jsonObjects(ctx.state().outputs.files).map((x) => ({
       kind: x.kind === 'access-logs' ? 'access-logs' : 'logs',
       date: str(x.date) ?? '',
       path: str(x.path) ?? '',
