@@ -134,7 +134,11 @@ async function stillThere(ctx: StepContext, d: Decision): Promise<boolean> {
 }
 
 export function cleanupSteps(): StepDefinition[] {
-  const cleanup: StepDefinition = {
+  return [cleanupStep()];
+}
+
+function cleanupStep(): StepDefinition {
+  return {
     id: CLEANUP,
     phase: 'offboard',
     title: 'Clean up what the migration created (optional)',
@@ -170,5 +174,4 @@ export function cleanupSteps(): StepDefinition[] {
       return { ok: true, detail: ds.length === 0 ? 'nothing to clean up' : `${removed.length} removed (checked through the API), ${kept} kept` };
     },
   };
-  return [cleanup];
 }

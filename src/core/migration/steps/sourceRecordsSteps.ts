@@ -56,7 +56,11 @@ function permissionHelp(e: unknown): string | undefined {
 }
 
 export function sourceRecordsSteps(): StepDefinition[] {
-  const logs: StepDefinition = {
+  return [sourceLogsStep()];
+}
+
+function sourceLogsStep(): StepDefinition {
+  return {
     id: SOURCE_LOGS,
     phase: 'offboard',
     title: `Keep the source's recent logs (${LOG_DAYS} days)`,
@@ -117,5 +121,4 @@ export function sourceRecordsSteps(): StepDefinition[] {
       return { ok: true, detail: `${files.length} log file(s) kept in ${str(ctx.state().outputs.folder) ?? ctx.input.downloadFolder}, sizes and SHA-256 recorded${missing}` };
     },
   };
-  return [logs];
 }

@@ -84,7 +84,11 @@ export function preflightWarnings(outputs: Readonly<JsonObject>): string[] {
 }
 
 export function startSteps(): StepDefinition[] {
-  const preflight: StepDefinition = {
+  return [preflightStep(), linkTempAStep()];
+}
+
+function preflightStep(): StepDefinition {
+  return {
     id: PREFLIGHT,
     phase: 'preflight',
     title: 'Preflight report',
@@ -125,8 +129,10 @@ export function startSteps(): StepDefinition[] {
       );
     },
   };
+}
 
-  const linkTempA: StepDefinition = {
+function linkTempAStep(): StepDefinition {
+  return {
     id: LINK_TEMP_A,
     phase: 'link-target',
     title: 'Link temporary app A to the target node (portal)',
@@ -153,6 +159,4 @@ export function startSteps(): StepDefinition[] {
         : { ok: false, detail: 'the target node lists no environments' };
     },
   };
-
-  return [preflight, linkTempA];
 }
