@@ -70,6 +70,26 @@ export default tseslint.config(
   },
   // Floors (README "Architecture"): each folder imports only from the floors below it.
   ...floorRules(),
+  // Size (issue 12): a file past 400 lines or a function past 80 is asking to be split. Blank lines and
+  // comments count, so the limit cannot be met by squeezing.
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      'max-lines': ['error', { max: 400, skipBlankLines: false, skipComments: false }],
+      'max-lines-per-function': ['error', { max: 80, skipBlankLines: false, skipComments: false, IIFEs: true }],
+    },
+  },
+  // TEMPORARY: owned by other branches; removed at merge. These files broke the size limits at the
+  // branch point of s2-core and are being split on their owners' branches.
+  {
+    files: [
+      'src/core/ui/migrations/wizard.ts',
+      'src/vscode/migrations/registerMigrations.ts',
+      'src/core/mendix/transfer/download.ts',
+      'src/core/mendix/transfer/rangeWriter.ts',
+    ],
+    rules: { 'max-lines': 'off', 'max-lines-per-function': 'off' },
+  },
   {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly' } },

@@ -46,35 +46,55 @@ function positiveInt(value: string | undefined, flag: string, fallback: number, 
   return n;
 }
 
-async function run(args: string[], io: CliIo): Promise<number> {
-  let parsed;
+const OPTIONS = {
+  expect: { type: 'string' },
+  target: { type: 'string' },
+  resolver: { type: 'string', multiple: true },
+  authoritative: { type: 'string', multiple: true },
+  'authoritative-port': { type: 'string' },
+  doh: { type: 'boolean', default: false },
+  timeout: { type: 'string' },
+  caa: { type: 'boolean', default: false },
+  tls: { type: 'boolean', default: false },
+  http: { type: 'boolean', default: false },
+  connect: { type: 'string' },
+  ca: { type: 'string' },
+  watch: { type: 'boolean', default: false },
+  interval: { type: 'string' },
+  'max-interval': { type: 'string' },
+  json: { type: 'boolean', default: false },
+} as const;
+
+function parseDnsArgs(args: string[]) {
   try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        expect: { type: 'string' },
-        target: { type: 'string' },
-        resolver: { type: 'string', multiple: true },
-        authoritative: { type: 'string', multiple: true },
-        'authoritative-port': { type: 'string' },
-        doh: { type: 'boolean', default: false },
-        timeout: { type: 'string' },
-        caa: { type: 'boolean', default: false },
-        tls: { type: 'boolean', default: false },
-        http: { type: 'boolean', default: false },
-        connect: { type: 'string' },
-        ca: { type: 'string' },
-        watch: { type: 'boolean', default: false },
-        interval: { type: 'string' },
-        'max-interval': { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
-    });
+    return parseArgs({ args, allowPositionals: true, options: OPTIONS });
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }
-  const { values, positionals } = parsed;
+}
+
+type DnsValues = ReturnType<typeof parseDnsArgs>['values'];
+
+/** --tls and --http: the endpoint as a browser would reach it; true when every check asked for passed. */
+async function endpointChecks(values: DnsValues, domain: string, io: CliIo): Promise<boolean> {
+  let endpointOk = true;
+  const ca = values.ca === undefined ? undefined : readPem(values.ca);
+  const connect = values.connect === undefined ? undefined : splitHostPort(values.connect);
+  if (values.tls) {
+    const tls = await checkTls({ host: connect?.host ?? domain, port: connect?.port, servername: domain, ca });
+    io.out(values.json ? JSON.stringify({ tls }) : formatTls(tls) + '\n');
+    endpointOk &&= tls.ok;
+  }
+  if (values.http) {
+    const http = await httpSmoke(domain, { ca, connectAddress: connect?.host });
+    io.out(values.json ? JSON.stringify({ http }) : formatHttp(http) + '\n');
+    endpointOk &&= http.ok;
+  }
+  return endpointOk;
+}
+
+async function run(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseDnsArgs(args);
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'Give the custom domain to check.' : `Give exactly one domain, got: ${positionals.join(' ')}`);
   const domain = validateCustomDomain(positionals[0]);
   if (!domain.ok) throw new UsageError(domain.message);
@@ -108,21 +128,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     io.out(values.json ? JSON.stringify({ caa }) : formatCaa(caa) + '\n');
   }
 
-  let endpointOk = true;
-  if (values.tls || values.http) {
-    const ca = values.ca === undefined ? undefined : readPem(values.ca);
-    const connect = values.connect === undefined ? undefined : splitHostPort(values.connect);
-    if (values.tls) {
-      const tls = await checkTls({ host: connect?.host ?? domain.domain, port: connect?.port, servername: domain.domain, ca });
-      io.out(values.json ? JSON.stringify({ tls }) : formatTls(tls) + '\n');
-      endpointOk &&= tls.ok;
-    }
-    if (values.http) {
-      const http = await httpSmoke(domain.domain, { ca, connectAddress: connect?.host });
-      io.out(values.json ? JSON.stringify({ http }) : formatHttp(http) + '\n');
-      endpointOk &&= http.ok;
-    }
-  }
+  const endpointOk = values.tls || values.http ? await endpointChecks(values, domain.domain, io) : true;
 
   const print = (r: PropagationReport) => io.out(values.json ? JSON.stringify(r) : formatPropagation(r) + '\n');
   if (!values.watch) {

@@ -7,7 +7,7 @@ import { createLogger } from '../../src/core/shared/logger';
 import { JournalStore, journalPathsFor } from '../../src/core/migration/journalStore';
 import { buildPlan } from '../../src/core/migration/plan';
 import { MigrationRunner, type RunOutcome } from '../../src/core/migration/runner';
-import { type Clock } from '../../src/core/migration/stepTypes';
+import type { Clock } from '../../src/core/shared/clock';
 import { ScriptedPrompt } from './scriptedPrompt';
 import type { MigrationServices } from '../../src/core/mendix/services';
 import type { MigrationInput } from '../../src/core/migration/types';
@@ -16,8 +16,8 @@ import type { FakeCloud } from './fakeCloud';
 /** Virtual time: sleeping advances the clock instantly. */
 export class FakeClock implements Clock {
   private t = Date.parse('2026-01-01T00:00:00Z');
-  now(): Date {
-    return new Date(this.t);
+  now(): number {
+    return this.t;
   }
   sleep(ms: number): Promise<void> {
     this.t += ms;
@@ -38,7 +38,7 @@ export async function openRunner(
 ): Promise<{ runner: MigrationRunner; store: JournalStore }> {
   const plan = buildPlan(input, { pollIntervalMs: 1000, pollTimeoutMs: 3600_000 });
   const paths = journalPathsFor(dir, input.name);
-  const now = () => clock.now();
+  const now = () => new Date(clock.now());
   const store = create ? await JournalStore.create(paths, input, plan.steps.map((s) => s.id), now) : await JournalStore.open(paths, now);
   const runner = new MigrationRunner({
     steps: plan.steps,

@@ -8,8 +8,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
+import { DownloadUrlExpiredError } from '../../src/core/mendix/transfer/transferErrors';
 import {
-  ExpiredUrlError,
   type AppSummary,
   type BackupDataType,
   type CloudApp,
@@ -489,7 +489,7 @@ export class FakeCloud implements MendixCloud {
     const [, kind, id] = /^fake:\/\/(package|archive|log)\/(.*)$/.exec(url) ?? [];
     if (kind === 'archive' && this.expireArchiveDownloads > 0) {
       this.expireArchiveDownloads--;
-      throw new ExpiredUrlError(`archive ${id}`);
+      throw new DownloadUrlExpiredError(`archive ${id}`, 'Request has expired');
     }
     const text = kind === 'package' ? `PACKAGE:${id}` : kind === 'log' ? `LOG:${id}` : `BACKUP:${this.archives.get(id)?.data ?? ''}`;
     await fs.mkdir(dirname(dest), { recursive: true });

@@ -4,7 +4,7 @@
  */
 import { request } from 'node:https';
 import type { DecodedPacket } from 'dns-packet';
-import { buildQuery, decodeResponse, DnsQueryError, rcodeOf, type WireOptions, type WireQuestion, type WireResponse } from './wire';
+import { buildQuery, decodeResponse, DnsQueryError, guarded, rcodeOf, type WireOptions, type WireQuestion, type WireResponse } from './wire';
 
 export interface DohOptions extends WireOptions {
   method?: 'POST' | 'GET';
@@ -24,19 +24,8 @@ export async function queryDoh(url: string, q: WireQuestion, opts: DohOptions): 
   if (target.protocol !== 'https:') throw new DnsQueryError('unreachable', `DoH URL must use https: ${url}`);
   if (method === 'GET') target.searchParams.set('dns', msg.toString('base64url'));
   const what = `DoH ${target.host}`;
-  const packet = await new Promise<DecodedPacket>((resolve, reject) => {
-    if (opts.signal?.aborted) {
-      reject(new DnsQueryError('aborted', `${what}: aborted`));
-      return;
-    }
-    let settled = false;
-    const settle = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onAbort);
-      fn();
-    };
+  const packet = await guarded<DecodedPacket>(opts, what, (resolve, reject) => {
+    let answered = false;
     const req = request(
       target,
       {
@@ -50,46 +39,40 @@ export async function queryDoh(url: string, q: WireQuestion, opts: DohOptions): 
         res.on('data', (c: Buffer) => {
           size += c.length;
           if (size > MAX_BODY) {
-            req.destroy();
-            settle(() => reject(new DnsQueryError('malformed', `${what}: answer larger than a DNS message`)));
+            reject(new DnsQueryError('malformed', `${what}: answer larger than a DNS message`));
             return;
           }
           chunks.push(c);
         });
         res.on('end', () => {
+          answered = true;
           const status = res.statusCode ?? 0;
           if (status !== 200) {
-            settle(() => reject(new DnsQueryError('unreachable', `${what}: HTTP ${status}`)));
+            reject(new DnsQueryError('unreachable', `${what}: HTTP ${status}`));
             return;
           }
           const type = String(res.headers['content-type'] ?? '');
           if (!type.startsWith(MEDIA_TYPE)) {
-            settle(() => reject(new DnsQueryError('malformed', `${what}: unexpected content-type "${type}"`)));
+            reject(new DnsQueryError('malformed', `${what}: unexpected content-type "${type}"`));
             return;
           }
           try {
-            const p = decodeResponse(Buffer.concat(chunks));
-            settle(() => resolve(p));
+            resolve(decodeResponse(Buffer.concat(chunks)));
           } catch (e) {
-            settle(() => reject(e instanceof Error ? e : new Error(String(e))));
+            reject(e instanceof Error ? e : new Error(String(e)));
           }
         });
-        res.on('error', (e) => settle(() => reject(new DnsQueryError('unreachable', `${what}: ${e.message}`))));
+        res.on('error', (e) => reject(new DnsQueryError('unreachable', `${what}: ${e.message}`)));
       },
     );
-    const onAbort = () => {
-      req.destroy();
-      settle(() => reject(new DnsQueryError('aborted', `${what}: aborted`)));
-    };
-    const timer = setTimeout(() => {
-      req.destroy();
-      settle(() => reject(new DnsQueryError('timeout', `${what}: no answer within ${opts.timeoutMs} ms`)));
-    }, opts.timeoutMs);
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
     req.on('error', (e: NodeJS.ErrnoException) =>
-      settle(() => reject(new DnsQueryError('unreachable', `${what}: ${e.code === 'ECONNREFUSED' ? 'refused (nothing listens there)' : e.message}`))),
+      reject(new DnsQueryError('unreachable', `${what}: ${e.code === 'ECONNREFUSED' ? 'refused (nothing listens there)' : e.message}`)),
     );
     req.end(method === 'POST' ? msg : undefined);
+    // A whole answer leaves the connection to the agent; anything else (timeout, abort, too large) drops it.
+    return () => {
+      if (!answered) req.destroy();
+    };
   });
   return { packet, rcode: rcodeOf(packet), transport: 'doh', viaTcpFallback: false, latencyMs: performance.now() - started };
 }

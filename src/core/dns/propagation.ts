@@ -8,7 +8,8 @@
  * host's addresses (as the same resolver resolves them), and, with `expected`, also passes through the
  * expected CNAME target.
  */
-import { authoritativeAnswer, followChain, resolveAuthoritatively, type AuthoritativeAnswer } from './authoritative';
+import { authoritativeAnswer, followChain, type AuthoritativeAnswer } from './authoritative';
+import { targetReport } from './targetReport';
 import { answersOf, authoritiesOf, chainEnd, chainNames, chainPath, chainReaches, describeChain, describeHop, endsAt, firstHop, negativeTtl, sharedName, toFqdn, type DnsRecord } from './records';
 import { askResolver, type ResolverQueryOptions } from './resolverQuery';
 import type { ResolverDescriptor } from './resolvers';
@@ -128,40 +129,8 @@ export async function checkPropagation(opts: PropagationOptions): Promise<Propag
   const expected = opts.expected === undefined ? undefined : normalizeExpected(opts.expected);
   let target: TargetReport | undefined;
   if (targetHost !== undefined) {
-    // Both ends as the zones serve them now, never a resolver's cached copy: the domain's whole chain
-    // (through cname.mendix.net) and the target environment's own host name.
-    const whole = auth.rcode === 'NOERROR' && authHop.length > 0 ? await resolveAuthoritatively(domain, opts, auth) : undefined;
-    if (whole !== undefined) auth.chain = whole.chain;
-    if (whole?.error !== undefined && chainEnd(domain, auth.chain).length === 0) {
-      const followed = await followChain(auth.chain, opts);
-      auth.chain = followed.chain;
-      if (followed.via !== undefined) auth.chainFollowedVia = followed.via;
-    }
-    const host = await resolveAuthoritatively(targetHost, opts);
-    const names = chainNames(targetHost, host.chain);
-    const shared = sharedName(domain, auth.chain, names.length > 0 ? names : [targetHost]);
-    let addresses = chainEnd(targetHost, host.chain);
-    let error = host.error === undefined ? undefined : `target ${targetHost} at its zone: ${host.error}`;
-    if (addresses.length === 0) {
-      // The target's zone could not be asked: take what the resolvers agree on for it.
-      const seen = raw.map((r) => r.targetAddresses).filter((a): a is string[] => a !== undefined && a.length > 0);
-      if (seen.length > 0) {
-        addresses = seen[0];
-        error = `${error ?? `target ${targetHost}`}; its addresses come from resolver ${raw.find((r) => r.targetAddresses === seen[0])?.resolver.name ?? '?'}`;
-      }
-    }
-    const end = chainEnd(domain, auth.chain);
-    target = {
-      host: targetHost,
-      addresses,
-      chainEnd: end,
-      cnameOk: expected === undefined || chainReaches(auth.chain, expected),
-      endOk: shared !== undefined || endsAt(end, addresses),
-      ...(shared === undefined ? {} : { sharedName: shared }),
-      names: names.length > 0 ? names : [targetHost],
-      sources: whole?.sources ?? [],
-      ...(error === undefined && whole?.error === undefined ? {} : { error: [whole?.error, error].filter((x) => x !== undefined).join('; ') }),
-    };
+    const resolverTargets = raw.map((r) => ({ resolver: r.resolver.name, addresses: r.targetAddresses }));
+    target = await targetReport({ domain, targetHost, expected, auth, authHop, resolverTargets }, opts);
   } else if (expected !== undefined && auth.rcode === 'NOERROR' && authHop.length > 0 && !chainReaches(auth.chain, expected)) {
     // Only when the zone's own answer does not already reach the expected target is the rest of the chain needed.
     const followed = await followChain(auth.chain, opts);
@@ -200,18 +169,7 @@ export async function checkPropagation(opts: PropagationOptions): Promise<Propag
   const authoritativeReady = authStatus === 'matches' || (authStatus === 'unknown' && expected !== undefined && target === undefined);
   const complete = answered > 0 && counts.matches === answered && authoritativeReady;
 
-  const warnings: string[] = [];
-  if (auth.isApex) warnings.push(`${domain} is the apex of its zone; a CNAME cannot live there. Use a sub-domain.`);
-  if (auth.error !== undefined) warnings.push(`authoritative answer unavailable: ${auth.error}`);
-  if (expected === undefined && authStatus === 'unknown') warnings.push('without an expected value or an authoritative answer, no resolver can be called up to date');
-  const unanswered = counts.timeout + counts.unreachable;
-  if (unanswered > 0) warnings.push(`${unanswered} resolver(s) did not answer and are left out of the percentage`);
-  if (target !== undefined && target.addresses.length === 0) {
-    warnings.push(`the target environment's host name ${target.host} did not resolve${target.error ? ` (${target.error})` : ''}: where the chain must end is unknown, so no resolver can be called up to date`);
-  }
-  for (const r of results) {
-    if (r.status === 'timeout' && r.value !== '') warnings.push(`${r.name} timed out on the full chain but holds ${r.value} for the domain`);
-  }
+  const warnings = propagationWarnings(domain, auth, authStatus, expected, target, results, counts.timeout + counts.unreachable);
 
   const eta = estimate(results, authStatus, complete, checkedAt, target, expected);
   const log = opts.logger?.child('dns');
@@ -232,6 +190,29 @@ export async function checkPropagation(opts: PropagationOptions): Promise<Propag
     warnings,
     wallMs: performance.now() - started,
   };
+}
+
+function propagationWarnings(
+  domain: string,
+  auth: AuthoritativeAnswer,
+  authStatus: ResolverStatus | 'unknown',
+  expected: string | undefined,
+  target: TargetReport | undefined,
+  results: readonly ResolverResult[],
+  unanswered: number,
+): string[] {
+  const warnings: string[] = [];
+  if (auth.isApex) warnings.push(`${domain} is the apex of its zone; a CNAME cannot live there. Use a sub-domain.`);
+  if (auth.error !== undefined) warnings.push(`authoritative answer unavailable: ${auth.error}`);
+  if (expected === undefined && authStatus === 'unknown') warnings.push('without an expected value or an authoritative answer, no resolver can be called up to date');
+  if (unanswered > 0) warnings.push(`${unanswered} resolver(s) did not answer and are left out of the percentage`);
+  if (target !== undefined && target.addresses.length === 0) {
+    warnings.push(`the target environment's host name ${target.host} did not resolve${target.error ? ` (${target.error})` : ''}: where the chain must end is unknown, so no resolver can be called up to date`);
+  }
+  for (const r of results) {
+    if (r.status === 'timeout' && r.value !== '') warnings.push(`${r.name} timed out on the full chain but holds ${r.value} for the domain`);
+  }
+  return warnings;
 }
 
 function normalizeExpected(e: string): string {

@@ -92,8 +92,11 @@ export async function queryEndpoint(endpoint: ResolverEndpoint, q: WireQuestion,
   return { packet: tcp, rcode: rcodeOf(tcp), transport: 'tcp', viaTcpFallback: true, latencyMs: performance.now() - started };
 }
 
-/** Races work against the timeout and the abort signal; `cleanup` always runs. */
-function guarded<T>(
+/**
+ * Races work against the timeout and the abort signal: the first of answer, failure, timeout or
+ * abort settles the promise, and the cleanup `start` returned always runs.
+ */
+export function guarded<T>(
   opts: WireOptions,
   what: string,
   start: (resolve: (v: T) => void, reject: (e: Error) => void) => () => void,

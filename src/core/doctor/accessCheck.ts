@@ -119,33 +119,7 @@ export async function checkAccess(client: MendixClient, opts: AccessCheckOptions
 
   // Write scope and Mendix Admin: the Certificate API's list (a GET) needs both, and says which is missing.
   const certs = patOk ? await probe(() => client.certificates.listCertificates({ ...call, limit: 1 })) : undefined;
-  if (!certs) {
-    add({ id: 'pat-write', scope: 'account', title: 'Token scope mx:deployment:write', status: 'unknown', detail: 'not checked: the token is not valid', grant: GRANT.patWrite });
-    add({ id: 'mendix-admin', scope: 'account', title: 'Mendix Admin (for central certificates)', status: 'unknown', detail: 'not checked: the token is not valid', grant: GRANT.admin });
-  } else if (certs.ok) {
-    add({ id: 'pat-write', scope: 'account', title: 'Token scope mx:deployment:write', status: 'ok', detail: 'the Certificate API answered, which needs this scope' });
-    add({ id: 'mendix-admin', scope: 'account', title: 'Mendix Admin (for central certificates)', status: 'ok', detail: 'the Certificate API answered, which needs a Mendix Admin' });
-  } else {
-    const text = why(certs.error);
-    const scope = /scope/i.test(text);
-    const admin = /admin/i.test(text);
-    add({
-      id: 'pat-write',
-      scope: 'account',
-      title: 'Token scope mx:deployment:write',
-      status: scope ? 'missing' : admin ? 'ok' : 'unknown',
-      detail: scope ? text : admin ? 'the Certificate API accepted the token’s scope and refused only the role' : `could not tell: ${text}`,
-      grant: scope || !admin ? GRANT.patWrite : undefined,
-    });
-    add({
-      id: 'mendix-admin',
-      scope: 'account',
-      title: 'Mendix Admin (for central certificates)',
-      status: admin && !scope ? 'missing' : 'unknown',
-      detail: admin && !scope ? text : scope ? 'cannot tell without a token that has mx:deployment:write' : `could not tell: ${text}`,
-      grant: GRANT.admin,
-    });
-  }
+  items.push(...writeScopeItems(certs));
 
   // Which nodes: the ones asked for, or every licensed app the credentials see.
   const nodes = await nodesToCheck(client, opts, v1Apps.ok ? v1Apps.value.map((a) => ({ appId: a.AppId, projectId: a.ProjectId, name: a.Name })) : undefined, patOk);
@@ -172,6 +146,43 @@ export async function checkAccess(client: MendixClient, opts: AccessCheckOptions
   }
 
   return { username: user, checkedAt: (opts.now?.() ?? new Date()).toISOString(), items, ok: items.every((i) => i.status === 'ok') };
+}
+
+/** The token's write scope and the Mendix Admin role, read from the Certificate API's answer (undefined: the token is not valid). */
+function writeScopeItems(certs: Probe<unknown> | undefined): AccessItem[] {
+  if (!certs) {
+    return [
+      { id: 'pat-write', scope: 'account', title: 'Token scope mx:deployment:write', status: 'unknown', detail: 'not checked: the token is not valid', grant: GRANT.patWrite },
+      { id: 'mendix-admin', scope: 'account', title: 'Mendix Admin (for central certificates)', status: 'unknown', detail: 'not checked: the token is not valid', grant: GRANT.admin },
+    ];
+  }
+  if (certs.ok) {
+    return [
+      { id: 'pat-write', scope: 'account', title: 'Token scope mx:deployment:write', status: 'ok', detail: 'the Certificate API answered, which needs this scope' },
+      { id: 'mendix-admin', scope: 'account', title: 'Mendix Admin (for central certificates)', status: 'ok', detail: 'the Certificate API answered, which needs a Mendix Admin' },
+    ];
+  }
+  const text = why(certs.error);
+  const scope = /scope/i.test(text);
+  const admin = /admin/i.test(text);
+  return [
+    {
+      id: 'pat-write',
+      scope: 'account',
+      title: 'Token scope mx:deployment:write',
+      status: scope ? 'missing' : admin ? 'ok' : 'unknown',
+      detail: scope ? text : admin ? 'the Certificate API accepted the token’s scope and refused only the role' : `could not tell: ${text}`,
+      grant: scope || !admin ? GRANT.patWrite : undefined,
+    },
+    {
+      id: 'mendix-admin',
+      scope: 'account',
+      title: 'Mendix Admin (for central certificates)',
+      status: admin && !scope ? 'missing' : 'unknown',
+      detail: admin && !scope ? text : scope ? 'cannot tell without a token that has mx:deployment:write' : `could not tell: ${text}`,
+      grant: GRANT.admin,
+    },
+  ];
 }
 
 async function nodesToCheck(client: MendixClient, opts: AccessCheckOptions, v1: NodeRef[] | undefined, patOk: boolean): Promise<{ found: NodeRef[]; unresolved: string[] }> {

@@ -1,7 +1,7 @@
 /**
  * `MigrationServices` over the shared Mendix API client and transfer helpers: maps the client's
  * wire vocabulary (v1 `AppId`/`Mode`, Backups v2 snake_case, v4 camelCase) to the engine's port, and
- * the transfer errors to the engine's (`ExpiredUrlError`). Nothing here retries on its own: the
+ * a full disk to `DiskFullError` (transfer errors otherwise pass through as they are). Nothing here retries on its own: the
  * client already retries what is safe and never repeats a non-idempotent call.
  */
 import { mkdir, stat, statfs } from 'node:fs/promises';
@@ -11,11 +11,10 @@ import type { MendixClient } from './api/mendixClient';
 import { MendixApiError } from './api/errors';
 import { downloadToFile } from './transfer/download';
 import { readManifest, verifyAgainstManifest } from './transfer/manifest';
-import { DiskFullError, DownloadUrlExpiredError, isDiskFull, UnsupportedUrlError } from './transfer/transferErrors';
+import { DiskFullError, isDiskFull, UnsupportedUrlError } from './transfer/transferErrors';
 import { verifyBackupArchive, type BackupArchiveReport } from './transfer/verifyBackupArchive';
 import type { Logger } from '../shared/logger';
 import {
-  ExpiredUrlError,
   type AppSummary,
   type ArchiveCheck,
   type ArchiveInfo,
@@ -313,7 +312,6 @@ export class ClientMigrationServices implements MigrationServices {
       }
       return { path: r.path, size: r.size, sha256: r.manifest.sha256 };
     } catch (e) {
-      if (e instanceof DownloadUrlExpiredError) throw new ExpiredUrlError(e.detail);
       if (isDiskFull(e)) throw new DiskFullError(dest, await this.freeDiskBytes(dirname(dest)).catch(() => undefined));
       throw e;
     }

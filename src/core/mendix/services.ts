@@ -245,7 +245,7 @@ export interface MigrationServices {
   createRestore(projectId: string, environmentId: string, snapshotId: string): Promise<RestoreInfo>;
   getRestore(projectId: string, environmentId: string, restoreId: string): Promise<RestoreInfo>;
 
-  /** Resumable, checksummed download (`.part` + sidecar manifest). Throws `ExpiredUrlError` for an expired URL. */
+  /** Resumable, checksummed download (`.part` + sidecar manifest). Throws `DownloadUrlExpiredError` (transfer/transferErrors) for an expired URL. */
   download(url: string, dest: string, opts?: TransferOptions): Promise<DownloadResult>;
   /** The size + SHA-256 recorded for a completed download, if the file is still there and intact. */
   readDownloadManifest(dest: string): Promise<DownloadResult | undefined>;
@@ -338,11 +338,3 @@ export interface CredentialCheck {
 
 /** Makes one read call per credential family given; never stores anything. */
 export type CredentialChecker = (credentials: Credentials, signal?: AbortSignal) => Promise<CredentialCheck>;
-
-/** A download URL that no longer works (archive URLs expire 8 h after completion). */
-export class ExpiredUrlError extends Error {
-  constructor(detail: string) {
-    super(`the download URL has expired: ${detail}`);
-    this.name = 'ExpiredUrlError';
-  }
-}

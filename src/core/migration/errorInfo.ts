@@ -4,7 +4,7 @@
  */
 import type { StepErrorInfo } from './types';
 import { RefusedError } from './stepTypes';
-import { ExpiredUrlError } from '../mendix/services';
+import { DownloadUrlExpiredError } from '../mendix/transfer/transferErrors';
 import { MendixOutcomeUnknownError } from '../mendix/api/errors';
 import { describeError } from '../shared/errors';
 
@@ -13,7 +13,7 @@ export function stepErrorInfo(e: unknown): StepErrorInfo {
   if (e instanceof MendixOutcomeUnknownError) {
     return { message: e.message, nextAction: 'run again: the engine looks the result up instead of repeating the call' };
   }
-  if (e instanceof ExpiredUrlError) return { message: e.message, nextAction: 'run again: a fresh download URL is requested' };
+  if (e instanceof DownloadUrlExpiredError) return { message: e.message, nextAction: 'run again: a fresh download URL is requested' };
   if (e instanceof Error) {
     const d = describeError(e);
     const info: StepErrorInfo = { message: e.message };

@@ -33,6 +33,15 @@ export function newStepState(attempts = 0): StepState {
   return { status: 'pending', attempts, outputs: {}, intents: [] };
 }
 
+/** Marks a step done at `now` (epoch ms): its duration runs from its start, and error and waiting are cleared. */
+export function markStepDone(st: StepState, now: number): void {
+  st.status = 'done';
+  st.finishedAt = new Date(now).toISOString();
+  st.durationMs = st.startedAt ? Math.max(0, now - Date.parse(st.startedAt)) : 0;
+  st.error = undefined;
+  st.person = undefined;
+}
+
 let tempCounter = 0;
 
 function tempPrefix(file: string): string {

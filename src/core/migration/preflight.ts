@@ -205,26 +205,47 @@ export function packageExpiryItems(envs: { label: string; env?: V4Environment }[
 }
 
 export function buildPreflight(f: PreflightFacts): PreflightItem[] {
-  const items: PreflightItem[] = [];
+  return [
+    mendixVersionItem(f),
+    sameRuntimeItem(f),
+    dbVersionItem(f.sourceEnvV4, f.targetEnvV4),
+    ...packageExpiryItems([{ label: 'source environment', env: f.sourceEnvV4 }]),
+    permissionItem('permissions-source', 'source node', f.sourcePermissions, f.username),
+    permissionItem('permissions-target', 'target node', f.targetPermissions, f.username),
+    tcItem('tc-source', 'source node', f.sourceApp, f.sourcePermissions, f.username),
+    tcItem('tc-target', 'target node', f.targetApp ?? f.tempA, f.targetPermissions, f.username),
+    tempAppsItem(f),
+    targetEmptyItem(f),
+    diskItem(f),
+    ...(f.customDomains ?? []).map((d) => dnsTtlItem(d, f.domainTtls?.find((x) => x.domain === d))),
+    ...hintItems(f.sourceSettings),
+    ...(f.flavour === 'v3-to-v4' ? v3ToV4Items(f) : []),
+  ];
+}
+
+function mendixVersionItem(f: PreflightFacts): PreflightItem {
   const mx = f.sourceEnv.mendixVersion;
   const m = major(mx);
   if (f.flavour === 'v3-to-v4') {
-    items.push({
+    return {
       id: 'mendix-version',
       title: 'Supported Mendix version (v3 → v4 needs 6 or above)',
       result: m === undefined ? 'warn' : m >= 6 ? 'pass' : 'fail',
       detail: m === undefined ? 'the running version is not visible' : `runs Mendix ${mx}`,
-    });
-  } else {
-    items.push({
-      id: 'mendix-version',
-      title: 'Supported Mendix version',
-      result: m === undefined ? 'warn' : m >= 9 ? 'pass' : m >= 8 ? 'warn' : 'fail',
-      detail: m === undefined ? 'the running version is not visible' : m >= 9 ? `runs Mendix ${mx}` : `runs Mendix ${mx}: upgrade and test it before migrating (not during)`,
-    });
+    };
   }
+  return {
+    id: 'mendix-version',
+    title: 'Supported Mendix version',
+    result: m === undefined ? 'warn' : m >= 9 ? 'pass' : m >= 8 ? 'warn' : 'fail',
+    detail: m === undefined ? 'the running version is not visible' : m >= 9 ? `runs Mendix ${mx}` : `runs Mendix ${mx}: upgrade and test it before migrating (not during)`,
+  };
+}
+
+function sameRuntimeItem(f: PreflightFacts): PreflightItem {
+  const mx = f.sourceEnv.mendixVersion;
   const pkgRuntime = f.sourceEnvV4?.runtimeVersion;
-  items.push({
+  return {
     id: 'same-runtime',
     title: 'The package to carry has the running Mendix version',
     result: !pkgRuntime || !mx ? 'warn' : sameRuntime(pkgRuntime, mx) ? 'pass' : 'fail',
@@ -234,14 +255,11 @@ export function buildPreflight(f: PreflightFacts): PreflightItem[] {
         : sameRuntime(pkgRuntime, mx)
           ? `package ${pkgRuntime} = running ${mx}`
           : `package ${pkgRuntime} ≠ running ${mx}: do not upgrade the runtime during a migration`,
-  });
-  items.push(dbVersionItem(f.sourceEnvV4, f.targetEnvV4));
-  items.push(...packageExpiryItems([{ label: 'source environment', env: f.sourceEnvV4 }]));
-  items.push(permissionItem('permissions-source', 'source node', f.sourcePermissions, f.username));
-  items.push(permissionItem('permissions-target', 'target node', f.targetPermissions, f.username));
-  items.push(tcItem('tc-source', 'source node', f.sourceApp, f.sourcePermissions, f.username));
-  items.push(tcItem('tc-target', 'target node', f.targetApp ?? f.tempA, f.targetPermissions, f.username));
-  items.push({
+  };
+}
+
+function tempAppsItem(f: PreflightFacts): PreflightItem {
+  return {
     id: 'temp-apps',
     title: 'Temporary apps A and B exist',
     result: f.tempA && f.tempB ? ((f.tempBEnvironments?.length ?? 0) > 0 ? 'warn' : 'pass') : 'fail',
@@ -250,8 +268,11 @@ export function buildPreflight(f: PreflightFacts): PreflightItem[] {
       : (f.tempBEnvironments?.length ?? 0) > 0
         ? 'temporary app B still has environments: unlink its Free App environment first (unlinking deletes them)'
         : 'both exist',
-  });
-  items.push({
+  };
+}
+
+function targetEmptyItem(f: PreflightFacts): PreflightItem {
+  return {
     id: 'target-empty',
     title: 'The target node is empty',
     result: !f.targetEnv ? 'warn' : f.targetEnv.status === 'Empty' ? 'pass' : 'warn',
@@ -260,40 +281,39 @@ export function buildPreflight(f: PreflightFacts): PreflightItem[] {
       : f.targetEnv.status === 'Empty'
         ? `${f.targetEnv.mode} is empty`
         : `${f.targetEnv.mode} is ${f.targetEnv.status}: its database will be overwritten by the restore`,
-  });
+  };
+}
+
+function diskItem(f: PreflightFacts): PreflightItem {
   const need = (f.packageSize ?? 0) * 2 + GB;
-  items.push({
+  return {
     id: 'disk',
     title: 'Free disk space for package and backups',
     result: f.freeDiskBytes === undefined ? 'warn' : f.freeDiskBytes < (f.packageSize ?? 0) ? 'fail' : f.freeDiskBytes < need ? 'warn' : 'pass',
     detail: f.freeDiskBytes === undefined ? 'could not read free disk space' : `${(f.freeDiskBytes / GB).toFixed(1)} GB free in the download folder`,
-  });
-  for (const d of f.customDomains ?? []) {
-    const t = f.domainTtls?.find((x) => x.domain === d);
-    const ttl = t?.ttlSeconds;
-    if (t?.cnameOk === true) {
-      // The record already has the form Mendix Cloud v4 asks for: the move happens in Mendix's zone (§14.13).
-      items.push({
-        id: `dns-ttl:${d}`,
-        title: `DNS TTL of ${d}`,
-        result: 'pass',
-        detail: `already a CNAME to ${d}.cname.mendix.net: nothing changes in your zone, so its TTL${ttl === undefined ? '' : ` (${ttl} s)`} does not matter; Mendix's record moves when the domain is bound to the target`,
-      });
-      continue;
-    }
-    items.push({
+  };
+}
+
+function dnsTtlItem(d: string, t: NonNullable<PreflightFacts['domainTtls']>[number] | undefined): PreflightItem {
+  const ttl = t?.ttlSeconds;
+  if (t?.cnameOk === true) {
+    // The record already has the form Mendix Cloud v4 asks for: the move happens in Mendix's zone (§14.13).
+    return {
       id: `dns-ttl:${d}`,
       title: `DNS TTL of ${d}`,
-      result: ttl !== undefined && ttl <= 300 ? 'pass' : 'warn',
-      detail:
-        ttl === undefined
-          ? `${t ? t.detail : 'not checked'}: lower the TTL to 300 s about a week before the cutover`
-          : ttl <= 300
-            ? `TTL ${ttl} s: the switch to ${d}.cname.mendix.net spreads within minutes`
-            : `TTL ${ttl} s: lower it to 300 s now, at least ${Math.ceil(ttl / 3600)} h before the cutover, or visitors reach the old node that long`,
-    });
+      result: 'pass',
+      detail: `already a CNAME to ${d}.cname.mendix.net: nothing changes in your zone, so its TTL${ttl === undefined ? '' : ` (${ttl} s)`} does not matter; Mendix's record moves when the domain is bound to the target`,
+    };
   }
-  items.push(...hintItems(f.sourceSettings));
-  if (f.flavour === 'v3-to-v4') items.push(...v3ToV4Items(f));
-  return items;
+  return {
+    id: `dns-ttl:${d}`,
+    title: `DNS TTL of ${d}`,
+    result: ttl !== undefined && ttl <= 300 ? 'pass' : 'warn',
+    detail:
+      ttl === undefined
+        ? `${t ? t.detail : 'not checked'}: lower the TTL to 300 s about a week before the cutover`
+        : ttl <= 300
+          ? `TTL ${ttl} s: the switch to ${d}.cname.mendix.net spreads within minutes`
+          : `TTL ${ttl} s: lower it to 300 s now, at least ${Math.ceil(ttl / 3600)} h before the cutover, or visitors reach the old node that long`,
+  };
 }

@@ -4,6 +4,7 @@
  */
 import { newStepState, type JournalStore } from './journalStore';
 import type { StepDefinition } from './stepTypes';
+import type { Journal } from './types';
 
 /** Phases that make up one rehearsal pass (guide steps 3–9); their timings predict the downtime. */
 export const REHEARSAL_PHASES: ReadonlySet<string> = new Set([
@@ -14,6 +15,21 @@ export const REHEARSAL_PHASES: ReadonlySet<string> = new Set([
   'configure',
   'test',
 ]);
+
+/**
+ * The rehearsal pass that has just finished and is not recorded yet: when every rehearsal step is
+ * done, its start (the earliest step start, else `now`) and each step's duration.
+ */
+export function finishedRehearsal(steps: readonly StepDefinition[], j: Readonly<Journal>, now: string): { startedAt: string; durationsMs: Record<string, number> } | undefined {
+  const rehearsal = steps.filter((s) => s.phase !== 'preflight' && REHEARSAL_PHASES.has(s.phase));
+  if (rehearsal.length === 0 || !rehearsal.every((s) => j.steps[s.id]?.status === 'done')) return undefined;
+  const starts = rehearsal.map((s) => j.steps[s.id].startedAt).filter((x): x is string => !!x).sort();
+  const startedAt = starts[0] ?? now;
+  if (j.rehearsals.some((r) => r.startedAt === startedAt)) return undefined;
+  const durationsMs: Record<string, number> = {};
+  for (const s of rehearsal) durationsMs[s.id] = j.steps[s.id].durationMs ?? 0;
+  return { startedAt, durationsMs };
+}
 
 /**
  * Starts another rehearsal pass (guide steps 3–9 run again and are timed anew): those steps go back

@@ -6,14 +6,11 @@
 import type { StepDefinition } from './stepTypes';
 import type { Journal, JsonValue, StepState } from './types';
 import { formatDurationMs } from '../shared/format';
+import { jsonObjects } from './steps/common';
 
 function cell(v: unknown): string {
   const s = v === undefined || v === null ? '' : typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
   return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
-function objects(v: JsonValue | undefined): Record<string, JsonValue>[] {
-  return Array.isArray(v) ? v.filter((x): x is Record<string, JsonValue> => typeof x === 'object' && x !== null && !Array.isArray(x)) : [];
 }
 
 function files(j: Readonly<Journal>): { step: string; path: string; size: JsonValue; sha256: JsonValue }[] {
@@ -21,9 +18,9 @@ function files(j: Readonly<Journal>): { step: string; path: string; size: JsonVa
   for (const [id, st] of Object.entries(j.steps)) {
     const o = st.outputs;
     if (typeof o.path === 'string' && typeof o.sha256 === 'string') out.push({ step: id, path: o.path, size: o.size ?? null, sha256: o.sha256 });
-    for (const k of objects(o.kept)) out.push({ step: `${id} (${cell(k.snapshotId)})`, path: cell(k.path), size: k.size ?? null, sha256: k.sha256 ?? null });
+    for (const k of jsonObjects(o.kept)) out.push({ step: `${id} (${cell(k.snapshotId)})`, path: cell(k.path), size: k.size ?? null, sha256: k.sha256 ?? null });
     // Other kept files, e.g. the source's logs.
-    for (const k of objects(o.files)) out.push({ step: `${id} (${cell(k.label)})`, path: cell(k.path), size: k.size ?? null, sha256: k.sha256 ?? null });
+    for (const k of jsonObjects(o.files)) out.push({ step: `${id} (${cell(k.label)})`, path: cell(k.path), size: k.size ?? null, sha256: k.sha256 ?? null });
   }
   return out;
 }
@@ -41,7 +38,20 @@ function confirmation(st: StepState | undefined): string {
 }
 
 export function renderReport(journal: Readonly<Journal>, steps: readonly StepDefinition[]): string {
-  const j = journal;
+  const L: string[] = [
+    ...beforeAndAfter(journal),
+    ...preflightSection(journal),
+    ...stepsSection(journal, steps),
+    ...downtimeSection(journal),
+    ...configSection(journal),
+    ...filesSection(journal),
+    ...cleanupSection(journal),
+  ];
+  L.push('', '## Sign-off', '', '| Role | Name | Date | Signature |', '|---|---|---|---|', '| Technical Contact | | | |', '| App owner | | | |', '');
+  return L.join('\n');
+}
+
+function beforeAndAfter(j: Readonly<Journal>): string[] {
   const i = j.input;
   const pre = j.steps.preflight?.outputs ?? {};
   const L: string[] = [];
@@ -59,39 +69,33 @@ export function renderReport(journal: Readonly<Journal>, steps: readonly StepDef
   L.push(`| Model version | ${cell(pre.sourceModelVersion)} | ${cell(redeploy.modelVersion ?? j.steps['test.start-target']?.outputs.modelVersion ?? '')} |`);
   L.push(`| Package | ${cell(j.steps['package.download']?.outputs.name)} | ${cell(redeploy.packageId ?? j.steps['package.upload']?.outputs.packageId)} |`);
   L.push(`| Project ID | ${cell(i.source.projectId)} | ${cell(i.source.projectId)} (temporary app A: ${cell(i.target.tempAppA.projectId)}) |`);
+  return L;
+}
 
-  const report = objects(pre.report);
-  if (report.length) {
-    L.push('', '## Preflight', '', '| Check | Result | Detail |', '|---|---|---|');
-    for (const r of report) L.push(`| ${cell(r.title)} | ${cell(r.result).toUpperCase()} | ${cell(r.detail)} |`);
-  }
+function preflightSection(j: Readonly<Journal>): string[] {
+  const report = jsonObjects(j.steps.preflight?.outputs.report);
+  if (!report.length) return [];
+  return ['', '## Preflight', '', '| Check | Result | Detail |', '|---|---|---|', ...report.map((r) => `| ${cell(r.title)} | ${cell(r.result).toUpperCase()} | ${cell(r.detail)} |`)];
+}
 
-  L.push('', '## Steps', '', '| # | Step | Kind | Status | Duration | Verified / confirmed |', '|---|---|---|---|---|---|');
+function stepsSection(j: Readonly<Journal>, steps: readonly StepDefinition[]): string[] {
+  const L = ['', '## Steps', '', '| # | Step | Kind | Status | Duration | Verified / confirmed |', '|---|---|---|---|---|---|'];
   steps.forEach((s, n) => {
     const st = j.steps[s.id];
     L.push(`| ${n + 1} | ${cell(s.title)} | ${s.kind} | ${st?.status ?? 'pending'} | ${formatDurationMs(st?.durationMs)} | ${cell(confirmation(st))} |`);
   });
+  return L;
+}
 
-  L.push('', '## Downtime', '');
+function downtimeSection(j: Readonly<Journal>): string[] {
+  const L: string[] = ['', '## Downtime', ''];
   L.push(`- Predicted from the rehearsal: ${formatDurationMs(j.cutover.predictedDowntimeMs) || 'not yet'}`);
   L.push(`- Measured (source stopped → target started): ${formatDurationMs(j.cutover.measuredDowntimeMs) || 'not yet'}`);
   if (j.cutover.predictedDowntimeMs && j.cutover.measuredDowntimeMs) {
     const err = Math.abs(j.cutover.predictedDowntimeMs - j.cutover.measuredDowntimeMs) / j.cutover.measuredDowntimeMs;
     L.push(`- Prediction error: ${(err * 100).toFixed(1)} %`);
   }
-  const windows = j.cutover.downtimes ?? [];
-  if (windows.length) {
-    L.push('', '### Downtime windows of the source', '', '| # | Source stopped | Ended | Ended by | Duration |', '|---|---|---|---|---|');
-    windows.forEach((w, n) => {
-      const ms = w.endedAt ? Date.parse(w.endedAt) - Date.parse(w.startedAt) : undefined;
-      const by = w.endedBy === 'target-started' ? 'the target started' : w.endedBy === 'source-restarted' ? 'rollback: the source restarted' : 'still down';
-      L.push(`| ${n + 1} | ${w.startedAt} | ${w.endedAt ?? '—'} | ${by} | ${formatDurationMs(ms) || '—'} |`);
-    });
-    const closed = windows.filter((w) => w.endedAt !== undefined);
-    const totalMs = closed.reduce((sum, w) => sum + (Date.parse(w.endedAt ?? w.startedAt) - Date.parse(w.startedAt)), 0);
-    const open = windows.length - closed.length;
-    L.push('', `- Total downtime of the source: ${formatDurationMs(totalMs) || '0 s'} over ${windows.length} window${windows.length === 1 ? '' : 's'}${open ? ` (${open} still open: the source is down now)` : ''}`);
-  }
+  L.push(...downtimeWindows(j));
   const rollbacks = j.cutover.rollbacks ?? (j.cutover.rollback ? [j.cutover.rollback] : []);
   if (rollbacks.length) {
     L.push('', '### Rollbacks', '', '| # | When | Why | Result | Undone steps |', '|---|---|---|---|---|');
@@ -103,29 +107,54 @@ export function renderReport(journal: Readonly<Journal>, steps: readonly StepDef
     L.push('', '### Rehearsals', '', '| # | Started | Step durations |', '|---|---|---|');
     j.rehearsals.forEach((r, n) => L.push(`| ${n + 1} | ${r.startedAt} | ${cell(Object.entries(r.durationsMs).map(([k, v]) => `${k} ${formatDurationMs(v)}`).join(', '))} |`));
   }
+  return L;
+}
 
-  const diff = objects(j.steps['config.apply']?.outputs.diffBefore);
-  if (diff.length) {
-    L.push('', '## Configuration differences found (constant values masked)', '', '| Area | Name | Source | Target before | Applied by API |', '|---|---|---|---|---|');
-    for (const d of diff) L.push(`| ${cell(d.area)} | ${cell(d.name)} | ${cell(d.source)} | ${cell(d.target)} | ${d.writable === true ? 'yes' : 'no (portal)'} |`);
-  }
+function downtimeWindows(j: Readonly<Journal>): string[] {
+  const windows = j.cutover.downtimes ?? [];
+  if (!windows.length) return [];
+  const L = ['', '### Downtime windows of the source', '', '| # | Source stopped | Ended | Ended by | Duration |', '|---|---|---|---|---|'];
+  windows.forEach((w, n) => {
+    const ms = w.endedAt ? Date.parse(w.endedAt) - Date.parse(w.startedAt) : undefined;
+    const by = w.endedBy === 'target-started' ? 'the target started' : w.endedBy === 'source-restarted' ? 'rollback: the source restarted' : 'still down';
+    L.push(`| ${n + 1} | ${w.startedAt} | ${w.endedAt ?? '—'} | ${by} | ${formatDurationMs(ms) || '—'} |`);
+  });
+  const closed = windows.filter((w) => w.endedAt !== undefined);
+  const totalMs = closed.reduce((sum, w) => sum + (Date.parse(w.endedAt ?? w.startedAt) - Date.parse(w.startedAt)), 0);
+  const open = windows.length - closed.length;
+  L.push('', `- Total downtime of the source: ${formatDurationMs(totalMs) || '0 s'} over ${windows.length} window${windows.length === 1 ? '' : 's'}${open ? ` (${open} still open: the source is down now)` : ''}`);
+  return L;
+}
 
+function configSection(j: Readonly<Journal>): string[] {
+  const diff = jsonObjects(j.steps['config.apply']?.outputs.diffBefore);
+  if (!diff.length) return [];
+  return [
+    '',
+    '## Configuration differences found (constant values masked)',
+    '',
+    '| Area | Name | Source | Target before | Applied by API |',
+    '|---|---|---|---|---|',
+    ...diff.map((d) => `| ${cell(d.area)} | ${cell(d.name)} | ${cell(d.source)} | ${cell(d.target)} | ${d.writable === true ? 'yes' : 'no (portal)'} |`),
+  ];
+}
+
+function filesSection(j: Readonly<Journal>): string[] {
   const f = files(j);
-  if (f.length) {
-    L.push('', '## Files and checksums', '', '| Step | File | Size (bytes) | SHA-256 |', '|---|---|---|---|');
-    for (const x of f) L.push(`| ${cell(x.step)} | ${cell(x.path)} | ${cell(x.size)} | \`${cell(x.sha256)}\` |`);
-  }
+  if (!f.length) return [];
+  return ['', '## Files and checksums', '', '| Step | File | Size (bytes) | SHA-256 |', '|---|---|---|---|', ...f.map((x) => `| ${cell(x.step)} | ${cell(x.path)} | ${cell(x.size)} | \`${cell(x.sha256)}\` |`)];
+}
+
+function cleanupSection(j: Readonly<Journal>): string[] {
   const cleanup = j.steps['finish.cleanup']?.outputs ?? {};
-  const decided = objects(cleanup.decisions);
+  const decided = jsonObjects(cleanup.decisions);
   const notes = Array.isArray(cleanup.notes) ? cleanup.notes.map(cell) : [];
-  if (decided.length || notes.length) {
-    L.push('', '## Clean-up', '');
-    if (decided.length) {
-      L.push('| What | Id | Decision | By | When |', '|---|---|---|---|---|');
-      for (const d of decided) L.push(`| ${cell(d.kind)} | ${cell(d.id)} | ${cell(d.decision)} | ${cell(d.by)} | ${cell(d.at)} |`);
-    }
-    for (const n of notes) L.push(`- ${n}`);
+  if (!decided.length && !notes.length) return [];
+  const L = ['', '## Clean-up', ''];
+  if (decided.length) {
+    L.push('| What | Id | Decision | By | When |', '|---|---|---|---|---|');
+    for (const d of decided) L.push(`| ${cell(d.kind)} | ${cell(d.id)} | ${cell(d.decision)} | ${cell(d.by)} | ${cell(d.at)} |`);
   }
-  L.push('', '## Sign-off', '', '| Role | Name | Date | Signature |', '|---|---|---|---|', '| Technical Contact | | | |', '| App owner | | | |', '');
-  return L.join('\n');
+  for (const n of notes) L.push(`- ${n}`);
+  return L;
 }

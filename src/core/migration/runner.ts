@@ -4,23 +4,18 @@
  * writes every transition to the journal (atomically) and the event log (append-only).
  */
 import type { Logger } from '../shared/logger';
-import { newStepState, type JournalStore } from './journalStore';
+import { isoNow, systemClock, type Clock } from '../shared/clock';
+import { markStepDone, newStepState, type JournalStore } from './journalStore';
 import type { MigrationServices } from '../mendix/services';
-import {
-  NeedsPersonError,
-  RefusedError,
-  systemClock,
-  type Clock,
-  type MigrationPrompt,
-  type StepContext,
-  type StepDefinition,
-  type VerifyResult,
-} from './stepTypes';
-import type { Journal, PersonInstructions, StepErrorInfo, StepKind, StepState } from './types';
+import { NeedsPersonError, RefusedError, type MigrationPrompt, type StepContext, type StepDefinition, type VerifyResult } from './stepTypes';
+import type { Journal, PersonInstructions, StepErrorInfo, StepKind } from './types';
 import { stepErrorInfo } from './errorInfo';
 import { describeError } from '../shared/errors';
 import { createStepContext } from './stepContext';
-import { REHEARSAL_PHASES } from './rehearsal';
+import { finishedRehearsal } from './rehearsal';
+import { runReadySteps } from './stepScheduler';
+import { recordRollback } from './rollbackRecord';
+import { finalStatusOf, outcomeOf, SETTLED } from './runOutcome';
 
 export interface WaitingStep {
   stepId: string;
@@ -72,8 +67,6 @@ export interface RunOptions {
   onlyStep?: string;
 }
 
-const SETTLED: ReadonlySet<string> = new Set(['done', 'skipped']);
-
 export class MigrationRunner {
   private readonly byId = new Map<string, StepDefinition>();
   private readonly clock: Clock;
@@ -119,45 +112,22 @@ export class MigrationRunner {
     // whether the work is already done or an earlier call's result must be looked up.
     await store.update((j) => {
       for (const st of Object.values(j.steps)) if (st.status === 'running' || st.status === 'failed') st.status = 'pending';
-      j.lastRun = { status: 'running', at: this.clock.now().toISOString() };
+      j.lastRun = { status: 'running', at: isoNow(this.clock) };
     });
     await store.appendEvent({ type: 'run-started', detail: options.onlyStep ? { onlyStep: options.onlyStep } : {} });
 
-    const inFlight = new Map<string, Promise<void>>();
-    const attempted = new Set<string>();
-    let failedNow = false;
-    for (;;) {
-      if (signal.aborted) break;
-      if (!failedNow) {
-        for (const s of this.readySteps()) {
-          if (inFlight.size >= this.concurrency) break;
-          if (inFlight.has(s.id) || attempted.has(s.id)) continue;
-          if (options.onlyStep && s.id !== options.onlyStep) continue;
-          attempted.add(s.id);
-          const p = this.execute(s, signal).then(
-            (ok) => {
-              if (!ok) failedNow = true;
-            },
-            (e: unknown) => {
-              failedNow = true;
-              this.opts.logger.error(`step ${s.id} crashed the runner: ${describeError(e).message}`);
-            },
-          );
-          inFlight.set(
-            s.id,
-            p.finally(() => inFlight.delete(s.id)),
-          );
-        }
-      }
-      if (inFlight.size === 0) break;
-      await Promise.race(inFlight.values());
-    }
-    await Promise.allSettled(inFlight.values());
+    await runReadySteps({
+      ready: () => this.readySteps().filter((s) => !options.onlyStep || s.id === options.onlyStep),
+      concurrency: this.concurrency,
+      signal,
+      execute: (s) => this.execute(s, signal),
+      onCrash: (s, e) => this.opts.logger.error(`step ${s.id} crashed the runner: ${describeError(e).message}`),
+    });
     await store.settle();
     const status = this.finalStatus(signal.aborted);
     await store.update((j) => {
       if (status === 'completed') j.status = 'completed';
-      j.lastRun = { status, at: this.clock.now().toISOString() };
+      j.lastRun = { status, at: isoNow(this.clock) };
     });
     await store.appendEvent({ type: 'run-stopped', detail: { status } });
     return this.outcome(status);
@@ -179,7 +149,7 @@ export class MigrationRunner {
     const j = store.peek();
     const unmet = step.dependsOn.filter((d) => !SETTLED.has(j.steps[d]?.status ?? 'pending'));
     if (unmet.length > 0) return { ok: false, detail: `cannot confirm yet: waiting for ${unmet.join(', ')}` };
-    const at = this.clock.now().toISOString();
+    const at = isoNow(this.clock);
     await store.update((jj) => {
       jj.steps[stepId].confirmation = { by, at, method: 'person', ...(opts.override !== undefined ? { override: opts.override } : {}) };
     });
@@ -197,8 +167,8 @@ export class MigrationRunner {
     const v: VerifyResult = detected || !checked.ok || step.kind === 'api' ? checked : { ok: false, detail: `not detected as done yet (${checked.detail})` };
     await store.update((jj) => {
       const st = jj.steps[stepId];
-      st.verification = { ...v, at: this.clock.now().toISOString() };
-      if (v.ok) this.markDone(st);
+      st.verification = { ...v, at: isoNow(this.clock) };
+      if (v.ok) markStepDone(st, this.clock.now());
     });
     await store.appendEvent({ type: 'verification', stepId, detail: { ok: v.ok, detail: v.detail } });
     if (v.ok) await this.afterDone(step);
@@ -211,7 +181,7 @@ export class MigrationRunner {
     const ctx = this.context(step, signal ?? new AbortController().signal);
     const v = await this.safeVerify(step, ctx);
     await this.opts.store.update((j) => {
-      j.steps[stepId].verification = { ...v, at: this.clock.now().toISOString() };
+      j.steps[stepId].verification = { ...v, at: isoNow(this.clock) };
     });
     await this.opts.store.appendEvent({ type: 'verification', stepId, detail: { ok: v.ok, detail: v.detail } });
     return v;
@@ -226,7 +196,7 @@ export class MigrationRunner {
     let rollback: string | undefined;
     const inWindow = this.inCutoverWindow();
     if (inWindow) rollback = await this.rollback(`abort: ${reason}`);
-    const at = this.clock.now().toISOString();
+    const at = isoNow(this.clock);
     await store.update((j) => {
       j.status = 'aborted';
       j.abort = { at, reason, sourceTouched: inWindow };
@@ -258,11 +228,11 @@ export class MigrationRunner {
         if (v.ok) {
           await store.update((j) => {
             const st = j.steps[step.id];
-            st.verification = { ...v, at: this.clock.now().toISOString() };
+            st.verification = { ...v, at: isoNow(this.clock) };
             if (step.kind !== 'api' && !st.confirmation) {
-              st.confirmation = { by: 'engine', at: this.clock.now().toISOString(), method: 'api' };
+              st.confirmation = { by: 'engine', at: isoNow(this.clock), method: 'api' };
             }
-            this.markDone(st);
+            markStepDone(st, this.clock.now());
           });
           await store.appendEvent({ type: 'step-finished', stepId: step.id, detail: { alreadyDone: true, verification: v.detail } });
           this.emit('step-done', step, v.detail);
@@ -272,7 +242,7 @@ export class MigrationRunner {
       }
       if (step.kind !== 'api') return await this.reachManual(step, ctx);
 
-      const startedAt = this.clock.now().toISOString();
+      const startedAt = isoNow(this.clock);
       await store.update((j) => {
         const st = j.steps[step.id];
         st.status = 'running';
@@ -290,8 +260,8 @@ export class MigrationRunner {
       if (!v.ok) throw new RefusedError(`verification failed: ${v.detail}`, 'inspect the environment, then run the step again');
       await store.update((j) => {
         const st = j.steps[step.id];
-        st.verification = { ...v, at: this.clock.now().toISOString() };
-        this.markDone(st);
+        st.verification = { ...v, at: isoNow(this.clock) };
+        markStepDone(st, this.clock.now());
       });
       const st = store.peek().steps[step.id];
       await store.appendEvent({ type: 'step-finished', stepId: step.id, durationMs: st.durationMs, detail: { verification: v.detail } });
@@ -318,7 +288,7 @@ export class MigrationRunner {
         const st = j.steps[step.id];
         st.status = 'failed';
         st.error = info;
-        st.finishedAt = this.clock.now().toISOString();
+        st.finishedAt = isoNow(this.clock);
       });
       await store.appendEvent({ type: 'step-failed', stepId: step.id, detail: { ...info } });
       this.emit('step-failed', step, info.message);
@@ -341,7 +311,7 @@ export class MigrationRunner {
   }
 
   private async markWaiting(step: StepDefinition, instructions: PersonInstructions): Promise<void> {
-    const now = this.clock.now().toISOString();
+    const now = isoNow(this.clock);
     let first = false;
     await this.opts.store.update((j) => {
       const st = j.steps[step.id];
@@ -357,34 +327,20 @@ export class MigrationRunner {
     this.emit('step-waiting', step, instructions.summary);
   }
 
-  private markDone(st: StepState): void {
-    const now = this.clock.now();
-    st.status = 'done';
-    st.finishedAt = now.toISOString();
-    st.durationMs = st.startedAt ? Math.max(0, now.getTime() - Date.parse(st.startedAt)) : 0;
-    st.error = undefined;
-    st.person = undefined;
-  }
-
   /** Hook after any step completes: a finished rehearsal pass is recorded with its timings. */
   private async afterDone(_step: StepDefinition): Promise<void> {
-    const j = this.opts.store.peek();
-    const rehearsal = this.opts.steps.filter((s) => s.phase !== 'preflight' && REHEARSAL_PHASES.has(s.phase));
-    if (rehearsal.length === 0 || !rehearsal.every((s) => j.steps[s.id]?.status === 'done')) return;
-    const starts = rehearsal.map((s) => j.steps[s.id].startedAt).filter((x): x is string => !!x).sort();
-    const startedAt = starts[0] ?? this.clock.now().toISOString();
-    if (j.rehearsals.some((r) => r.startedAt === startedAt)) return;
-    const durationsMs: Record<string, number> = {};
-    for (const s of rehearsal) durationsMs[s.id] = j.steps[s.id].durationMs ?? 0;
+    const pass = finishedRehearsal(this.opts.steps, this.opts.store.peek(), isoNow(this.clock));
+    if (!pass) return;
+    const { startedAt, durationsMs } = pass;
     await this.opts.store.update((jj) => {
-      jj.rehearsals.push({ startedAt, finishedAt: this.clock.now().toISOString(), durationsMs });
+      jj.rehearsals.push({ startedAt, finishedAt: isoNow(this.clock), durationsMs });
     });
     await this.opts.store.appendEvent({ type: 'rehearsal', detail: { recorded: durationsMs } });
   }
 
   private async rollback(reason: string): Promise<string> {
     const rollback = this.opts.rollback;
-    const at = this.clock.now().toISOString();
+    const at = isoNow(this.clock);
     let result: 'source-restarted' | 'failed' = 'failed';
     let detail = 'no rollback action configured';
     if (rollback) {
@@ -397,32 +353,9 @@ export class MigrationRunner {
       }
     }
     const cutoverIds = this.opts.steps.filter((s) => s.phase === 'cutover').map((s) => s.id);
-    const undone: string[] = [];
+    let undone: string[] = [];
     await this.opts.store.update((j) => {
-      const record = { at, reason, result, detail, ...(result === 'source-restarted' ? { undone } : {}) };
-      if (result === 'source-restarted') {
-        // The source runs again: a later cutover starts over from stopping it. Every step of the
-        // cutover is reset to a clean state (no job ids, intents or outputs of the undone attempt);
-        // the step that failed keeps its error so the person sees why.
-        j.cutover.startedAt = undefined;
-        for (const id of cutoverIds) {
-          const st = j.steps[id];
-          if (!st) continue;
-          if (st.status === 'pending' && st.attempts === 0 && st.intents.length === 0 && Object.keys(st.outputs).length === 0) continue;
-          undone.push(id);
-          j.steps[id] =
-            st.status === 'failed'
-              ? { status: 'failed', attempts: st.attempts, outputs: {}, intents: [], error: st.error, finishedAt: st.finishedAt }
-              : { status: 'pending', attempts: st.attempts, outputs: {}, intents: [] };
-        }
-        const open = j.cutover.downtimes?.find((d) => d.endedAt === undefined);
-        if (open) {
-          open.endedAt = at;
-          open.endedBy = 'source-restarted';
-        }
-      }
-      j.cutover.rollback = record;
-      j.cutover.rollbacks = [...(j.cutover.rollbacks ?? []), record];
+      undone = recordRollback(j, { at, reason, result, detail }, cutoverIds);
     });
     await this.opts.store.appendEvent({ type: 'rollback', detail: { reason, result, detail, undone } });
     this.opts.logger.warn(`cutover rolled back (${result}): ${reason}`);
@@ -438,29 +371,11 @@ export class MigrationRunner {
   }
 
   private finalStatus(cancelled: boolean): RunStatusResult {
-    const j = this.opts.store.peek();
-    if (j.status === 'aborted') return 'aborted';
-    const states = this.opts.steps.map((s) => j.steps[s.id]?.status ?? 'pending');
-    if (states.every((s) => SETTLED.has(s))) return 'completed';
-    if (cancelled) return 'cancelled';
-    if (states.includes('failed')) return 'failed';
-    if (states.includes('waiting-for-person')) return 'waiting-for-person';
-    return 'failed';
+    return finalStatusOf(this.opts.steps, this.opts.store.peek(), cancelled);
   }
 
   private outcome(status: RunStatusResult): RunOutcome {
-    const j = this.opts.store.peek();
-    const waiting: WaitingStep[] = [];
-    const failed: FailedStep[] = [];
-    for (const s of this.opts.steps) {
-      const st = j.steps[s.id];
-      if (st?.status === 'waiting-for-person') {
-        waiting.push({ stepId: s.id, title: s.title, kind: s.kind, instructions: st.person ?? { summary: s.title, actions: [] } });
-      } else if (st?.status === 'failed') {
-        failed.push({ stepId: s.id, title: s.title, error: st.error ?? { message: 'failed' } });
-      }
-    }
-    return { status, waiting, failed };
+    return outcomeOf(this.opts.steps, this.opts.store.peek(), status);
   }
 
   private emit(type: RunnerEvent['type'], step: StepDefinition, message?: string): void {

@@ -7,7 +7,8 @@ import { buildPlan, type Plan } from './plan';
 import { JournalStore, journalPathsFor, pathsForJournalFile } from './journalStore';
 import { MigrationRunner, type RunnerEvent } from './runner';
 import type { MigrationServices } from '../mendix/services';
-import { systemClock, type Clock, type MigrationPrompt } from './stepTypes';
+import { systemClock, type Clock } from '../shared/clock';
+import type { MigrationPrompt } from './stepTypes';
 import type { PlanOptions } from './steps/common';
 import type { MigrationInput } from './types';
 import { isAbsolute } from 'node:path';
@@ -83,7 +84,7 @@ export function validateInput(data: unknown): MigrationInput {
 export async function createJournal(journalFile: string, input: MigrationInput, clock: Clock = systemClock, planOptions?: Partial<PlanOptions>): Promise<JournalStore> {
   const valid = validateInput(input);
   const stepIds = buildPlan(valid, planOptions).steps.map((s) => s.id);
-  return JournalStore.create(pathsForJournalFile(journalFile), valid, stepIds, () => clock.now());
+  return JournalStore.create(pathsForJournalFile(journalFile), valid, stepIds, () => new Date(clock.now()));
 }
 
 /** Validates the answers and writes a new journal under `<workspace>/.mendix-migrations/`. */
@@ -94,6 +95,6 @@ export async function createMigration(workspaceFolder: string, input: MigrationI
 
 export async function openMigration(journalFile: string, deps: SessionDeps): Promise<MigrationSession> {
   const clock = deps.clock ?? systemClock;
-  const store = await JournalStore.open(pathsForJournalFile(journalFile), () => clock.now());
+  const store = await JournalStore.open(pathsForJournalFile(journalFile), () => new Date(clock.now()));
   return wire(store, deps);
 }

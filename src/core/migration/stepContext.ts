@@ -5,7 +5,8 @@
 import type { Logger } from '../shared/logger';
 import type { JournalStore } from './journalStore';
 import type { MigrationServices } from '../mendix/services';
-import type { Clock, MigrationPrompt, StepContext, StepDefinition } from './stepTypes';
+import { isoNow, type Clock } from '../shared/clock';
+import type { MigrationPrompt, StepContext, StepDefinition } from './stepTypes';
 import type { JsonObject } from './types';
 
 export interface StepContextDeps {
@@ -36,13 +37,13 @@ export function createStepContext(deps: StepContextDeps, step: StepDefinition, s
     },
     recordIntent: async (action, details) => {
       await store.update((j) => {
-        j.steps[step.id].intents.push({ action, at: clock.now().toISOString(), ...(details ? { details } : {}) });
+        j.steps[step.id].intents.push({ action, at: isoNow(clock), ...(details ? { details } : {}) });
       });
       await store.appendEvent({ type: 'intent', stepId: step.id, detail: { action, ...(details ?? {}) } });
     },
     unresolvedIntent: (action) => store.peek().steps[step.id].intents.find((i) => i.action === action && !i.resolvedAt),
     resolveIntent: async (action, outputs, outcome = 'answered') => {
-      const at = clock.now().toISOString();
+      const at = isoNow(clock);
       await store.update((j) => {
         const st = j.steps[step.id];
         for (const i of st.intents) {

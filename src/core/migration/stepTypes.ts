@@ -4,7 +4,7 @@
  * runner backs with the journal store, so every output is persisted the moment it is known.
  */
 import type { Logger } from '../shared/logger';
-import { systemClock as sharedClock } from '../shared/clock';
+import type { Clock } from '../shared/clock';
 import type { MigrationServices } from '../mendix/services';
 import type {
   IntentOutcome,
@@ -18,17 +18,6 @@ import type {
   StepState,
   VerificationBasis,
 } from './types';
-
-export interface Clock {
-  now(): Date;
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
-/** Wall-clock time as the journal records it; sleeping is the one abortable sleep of core/shared. */
-export const systemClock: Clock = {
-  now: () => new Date(),
-  sleep: (ms, signal) => sharedClock.sleep(ms, signal),
-};
 
 /** Questions the engine asks a person while running (typed confirmations, apply-or-not). */
 export interface MigrationPrompt {

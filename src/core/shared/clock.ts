@@ -9,6 +9,11 @@ export interface Clock {
 
 export type RandomSource = () => number;
 
+/** The clock's time as an ISO-8601 string (what journals and reports record). */
+export function isoNow(clock: Clock): string {
+  return new Date(clock.now()).toISOString();
+}
+
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms, signal) =>

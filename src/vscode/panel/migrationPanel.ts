@@ -18,7 +18,7 @@ import {
   type OperationDeps,
 } from '../../core/ui/migrations/migrationActions';
 import type { MigrationWorkbench } from '../../core/ui/migrations/migrationDeps';
-import { REDEPLOY } from '../../core/migration/steps/finishSteps';
+import { REDEPLOY } from '../../core/migration/steps/finishStepIds';
 import { DnsWatch, withTargetHost, type DnsWatchConfig } from '../../core/ui/panel/dnsWatch';
 import { PanelController } from '../../core/ui/panel/panelController';
 import { panelHtml } from '../../core/ui/panel/panelHtml';

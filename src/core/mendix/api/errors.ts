@@ -5,36 +5,45 @@
 import type { ApiFamily } from './config';
 import { API_FAMILY_LABEL } from './config';
 
-/** Base class so callers can tell our errors from anything else with one `instanceof`. */
+/**
+ * Base class so callers can tell our errors from anything else with one `instanceof`. Every error of
+ * the family names itself (`name`) and says what kind it is (`kind`); the fields a caller reads are
+ * the constructor's parameters.
+ */
 export abstract class MendixError extends Error {
   abstract readonly kind: string;
+
+  protected constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
 }
 
 export interface MendixApiErrorInit {
   operation: string;
+  /** `METHOD /path` without query string. */
   endpoint: string;
   family: ApiFamily;
   status: number;
+  /** Mendix error code such as `APP_IS_RUNNING` (v1 family) or the v4/Certificate numeric code as text. */
   errorCode?: string;
   serverMessage?: string;
   requestId?: string;
+  /** What a person can do about it, when we know. */
   hint?: string;
   attempts: number;
 }
 
 /** The service answered with an error status (after any retries that were allowed). */
-export class MendixApiError extends MendixError {
+export class MendixApiError extends MendixError implements MendixApiErrorInit {
   readonly kind = 'api';
   readonly operation: string;
-  /** `METHOD /path` without query string. */
   readonly endpoint: string;
   readonly family: ApiFamily;
   readonly status: number;
-  /** Mendix error code such as `APP_IS_RUNNING` (v1 family) or the v4/Certificate numeric code as text. */
   readonly errorCode?: string;
   readonly serverMessage?: string;
   readonly requestId?: string;
-  /** What a person can do about it, when we know. */
   readonly hint?: string;
   readonly attempts: number;
 
@@ -42,36 +51,33 @@ export class MendixApiError extends MendixError {
     const code = init.errorCode ? ` ${init.errorCode}` : '';
     const msg = init.serverMessage ? `: ${init.serverMessage}` : '';
     const hint = init.hint ? ` — ${init.hint}` : '';
-    super(`${init.operation} failed (${init.endpoint} → HTTP ${init.status}${code})${msg}${hint}`);
-    this.name = 'MendixApiError';
-    this.operation = init.operation;
-    this.endpoint = init.endpoint;
-    this.family = init.family;
-    this.status = init.status;
-    this.errorCode = init.errorCode;
-    this.serverMessage = init.serverMessage;
-    this.requestId = init.requestId;
-    this.hint = init.hint;
-    this.attempts = init.attempts;
+    super('MendixApiError', `${init.operation} failed (${init.endpoint} → HTTP ${init.status}${code})${msg}${hint}`);
+    ({
+      operation: this.operation,
+      endpoint: this.endpoint,
+      family: this.family,
+      status: this.status,
+      errorCode: this.errorCode,
+      serverMessage: this.serverMessage,
+      requestId: this.requestId,
+      hint: this.hint,
+      attempts: this.attempts,
+    } = init);
   }
 }
 
 /** The service answered 2xx but the body does not fit what we rely on. */
 export class MendixResponseError extends MendixError {
   readonly kind = 'response';
-  readonly operation: string;
-  readonly endpoint: string;
-  /** Dotted path of the first offending field, e.g. `[2].Status`; empty for the body as a whole. */
-  readonly fieldPath: string;
-  readonly detail: string;
 
-  constructor(operation: string, endpoint: string, fieldPath: string, detail: string) {
-    super(`${operation}: unexpected response from ${endpoint}${fieldPath ? ` at field "${fieldPath}"` : ''}: ${detail}`);
-    this.name = 'MendixResponseError';
-    this.operation = operation;
-    this.endpoint = endpoint;
-    this.fieldPath = fieldPath;
-    this.detail = detail;
+  constructor(
+    readonly operation: string,
+    readonly endpoint: string,
+    /** Dotted path of the first offending field, e.g. `[2].Status`; empty for the body as a whole. */
+    readonly fieldPath: string,
+    readonly detail: string,
+  ) {
+    super('MendixResponseError', `${operation}: unexpected response from ${endpoint}${fieldPath ? ` at field "${fieldPath}"` : ''}: ${detail}`);
   }
 }
 
@@ -82,84 +88,70 @@ export class MendixResponseError extends MendixError {
  */
 export class MendixOutcomeUnknownError extends MendixError {
   readonly kind = 'outcomeUnknown';
-  readonly operation: string;
-  readonly endpoint: string;
-  readonly reason: string;
 
-  constructor(operation: string, endpoint: string, reason: string) {
+  constructor(
+    readonly operation: string,
+    readonly endpoint: string,
+    readonly reason: string,
+  ) {
     super(
+      'MendixOutcomeUnknownError',
       `${operation}: the outcome of ${endpoint} is unknown (${reason}); it was not repeated automatically — check the current state before trying again`,
     );
-    this.name = 'MendixOutcomeUnknownError';
-    this.operation = operation;
-    this.endpoint = endpoint;
-    this.reason = reason;
   }
 }
 
 /** The service could not be reached (or kept timing out) for a call that was safe to retry. */
 export class MendixNetworkError extends MendixError {
   readonly kind = 'network';
-  readonly operation: string;
-  readonly endpoint: string;
-  /** Node/axios error code such as `ECONNREFUSED`, or `TIMEOUT`. */
-  readonly code: string;
-  readonly attempts: number;
 
-  constructor(operation: string, endpoint: string, code: string, attempts: number) {
-    super(`${operation}: could not reach ${endpoint} (${code}) after ${attempts} attempt(s)`);
-    this.name = 'MendixNetworkError';
-    this.operation = operation;
-    this.endpoint = endpoint;
-    this.code = code;
-    this.attempts = attempts;
+  constructor(
+    readonly operation: string,
+    readonly endpoint: string,
+    /** Node/axios error code such as `ECONNREFUSED`, or `TIMEOUT`. */
+    readonly code: string,
+    readonly attempts: number,
+  ) {
+    super('MendixNetworkError', `${operation}: could not reach ${endpoint} (${code}) after ${attempts} attempt(s)`);
   }
 }
 
 /** The account lacks the credential a family needs; nothing was sent. */
 export class MendixMissingCredentialsError extends MendixError {
   readonly kind = 'missingCredentials';
-  readonly family: ApiFamily;
-  readonly operation: string;
 
-  constructor(operation: string, family: ApiFamily) {
+  constructor(
+    readonly operation: string,
+    readonly family: ApiFamily,
+  ) {
     const need = family === 'apiKey' ? 'a username and an API key' : 'a Personal Access Token';
-    super(`${operation} needs ${need} for the ${API_FAMILY_LABEL[family]}; sign in with one (Mendix: Sign In)`);
-    this.name = 'MendixMissingCredentialsError';
-    this.family = family;
-    this.operation = operation;
+    super('MendixMissingCredentialsError', `${operation} needs ${need} for the ${API_FAMILY_LABEL[family]}; sign in with one (Mendix: Sign In)`);
   }
 }
 
 /** Polling an asynchronous job ran past its deadline. Carries the last state seen. */
 export class MendixWaitTimeoutError<T = unknown> extends MendixError {
   readonly kind = 'waitTimeout';
-  readonly what: string;
-  readonly lastValue: T | undefined;
-  readonly elapsedMs: number;
 
-  constructor(what: string, elapsedMs: number, lastValue: T | undefined) {
-    super(`${what}: still not done after ${Math.round(elapsedMs / 1000)} s`);
-    this.name = 'MendixWaitTimeoutError';
-    this.what = what;
-    this.elapsedMs = elapsedMs;
-    this.lastValue = lastValue;
+  constructor(
+    readonly what: string,
+    readonly elapsedMs: number,
+    readonly lastValue: T | undefined,
+  ) {
+    super('MendixWaitTimeoutError', `${what}: still not done after ${Math.round(elapsedMs / 1000)} s`);
   }
 }
 
 /** An asynchronous job reached a failed terminal state (package build/upload job, snapshot, archive, restore). */
 export class MendixJobFailedError extends MendixError {
   readonly kind = 'jobFailed';
-  readonly what: string;
-  readonly state: string;
-  readonly statusMessage?: string;
 
-  constructor(what: string, state: string, statusMessage?: string) {
-    super(`${what} ended in state ${state}${statusMessage ? `: ${statusMessage}` : ''}`);
-    this.name = 'MendixJobFailedError';
-    this.what = what;
-    this.state = state;
-    this.statusMessage = statusMessage;
+  constructor(
+    readonly what: string,
+    readonly state: string,
+    readonly statusMessage?: string,
+  ) {
+    super('MendixJobFailedError', `${what} ended in state ${state}${statusMessage ? `: ${statusMessage}` : ''}`);
   }
 }
 

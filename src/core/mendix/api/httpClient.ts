@@ -246,18 +246,7 @@ export class MendixHttp {
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw abortReason(signal);
       const started = this.clock.now();
-      const headers: Record<string, string> = { ...auth };
-      let data: unknown;
-      if (spec.bodyFactory) {
-        const built = await spec.bodyFactory();
-        data = built.data;
-        Object.assign(headers, built.headers);
-      } else if (spec.body !== undefined) {
-        data = JSON.stringify(spec.body);
-        headers['Content-Type'] = 'application/json';
-      } else if (spec.family === 'apiKey') {
-        headers['Content-Type'] = 'application/json';
-      }
+      const { headers, data } = await requestBody(spec, auth);
       let res: AxiosResponse<string>;
       try {
         res = await this.axios.request<string>({
@@ -311,20 +300,26 @@ export class MendixHttp {
         }
       }
       this.log('warn', `${spec.method} ${pathAndQuery} → ${status}${parsed.errorCode ? ` ${parsed.errorCode}` : ''} in ${ms} ms${retryNote}`);
-      let requestId: string | undefined;
-      for (const h of REQUEST_ID_HEADERS) requestId ??= headerValue(res.headers, h);
-      throw new MendixApiError({
-        operation: spec.operation,
-        endpoint,
-        family: spec.family,
-        status,
-        errorCode: parsed.errorCode,
-        serverMessage: parsed.message !== undefined ? this.redactor.redact(parsed.message) : undefined,
-        requestId,
-        hint: hintFor({ family: spec.family, method: spec.method, path: spec.path, status, errorCode: parsed.errorCode, serverMessage: parsed.message }),
-        attempts: attempt,
-      });
+      throw this.apiError(spec, res, parsed, attempt);
     }
+  }
+
+  /** The error for a refused call: the server's message masked, its request id, and a hint when we know one. */
+  private apiError<T>(spec: RequestSpec<T>, res: AxiosResponse<string>, parsed: ReturnType<typeof parseErrorBody>, attempt: number): MendixApiError {
+    let requestId: string | undefined;
+    for (const h of REQUEST_ID_HEADERS) requestId ??= headerValue(res.headers, h);
+    const status = res.status;
+    return new MendixApiError({
+      operation: spec.operation,
+      endpoint: `${spec.method} ${spec.path}`,
+      family: spec.family,
+      status,
+      errorCode: parsed.errorCode,
+      serverMessage: parsed.message !== undefined ? this.redactor.redact(parsed.message) : undefined,
+      requestId,
+      hint: hintFor({ family: spec.family, method: spec.method, path: spec.path, status, errorCode: parsed.errorCode, serverMessage: parsed.message }),
+      attempts: attempt,
+    });
   }
 
   private parseBody<T>(spec: RequestSpec<T>, endpoint: string, text: string): T {
@@ -337,6 +332,17 @@ export class MendixHttp {
     }
     return validateResponse(spec.schema, json, spec.operation, endpoint);
   }
+}
+
+/** The headers and body of one attempt (a body factory is called per attempt: a stream is read once). */
+async function requestBody<T>(spec: RequestSpec<T>, auth: Record<string, string>): Promise<{ headers: Record<string, string>; data: unknown }> {
+  const headers: Record<string, string> = { ...auth };
+  if (spec.bodyFactory) {
+    const built = await spec.bodyFactory();
+    return { headers: { ...headers, ...built.headers }, data: built.data };
+  }
+  if (spec.body !== undefined || spec.family === 'apiKey') headers['Content-Type'] = 'application/json';
+  return { headers, data: spec.body !== undefined ? JSON.stringify(spec.body) : undefined };
 }
 
 /** Encodes one path segment (AppId, Mode, UUID). */

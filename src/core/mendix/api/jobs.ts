@@ -63,14 +63,8 @@ export class JobWaiter {
     return pkg;
   }
 
-  async snapshot(projectId: string, environmentId: string, snapshotId: string, opts: JobWaitOptions<Snapshot> = {}): Promise<Snapshot> {
-    const s = await waitFor(
-      (signal) => this.apis.backups.getSnapshot(projectId, environmentId, snapshotId, { signal }),
-      (x) => x.state === 'completed' || x.state === 'failed',
-      { intervalMs: 5000, ...opts, clock: this.clock, what: `snapshot ${snapshotId}` },
-    );
-    if (s.state === 'failed') throw new MendixJobFailedError(`snapshot ${snapshotId}`, s.state, s.status_message);
-    return s;
+  snapshot(projectId: string, environmentId: string, snapshotId: string, opts: JobWaitOptions<Snapshot> = {}): Promise<Snapshot> {
+    return this.backupJob(`snapshot ${snapshotId}`, (signal) => this.apis.backups.getSnapshot(projectId, environmentId, snapshotId, { signal }), opts);
   }
 
   /** Polls an archive until completed with a `url`; the URL then stays valid for 8 hours. */
@@ -84,13 +78,14 @@ export class JobWaiter {
     return { ...a, url: a.url };
   }
 
-  async restore(projectId: string, environmentId: string, restoreId: string, opts: JobWaitOptions<Restore> = {}): Promise<Restore> {
-    const r = await waitFor(
-      (signal) => this.apis.backups.getRestore(projectId, environmentId, restoreId, { signal }),
-      (x) => x.state === 'completed' || x.state === 'failed',
-      { intervalMs: 5000, ...opts, clock: this.clock, what: `restore ${restoreId}` },
-    );
-    if (r.state === 'failed') throw new MendixJobFailedError(`restore ${restoreId}`, r.state, r.status_message);
-    return r;
+  restore(projectId: string, environmentId: string, restoreId: string, opts: JobWaitOptions<Restore> = {}): Promise<Restore> {
+    return this.backupJob(`restore ${restoreId}`, (signal) => this.apis.backups.getRestore(projectId, environmentId, restoreId, { signal }), opts);
+  }
+
+  /** Polls a Backups API job (snapshot, restore) until `completed`; `failed` throws with its status message. */
+  private async backupJob<J extends Snapshot | Restore>(what: string, read: (signal: AbortSignal | undefined) => Promise<J>, opts: JobWaitOptions<J>): Promise<J> {
+    const job = await waitFor(read, (x) => x.state === 'completed' || x.state === 'failed', { intervalMs: 5000, ...opts, clock: this.clock, what });
+    if (job.state === 'failed') throw new MendixJobFailedError(what, job.state, job.status_message);
+    return job;
   }
 }

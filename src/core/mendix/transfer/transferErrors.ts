@@ -8,8 +8,7 @@ export class DownloadUrlExpiredError extends MendixError {
     readonly target: string,
     readonly detail: string,
   ) {
-    super(`the download URL for ${target} has expired or was refused (${detail}); request a fresh URL (a new archive or package URL) and download again`);
-    this.name = 'DownloadUrlExpiredError';
+    super('DownloadUrlExpiredError', `the download URL for ${target} has expired or was refused (${detail}); request a fresh URL (a new archive or package URL) and download again`);
   }
 }
 
@@ -21,8 +20,7 @@ export class DownloadError extends MendixError {
     readonly reason: string,
     readonly bytesOnDisk: number,
   ) {
-    super(`download of ${target} failed: ${reason} (${bytesOnDisk} bytes kept for resuming)`);
-    this.name = 'DownloadError';
+    super('DownloadError', `download of ${target} failed: ${reason} (${bytesOnDisk} bytes kept for resuming)`);
   }
 }
 
@@ -34,8 +32,7 @@ export class ChecksumMismatchError extends MendixError {
     readonly expected: string,
     readonly actual: string,
   ) {
-    super(`${file}: expected ${expected}, got ${actual}`);
-    this.name = 'ChecksumMismatchError';
+    super('ChecksumMismatchError', `${file}: expected ${expected}, got ${actual}`);
   }
 }
 
@@ -47,8 +44,7 @@ export class UploadTooLargeError extends MendixError {
     readonly size: number,
     readonly limit: number,
   ) {
-    super(`${file} is ${size} bytes; the package upload limit is ${limit} bytes (1 GB), so it was not sent`);
-    this.name = 'UploadTooLargeError';
+    super('UploadTooLargeError', `${file} is ${size} bytes; the package upload limit is ${limit} bytes (1 GB), so it was not sent`);
   }
 }
 
@@ -59,8 +55,7 @@ export class BackupArchiveError extends MendixError {
     readonly file: string,
     readonly problem: string,
   ) {
-    super(`${file} is not a valid Mendix backup: ${problem}`);
-    this.name = 'BackupArchiveError';
+    super('BackupArchiveError', `${file} is not a valid Mendix backup: ${problem}`);
   }
 }
 
@@ -71,8 +66,7 @@ export class DiskFullError extends MendixError {
     readonly file: string,
     readonly freeBytes: number | undefined,
   ) {
-    super(`disk full at ${file}${freeBytes === undefined ? '' : ` (${freeBytes} bytes free)`}: free some space (or choose another download folder), then run again — the part already downloaded is kept`);
-    this.name = 'DiskFullError';
+    super('DiskFullError', `disk full at ${file}${freeBytes === undefined ? '' : ` (${freeBytes} bytes free)`}: free some space (or choose another download folder), then run again — the part already downloaded is kept`);
   }
 }
 
@@ -80,8 +74,7 @@ export class DiskFullError extends MendixError {
 export class UnsupportedUrlError extends MendixError {
   readonly kind = 'unsupportedUrl';
   constructor(readonly protocol: string) {
-    super(`refusing to download from a ${protocol} URL: only http and https are used for packages and backups`);
-    this.name = 'UnsupportedUrlError';
+    super('UnsupportedUrlError', `refusing to download from a ${protocol} URL: only http and https are used for packages and backups`);
   }
 }
 

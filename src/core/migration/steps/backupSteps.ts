@@ -4,10 +4,12 @@
  * let a person upload it to the target in the portal (proved by the new snapshot the API then lists),
  * and restore it through the Backups API into the stopped target.
  */
-import { ExpiredUrlError, type ArchiveInfo, type SnapshotInfo } from '../../mendix/services';
+import { isoNow } from '../../shared/clock';
+import type { ArchiveInfo, SnapshotInfo } from '../../mendix/services';
+import { DownloadUrlExpiredError } from '../../mendix/transfer/transferErrors';
 import { NeedsPersonError, RefusedError, type StepContext, type StepDefinition } from '../stepTypes';
 import { callOutcome } from '../callOutcome';
-import { callUnderIntent, fileInFolder, findEnvironment, num, poll, sourceEnvironment, stopAndWait, str, targetEnvironment, targetProjectId, type PlanOptions } from './common';
+import { callUnderIntent, downloadFresh, fileInFolder, findEnvironment, num, poll, sourceEnvironment, stopAndWait, str, targetEnvironment, targetProjectId, type PlanOptions } from './common';
 
 /** Archive URLs stay valid this long after the archive completed. */
 const ARCHIVE_URL_LIFETIME_MS = 8 * 3600_000;
@@ -68,14 +70,57 @@ export async function archiveOnce(ctx: StepContext, opts: PlanOptions, envId: st
   return known ? waitArchive(ctx, opts, envId, snapshotId, known) : requestArchive(ctx, opts, envId, snapshotId, intent);
 }
 
-export function backupSteps(prefix: 'backup' | 'cutover', opts: PlanOptions): StepDefinition[] {
-  const ids = backupStepIds(prefix);
-  const final = prefix === 'cutover';
-  const label = final ? 'final' : 'rehearsal';
-  const window = final ? { cutoverWindow: true } : {};
-  const out = (ctx: StepContext, id: string) => ctx.stateOf(id)?.outputs ?? {};
+/** One round of backup steps: the rehearsal (`backup.*`, `restore`) or the cutover (`cutover.*`). */
+interface BackupRound {
+  ids: BackupStepIds;
+  final: boolean;
+  label: 'final' | 'rehearsal';
+  window: { cutoverWindow?: true };
+  opts: PlanOptions;
+}
 
-  const snapshot: StepDefinition = {
+const out = (ctx: StepContext, id: string) => ctx.stateOf(id)?.outputs ?? {};
+
+export function backupSteps(prefix: 'backup' | 'cutover', opts: PlanOptions): StepDefinition[] {
+  const final = prefix === 'cutover';
+  const round: BackupRound = { ids: backupStepIds(prefix), final, label: final ? 'final' : 'rehearsal', window: final ? { cutoverWindow: true } : {}, opts };
+  return [snapshotStep(round), archiveStep(round), downloadStep(round), uploadStep(round), restoreStep(round)];
+}
+
+/** The snapshot this step asked for: by its id, by the open intent's comment after a crash, or a new one. */
+async function takeSnapshot(ctx: StepContext, label: string, environmentId: string): Promise<string> {
+  const { projectId } = ctx.input.source;
+  const id = str(ctx.state().outputs.snapshotId);
+  if (id) return id;
+  const pending = ctx.unresolvedIntent('snapshot');
+  if (pending) {
+    const comment = str(pending.details?.comment);
+    const found = (await ctx.services.listSnapshots(projectId, environmentId)).find((s) => s.comment === comment);
+    if (found) {
+      await ctx.resolveIntent('snapshot', { snapshotId: found.snapshotId, foundAfterRestart: true }, 'observed');
+      return found.snapshotId;
+    }
+  }
+  // A unique comment lets a resumed run find this snapshot instead of creating another.
+  const comment = `mendix-migrate ${ctx.input.name} ${label} ${isoNow(ctx.clock)}`;
+  try {
+    const s = await callUnderIntent(ctx, 'snapshot', { comment }, () => ctx.services.createSnapshot(projectId, environmentId, comment), (x) => ({
+      snapshotId: x.snapshotId,
+      comment,
+    }));
+    return s.snapshotId;
+  } catch (e) {
+    if (callOutcome(e) !== 'unknown') throw e;
+    // The answer was lost: look the snapshot up by its comment now (the intent stays open if it is not there).
+    const found = (await ctx.services.listSnapshots(projectId, environmentId)).find((x) => x.comment === comment);
+    if (!found) throw e;
+    await ctx.resolveIntent('snapshot', { snapshotId: found.snapshotId, comment, foundAfterLostAnswer: true }, 'observed');
+    return found.snapshotId;
+  }
+}
+
+function snapshotStep({ ids, final, label, window, opts }: BackupRound): StepDefinition {
+  return {
     id: ids.snapshot,
     phase: final ? 'cutover' : 'backup',
     title: final ? 'Take the final backup of the stopped source' : 'Back up the source (rehearsal)',
@@ -98,34 +143,7 @@ export function backupSteps(prefix: 'backup' | 'cutover', opts: PlanOptions): St
       }
       // Written before anything else: "already done" must imply every output later steps read.
       if (str(ctx.state().outputs.environmentId) !== env.environmentId) await ctx.setOutputs({ environmentId: env.environmentId });
-      let id = str(ctx.state().outputs.snapshotId);
-      const pending = ctx.unresolvedIntent('snapshot');
-      if (!id && pending) {
-        const comment = str(pending.details?.comment);
-        const found = (await ctx.services.listSnapshots(ctx.input.source.projectId, env.environmentId)).find((s) => s.comment === comment);
-        if (found) {
-          id = found.snapshotId;
-          await ctx.resolveIntent('snapshot', { snapshotId: id, foundAfterRestart: true }, 'observed');
-        }
-      }
-      if (!id) {
-        // A unique comment lets a resumed run find this snapshot instead of creating another.
-        const comment = `mendix-migrate ${ctx.input.name} ${label} ${ctx.clock.now().toISOString()}`;
-        try {
-          const s = await callUnderIntent(ctx, 'snapshot', { comment }, () => ctx.services.createSnapshot(ctx.input.source.projectId, env.environmentId, comment), (x) => ({
-            snapshotId: x.snapshotId,
-            comment,
-          }));
-          id = s.snapshotId;
-        } catch (e) {
-          if (callOutcome(e) !== 'unknown') throw e;
-          // The answer was lost: look the snapshot up by its comment now (the intent stays open if it is not there).
-          const found = (await ctx.services.listSnapshots(ctx.input.source.projectId, env.environmentId)).find((x) => x.comment === comment);
-          if (!found) throw e;
-          id = found.snapshotId;
-          await ctx.resolveIntent('snapshot', { snapshotId: id, comment, foundAfterLostAnswer: true }, 'observed');
-        }
-      }
+      const id = await takeSnapshot(ctx, label, env.environmentId);
       const done = await waitSnapshot(ctx, opts, env.environmentId, id);
       await ctx.setOutputs({ modelVersion: done.modelVersion ?? null, finishedAt: done.finishedAt ?? null });
     },
@@ -137,8 +155,10 @@ export function backupSteps(prefix: 'backup' | 'cutover', opts: PlanOptions): St
       return { ok: s.state === 'completed', detail: `snapshot ${id} is ${s.state}` };
     },
   };
+}
 
-  const archive: StepDefinition = {
+function archiveStep({ ids, final, label, window, opts }: BackupRound): StepDefinition {
+  return {
     id: ids.archive,
     phase: final ? 'cutover' : 'backup',
     title: `Prepare the ${label} backup archive`,
@@ -159,7 +179,7 @@ export function backupSteps(prefix: 'backup' | 'cutover', opts: PlanOptions): St
       if (!snapshotId || !envId) throw new Error('no snapshot to archive');
       const existing = str(ctx.state().outputs.archiveId);
       const a = existing ? await waitArchive(ctx, opts, envId, snapshotId, existing) : await requestArchive(ctx, opts, envId, snapshotId, 'archive');
-      await ctx.setOutputs({ finishedAt: a.finishedAt ?? ctx.clock.now().toISOString() });
+      await ctx.setOutputs({ finishedAt: a.finishedAt ?? isoNow(ctx.clock) });
     },
     verify: async (ctx) => {
       const o = ctx.state().outputs;
@@ -168,16 +188,37 @@ export function backupSteps(prefix: 'backup' | 'cutover', opts: PlanOptions): St
       return { ok: a.state === 'completed', detail: `archive ${a.archiveId} is ${a.state}` };
     },
   };
+}
 
-  const fileIntact = async (ctx: StepContext): Promise<boolean> => {
-    const o = ctx.state().outputs;
-    const path = str(o.path);
-    if (!path || !str(o.sha256) || o.verified !== true) return false;
-    const m = await ctx.services.readDownloadManifest(path);
-    return m !== undefined && m.sha256 === o.sha256;
-  };
+async function fileIntact(ctx: StepContext): Promise<boolean> {
+  const o = ctx.state().outputs;
+  const path = str(o.path);
+  if (!path || !str(o.sha256) || o.verified !== true) return false;
+  const m = await ctx.services.readDownloadManifest(path);
+  return m !== undefined && m.sha256 === o.sha256;
+}
 
-  const download: StepDefinition = {
+/** Downloads the archive to `path`; an archive whose URL has expired is requested afresh (twice at most). */
+async function downloadArchive(ctx: StepContext, opts: PlanOptions, where: { envId: string; snapshotId: string; archiveId: string }, path: string): Promise<void> {
+  const { envId, snapshotId } = where;
+  let archiveId = where.archiveId;
+  const r = await downloadFresh(ctx, path, 'backup', async (attempt) => {
+    if (attempt > 0) {
+      ctx.log.info('archive URL expired: requesting a fresh archive');
+      archiveId = (await requestArchive(ctx, opts, envId, snapshotId, `rearchive${attempt}`)).archiveId;
+      await ctx.setOutputs({ archiveId });
+    }
+    const a = await ctx.services.getArchive(ctx.input.source.projectId, envId, snapshotId, archiveId);
+    const finished = a.finishedAt ? Date.parse(a.finishedAt) : NaN;
+    const expired = !a.url || (!Number.isNaN(finished) && ctx.clock.now() - finished > ARCHIVE_URL_LIFETIME_MS);
+    if (expired) throw new DownloadUrlExpiredError(`archive ${archiveId}`, 'it completed more than 8 hours ago');
+    return a.url ?? '';
+  });
+  await ctx.setOutputs({ size: r.size, sha256: r.sha256 });
+}
+
+function downloadStep({ ids, final, label, window, opts }: BackupRound): StepDefinition {
+  return {
     id: ids.download,
     phase: final ? 'cutover' : 'backup',
     title: `Download and verify the ${label} backup`,
@@ -191,28 +232,12 @@ export function backupSteps(prefix: 'backup' | 'cutover', opts: PlanOptions): St
       const so = out(ctx, ids.snapshot);
       const envId = str(so.environmentId);
       const snapshotId = str(so.snapshotId);
-      let archiveId = str(ctx.state().outputs.archiveId) ?? str(out(ctx, ids.archive).archiveId);
+      const archiveId = str(ctx.state().outputs.archiveId) ?? str(out(ctx, ids.archive).archiveId);
       if (!envId || !snapshotId || !archiveId) throw new Error('no archive to download');
       // The snapshot id comes from an API answer: sanitised so the file stays inside the folder.
       const path = fileInFolder(ctx.input.downloadFolder, `${ctx.input.name}-${label}-files_and_database-`, snapshotId, '.tar.gz');
       await ctx.setOutputs({ path });
-      for (let attempt = 0; ; attempt++) {
-        const a = await ctx.services.getArchive(ctx.input.source.projectId, envId, snapshotId, archiveId);
-        const finished = a.finishedAt ? Date.parse(a.finishedAt) : NaN;
-        const expired = !a.url || (!Number.isNaN(finished) && ctx.clock.now().getTime() - finished > ARCHIVE_URL_LIFETIME_MS);
-        try {
-          if (expired) throw new ExpiredUrlError(`archive ${archiveId} completed more than 8 hours ago`);
-          const r = await ctx.services.download(a.url ?? '', path, { signal: ctx.signal, onProgress: (p) => ctx.progress(`backup ${p.bytes} bytes`) });
-          await ctx.setOutputs({ size: r.size, sha256: r.sha256 });
-          break;
-        } catch (e) {
-          if (!(e instanceof ExpiredUrlError) || attempt >= 2) throw e;
-          ctx.log.info('archive URL expired: requesting a fresh archive');
-          const fresh = await requestArchive(ctx, opts, envId, snapshotId, `rearchive${attempt + 1}`);
-          archiveId = fresh.archiveId;
-          await ctx.setOutputs({ archiveId });
-        }
-      }
+      await downloadArchive(ctx, opts, { envId, snapshotId, archiveId }, path);
       const check = await ctx.services.verifyBackupArchive(path);
       if (!check.ok) throw new Error(`the downloaded backup is not a valid archive: ${check.detail}`);
       await ctx.setOutputs({ verified: true, modelVersion: check.modelVersion ?? null });
@@ -224,17 +249,19 @@ export function backupSteps(prefix: 'backup' | 'cutover', opts: PlanOptions): St
       return check.ok ? { ok: true, detail: `backup ${num(o.size) ?? '?'} bytes verified (${check.detail})`, check: 'SHA-256 + archive' } : { ok: false, detail: check.detail };
     },
   };
+}
 
-  const findUploaded = async (ctx: StepContext): Promise<SnapshotInfo | undefined> => {
-    const baseline = ctx.state().outputs.baseline;
-    if (!Array.isArray(baseline)) return undefined;
-    const known = new Set(baseline.map(String));
-    const env = await targetEnvironment(ctx);
-    const snaps = await ctx.services.listSnapshots(targetProjectId(ctx), env.environmentId);
-    return snaps.find((s) => !known.has(s.snapshotId) && s.state === 'completed');
-  };
+async function findUploaded(ctx: StepContext): Promise<SnapshotInfo | undefined> {
+  const baseline = ctx.state().outputs.baseline;
+  if (!Array.isArray(baseline)) return undefined;
+  const known = new Set(baseline.map(String));
+  const env = await targetEnvironment(ctx);
+  const snaps = await ctx.services.listSnapshots(targetProjectId(ctx), env.environmentId);
+  return snaps.find((s) => !known.has(s.snapshotId) && s.state === 'completed');
+}
 
-  const upload: StepDefinition = {
+function uploadStep({ ids, final, label, window }: BackupRound): StepDefinition {
+  return {
     id: ids.upload,
     phase: final ? 'cutover' : 'restore',
     title: `Upload the ${label} backup to the target (portal)`,
@@ -275,8 +302,44 @@ export function backupSteps(prefix: 'backup' | 'cutover', opts: PlanOptions): St
       return s ? { ok: true, detail: `the target lists the uploaded snapshot ${s.snapshotId} (${s.statusMessage ?? s.state})` } : { ok: false, detail: 'no new completed snapshot on the target environment yet' };
     },
   };
+}
 
-  const restore: StepDefinition = {
+/** No API lists restores: after a lost answer a person must look before anything is restored again. */
+function askAboutLostRestore(ctx: StepContext, snapshotId: string): NeedsPersonError {
+  const { target } = ctx.input;
+  return new NeedsPersonError({
+    summary: 'A restore was requested but its answer was lost; check whether it ran before restoring again',
+    actions: [
+      `In the portal, open Backups of ${target.environment} on node ${target.nodeSubdomain} and look at the latest restore (of snapshot ${snapshotId}).`,
+      'If it completed, confirm this step ("Mark Manual Step Done" / `mendix-migrate verify --step <id> --confirm`).',
+      'If none ran, restore the uploaded snapshot there (Backups → Restore), wait until it completes, then confirm this step.',
+    ],
+    url: ctx.input.portalUrl,
+  });
+}
+
+async function runRestore(ctx: StepContext, opts: PlanOptions, uploadStepId: string): Promise<void> {
+  const { target } = ctx.input;
+  const snapshotId = str(out(ctx, uploadStepId).uploadedSnapshotId);
+  if (!snapshotId) throw new Error('no uploaded snapshot to restore');
+  let restoreId = str(ctx.state().outputs.restoreId);
+  if (!restoreId && ctx.unresolvedIntent('restore')) throw askAboutLostRestore(ctx, snapshotId);
+  const env = await targetEnvironment(ctx);
+  if (!restoreId) {
+    await stopAndWait(ctx, opts, target.nodeSubdomain, target.environment);
+    try {
+      const r = await callUnderIntent(ctx, 'restore', { snapshotId }, () => ctx.services.createRestore(targetProjectId(ctx), env.environmentId, snapshotId), (x) => ({ restoreId: x.restoreId }));
+      restoreId = r.restoreId;
+    } catch (e) {
+      throw callOutcome(e) === 'unknown' ? askAboutLostRestore(ctx, snapshotId) : e;
+    }
+  }
+  const id = restoreId;
+  await poll(ctx, opts, 'the restore', () => ctx.services.getRestore(targetProjectId(ctx), env.environmentId, id), (r) => r.state === 'completed', failedState);
+}
+
+function restoreStep({ ids, final, label, window, opts }: BackupRound): StepDefinition {
+  return {
     id: ids.restore,
     phase: final ? 'cutover' : 'restore',
     title: `Restore the ${label} backup on the target`,
@@ -290,36 +353,7 @@ export function backupSteps(prefix: 'backup' | 'cutover', opts: PlanOptions): St
       const env = await targetEnvironment(ctx);
       return (await ctx.services.getRestore(targetProjectId(ctx), env.environmentId, id)).state === 'completed';
     },
-    run: async (ctx) => {
-      const { target } = ctx.input;
-      const snapshotId = str(out(ctx, ids.upload).uploadedSnapshotId);
-      if (!snapshotId) throw new Error('no uploaded snapshot to restore');
-      let restoreId = str(ctx.state().outputs.restoreId);
-      // No API lists restores: after a lost answer a person must look before anything is restored again.
-      const askAboutLostRestore = (): NeedsPersonError =>
-        new NeedsPersonError({
-          summary: 'A restore was requested but its answer was lost; check whether it ran before restoring again',
-          actions: [
-            `In the portal, open Backups of ${target.environment} on node ${target.nodeSubdomain} and look at the latest restore (of snapshot ${snapshotId}).`,
-            'If it completed, confirm this step ("Mark Manual Step Done" / `mendix-migrate verify --step <id> --confirm`).',
-            'If none ran, restore the uploaded snapshot there (Backups → Restore), wait until it completes, then confirm this step.',
-          ],
-          url: ctx.input.portalUrl,
-        });
-      if (!restoreId && ctx.unresolvedIntent('restore')) throw askAboutLostRestore();
-      const env = await targetEnvironment(ctx);
-      if (!restoreId) {
-        await stopAndWait(ctx, opts, target.nodeSubdomain, target.environment);
-        try {
-          const r = await callUnderIntent(ctx, 'restore', { snapshotId }, () => ctx.services.createRestore(targetProjectId(ctx), env.environmentId, snapshotId), (x) => ({ restoreId: x.restoreId }));
-          restoreId = r.restoreId;
-        } catch (e) {
-          throw callOutcome(e) === 'unknown' ? askAboutLostRestore() : e;
-        }
-      }
-      const id = restoreId;
-      await poll(ctx, opts, 'the restore', () => ctx.services.getRestore(targetProjectId(ctx), env.environmentId, id), (r) => r.state === 'completed', failedState);
-    },
+    run: (ctx) => runRestore(ctx, opts, ids.upload),
     verify: async (ctx) => {
       const id = str(ctx.state().outputs.restoreId);
       if (!id) {
@@ -332,6 +366,4 @@ export function backupSteps(prefix: 'backup' | 'cutover', opts: PlanOptions): St
       return { ok: r.state === 'completed', detail: `restore ${id} is ${r.state}; target is ${te.status}` };
     },
   };
-
-  return [snapshot, archive, download, upload, restore];
 }

@@ -5,10 +5,11 @@
  * every answer (who, when, what) is recorded in the journal. When nobody can be asked, everything
  * is kept.
  */
+import { isoNow } from '../../shared/clock';
 import type { StepContext, StepDefinition } from '../stepTypes';
 import type { JsonObject } from '../types';
-import { currentAppId, relinkedAppId, str, targetProjectId } from './common';
-import { REDEPLOY } from './finishSteps';
+import { currentAppId, jsonObjects, relinkedAppId, str, targetProjectId } from './common';
+import { REDEPLOY } from './finishStepIds';
 import { PACKAGE_UPLOAD } from './packageSteps';
 import { SOURCE_LOGS } from './sourceRecordsSteps';
 
@@ -33,11 +34,7 @@ interface Decision {
 }
 
 function decisions(ctx: StepContext): Decision[] {
-  const raw = ctx.state().outputs.decisions;
-  if (!Array.isArray(raw)) return [];
-  return raw
-    .filter((x): x is JsonObject => typeof x === 'object' && x !== null && !Array.isArray(x))
-    .map((x) => ({
+  return jsonObjects(ctx.state().outputs.decisions).map((x) => ({
       kind: x.kind === 'snapshot' || x.kind === 'package' ? x.kind : 'tag',
       id: str(x.id) ?? '',
       decision: x.decision === 'removed' ? 'removed' : x.decision === 'kept' ? 'kept' : 'not asked',
@@ -137,7 +134,11 @@ async function stillThere(ctx: StepContext, d: Decision): Promise<boolean> {
 }
 
 export function cleanupSteps(): StepDefinition[] {
-  const cleanup: StepDefinition = {
+  return [cleanupStep()];
+}
+
+function cleanupStep(): StepDefinition {
+  return {
     id: CLEANUP,
     phase: 'offboard',
     title: 'Clean up what the migration created (optional)',
@@ -153,7 +154,7 @@ export function cleanupSteps(): StepDefinition[] {
         if (done.some((d) => d.kind === c.kind && d.id === c.id && d.decision !== 'not asked')) continue;
         const answer = await ctx.prompt.confirm(c.question, c.detail);
         if (answer === true) await c.remove();
-        const d: Decision = { kind: c.kind, id: c.id, decision: answer === true ? 'removed' : answer === false ? 'kept' : 'not asked', by: ctx.prompt.person, at: ctx.clock.now().toISOString() };
+        const d: Decision = { kind: c.kind, id: c.id, decision: answer === true ? 'removed' : answer === false ? 'kept' : 'not asked', by: ctx.prompt.person, at: isoNow(ctx.clock) };
         const next = [...done.filter((x) => !(x.kind === c.kind && x.id === c.id)), d];
         done.splice(0, done.length, ...next);
         await ctx.setOutputs({ decisions: next.map((x): JsonObject => ({ ...x })) });
@@ -173,5 +174,4 @@ export function cleanupSteps(): StepDefinition[] {
       return { ok: true, detail: ds.length === 0 ? 'nothing to clean up' : `${removed.length} removed (checked through the API), ${kept} kept` };
     },
   };
-  return [cleanup];
 }

@@ -5,8 +5,11 @@
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { callOutcome, errorCodeOf } from '../callOutcome';
 import { NeedsPersonError, type StepContext } from '../stepTypes';
-import type { EnvironmentInfo } from '../../mendix/services';
-import type { JsonObject } from '../types';
+import type { DownloadResult, EnvironmentInfo, MigrationServices } from '../../mendix/services';
+import { DownloadUrlExpiredError } from '../../mendix/transfer/transferErrors';
+import { waitFor } from '../../mendix/api/waitFor';
+import { MendixWaitTimeoutError } from '../../mendix/api/errors';
+import type { JsonObject, JsonValue, PersonInstructions } from '../types';
 
 export interface PlanOptions {
   /** Pause between polls of an asynchronous job. */
@@ -43,7 +46,8 @@ function minutesText(ms: number): string {
 /**
  * Polls `read` until `done` says so; `failed` turns a terminal failure into an error. Past the
  * deadline (`limitMs`, default the data-job limit) a person is asked, with what was last seen:
- * the job may still be running, so nothing is repeated and nothing waits forever.
+ * the job may still be running, so nothing is repeated and nothing waits forever. The waiting itself
+ * is the API client's one poller (`waitFor`), on the context's clock and signal.
  */
 export async function poll<T>(
   ctx: StepContext,
@@ -55,26 +59,36 @@ export async function poll<T>(
   limitMs: number = opts.pollTimeoutMs,
 ): Promise<T> {
   const since = ctx.clock.now();
-  const deadline = since.getTime() + limitMs;
-  for (;;) {
-    const v = await read();
+  const finished = (v: T): boolean => {
     const failure = failed?.(v);
     if (failure) throw new Error(`${what} failed: ${failure}`);
-    if (done(v)) return v;
-    if (ctx.clock.now().getTime() > deadline) {
-      throw new NeedsPersonError({
-        summary: `${what} did not finish within ${minutesText(limitMs)}; look at it before the migration goes on`,
-        actions: [
-          `Waited since ${since.toISOString()}; last seen: ${describeSeen(v)}.`,
-          'Open the environment in the portal and look at its status and logs.',
-          'When it has finished, run the migration again (it looks the result up and goes on; nothing is repeated).',
-          'If it is stuck, fix the cause in the portal first; inside the cutover, "Abort" restarts the source.',
-        ],
-        url: ctx.input.portalUrl,
-      });
-    }
-    ctx.progress(`waiting for ${what}`);
-    await ctx.clock.sleep(opts.pollIntervalMs, ctx.signal);
+    return done(v);
+  };
+  try {
+    return await waitFor(() => read(), finished, {
+      clock: ctx.clock,
+      intervalMs: opts.pollIntervalMs,
+      // waitFor gives up before a sleep that would end past its limit; the engine polls once more
+      // after the deadline has passed, so the limit it is given is one interval longer.
+      timeoutMs: limitMs + opts.pollIntervalMs,
+      signal: ctx.signal,
+      what,
+      onProgress: (v) => {
+        if (!failed?.(v) && !done(v)) ctx.progress(`waiting for ${what}`);
+      },
+    });
+  } catch (e) {
+    if (!(e instanceof MendixWaitTimeoutError)) throw e;
+    throw new NeedsPersonError({
+      summary: `${what} did not finish within ${minutesText(limitMs)}; look at it before the migration goes on`,
+      actions: [
+        `Waited since ${new Date(since).toISOString()}; last seen: ${describeSeen(e.lastValue)}.`,
+        'Open the environment in the portal and look at its status and logs.',
+        'When it has finished, run the migration again (it looks the result up and goes on; nothing is repeated).',
+        'If it is stuck, fix the cause in the portal first; inside the cutover, "Abort" restarts the source.',
+      ],
+      url: ctx.input.portalUrl,
+    });
   }
 }
 
@@ -107,6 +121,11 @@ export async function callUnderIntent<T>(ctx: StepContext, action: string, detai
   }
   await ctx.resolveIntent(action, outputs(r));
   return r;
+}
+
+/** What a person does to link an app to a node: only the portal can (there is no API for it). */
+export function linkInPortal(ctx: StepContext, appName: string, node: string, actions: string[]): PersonInstructions {
+  return { summary: `Link "${appName}" to ${node}`, actions, url: ctx.input.portalUrl };
 }
 
 /** The v1 AppId (sub-domain) a project has now, or undefined when the account cannot see it. */
@@ -161,6 +180,11 @@ export function str(v: unknown): string | undefined {
 
 export function num(v: unknown): number | undefined {
   return typeof v === 'number' ? v : undefined;
+}
+
+/** The objects of a JSON array held in the journal (anything else in it, or a non-array, is left out). */
+export function jsonObjects(v: JsonValue | undefined): JsonObject[] {
+  return Array.isArray(v) ? v.filter((x): x is JsonObject => typeof x === 'object' && x !== null && !Array.isArray(x)) : [];
 }
 
 /**
@@ -270,6 +294,36 @@ export async function restartAfterFailure(ctx: StepContext, opts: PlanOptions, a
     }
   }
   return 'could not be started again: start it in the portal';
+}
+
+type HttpCheckResult = Awaited<ReturnType<MigrationServices['httpCheck']>>;
+
+/**
+ * Starts the target environment (idempotent by state, intent `start`), then asks its URL over HTTP.
+ * `failure` is the error to throw when the URL did not answer well; the caller decides when.
+ */
+export async function startTargetAndCheck(ctx: StepContext, opts: PlanOptions): Promise<{ env: EnvironmentInfo; check: HttpCheckResult; failure?: Error }> {
+  const { target } = ctx.input;
+  await startAndWait(ctx, opts, target.nodeSubdomain, target.environment, true, 'start');
+  const env = await targetEnvironment(ctx);
+  const check = await ctx.services.httpCheck(env.url);
+  const failure = check.ok ? undefined : new Error(`the target started but ${env.url} answered ${check.status}: ${check.detail}`);
+  return { env, check, ...(failure ? { failure } : {}) };
+}
+
+/**
+ * Downloads to `path` from a URL asked for per attempt (`urlFor`): download URLs are short-lived, so
+ * one that expired is asked for afresh, three tries at most. `what` names the bytes in progress.
+ */
+export async function downloadFresh(ctx: StepContext, path: string, what: string, urlFor: (attempt: number) => Promise<string>): Promise<DownloadResult> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const url = await urlFor(attempt);
+      return await ctx.services.download(url, path, { signal: ctx.signal, onProgress: (p) => ctx.progress(`${what} ${p.bytes} bytes`) });
+    } catch (e) {
+      if (!(e instanceof DownloadUrlExpiredError) || attempt >= 2) throw e;
+    }
+  }
 }
 
 /** A name from an API answer made safe as one file name: no separators, no `..`, no control characters. */

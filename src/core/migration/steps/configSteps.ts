@@ -6,7 +6,7 @@
 import { diffConfiguration, mergedSettings, PORTAL_ONLY_SETTINGS, sourceOnlyCustomSettingActions, type ConfigDifference, type ConfigSide } from '../configDiff';
 import { NeedsPersonError, type StepContext, type StepDefinition } from '../stepTypes';
 import type { JsonObject } from '../types';
-import { findEnvironment, startAndWait, str, type PlanOptions } from './common';
+import { findEnvironment, startTargetAndCheck, str, targetEnvironment, type PlanOptions } from './common';
 import { TARGET_PREPARE } from './packageSteps';
 
 export const CONFIG_APPLY = 'config.apply';
@@ -34,7 +34,40 @@ function diffJson(d: ConfigDifference[]): JsonObject[] {
 }
 
 export function configSteps(opts: PlanOptions): StepDefinition[] {
-  const apply: StepDefinition = {
+  return [applyConfigStep(), portalChecklistStep(), startTargetStep(opts), confirmTestStep()];
+}
+
+/** Asks whether to apply the writable differences; `undefined` when nobody can be asked (a person must then). */
+async function confirmApply(ctx: StepContext, writable: ConfigDifference[]): Promise<boolean> {
+  const answer = await ctx.prompt.confirm(
+    `Apply ${writable.length} configuration difference(s) to the target?`,
+    writable.map((d) => `${d.area} ${d.name}: ${d.source} → target ${d.target}`).join('\n'),
+  );
+  if (answer === undefined) {
+    throw new NeedsPersonError({
+      summary: `Confirm applying ${writable.length} configuration difference(s) to the target`,
+      actions: [
+        ...writable.map((d) => `${d.area} ${d.name}: source ${d.source}, target ${d.target}`),
+        'Run the step again to be asked again (CLI: --yes applies them), or Mark Done to keep the target as it is.',
+      ],
+    });
+  }
+  return answer;
+}
+
+async function applyDifferences(ctx: StepContext, writable: ConfigDifference[]): Promise<void> {
+  const { source, target } = ctx.input;
+  const [ss, ts] = await Promise.all([ctx.services.getSettings(source.nodeSubdomain, source.environment), ctx.services.getSettings(target.nodeSubdomain, target.environment)]);
+  await ctx.services.setSettings(target.nodeSubdomain, target.environment, mergedSettings(ss, ts));
+  const srcEnv = await findEnvironment(ctx, source.nodeSubdomain, source.environment);
+  if (writable.some((d) => d.area === 'scaling') && srcEnv.instances !== undefined && srcEnv.memoryPerInstanceMb !== undefined) {
+    await ctx.services.scale(target.nodeSubdomain, target.environment, srcEnv.instances, srcEnv.memoryPerInstanceMb);
+  }
+  for (const d of writable.filter((x) => x.area === 'tag')) await ctx.services.addTag(target.nodeSubdomain, target.environment, d.name);
+}
+
+function applyConfigStep(): StepDefinition {
+  return {
     id: CONFIG_APPLY,
     phase: 'configure',
     title: 'Copy the configuration to the target',
@@ -54,31 +87,11 @@ export function configSteps(opts: PlanOptions): StepDefinition[] {
       const writable = diff.filter((d) => d.writable);
       await ctx.setOutputs({ diffBefore: diffJson(diff) });
       if (writable.length > 0) {
-        const answer = await ctx.prompt.confirm(
-          `Apply ${writable.length} configuration difference(s) to the target?`,
-          writable.map((d) => `${d.area} ${d.name}: ${d.source} → target ${d.target}`).join('\n'),
-        );
-        if (answer === undefined) {
-          throw new NeedsPersonError({
-            summary: `Confirm applying ${writable.length} configuration difference(s) to the target`,
-            actions: [
-              ...writable.map((d) => `${d.area} ${d.name}: source ${d.source}, target ${d.target}`),
-              'Run the step again to be asked again (CLI: --yes applies them), or Mark Done to keep the target as it is.',
-            ],
-          });
-        }
-        if (!answer) {
+        if (!(await confirmApply(ctx, writable))) {
           await ctx.setOutputs({ declined: true });
           return;
         }
-        const { source, target } = ctx.input;
-        const [ss, ts] = await Promise.all([ctx.services.getSettings(source.nodeSubdomain, source.environment), ctx.services.getSettings(target.nodeSubdomain, target.environment)]);
-        await ctx.services.setSettings(target.nodeSubdomain, target.environment, mergedSettings(ss, ts));
-        const srcEnv = await findEnvironment(ctx, source.nodeSubdomain, source.environment);
-        if (writable.some((d) => d.area === 'scaling') && srcEnv.instances !== undefined && srcEnv.memoryPerInstanceMb !== undefined) {
-          await ctx.services.scale(target.nodeSubdomain, target.environment, srcEnv.instances, srcEnv.memoryPerInstanceMb);
-        }
-        for (const d of writable.filter((x) => x.area === 'tag')) await ctx.services.addTag(target.nodeSubdomain, target.environment, d.name);
+        await applyDifferences(ctx, writable);
       }
       await ctx.setOutputs({ applied: true, appliedCount: writable.length });
     },
@@ -93,8 +106,10 @@ export function configSteps(opts: PlanOptions): StepDefinition[] {
         : { ok: false, detail: `still different: ${left.map((d) => d.name).join(', ')}` };
     },
   };
+}
 
-  const checklist: StepDefinition = {
+function portalChecklistStep(): StepDefinition {
+  return {
     id: CONFIG_CHECKLIST,
     phase: 'configure',
     title: 'Copy the portal-only settings (checklist)',
@@ -118,8 +133,10 @@ export function configSteps(opts: PlanOptions): StepDefinition[] {
       return Promise.resolve(c ? { ok: true, detail: `no API can read these settings; confirmed by ${c.by}`, basis: 'person' } : { ok: false, detail: 'waiting for a person to confirm' });
     },
   };
+}
 
-  const start: StepDefinition = {
+function startTargetStep(opts: PlanOptions): StepDefinition {
+  return {
     id: TEST_START,
     phase: 'test',
     title: 'Start the target and check its URL',
@@ -128,25 +145,24 @@ export function configSteps(opts: PlanOptions): StepDefinition[] {
     describe: 'Starts the target with the restored data and configuration, and checks that its URL answers.',
     isDone: async (ctx) => {
       if (ctx.state().outputs.httpOk !== true) return false;
-      return (await findEnvironment(ctx, ctx.input.target.nodeSubdomain, ctx.input.target.environment)).status === 'Running';
+      return (await targetEnvironment(ctx)).status === 'Running';
     },
     run: async (ctx) => {
-      const { target } = ctx.input;
-      await startAndWait(ctx, opts, target.nodeSubdomain, target.environment, true, 'start');
-      const env = await findEnvironment(ctx, target.nodeSubdomain, target.environment);
-      const check = await ctx.services.httpCheck(env.url);
+      const { env, check, failure } = await startTargetAndCheck(ctx, opts);
       await ctx.setOutputs({ url: env.url, httpStatus: check.status, httpOk: check.ok, httpDetail: check.detail, modelVersion: env.modelVersion ?? null });
-      if (!check.ok) throw new Error(`the target started but ${env.url} answered ${check.status}: ${check.detail}`);
+      if (failure) throw failure;
     },
     verify: async (ctx) => {
-      const env = await findEnvironment(ctx, ctx.input.target.nodeSubdomain, ctx.input.target.environment);
+      const env = await targetEnvironment(ctx);
       return env.status === 'Running' && ctx.state().outputs.httpOk === true
         ? { ok: true, detail: `${env.url} runs model ${env.modelVersion ?? '?'}; ${str(ctx.state().outputs.httpDetail) ?? `HTTP ${Number(ctx.state().outputs.httpStatus)}`}`, check: 'API + HTTP' }
         : { ok: false, detail: `the target is ${env.status}` };
     },
   };
+}
 
-  const confirm: StepDefinition = {
+function confirmTestStep(): StepDefinition {
+  return {
     id: TEST_CONFIRM,
     phase: 'test',
     title: 'Test the app on the target',
@@ -169,6 +185,4 @@ export function configSteps(opts: PlanOptions): StepDefinition[] {
       return Promise.resolve(c ? { ok: true, detail: `tested and confirmed by ${c.by}`, basis: 'person' } : { ok: false, detail: 'waiting for a person to test' });
     },
   };
-
-  return [apply, checklist, start, confirm];
 }

@@ -3,10 +3,11 @@
  * confirmation; the final backup is taken after the stop (see backupSteps); the target is started
  * on the restored data. Downtime is predicted from the rehearsal before the stop and measured after.
  */
+import { isoNow } from '../../shared/clock';
 import { callOutcome, errorCodeOf } from '../callOutcome';
 import { predictDowntimeMs } from '../timings';
 import { NeedsPersonError, RefusedError, type StepContext, type StepDefinition } from '../stepTypes';
-import { findEnvironment, poll, sourceEnvironment, startAndWait, stopAndWait, type PlanOptions } from './common';
+import { poll, sourceEnvironment, startTargetAndCheck, stopAndWait, targetEnvironment, type PlanOptions } from './common';
 import { TEST_CONFIRM } from './configSteps';
 
 export const CUTOVER_STOP = 'cutover.stop-source';
@@ -17,7 +18,37 @@ function minutes(ms: number | undefined): string {
 }
 
 export function cutoverSteps(opts: PlanOptions): StepDefinition[] {
-  const stop: StepDefinition = {
+  return [stopSourceStep(opts), startTargetStep(opts)];
+}
+
+/** Asks for the typed app name, then records the start of the cutover (and of the downtime) before any stop call. */
+async function confirmFreeze(ctx: StepContext, predicted: number | undefined): Promise<void> {
+  const { source } = ctx.input;
+  const answer = await ctx.prompt.confirmTyped(
+    `This stops ${source.name} (${source.environment}) for about ${minutes(predicted)}. Type the app name to stop it.`,
+    source.name,
+  );
+  if (answer === undefined) {
+    throw new NeedsPersonError({
+      summary: `Confirm the data freeze: type the app name "${source.name}" to stop the source (predicted downtime ${minutes(predicted)})`,
+      actions: [
+        'Tell the app’s users about the downtime.',
+        `Run again with --confirm-stop "${source.name}" (CLI) or answer the prompt (VS Code).`,
+      ],
+    });
+  }
+  if (!answer) throw new RefusedError('the typed name did not match; the source keeps running', `type exactly "${source.name}" to stop it`);
+  // Recorded before the stop call: from here on, a failure rolls back by restarting the source.
+  await ctx.updateJournal((j) => {
+    const at = isoNow(ctx.clock);
+    j.cutover.startedAt = at;
+    j.cutover.rollback = undefined;
+    j.cutover.downtimes = [...(j.cutover.downtimes ?? []), { startedAt: at }];
+  });
+}
+
+function stopSourceStep(opts: PlanOptions): StepDefinition {
+  return {
     id: CUTOVER_STOP,
     phase: 'cutover',
     title: 'Stop the source (data freeze)',
@@ -37,29 +68,7 @@ export function cutoverSteps(opts: PlanOptions): StepDefinition[] {
       await ctx.updateJournal((j) => {
         j.cutover.predictedDowntimeMs = predicted;
       });
-      if (!ctx.journal().cutover.startedAt) {
-        const answer = await ctx.prompt.confirmTyped(
-          `This stops ${source.name} (${source.environment}) for about ${minutes(predicted)}. Type the app name to stop it.`,
-          source.name,
-        );
-        if (answer === undefined) {
-          throw new NeedsPersonError({
-            summary: `Confirm the data freeze: type the app name "${source.name}" to stop the source (predicted downtime ${minutes(predicted)})`,
-            actions: [
-              'Tell the app’s users about the downtime.',
-              `Run again with --confirm-stop "${source.name}" (CLI) or answer the prompt (VS Code).`,
-            ],
-          });
-        }
-        if (!answer) throw new RefusedError('the typed name did not match; the source keeps running', `type exactly "${source.name}" to stop it`);
-        // Recorded before the stop call: from here on, a failure rolls back by restarting the source.
-        await ctx.updateJournal((j) => {
-          const at = ctx.clock.now().toISOString();
-          j.cutover.startedAt = at;
-          j.cutover.rollback = undefined;
-          j.cutover.downtimes = [...(j.cutover.downtimes ?? []), { startedAt: at }];
-        });
-      }
+      if (!ctx.journal().cutover.startedAt) await confirmFreeze(ctx, predicted);
       await stopAndWait(ctx, opts, source.nodeSubdomain, source.environment);
       await ctx.setOutputs({ stopped: true, confirmedBy: ctx.prompt.person });
     },
@@ -68,8 +77,10 @@ export function cutoverSteps(opts: PlanOptions): StepDefinition[] {
       return env.status !== 'Running' ? { ok: true, detail: `${ctx.input.source.name} is ${env.status}` } : { ok: false, detail: 'the source still runs' };
     },
   };
+}
 
-  const start: StepDefinition = {
+function startTargetStep(opts: PlanOptions): StepDefinition {
+  return {
     id: CUTOVER_START,
     phase: 'cutover',
     title: 'Start the target on the final data',
@@ -79,36 +90,32 @@ export function cutoverSteps(opts: PlanOptions): StepDefinition[] {
     describe: 'Starts the target with the restored final backup and checks its URL; this ends the downtime, which is then measured.',
     isDone: async (ctx) => {
       if (!ctx.journal().cutover.endedAt) return false;
-      return (await findEnvironment(ctx, ctx.input.target.nodeSubdomain, ctx.input.target.environment)).status === 'Running';
+      return (await targetEnvironment(ctx)).status === 'Running';
     },
     run: async (ctx) => {
-      const { target } = ctx.input;
-      await startAndWait(ctx, opts, target.nodeSubdomain, target.environment, true, 'start');
-      const env = await findEnvironment(ctx, target.nodeSubdomain, target.environment);
-      const check = await ctx.services.httpCheck(env.url);
-      if (!check.ok) throw new Error(`the target started but ${env.url} answered ${check.status}: ${check.detail}`);
+      const { env, check, failure } = await startTargetAndCheck(ctx, opts);
+      if (failure) throw failure;
       const end = ctx.clock.now();
+      const endedAt = new Date(end).toISOString();
       await ctx.updateJournal((j) => {
-        j.cutover.endedAt = end.toISOString();
-        if (j.cutover.startedAt) j.cutover.measuredDowntimeMs = end.getTime() - Date.parse(j.cutover.startedAt);
+        j.cutover.endedAt = endedAt;
+        if (j.cutover.startedAt) j.cutover.measuredDowntimeMs = end - Date.parse(j.cutover.startedAt);
         const open = j.cutover.downtimes?.find((d) => d.endedAt === undefined);
         if (open) {
-          open.endedAt = end.toISOString();
+          open.endedAt = endedAt;
           open.endedBy = 'target-started';
         }
       });
       await ctx.setOutputs({ url: env.url, httpStatus: check.status });
     },
     verify: async (ctx) => {
-      const env = await findEnvironment(ctx, ctx.input.target.nodeSubdomain, ctx.input.target.environment);
+      const env = await targetEnvironment(ctx);
       const c = ctx.journal().cutover;
       return env.status === 'Running'
         ? { ok: true, detail: `target runs; downtime ${minutes(c.measuredDowntimeMs)} (predicted ${minutes(c.predictedDowntimeMs)})` }
         : { ok: false, detail: `the target is ${env.status}` };
     },
   };
-
-  return [stop, start];
 }
 
 /**

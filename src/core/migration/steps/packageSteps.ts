@@ -4,10 +4,9 @@
  * target database gets its structure, and stop again so a backup can be restored into it.
  */
 import { basename } from 'node:path';
-import { ExpiredUrlError } from '../../mendix/services';
 import type { StepContext, StepDefinition } from '../stepTypes';
 import { callOutcome } from '../callOutcome';
-import { appIdOnNode, callUnderIntent, fileInFolder, findEnvironment, num, poll, startAndWait, stopAndWait, str, type PlanOptions } from './common';
+import { appIdOnNode, callUnderIntent, downloadFresh, fileInFolder, num, poll, startAndWait, stopAndWait, str, targetEnvironment, type PlanOptions } from './common';
 
 export const PACKAGE_DOWNLOAD = 'package.download';
 export const PACKAGE_UPLOAD = 'package.upload';
@@ -25,7 +24,11 @@ async function downloadedIntact(ctx: StepContext, path: string | undefined, sha2
 }
 
 export function packageSteps(opts: PlanOptions): StepDefinition[] {
-  const download: StepDefinition = {
+  return [downloadPackageStep(), uploadPackageStep(opts), transportStep(opts), prepareTargetStep(opts)];
+}
+
+function downloadPackageStep(): StepDefinition {
+  return {
     id: PACKAGE_DOWNLOAD,
     phase: 'carry-package',
     title: 'Download the deployment package of the source',
@@ -40,17 +43,8 @@ export function packageSteps(opts: PlanOptions): StepDefinition[] {
       if (!pkg) throw new Error(`no package is deployed on ${source.name} ${source.environment}`);
       const path = fileInFolder(ctx.input.downloadFolder, `${ctx.input.name}-`, safeFileName(pkg.name || `${pkg.packageId}.mda`));
       await ctx.setOutputs({ packageId: pkg.packageId, name: pkg.name, version: pkg.version ?? null, expectedSize: pkg.size ?? null, path });
-      let result;
-      for (let attempt = 0; ; attempt++) {
-        // Signed URLs are short-lived: ask for a fresh one per attempt and never store it.
-        const url = await ctx.services.getDeployedPackageUrl(source.nodeSubdomain, source.environment);
-        try {
-          result = await ctx.services.download(url, path, { signal: ctx.signal, onProgress: (p) => ctx.progress(`package ${p.bytes} bytes`) });
-          break;
-        } catch (e) {
-          if (!(e instanceof ExpiredUrlError) || attempt >= 2) throw e;
-        }
-      }
+      // Signed URLs are short-lived: ask for a fresh one per attempt and never store it.
+      const result = await downloadFresh(ctx, path, 'package', () => ctx.services.getDeployedPackageUrl(source.nodeSubdomain, source.environment));
       await ctx.setOutputs({ size: result.size, sha256: result.sha256 });
     },
     verify: async (ctx) => {
@@ -62,8 +56,67 @@ export function packageSteps(opts: PlanOptions): StepDefinition[] {
       return { ok: true, detail: `package ${m.size} bytes, sha256 ${m.sha256.slice(0, 12)}…`, check: 'SHA-256' };
     },
   };
+}
 
-  const upload: StepDefinition = {
+/** A package named `pkgName` on the app that was not among `knownIds` (those there before the upload). */
+async function findUploaded(ctx: StepContext, app: string, pkgName: string, knownIds: unknown): Promise<string | undefined> {
+  const known = new Set(Array.isArray(knownIds) ? knownIds.map(String) : []);
+  return (await ctx.services.listPackages(app)).find((p) => p.name === pkgName && !known.has(p.packageId))?.packageId;
+}
+
+/** The package this step uploaded: by its id, found after a crash during the upload, or uploaded now (under an intent). */
+async function uploadOnce(ctx: StepContext, appId: string, file: string, name: string): Promise<string> {
+  const packageId = str(ctx.state().outputs.packageId);
+  if (packageId) return packageId;
+  const pending = ctx.unresolvedIntent('upload');
+  if (pending) {
+    // The process died during the upload: find the package by name among those that were not there before.
+    const found = await findUploaded(ctx, appId, name, pending.details?.knownPackageIds);
+    if (found) {
+      await ctx.resolveIntent('upload', { packageId: found, foundAfterRestart: true }, 'observed');
+      return found;
+    }
+  }
+  const known = (await ctx.services.listPackages(appId)).map((p) => p.packageId);
+  try {
+    const r = await callUnderIntent(
+      ctx,
+      'upload',
+      { appId, name, knownPackageIds: known },
+      () => ctx.services.uploadPackage(appId, file, name, { signal: ctx.signal, onProgress: (p) => ctx.progress(`upload ${p.bytes} bytes`) }),
+      (x) => ({ packageId: x.packageId, jobId: x.jobId }),
+    );
+    return r.packageId;
+  } catch (e) {
+    if (callOutcome(e) !== 'unknown') throw e;
+    // The answer was lost: look for the package now (the intent stays open if it is not there).
+    const found = await findUploaded(ctx, appId, name, known);
+    if (!found) throw e;
+    await ctx.resolveIntent('upload', { packageId: found, foundAfterLostAnswer: true }, 'observed');
+    return found;
+  }
+}
+
+async function waitProcessed(ctx: StepContext, opts: PlanOptions, appId: string, packageId: string): Promise<void> {
+  const jobId = str(ctx.state().outputs.jobId);
+  if (jobId) {
+    await poll(ctx, opts, 'package processing', () => ctx.services.getUploadJob(appId, jobId), (s) => s === 'Completed', (s) =>
+      s === 'Failed' ? 'the uploaded package could not be processed' : undefined,
+    );
+    return;
+  }
+  await poll(
+    ctx,
+    opts,
+    'package processing',
+    async () => (await ctx.services.listPackages(appId)).find((p) => p.packageId === packageId)?.status ?? 'missing',
+    (s) => s === 'Succeeded',
+    (s) => (s === 'Failed' || s === 'missing' ? `package status ${s}` : undefined),
+  );
+}
+
+function uploadPackageStep(opts: PlanOptions): StepDefinition {
+  return {
     id: PACKAGE_UPLOAD,
     phase: 'carry-package',
     title: 'Upload the package to the target node',
@@ -80,60 +133,12 @@ export function packageSteps(opts: PlanOptions): StepDefinition[] {
     },
     run: async (ctx) => {
       const appId = await appIdOnNode(ctx, ctx.input.target.tempAppA.projectId, ctx.input.target.nodeSubdomain);
-      const findUploaded = async (app: string, pkgName: string, knownIds: unknown): Promise<string | undefined> => {
-        const known = new Set(Array.isArray(knownIds) ? knownIds.map(String) : []);
-        return (await ctx.services.listPackages(app)).find((p) => p.name === pkgName && !known.has(p.packageId))?.packageId;
-      };
       const src = ctx.stateOf(PACKAGE_DOWNLOAD)?.outputs ?? {};
       const file = str(src.path);
       const name = str(src.name) ?? 'package.mda';
       if (!file) throw new Error('the package has not been downloaded');
-      let packageId = str(ctx.state().outputs.packageId);
-      const pending = ctx.unresolvedIntent('upload');
-      if (!packageId && pending) {
-        // The process died during the upload: find the package by name among those that were not there before.
-        const found = await findUploaded(appId, name, pending.details?.knownPackageIds);
-        if (found) {
-          packageId = found;
-          await ctx.resolveIntent('upload', { packageId, foundAfterRestart: true }, 'observed');
-        }
-      }
-      if (!packageId) {
-        const known = (await ctx.services.listPackages(appId)).map((p) => p.packageId);
-        try {
-          const r = await callUnderIntent(
-            ctx,
-            'upload',
-            { appId, name, knownPackageIds: known },
-            () => ctx.services.uploadPackage(appId, file, name, { signal: ctx.signal, onProgress: (p) => ctx.progress(`upload ${p.bytes} bytes`) }),
-            (x) => ({ packageId: x.packageId, jobId: x.jobId }),
-          );
-          packageId = r.packageId;
-        } catch (e) {
-          if (callOutcome(e) !== 'unknown') throw e;
-          // The answer was lost: look for the package now (the intent stays open if it is not there).
-          const found = await findUploaded(appId, name, known);
-          if (!found) throw e;
-          packageId = found;
-          await ctx.resolveIntent('upload', { packageId, foundAfterLostAnswer: true }, 'observed');
-        }
-      }
-      const jobId = str(ctx.state().outputs.jobId);
-      if (jobId) {
-        await poll(ctx, opts, 'package processing', () => ctx.services.getUploadJob(appId, jobId), (s) => s === 'Completed', (s) =>
-          s === 'Failed' ? 'the uploaded package could not be processed' : undefined,
-        );
-      } else {
-        const id = packageId;
-        await poll(
-          ctx,
-          opts,
-          'package processing',
-          async () => (await ctx.services.listPackages(appId)).find((p) => p.packageId === id)?.status ?? 'missing',
-          (s) => s === 'Succeeded',
-          (s) => (s === 'Failed' || s === 'missing' ? `package status ${s}` : undefined),
-        );
-      }
+      const packageId = await uploadOnce(ctx, appId, file, name);
+      await waitProcessed(ctx, opts, appId, packageId);
       await ctx.setOutputs({ appId });
     },
     verify: async (ctx) => {
@@ -148,14 +153,16 @@ export function packageSteps(opts: PlanOptions): StepDefinition[] {
       return { ok: p.status === 'Succeeded', detail: `package ${p.name} on the target is ${p.status ?? 'unknown'}` };
     },
   };
+}
 
-  const deployedIsOurs = async (ctx: StepContext): Promise<boolean> => {
-    const id = str(ctx.stateOf(PACKAGE_UPLOAD)?.outputs.packageId);
-    const pkg = await ctx.services.getDeployedPackage(ctx.input.target.nodeSubdomain, ctx.input.target.environment);
-    return !!id && pkg?.packageId === id;
-  };
+async function deployedIsOurs(ctx: StepContext): Promise<boolean> {
+  const id = str(ctx.stateOf(PACKAGE_UPLOAD)?.outputs.packageId);
+  const pkg = await ctx.services.getDeployedPackage(ctx.input.target.nodeSubdomain, ctx.input.target.environment);
+  return !!id && pkg?.packageId === id;
+}
 
-  const transport: StepDefinition = {
+function transportStep(opts: PlanOptions): StepDefinition {
+  return {
     id: TARGET_TRANSPORT,
     phase: 'prepare-target',
     title: 'Transport the package to the target environment',
@@ -172,8 +179,10 @@ export function packageSteps(opts: PlanOptions): StepDefinition[] {
     },
     verify: async (ctx) => ((await deployedIsOurs(ctx)) ? { ok: true, detail: 'the target runs the carried package' } : { ok: false, detail: 'the target does not have the carried package deployed' }),
   };
+}
 
-  const prepare: StepDefinition = {
+function prepareTargetStep(opts: PlanOptions): StepDefinition {
+  return {
     id: TARGET_PREPARE,
     phase: 'prepare-target',
     title: 'Start the target once with database sync, then stop it',
@@ -183,7 +192,7 @@ export function packageSteps(opts: PlanOptions): StepDefinition[] {
       'Starts the target with AutoSyncDb so its database gets the app’s structure, waits for it, and stops it again: a backup can only be restored into a prepared, stopped environment.',
     isDone: async (ctx) => {
       if (ctx.state().outputs.prepared !== true) return false;
-      const env = await findEnvironment(ctx, ctx.input.target.nodeSubdomain, ctx.input.target.environment);
+      const env = await targetEnvironment(ctx);
       return env.status !== 'Running';
     },
     run: async (ctx) => {
@@ -196,12 +205,10 @@ export function packageSteps(opts: PlanOptions): StepDefinition[] {
       await ctx.setOutputs({ prepared: true });
     },
     verify: async (ctx) => {
-      const env = await findEnvironment(ctx, ctx.input.target.nodeSubdomain, ctx.input.target.environment);
+      const env = await targetEnvironment(ctx);
       return env.status === 'Stopped'
         ? { ok: true, detail: 'the target started with the carried package and is stopped again' }
         : { ok: false, detail: `the target is ${env.status}` };
     },
   };
-
-  return [download, upload, transport, prepare];
 }

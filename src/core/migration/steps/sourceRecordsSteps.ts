@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { RefusedError, type StepContext, type StepDefinition } from '../stepTypes';
 import type { JsonObject } from '../types';
-import { str } from './common';
+import { jsonObjects, str } from './common';
 import { CUTOVER_START } from './cutoverSteps';
 
 export const SOURCE_LOGS = 'offboard.source-logs';
@@ -27,11 +27,7 @@ interface KeptLog {
 }
 
 function keptLogs(ctx: StepContext): KeptLog[] {
-  const raw = ctx.state().outputs.files;
-  if (!Array.isArray(raw)) return [];
-  return raw
-    .filter((x): x is JsonObject => typeof x === 'object' && x !== null && !Array.isArray(x))
-    .map((x) => ({
+  return jsonObjects(ctx.state().outputs.files).map((x) => ({
       kind: x.kind === 'access-logs' ? 'access-logs' : 'logs',
       date: str(x.date) ?? '',
       path: str(x.path) ?? '',
@@ -60,7 +56,11 @@ function permissionHelp(e: unknown): string | undefined {
 }
 
 export function sourceRecordsSteps(): StepDefinition[] {
-  const logs: StepDefinition = {
+  return [sourceLogsStep()];
+}
+
+function sourceLogsStep(): StepDefinition {
+  return {
     id: SOURCE_LOGS,
     phase: 'offboard',
     title: `Keep the source's recent logs (${LOG_DAYS} days)`,
@@ -86,7 +86,7 @@ export function sourceRecordsSteps(): StepDefinition[] {
       const folder = join(ctx.input.downloadFolder, `${ctx.input.name}-source-logs`);
       const kept = keptLogs(ctx);
       const none: string[] = [];
-      for (const date of logDates(ctx.clock.now())) {
+      for (const date of logDates(new Date(ctx.clock.now()))) {
         for (const kind of ['logs', 'access-logs'] as const) {
           if (kept.some((k) => k.kind === kind && k.date === date)) continue;
           let url: string | undefined;
@@ -121,5 +121,4 @@ export function sourceRecordsSteps(): StepDefinition[] {
       return { ok: true, detail: `${files.length} log file(s) kept in ${str(ctx.state().outputs.folder) ?? ctx.input.downloadFolder}, sizes and SHA-256 recorded${missing}` };
     },
   };
-  return [logs];
 }

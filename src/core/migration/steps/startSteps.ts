@@ -6,7 +6,7 @@
 import { buildPreflight, type PreflightFacts } from '../preflight';
 import { RefusedError, type StepContext, type StepDefinition } from '../stepTypes';
 import type { JsonObject } from '../types';
-import { currentAppId, findEnvironment, sourceEnvironment, str } from './common';
+import { currentAppId, findEnvironment, linkInPortal, sourceEnvironment, str } from './common';
 
 export const PREFLIGHT = 'preflight';
 export const LINK_TEMP_A = 'link.temp-a';
@@ -84,7 +84,11 @@ export function preflightWarnings(outputs: Readonly<JsonObject>): string[] {
 }
 
 export function startSteps(): StepDefinition[] {
-  const preflight: StepDefinition = {
+  return [preflightStep(), linkTempAStep()];
+}
+
+function preflightStep(): StepDefinition {
+  return {
     id: PREFLIGHT,
     phase: 'preflight',
     title: 'Preflight report',
@@ -125,23 +129,22 @@ export function startSteps(): StepDefinition[] {
       );
     },
   };
+}
 
-  const linkTempA: StepDefinition = {
+function linkTempAStep(): StepDefinition {
+  return {
     id: LINK_TEMP_A,
     phase: 'link-target',
     title: 'Link temporary app A to the target node (portal)',
     kind: 'portal',
     dependsOn: [PREFLIGHT],
     describe: 'Only the portal can link an app to a node. Linking temporary app A lets the engine deploy to and restore into the target node before the real app moves.',
-    instructions: (ctx) => ({
-      summary: `Link "${ctx.input.target.tempAppA.name}" to the target node ${ctx.input.target.nodeSubdomain}`,
-      actions: [
+    instructions: (ctx) =>
+      linkInPortal(ctx, ctx.input.target.tempAppA.name, `the target node ${ctx.input.target.nodeSubdomain}`, [
         `In the portal, open "${ctx.input.target.tempAppA.name}" and go to Environments.`,
         `Click "Select a node" and then "Use this Node" on ${ctx.input.target.nodeSubdomain} (needs Technical Contact of the node and 2FA).`,
         'Run the migration again: the engine checks that the app lists the target environments.',
-      ],
-      url: ctx.input.portalUrl,
-    }),
+      ]),
     isDone: async (ctx) => {
       if ((await currentAppId(ctx, ctx.input.target.tempAppA.projectId)) !== ctx.input.target.nodeSubdomain) return false;
       return (await ctx.services.listEnvironments(ctx.input.target.nodeSubdomain)).length > 0;
@@ -156,6 +159,4 @@ export function startSteps(): StepDefinition[] {
         : { ok: false, detail: 'the target node lists no environments' };
     },
   };
-
-  return [preflight, linkTempA];
 }

@@ -11,7 +11,8 @@ import { reopenStep } from '../../migration/reopenStep';
 import type { RunnerEvent, RunOutcome } from '../../migration/runner';
 import type { MigrationServices } from '../../mendix/services';
 import { createJournal, openMigration, type MigrationSession } from '../../migration/session';
-import { systemClock, type Clock, type MigrationPrompt, type VerifyResult } from '../../migration/stepTypes';
+import { isoNow, systemClock, type Clock } from '../../shared/clock';
+import type { MigrationPrompt, VerifyResult } from '../../migration/stepTypes';
 import type { PlanOptions } from '../../migration/steps/common';
 import type { Journal, MigrationInput, PersonInstructions } from '../../migration/types';
 import type { Logger } from '../../shared/logger';
@@ -69,7 +70,7 @@ export class MigrationController {
   async load(file: string): Promise<Readonly<Journal>> {
     const e = this.entries.get(file);
     if (e && (e.session || e.busy)) return e.store.peek();
-    const store = await JournalStore.open(pathsForJournalFile(file), () => this.clock.now());
+    const store = await JournalStore.open(pathsForJournalFile(file), () => new Date(this.clock.now()));
     const lines = planLinesFor(store.peek());
     this.entries.set(file, { store, lines, board: e?.board ?? new TransferBoard(this.deps.now) });
     return store.peek();
@@ -139,7 +140,7 @@ export class MigrationController {
   acknowledgeWarnings(file: string): Promise<void> {
     return this.exclusive(file, 'acknowledging warnings', (s) =>
       s.store.update((j) => {
-        j.warningsAcknowledged = { by: this.deps.prompt.person, at: this.clock.now().toISOString() };
+        j.warningsAcknowledged = { by: this.deps.prompt.person, at: isoNow(this.clock) };
       }),
     );
   }
