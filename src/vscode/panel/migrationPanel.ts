@@ -52,7 +52,7 @@ class MigrationPanel implements vscode.Disposable {
     const webview = panel.webview;
     webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(deps.extensionUri, 'media')] };
     this.controller = new PanelController({
-      source: { journalFile: file, journal: () => mc.peek(file), plan: () => mc.planLines(file), busy: () => mc.busy(file) },
+      source: { journalFile: file, journal: () => mc.peek(file), plan: () => mc.planLines(file), busy: () => mc.busy(file), saying: () => mc.saying(file) },
       actions: { stepAction: (a, id) => this.stepAction(a, id), runAction: (a) => this.runAction(a) },
       post: (m: HostMessage) => void webview.postMessage(m),
       log,

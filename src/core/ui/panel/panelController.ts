@@ -18,6 +18,8 @@ export interface PanelSource {
   plan(): readonly PlanLine[];
   /** What is driving the run from this window right now, if anything. */
   busy(): string | undefined;
+  /** The "Now:" line while the run is not working on a step (an open question, a rollback), if any. */
+  saying?(): string | undefined;
 }
 
 export interface PanelActions {
@@ -129,7 +131,7 @@ export class PanelController {
   private compute(): PanelModel | undefined {
     const j = this.opts.source.journal();
     if (!j) return undefined;
-    return buildPanelModel(this.opts.source.journalFile, this.opts.source.plan(), j, this.opts.source.busy());
+    return buildPanelModel(this.opts.source.journalFile, this.opts.source.plan(), j, this.opts.source.busy(), this.opts.source.saying?.());
   }
 
   private async guard(what: string, fn: () => Promise<void>): Promise<void> {

@@ -129,7 +129,8 @@ export function currentStepId(lines: readonly PlanLine[], journal: Readonly<Jour
   );
 }
 
-export function runInfo(lines: readonly PlanLine[], journal: Readonly<Journal>, busy?: string): RunInfo {
+/** `saying`: what the host must say now instead of the journal's reading (an open question, a rollback under way). */
+export function runInfo(lines: readonly PlanLine[], journal: Readonly<Journal>, busy?: string, saying?: string): RunInfo {
   const i = journal.input;
   const p = migrationProgress(lines, journal, { busy: busy !== undefined });
   const info: RunInfo = {
@@ -143,7 +144,7 @@ export function runInfo(lines: readonly PlanLine[], journal: Readonly<Journal>, 
     totalCount: p.total,
     state: p.state,
     stateLabel: RUN_STATE_LABELS[p.state],
-    now: p.now,
+    now: saying ?? p.now,
   };
   if (p.focus) info.nowStepId = p.focus.id;
   const current = currentStepId(lines, journal);
@@ -185,8 +186,8 @@ export function timingsModel(lines: readonly PlanLine[], journal: Readonly<Journ
 }
 
 /** The whole model (transfers and DNS are live data the host adds). */
-export function buildPanelModel(journalFile: string, lines: readonly PlanLine[], journal: Readonly<Journal>, busy?: string): PanelModel {
-  const run = runInfo(lines, journal, busy);
+export function buildPanelModel(journalFile: string, lines: readonly PlanLine[], journal: Readonly<Journal>, busy?: string, saying?: string): PanelModel {
+  const run = runInfo(lines, journal, busy, saying);
   return {
     journalFile,
     run,
