@@ -1,7 +1,7 @@
 /** A status bar entry for the workspace's current migration: its phase and progress; a click opens the panel. */
 import * as vscode from 'vscode';
 import type { JournalSummary } from '../../core/ui/migrations/journalList';
-import { MIGRATION_COMMANDS } from '../../core/ui/kit/migrationCommandIds';
+import { COMMANDS } from '../../core/ui/kit/commandIds';
 import { RUN_STATE_LABELS } from '../../core/migration/progress';
 import { RUN_STATE_ICON } from '../../core/ui/migrations/runStateIcons';
 
@@ -32,7 +32,7 @@ export class MigrationStatusBar implements vscode.Disposable {
     // A Migrations-view row as the argument, so the command wrapper hands it over as the clicked node.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { MigrationRunNode } = require('../../core/ui/migrations/migrationNodes') as typeof import('../../core/ui/migrations/migrationNodes');
-    this.item.command = { command: MIGRATION_COMMANDS.openMigrationPanel, title: 'Open Migration Panel', arguments: [new MigrationRunNode(pick)] };
+    this.item.command = { command: COMMANDS.openPanel, title: 'Open Migration Panel', arguments: [new MigrationRunNode(pick)] };
     this.item.show();
   }
 

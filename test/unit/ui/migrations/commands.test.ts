@@ -2,20 +2,19 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CommandDeps } from '../../../../src/core/ui/explorer/commands/commandDeps';
 import { abortMigration } from '../../../../src/core/ui/migrations/abortMigration';
-import { exportMigrationReport } from '../../../../src/core/ui/migrations/exportMigrationReport';
+import { exportReport } from '../../../../src/core/ui/migrations/exportReport';
 import { listJournals } from '../../../../src/core/ui/migrations/journalList';
-import { markMigrationStepDone } from '../../../../src/core/ui/migrations/markMigrationStepDone';
+import { markStepDone } from '../../../../src/core/ui/migrations/markStepDone';
 import { MigrationController } from '../../../../src/core/ui/migrations/migrationController';
 import { MigrationRunNode } from '../../../../src/core/ui/migrations/migrationNodes';
-import { MIGRATION_COMMANDS } from '../../../../src/core/ui/kit/migrationCommandIds';
+import { COMMANDS } from '../../../../src/core/ui/kit/commandIds';
 import { resumeMigration } from '../../../../src/core/ui/migrations/resumeMigration';
 import { runNextStep } from '../../../../src/core/ui/migrations/runNextStep';
 import { startMigrationWizard } from '../../../../src/core/ui/migrations/startMigrationWizard';
-import { verifyMigrationStep } from '../../../../src/core/ui/migrations/verifyMigrationStep';
+import { verifyStep } from '../../../../src/core/ui/migrations/verifyStep';
 import { parseDomains, slug } from '../../../../src/core/ui/migrations/wizard';
-import type { MigrationWorkbench } from '../../../../src/core/ui/migrations/migrationDeps';
+import type { MigrationCommandDeps, MigrationDeps } from '../../../../src/core/ui/migrations/migrationDeps';
 import { ScriptedPrompt } from '../../../support/scriptedPrompt';
 import { createLogger } from '../../../../src/core/shared/logger';
 import { app, deps, environment, ScriptedInput, world } from '../explorer/fakes';
@@ -23,8 +22,7 @@ import { FakeCloud } from '../../../support/fakeCloud';
 import { FakeClock } from '../../migration/drive';
 import { sampleInput } from '../../migration/fixtures';
 
-class TestWorkbench implements MigrationWorkbench {
-  readonly kind = 'migrationWorkbench';
+class TestMigrations implements MigrationDeps {
   readonly opened: string[] = [];
   readonly accounts = new Map<string, string>();
   refreshed = 0;
@@ -49,15 +47,12 @@ class TestWorkbench implements MigrationWorkbench {
   refreshView(): void {
     this.refreshed++;
   }
-  start(): Promise<void> {
-    return Promise.resolve();
-  }
 }
 
 describe('migration commands', () => {
   let dir: string;
   let cloud: FakeCloud;
-  let wb: TestWorkbench;
+  let wb: TestMigrations;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'mcmd-'));
     mkdirSync(join(dir, 'dl'));
@@ -71,13 +66,13 @@ describe('migration commands', () => {
       clock: new FakeClock(),
       planOptions: () => ({ pollIntervalMs: 1000, pollTimeoutMs: 3600_000 }),
     });
-    wb = new TestWorkbench(mc, dir);
+    wb = new TestMigrations(mc, dir);
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  function commandDeps(answers: ConstructorParameters<typeof ScriptedInput>[0]): ReturnType<typeof deps> & CommandDeps {
+  function commandDeps(answers: ConstructorParameters<typeof ScriptedInput>[0]): ReturnType<typeof deps> & MigrationCommandDeps {
     const d = deps(world(), new ScriptedInput(answers));
-    return { ...d, migration: wb };
+    return { ...d, migrations: wb };
   }
 
   it('Run Next Step runs only the next step, in a notification reading "(n/m) step"', async () => {
@@ -110,9 +105,9 @@ describe('migration commands', () => {
     const waiting = Object.entries(wb.controller.peek(file)?.steps ?? {}).filter(([, s]) => s.status === 'waiting-for-person').map(([id]) => id);
     assert.deepEqual(waiting, ['link.temp-a']);
     const pick: string[] = [];
-    await assert.rejects(markMigrationStepDone(commandDeps([...pick, 'Mark Done']), { journalFile: file }), /not done yet: temporary app A is linked to no node/);
+    await assert.rejects(markStepDone(commandDeps([...pick, 'Mark Done']), { journalFile: file }), /not done yet: temporary app A is linked to no node/);
     cloud.link(input.target.tempAppA.projectId, input.target.nodeSubdomain);
-    await markMigrationStepDone(commandDeps([...pick, 'Mark Done']), { journalFile: file });
+    await markStepDone(commandDeps([...pick, 'Mark Done']), { journalFile: file });
     assert.equal(wb.controller.peek(file)?.steps['link.temp-a'].status, 'done');
   });
 
@@ -120,7 +115,7 @@ describe('migration commands', () => {
     const file = await wb.controller.create(dir, sampleInput(join(dir, 'dl')));
     await wb.controller.run(file, { onlyStep: 'preflight' });
     const d = commandDeps(['1. Preflight report']);
-    await verifyMigrationStep(d, { journalFile: file });
+    await verifyStep(d, { journalFile: file });
     assert.ok(wb.controller.peek(file)?.steps.preflight.verification);
     await new Promise((r) => setImmediate(r));
     assert.ok((d.ui as ScriptedInput).infos.some((m) => m.startsWith('Verified: Preflight report')));
@@ -138,7 +133,7 @@ describe('migration commands', () => {
   it('Export Report saves the Markdown report beside the journal and opens that file', async () => {
     const file = await wb.controller.create(dir, sampleInput(join(dir, 'dl')));
     const d = commandDeps([]);
-    await exportMigrationReport(d, { journalFile: file });
+    await exportReport(d, { journalFile: file });
     assert.deepEqual(d.host.files, [file.replace(/\.json$/, '-report.md')]);
     assert.match(readFileSync(d.host.files[0], 'utf8'), /^#/m);
     assert.equal(d.host.documents.length, 0, 'no unsaved Untitled document');
@@ -153,10 +148,8 @@ describe('migration commands', () => {
     assert.equal(wb.controller.peek(second)?.steps.preflight.status, 'done');
   });
 
-  it('fails clearly without the engine or without a folder', async () => {
-    const noEngine = { ...deps(world(), new ScriptedInput([])), migration: undefined };
-    await assert.rejects(resumeMigration(noEngine), /not available/);
-    const noFolder = { ...deps(world(), new ScriptedInput([])), migration: new TestWorkbench(wb.controller, undefined) };
+  it('fails clearly without a folder', async () => {
+    const noFolder = { ...deps(world(), new ScriptedInput([])), migrations: new TestMigrations(wb.controller, undefined) };
     await assert.rejects(resumeMigration(noFolder), /Open a folder first/);
   });
 });
@@ -203,8 +196,8 @@ describe('Start Migration wizard', () => {
         clock: new FakeClock(),
         planOptions: () => ({ pollIntervalMs: 1000, pollTimeoutMs: 3600_000 }),
       });
-      const wb = new TestWorkbench(mc, dir);
-      const d = { ...deps(w, ui), migration: wb, settings: { downloadFolder: () => join(dir, 'dl') } };
+      const wb = new TestMigrations(mc, dir);
+      const d = { ...deps(w, ui), migrations: wb, settings: { downloadFolder: () => join(dir, 'dl') } };
       mkdirSync(join(dir, 'dl'));
       await startMigrationWizard(d);
       assert.equal(ui.asked.length, 12, ui.asked.join('\n'));
@@ -243,7 +236,7 @@ describe('Start Migration wizard', () => {
       fake.setApps([app('Order Portal')]);
       fake.setEnvironments('orderportal', [environment('Production')]);
       const mc = new MigrationController({ services: () => Promise.reject(new Error('unused')), prompt: new ScriptedPrompt('t'), logger: createLogger(() => undefined) });
-      const d = { ...deps(w, new ScriptedInput(['Order Portal', 'Production', 'Node or region move', 'Orderportal US!'])), migration: new TestWorkbench(mc, dir) };
+      const d = { ...deps(w, new ScriptedInput(['Order Portal', 'Production', 'Node or region move', 'Orderportal US!'])), migrations: new TestMigrations(mc, dir) };
       await assert.rejects(startMigrationWizard(d), { name: 'UserCancelledError' });
       assert.deepEqual(await listJournals(dir), []);
     } finally {
@@ -272,7 +265,7 @@ describe('Migrations view rows', () => {
       const item = node.getTreeItem();
       assert.equal(item.label, 'order-portal');
       assert.match(item.description ?? '', /^Preflight · 0\/\d+ · Ready$/);
-      assert.equal(item.command?.command, MIGRATION_COMMANDS.openMigrationPanel);
+      assert.equal(item.command?.command, COMMANDS.openPanel);
       assert.match(item.contextValue, /\bmigration\b.*\bactive\b/);
       assert.equal(node.journalFile, file);
       const phases = node.getChildren().map((c) => c.getTreeItem().label);

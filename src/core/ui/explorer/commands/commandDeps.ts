@@ -16,11 +16,6 @@ export interface TreeControl {
   setFilter(text: string): void;
 }
 
-/** The migration engine's entry point, when it is available. */
-export interface MigrationLauncher {
-  start(source: { accountId: string; appId: string; projectId: string; environmentId?: string; mode?: string }): Promise<void>;
-}
-
 export interface ExplorerSettings {
   /** Folder for downloads; undefined means ask each time. */
   downloadFolder(): string | undefined;
@@ -40,7 +35,6 @@ export interface CommandDeps {
   tree: TreeControl;
   settings: ExplorerSettings;
   log: Logger;
-  migration?: MigrationLauncher;
 }
 
 /** A command: the node it was invoked on from the tree, or nothing from the palette. */

@@ -36,7 +36,7 @@ export class ErrorNode implements ExplorerNode {
       icon: { id: 'error', color: 'errorForeground' },
       collapsible: 'none',
       contextValue: 'error retry',
-      command: { command: COMMANDS.retry, title: 'Retry', args: [this] },
+      command: { command: COMMANDS.retryNode, title: 'Retry', args: [this] },
       accessibilityLabel: `Could not load ${this.what}: ${this.message}. Retry`,
     };
   }
