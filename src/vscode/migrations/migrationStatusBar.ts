@@ -13,7 +13,7 @@ export class MigrationStatusBar implements vscode.Disposable {
   }
 
   /** Shows the most recently updated active migration (or the busy one); hides when there is none. */
-  show(list: readonly JournalSummary[], busy: (file: string) => string | undefined): void {
+  show(list: readonly JournalSummary[], busy: (file: string) => string | undefined, saying: (file: string) => string | undefined = () => undefined): void {
     const active = list.filter((j) => !j.error && j.status === 'active');
     const running = active.find((j) => busy(j.file));
     const pick = running ?? [...active].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
@@ -26,7 +26,7 @@ export class MigrationStatusBar implements vscode.Disposable {
     const state = what ? 'running' : pick.state;
     const label = RUN_STATE_LABELS[state];
     this.item.text = `$(${RUN_STATE_ICON[state].id}) ${pick.name}: ${pick.phase} (${pick.done}/${pick.total}) · ${label}`;
-    this.item.tooltip = `Migration ${pick.name} — ${label}\nNow: ${what ?? pick.now}\nClick to open its panel.`;
+    this.item.tooltip = `Migration ${pick.name} — ${label}\nNow: ${saying(pick.file) ?? what ?? pick.now}\nClick to open its panel.`;
     this.item.backgroundColor = state === 'rolled-back' || state === 'failed' || state === 'interrupted' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.item.accessibilityInformation = { label: `Migration ${pick.name}, ${label}, ${pick.phase}, ${pick.done} of ${pick.total} steps done. Open the panel.` };
     // A Migrations-view row as the argument, so the command wrapper hands it over as the clicked node.

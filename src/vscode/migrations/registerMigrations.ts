@@ -70,6 +70,7 @@ export function registerMigrations(o: MigrationsOptions): MigrationDeps {
     workspaceFolder: folder,
     journals: () => listJournals(folder()),
     openPanel: (file) => getPanels().show(file),
+    panelVisible: (file) => panels?.visible(file) ?? false,
     rememberAccount: (file, accountId) => rememberAccount(context, file, accountId),
     refreshView: () => updates.changed(),
   };

@@ -36,7 +36,7 @@ export class ViewUpdates implements vscode.Disposable {
     this.statusTimer = setTimeout(() => {
       this.statusTimer = undefined;
       void this.o.journals().then(
-        (list) => this.o.statusBar.show(list, (f) => this.o.controller()?.busy(f)),
+        (list) => this.o.statusBar.show(list, (f) => this.o.controller()?.busy(f), (f) => this.o.controller()?.saying(f)),
         (e: unknown) => this.o.log.debug(`migration status: ${String(e)}`),
       );
     }, 300);

@@ -125,6 +125,10 @@ export class MigrationPanels implements vscode.Disposable {
     }
   }
 
+  visible(file: string): boolean {
+    return this.open.get(file)?.panel.visible ?? false;
+  }
+
   async show(file: string): Promise<void> {
     const existing = this.open.get(file);
     if (existing) {

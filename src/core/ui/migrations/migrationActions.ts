@@ -115,6 +115,8 @@ export async function runWithProgress(deps: OperationDeps, wb: MigrationDeps, fi
 }
 
 async function announce(deps: OperationDeps, wb: MigrationDeps, file: string, o: RunOutcome, onlyStep?: string): Promise<void> {
+  // The visible panel's header and rows say it already; a toast would only cover its buttons (NOTES.md T7).
+  if (wb.panelVisible(file)) return;
   const j = wb.controller.peek(file);
   const name = j?.name ?? 'migration';
   const step = onlyStep ? wb.controller.planLines(file).find((l) => l.id === onlyStep) : undefined;

@@ -13,6 +13,8 @@ export interface MigrationDeps {
   workspaceFolder(): string | undefined;
   journals(): Promise<JournalSummary[]>;
   openPanel(file: string): Promise<void>;
+  /** Whether the journal's panel is open and visible (its header then tells a run's outcome; no toast). */
+  panelVisible(file: string): boolean;
   /** Remembers which signed-in account a journal runs with (the journal holds no credentials). */
   rememberAccount(file: string, accountId: string): Promise<void>;
   refreshView(): void;

@@ -24,6 +24,7 @@ import { sampleInput } from '../../migration/fixtures';
 
 class TestMigrations implements MigrationDeps {
   readonly opened: string[] = [];
+  readonly visible = new Set<string>();
   readonly accounts = new Map<string, string>();
   refreshed = 0;
   constructor(
@@ -39,6 +40,9 @@ class TestMigrations implements MigrationDeps {
   openPanel(file: string): Promise<void> {
     this.opened.push(file);
     return Promise.resolve();
+  }
+  panelVisible(file: string): boolean {
+    return this.visible.has(file);
   }
   rememberAccount(file: string, accountId: string): Promise<void> {
     this.accounts.set(file, accountId);
@@ -96,6 +100,16 @@ describe('migration commands', () => {
     assert.equal(wb.controller.peek(file)?.steps['link.temp-a'].status, 'waiting-for-person');
     await new Promise((r) => setImmediate(r));
     assert.ok((d.ui as ScriptedInput).infos.some((m) => m.includes('needs you') && m.includes('Link temporary app A')));
+  });
+
+  it('tells a run’s outcome in a toast only when its panel is not on screen (the header says it there)', async () => {
+    const file = await wb.controller.create(dir, sampleInput(join(dir, 'dl')));
+    wb.visible.add(file);
+    const d = commandDeps([]);
+    await resumeMigration(d);
+    assert.equal(wb.controller.peek(file)?.steps['link.temp-a'].status, 'waiting-for-person');
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual((d.ui as ScriptedInput).infos, []);
   });
 
   it('Mark Manual Step Done confirms, verifies and reports a step that is not done yet as such', async () => {
