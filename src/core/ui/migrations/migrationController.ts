@@ -255,9 +255,9 @@ export class MigrationController {
    */
   private promptFor(file: string, entry: Entry): MigrationPrompt {
     const prompt = this.deps.prompt;
-    const ask = async <T>(question: string, answer: () => Promise<T>): Promise<T> => {
+    const ask = async <T>(where: string, question: string, answer: () => Promise<T>): Promise<T> => {
       const before = { busy: entry.busy, saying: entry.saying };
-      entry.saying = `Answer the question at the top of the window: ${question}`;
+      entry.saying = `Answer the question ${where}: ${question}`;
       this.setBusy(file, entry, WAITING_FOR_ANSWER);
       try {
         return await answer();
@@ -268,8 +268,8 @@ export class MigrationController {
     };
     return {
       person: prompt.person,
-      confirmTyped: (question, expected) => ask(`${question} Type "${expected}" to confirm.`, () => prompt.confirmTyped(question, expected)),
-      confirm: (question, detail) => ask(question, () => prompt.confirm(question, detail)),
+      confirmTyped: (question, expected) => ask('at the top of the window', `${question} Type "${expected}" to confirm.`, () => prompt.confirmTyped(question, expected)),
+      confirm: (question, detail) => ask('in the dialog', question, () => prompt.confirm(question, detail)),
     };
   }
 
