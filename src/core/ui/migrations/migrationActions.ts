@@ -205,6 +205,18 @@ export async function copySupportRequestFor(deps: OperationDeps, wb: MigrationDe
   void deps.ui.info('The support request is on the clipboard; paste it into a Mendix Support ticket.');
 }
 
+/** The step commands "Open App", "Reveal File", "Copy Path": the step named, or picked among those that name a URL or file. */
+export async function stepLinkCommand(deps: OperationDeps, wb: MigrationDeps, node: unknown, action: 'openApp' | 'revealFile' | 'copyPath'): Promise<void> {
+  const what = action === 'openApp' ? 'appUrl' : 'file';
+  const { file, stepId } = await pickStep(deps, wb, node, {
+    fits: (l, _st, j, lines) => !!stepFacts(l, lines, j)[what],
+    takeSingle: true,
+    title: (name) => `Which step of ${name}?`,
+    none: (name) => `No step of "${name}" names ${what === 'appUrl' ? 'an app URL' : 'a file'}.`,
+  });
+  await stepLinkAction(deps, wb, file, stepId, action);
+}
+
 /** "Open App", "Reveal File", "Copy Path" for the app URL or local file a step names. */
 export async function stepLinkAction(deps: OperationDeps, wb: MigrationDeps, file: string, stepId: string, action: 'openApp' | 'revealFile' | 'copyPath'): Promise<void> {
   const j = await loadJournal(wb, file);

@@ -11,6 +11,9 @@ import { MigrationRunNode } from '../../../../src/core/ui/migrations/migrationNo
 import { COMMANDS } from '../../../../src/core/ui/kit/commandIds';
 import { resumeMigration } from '../../../../src/core/ui/migrations/resumeMigration';
 import { runNextStep } from '../../../../src/core/ui/migrations/runNextStep';
+import { runStep } from '../../../../src/core/ui/migrations/runStep';
+import { openPortal } from '../../../../src/core/ui/migrations/openPortal';
+import { copyStepPath } from '../../../../src/core/ui/migrations/copyStepPath';
 import { startMigrationWizard } from '../../../../src/core/ui/migrations/startMigrationWizard';
 import { verifyStep } from '../../../../src/core/ui/migrations/verifyStep';
 import { parseDomains, slug } from '../../../../src/core/ui/migrations/wizard';
@@ -110,6 +113,24 @@ describe('migration commands', () => {
     assert.equal(wb.controller.peek(file)?.steps['link.temp-a'].status, 'waiting-for-person');
     await new Promise((r) => setImmediate(r));
     assert.deepEqual((d.ui as ScriptedInput).infos, []);
+  });
+
+  it('a step command takes the step a panel button names, and from the palette offers only the steps it fits', async () => {
+    const file = await wb.controller.create(dir, sampleInput(join(dir, 'dl')));
+    // The panel's Run names its step: no question.
+    await runStep(commandDeps([]), { journalFile: file, stepId: 'preflight' });
+    assert.equal(wb.controller.peek(file)?.steps.preflight.status, 'done');
+    await assert.rejects(openPortal(commandDeps([]), { journalFile: file }), /No step of "order-portal" names a portal page/);
+    await wb.controller.run(file);
+    // From the palette (or the Migrations row): the only step with a portal page is taken.
+    const d = commandDeps([]);
+    await openPortal(d, { journalFile: file });
+    assert.equal(d.host.opened.length, 1);
+    assert.equal(d.host.opened[0], wb.controller.peek(file)?.steps['link.temp-a'].person?.url);
+    // Several steps name a file: the person picks one by its row.
+    const c = commandDeps(['3. Download the deployment package of the source']);
+    await copyStepPath(c, { journalFile: file });
+    assert.equal(c.host.clipboard, wb.controller.peek(file)?.steps['package.download'].outputs.path);
   });
 
   it('Mark Manual Step Done confirms, verifies and reports a step that is not done yet as such', async () => {
