@@ -4,7 +4,7 @@
  * through it (and through the one wrapper in registerCommands.ts).
  */
 import type { ExplorerNode } from '../../core/ui/explorer/nodes/explorerNode';
-import type { MigrationCommandDeps } from '../../core/ui/migrations/migrationDeps';
+import type { JournalRef, MigrationCommandDeps } from '../../core/ui/migrations/migrationDeps';
 import { checkAccess } from '../../core/ui/explorer/commands/checkAccess';
 import { clearFilter } from '../../core/ui/explorer/commands/clearFilter';
 import { copyAppId } from '../../core/ui/explorer/commands/copyAppId';
@@ -27,18 +27,20 @@ import { startEnvironment } from '../../core/ui/explorer/commands/startEnvironme
 import { stopEnvironment } from '../../core/ui/explorer/commands/stopEnvironment';
 import type { CommandKey } from '../../core/ui/kit/commandIds';
 
-/** Every command gets both features' dependencies; explorer commands use the `CommandDeps` part. */
-export type TableCommand = (deps: MigrationCommandDeps, node?: ExplorerNode) => Promise<void>;
+/** Every command gets both features' dependencies (Apps-tree commands use the `CommandDeps` part) ... */
+type TreeCommand = (deps: MigrationCommandDeps, node?: ExplorerNode) => Promise<void>;
+/** ... and a tree node, or (migration commands) a journal or step reference. */
+type RefCommand = (deps: MigrationCommandDeps, ref?: JournalRef) => Promise<void>;
 
 /**
  * Requires a command's module on first run. The migration commands pull in the engine and its
  * schemas (zod); loading them at activation would cost tens of milliseconds for nothing.
  */
-function lazy<M>(load: () => M, pick: (m: M) => TableCommand): TableCommand {
-  let cmd: TableCommand | undefined;
-  return (deps, node) => {
+function lazy<M, A extends unknown[]>(load: () => M, pick: (m: M) => (deps: MigrationCommandDeps, ...args: A) => Promise<void>): (deps: MigrationCommandDeps, ...args: A) => Promise<void> {
+  let cmd: ((deps: MigrationCommandDeps, ...args: A) => Promise<void>) | undefined;
+  return (deps, ...args) => {
     cmd ??= pick(load());
-    return cmd(deps, node);
+    return cmd(deps, ...args);
   };
 }
 
@@ -64,11 +66,8 @@ const migrations = {
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-export interface CommandEntry {
-  run: TableCommand;
-  /** Names the action in error messages: "<action> failed: …". */
-  action: string;
-}
+/** `action` names the action in error messages: "<action> failed: …". */
+export type CommandEntry = { run: TreeCommand; action: string } | { run: RefCommand; action: string; takesRef: true };
 
 /** Keyed like the registry, so adding an id without an implementation does not compile. */
 export const COMMAND_TABLE: Readonly<Record<CommandKey, CommandEntry>> = {
@@ -93,20 +92,20 @@ export const COMMAND_TABLE: Readonly<Record<CommandKey, CommandEntry>> = {
   downloadBackup: { run: downloadBackup, action: 'Download backup' },
   showSettings: { run: showSettings, action: 'Show settings' },
   startMigrationWizard: { run: migrations.startMigrationWizard, action: 'Start migration' },
-  resumeMigration: { run: migrations.resumeMigration, action: 'Resume migration' },
-  runNextStep: { run: migrations.runNextStep, action: 'Run next step' },
-  runStep: { run: migrations.runStep, action: 'Run step' },
-  verifyStep: { run: migrations.verifyStep, action: 'Verify step' },
-  markStepDone: { run: migrations.markStepDone, action: 'Mark step done' },
-  redoStep: { run: migrations.redoStep, action: 'Redo step' },
-  openPortal: { run: migrations.openPortal, action: 'Open portal' },
-  copySupportRequest: { run: migrations.copySupportRequest, action: 'Copy support request' },
-  openStepApp: { run: migrations.openStepApp, action: 'Open app' },
-  revealStepFile: { run: migrations.revealStepFile, action: 'Reveal file' },
-  copyStepPath: { run: migrations.copyStepPath, action: 'Copy path' },
-  acknowledgeWarnings: { run: migrations.acknowledgeWarnings, action: 'Acknowledge warnings' },
-  abortMigration: { run: migrations.abortMigration, action: 'Abort migration' },
-  exportReport: { run: migrations.exportReport, action: 'Export migration report' },
-  openPanel: { run: migrations.openPanel, action: 'Open migration panel' },
-  refreshMigrations: { run: migrations.refreshMigrations, action: 'Refresh migrations' },
+  resumeMigration: { run: migrations.resumeMigration, action: 'Resume migration', takesRef: true },
+  runNextStep: { run: migrations.runNextStep, action: 'Run next step', takesRef: true },
+  runStep: { run: migrations.runStep, action: 'Run step', takesRef: true },
+  verifyStep: { run: migrations.verifyStep, action: 'Verify step', takesRef: true },
+  markStepDone: { run: migrations.markStepDone, action: 'Mark step done', takesRef: true },
+  redoStep: { run: migrations.redoStep, action: 'Redo step', takesRef: true },
+  openPortal: { run: migrations.openPortal, action: 'Open portal', takesRef: true },
+  copySupportRequest: { run: migrations.copySupportRequest, action: 'Copy support request', takesRef: true },
+  openStepApp: { run: migrations.openStepApp, action: 'Open app', takesRef: true },
+  revealStepFile: { run: migrations.revealStepFile, action: 'Reveal file', takesRef: true },
+  copyStepPath: { run: migrations.copyStepPath, action: 'Copy path', takesRef: true },
+  acknowledgeWarnings: { run: migrations.acknowledgeWarnings, action: 'Acknowledge warnings', takesRef: true },
+  abortMigration: { run: migrations.abortMigration, action: 'Abort migration', takesRef: true },
+  exportReport: { run: migrations.exportReport, action: 'Export migration report', takesRef: true },
+  openPanel: { run: migrations.openPanel, action: 'Open migration panel', takesRef: true },
+  refreshMigrations: { run: migrations.refreshMigrations, action: 'Refresh migrations', takesRef: true },
 };

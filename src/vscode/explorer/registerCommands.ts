@@ -9,26 +9,26 @@ import { errorText, isCancellation } from '../../core/ui/kit/errors';
 import type { ExplorerNode } from '../../core/ui/explorer/nodes/explorerNode';
 import type { Redactor } from '../../core/shared/redact';
 import { COMMANDS, type CommandKey } from '../../core/ui/kit/commandIds';
-import type { MigrationCommandDeps } from '../../core/ui/migrations/migrationDeps';
+import { isJournalRef, type MigrationCommandDeps } from '../../core/ui/migrations/migrationDeps';
 import { COMMAND_TABLE, type CommandEntry } from './commandTable';
 
 /**
- * Only arguments from our own views and panel reach a command: tree nodes (they carry `kind`) and
- * journal or step references from the Migrations view and the panel (`journalFile`, `stepId`).
- * Anything else (a Uri from a keybinding, a string) means "no node": the command asks instead.
+ * Only arguments from our own views and panel reach a command. Apps-tree commands get a tree node
+ * (it carries `kind` and `getTreeItem`); migration commands get a journal or step reference (a
+ * Migrations-view row or a panel button: `journalFile`, `stepId`). Anything else (a Uri from a
+ * keybinding, a string) means "none": the command asks instead.
  */
-function asNode(arg: unknown): ExplorerNode | undefined {
+function asTreeNode(arg: unknown): ExplorerNode | undefined {
   if (typeof arg !== 'object' || arg === null) return undefined;
-  const n = arg as { kind?: unknown; getTreeItem?: unknown; journalFile?: unknown };
-  const ours = (typeof n.kind === 'string' && typeof n.getTreeItem === 'function') || typeof n.journalFile === 'string';
-  return ours ? (arg as ExplorerNode) : undefined;
+  const n = arg as { kind?: unknown; getTreeItem?: unknown };
+  return typeof n.kind === 'string' && typeof n.getTreeItem === 'function' && !isJournalRef(arg) ? (arg as ExplorerNode) : undefined;
 }
 
 export async function runCommand(id: string, entry: CommandEntry, deps: MigrationCommandDeps, redactor: Redactor, arg: unknown): Promise<void> {
   const log = deps.log.child('command');
   const started = Date.now();
   try {
-    await entry.run(deps, asNode(arg));
+    await ('takesRef' in entry ? entry.run(deps, isJournalRef(arg) ? arg : undefined) : entry.run(deps, asTreeNode(arg)));
     log.debug(`${id} done in ${Date.now() - started} ms`);
   } catch (e) {
     if (isCancellation(e)) {
