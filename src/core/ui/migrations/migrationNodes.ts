@@ -36,6 +36,8 @@ export class MigrationRunNode implements MigrationTreeNode {
     readonly summary: JournalSummary,
     private readonly detail?: { journal: Readonly<Journal>; lines: readonly PlanLine[] },
     private readonly busy?: string,
+    /** The controller's "Now:" line while the run waits for an answer or rolls back. */
+    private readonly saying?: string,
   ) {}
 
   get journalFile(): string {
@@ -57,7 +59,7 @@ export class MigrationRunNode implements MigrationTreeNode {
       description,
       tooltip: s.error
         ? `**${s.name}**\n\n${s.error}`
-        : `**${s.name}** — ${RUN_STATE_LABELS[state]}\n\nNow: ${this.busy ? this.busy : s.now}  \nPhase: ${s.phase}  \nSteps done: ${s.done} of ${s.total}`,
+        : `**${s.name}** — ${RUN_STATE_LABELS[state]}\n\nNow: ${this.saying ?? this.busy ?? s.now}  \nPhase: ${s.phase}  \nSteps done: ${s.done} of ${s.total}`,
       icon: s.error ? { id: 'warning', color: 'editorWarning.foreground' } : RUN_STATE_ICON[state],
       collapsible: this.detail ? 'collapsed' : 'none',
       contextValue: `migration ${s.status}${s.currentStep?.status === 'waiting-for-person' ? ' waiting' : ''}${this.busy ? ' busy' : ''} state-${state}`,

@@ -303,6 +303,10 @@ describe('Migrations view rows', () => {
       assert.equal(item.command?.command, COMMANDS.openPanel);
       assert.match(item.contextValue, /\bmigration\b.*\bactive\b/);
       assert.equal(node.journalFile, file);
+      // While the run waits for an answer, the row says so (the same line as the panel's "Now:").
+      const asking = new MigrationRunNode(s, { journal, lines: mc.planLines(file) }, 'waiting for your answer', 'Answer the question at the top of the window: Type "x" to confirm.').getTreeItem();
+      assert.match(asking.description ?? '', /^waiting for your answer · Preflight · 0\/\d+ · Running$/);
+      assert.match(asking.tooltip ?? '', /Now: Answer the question at the top of the window: Type "x" to confirm\./);
       const phases = node.getChildren().map((c) => c.getTreeItem().label);
       assert.equal(phases[0], 'Preflight');
       assert.ok(phases.includes('Cutover (data freeze)'));
