@@ -83,8 +83,6 @@ export default tseslint.config(
   // branch point of s2-core and are being split on their owners' branches.
   {
     files: [
-      'src/core/ui/migrations/wizard.ts',
-      'src/vscode/migrations/registerMigrations.ts',
       'src/core/mendix/transfer/download.ts',
       'src/core/mendix/transfer/rangeWriter.ts',
     ],

@@ -5,7 +5,9 @@
  */
 import * as vscode from 'vscode';
 import { Redactor } from '../core/shared/redact';
+import { AccountStore } from '../core/ui/accounts/accounts';
 import type { ApiServices } from './kit/apiServices';
+import { secretBackend } from './kit/secrets';
 import { registerExplorer } from './explorer/registerExplorer';
 import { registerMigrations } from './migrations/registerMigrations';
 import { createOutputLogger } from './kit/outputLog';
@@ -23,12 +25,19 @@ export function activateMain(context: vscode.ExtensionContext, timings: MainTimi
   const redactor = new Redactor();
   const log = createOutputLogger(channel, redactor);
 
+  // One dependency object per feature, built here and passed down: the accounts both features use,
+  // then the migrations (their engine loads on first use), then the explorer, whose command table
+  // serves the palette, the trees and the migration panel.
+  const accounts = new AccountStore(secretBackend(context.secrets));
+  const migrations = registerMigrations({ context, log, redactor, accounts });
   let services: ApiServices | undefined;
-  const explorer = registerExplorer({
+  registerExplorer({
     context,
     channel,
     log,
     redactor,
+    accounts,
+    migrations,
     // The API client (axios, zod) is built on first use rather than at activation.
     services: () => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -36,9 +45,6 @@ export function activateMain(context: vscode.ExtensionContext, timings: MainTimi
       return services;
     },
   });
-  const migrations = registerMigrations({ context, channel, log, redactor, accounts: explorer.accounts });
-  explorer.setMigrationLauncher(migrations.workbench);
-  migrations.attachStatusBar(explorer.statusBar);
   const version = String((context.extension.packageJSON as { version?: unknown }).version);
   const ready = timings.activatedAt === undefined ? '' : `, commands ready ${(performance.now() - timings.activatedAt).toFixed(1)} ms after activation started`;
   log.info(`Mendix Cloud Migration ${version} activated (implementation loaded in ${timings.loadMs.toFixed(1)} ms${ready})`);

@@ -12,7 +12,7 @@ import { DEMO } from '../emulator/seeds/demo';
 import { journey } from './journey';
 import { allSettled, answerWizard, drive, stepOf } from './person';
 import { orderPortalAnswers, orderPortalPerson } from './orderPortalScript';
-import { contextMenu, pendingUntil, signIn } from './screen';
+import { contextMenu, signIn } from './screen';
 
 const NAME = 'c-cutover-retry';
 const TARGET_ENV = DEMO.environments.orderPortalUsProduction.id;
@@ -42,6 +42,8 @@ describe('journey (c): the cutover’s first target start fails, rolls back, and
     });
     const failed = stepOf(steps, 'cutover.start-target');
     assert.equal(failed.status, 'failed');
+    // The step fails first; the source is then started again (the header says "Rolling back" meanwhile).
+    await p.runStatus(/Rolled back/, 30_000);
     await p.show('cutover.start-target');
     await w.shot('rollback-announced');
     const header = (await (await p.frame()).textContent('#run-header')) ?? '';
@@ -59,22 +61,25 @@ describe('journey (c): the cutover’s first target start fails, rolls back, and
     truth.expect('rollback', 'the source runs again (portal page)', await w.portal.overview(), new RegExp(`${DEMO.nodes.orderportal.subdomain} .*Production: Running`));
   });
 
-  // NOTES.md R5: the retry re-polls the failed start job instead of starting the target again.
-  // NOTES.md R7: after the rollback the run can stay busy for over 30 s, so Run is disabled.
-  pendingUntil('NOTES.md R7')('the cause is cleared and the retry succeeds', async function () {
+  it('the cause is cleared and the retry succeeds', async function () {
     const { w, p } = ready();
     await w.control('/_emulator/start-failure', { environmentId: TARGET_ENV, errorCode: null });
     // The failed step's own Run, when offered (NOTES.md R3); otherwise the run-wide button.
     const offered = (await (await p.frame()).locator('#step-cutover_start-target .actions button').allInnerTexts()).map((t) => t.trim());
     if (offered.includes('Run')) await p.click('cutover.start-target', 'Run');
     else await p.clickRun('Run Until a Person Is Needed');
+    // The retry starts the cutover over: the data freeze asks for the app name again, and the header
+    // says the run waits for that answer (NOTES.md R7).
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline && !(await p.inputPrompt())) await w.wb.page.waitForTimeout(200);
+    const now = ((await (await p.frame()).textContent('#now')) ?? '').replace(/\s+/g, ' ');
+    truth.expect('retry', 'the header says the run waits for the typed confirmation', now, /Answer the question at the top of the window: .*Type ".+" to confirm/);
     await drive(w, p, { until: allSettled(['cutover.start-target']), person, retrying: ['cutover.start-target'] });
     await p.show('cutover.start-target');
     await w.shot('retried');
   });
 
-  // NOTES.md R4, R5: needs the retry to succeed first.
-  pendingUntil('NOTES.md R7')('the sign-off report records the rollback and both downtime windows', async function () {
+  it('the sign-off report records the rollback and both downtime windows', async function () {
     const { w, p } = ready();
     await p.clickRun('Export Report');
     // The report is saved beside the journal and opened in an editor.
@@ -93,8 +98,7 @@ describe('journey (c): the cutover’s first target start fails, rolls back, and
     finished('rolled back and retried');
   });
 
-  // NOTES.md R3, R6: the failed step offers no Run; reset steps keep their finished transfer bar.
-  pendingUntil('NOTES.md R7')('said the truth at every phase (rollback announced, both downtime windows)', function () {
+  it('said the truth at every phase (rollback announced, both downtime windows)', function () {
     truth.assertAll();
   });
 });

@@ -120,7 +120,8 @@ export async function drive(world: World, panel: PanelDriver, opts: DriveOptions
   const dialogs = [...(opts.dialogs ?? []), ...DEFAULT_DIALOGS];
   const handled = new Map<string, { at: number; next: Awaited<ReturnType<PersonAction>>; tries: number }>();
   const deadline = Date.now() + (opts.timeoutMs ?? 300_000);
-  let quietSince = 0;
+  // A run the caller just started has a moment to show itself before "nothing runs" is judged.
+  let quietSince = Date.now();
   const stale = new Set(opts.retrying ?? []);
   let steps: StepOnScreen[] = [];
   while (Date.now() < deadline) {
@@ -202,7 +203,9 @@ export async function drive(world: World, panel: PanelDriver, opts: DriveOptions
     if (!running && Date.now() - quietSince > 2500) {
       const run = await panel.runButton();
       if (run) {
-        await run.click();
+        // A person does not hold a click on a button that just turned disabled (a run started): they
+        // look at the screen again, which may be asking them something (NOTES.md R7).
+        await run.click({ timeout: 2000 }).catch(() => undefined);
         quietSince = Date.now();
       }
     }

@@ -1,32 +1,34 @@
 /**
- * The one wrapper every command runs in: it passes a tree node only when one was clicked, treats a
- * dismissed prompt or cancelled progress as a quiet no-op, logs failures (masked) and shows a clear
- * message with a "Show Log" action.
+ * The one wrapper every command runs in, from the palette, a tree or the migration panel: it passes
+ * a tree node or a panel's journal/step reference only when one came, treats a dismissed prompt or
+ * cancelled progress as a quiet no-op, logs failures (masked) and shows a clear message with a
+ * "Show Log" action.
  */
 import * as vscode from 'vscode';
-import type { CommandDeps } from '../../core/ui/explorer/commands/commandDeps';
 import { errorText, isCancellation } from '../../core/ui/kit/errors';
 import type { ExplorerNode } from '../../core/ui/explorer/nodes/explorerNode';
 import type { Redactor } from '../../core/shared/redact';
+import { COMMANDS, type CommandKey } from '../../core/ui/kit/commandIds';
+import { isJournalRef, type MigrationCommandDeps } from '../../core/ui/migrations/migrationDeps';
 import { COMMAND_TABLE, type CommandEntry } from './commandTable';
 
 /**
- * Only arguments from our own views and panel reach a command: tree nodes (they carry `kind`) and
- * journal references from the migration panel (`journalFile`). Anything else (a Uri from a
- * keybinding, a string) means "no node": the command asks instead.
+ * Only arguments from our own views and panel reach a command. Apps-tree commands get a tree node
+ * (it carries `kind` and `getTreeItem`); migration commands get a journal or step reference (a
+ * Migrations-view row or a panel button: `journalFile`, `stepId`). Anything else (a Uri from a
+ * keybinding, a string) means "none": the command asks instead.
  */
-function asNode(arg: unknown): ExplorerNode | undefined {
+function asTreeNode(arg: unknown): ExplorerNode | undefined {
   if (typeof arg !== 'object' || arg === null) return undefined;
-  const n = arg as { kind?: unknown; getTreeItem?: unknown; journalFile?: unknown };
-  const ours = (typeof n.kind === 'string' && typeof n.getTreeItem === 'function') || typeof n.journalFile === 'string';
-  return ours ? (arg as ExplorerNode) : undefined;
+  const n = arg as { kind?: unknown; getTreeItem?: unknown };
+  return typeof n.kind === 'string' && typeof n.getTreeItem === 'function' && !isJournalRef(arg) ? (arg as ExplorerNode) : undefined;
 }
 
-export async function runCommand(id: string, entry: CommandEntry, deps: CommandDeps, redactor: Redactor, arg: unknown): Promise<void> {
+export async function runCommand(id: string, entry: CommandEntry, deps: MigrationCommandDeps, redactor: Redactor, arg: unknown): Promise<void> {
   const log = deps.log.child('command');
   const started = Date.now();
   try {
-    await entry.run(deps, asNode(arg));
+    await ('takesRef' in entry ? entry.run(deps, isJournalRef(arg) ? arg : undefined) : entry.run(deps, asTreeNode(arg)));
     log.debug(`${id} done in ${Date.now() - started} ms`);
   } catch (e) {
     if (isCancellation(e)) {
@@ -40,8 +42,9 @@ export async function runCommand(id: string, entry: CommandEntry, deps: CommandD
   }
 }
 
-export function registerCommands(deps: CommandDeps, redactor: Redactor): vscode.Disposable[] {
-  return Object.entries(COMMAND_TABLE).map(([id, entry]) =>
-    vscode.commands.registerCommand(id, (arg: unknown) => runCommand(id, entry, deps, redactor, arg)),
+/** Registers every command of the table with the features' dependencies, built once at activation. */
+export function registerCommands(deps: MigrationCommandDeps, redactor: Redactor): vscode.Disposable[] {
+  return (Object.keys(COMMAND_TABLE) as CommandKey[]).map((key) =>
+    vscode.commands.registerCommand(COMMANDS[key], (arg: unknown) => runCommand(COMMANDS[key], COMMAND_TABLE[key], deps, redactor, arg)),
   );
 }

@@ -1,11 +1,12 @@
 /**
- * Wires the Mendix Cloud explorer: account store, Apps tree, status bar and every command. Nothing
- * here talks to the network; the first request happens when the Apps view asks for its children.
+ * Wires the Mendix Cloud explorer: the Apps tree, the account status bar and every command (with the
+ * explorer's and the migration feature's dependencies). Nothing here talks to the network; the first
+ * request happens when the Apps view asks for its children.
  */
 import * as vscode from 'vscode';
-import { AccountStore } from '../../core/ui/accounts/accounts';
+import type { AccountStore } from '../../core/ui/accounts/accounts';
 import { CONTEXT_KEYS, VIEWS } from '../../core/ui/kit/commandIds';
-import type { CommandDeps, MigrationLauncher } from '../../core/ui/explorer/commands/commandDeps';
+import type { MigrationCommandDeps, MigrationDeps } from '../../core/ui/migrations/migrationDeps';
 import { Limiter } from '../../core/ui/kit/limiter';
 import { AppsRoot } from '../../core/ui/explorer/nodes/appsRoot';
 import type { ExplorerEnv } from '../../core/ui/explorer/nodes/explorerNode';
@@ -14,7 +15,6 @@ import type { Redactor } from '../../core/shared/redact';
 import type { ApiServices } from '../kit/apiServices';
 import { registerCommands } from './registerCommands';
 import { VsCodeHost } from '../kit/host';
-import { secretBackend } from '../kit/secrets';
 import { affectsApi, affectsTree, appUrlCheckSettings, downloadFolder, portalBaseUrl, treePageSize } from '../kit/settings';
 import { AccountStatusBar } from './accountStatusBar';
 import { AppsTreeProvider, type ExplorerViewState } from './appsTreeProvider';
@@ -32,16 +32,10 @@ export interface ExplorerOptions {
   redactor: Redactor;
   /** Built lazily on first use: creating API clients pulls in the HTTP stack. */
   services: () => ApiServices;
-}
-
-/** What other parts of the extension (the migration wizard and panel) use from the explorer. */
-export interface Explorer {
-  statusBar: AccountStatusBar;
-  tree: AppsTreeProvider;
-  /** Signed-in accounts and their credentials (SecretStorage). */
+  /** Signed-in accounts and their credentials (SecretStorage), shared with the migrations. */
   accounts: AccountStore;
-  /** Wires "Start Migration from Here" to the engine once its VS Code side is registered. */
-  setMigrationLauncher(launcher: MigrationLauncher | undefined): void;
+  /** The migration feature, built before the explorer so the commands get it from the start. */
+  migrations: MigrationDeps;
 }
 
 function explorerEnv(state: ExplorerViewState, log: Logger, changed: ExplorerEnv['changed']): ExplorerEnv {
@@ -98,9 +92,8 @@ function reloadOnOutsideChanges(context: vscode.ExtensionContext, accounts: Acco
   ];
 }
 
-export function registerExplorer(opts: ExplorerOptions): Explorer {
-  const { context, log, redactor } = opts;
-  const accounts = new AccountStore(secretBackend(context.secrets));
+export function registerExplorer(opts: ExplorerOptions): void {
+  const { context, log, redactor, accounts } = opts;
   const state: ExplorerViewState = { filter: '', epoch: 0 };
   // The tree is built below; nodes only report changes after it exists.
   const env = explorerEnv(state, log, (node) => tree.redraw(node));
@@ -141,7 +134,7 @@ export function registerExplorer(opts: ExplorerOptions): Explorer {
   // Reading SecretStorage is local and cheap, but still async: do not hold activation for it.
   void syncAccounts();
 
-  const deps: CommandDeps = {
+  const deps: MigrationCommandDeps = {
     ui: new VsCodeUserInput(),
     progress: new VsCodeProgressRunner(),
     host: new VsCodeHost(opts.channel, redactor),
@@ -152,6 +145,7 @@ export function registerExplorer(opts: ExplorerOptions): Explorer {
     tree,
     settings: { downloadFolder, portalBaseUrl, appUrlCheck: appUrlCheckSettings },
     log,
+    migrations: opts.migrations,
   };
 
   context.subscriptions.push(
@@ -162,12 +156,4 @@ export function registerExplorer(opts: ExplorerOptions): Explorer {
     ...reloadOnOutsideChanges(context, accounts, root, tree),
     ...registerCommands(deps, redactor),
   );
-  return {
-    statusBar,
-    tree,
-    accounts,
-    setMigrationLauncher: (launcher) => {
-      deps.migration = launcher;
-    },
-  };
 }

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { baseUrlProblem, type MendixApiConfig } from '../../core/mendix/api/config';
 import { UserFacingError } from '../../core/ui/kit/errors';
 import type { AppUrlCheckMode } from '../../core/mendix/appUrlCheck';
+import type { DnsWatchConfig } from '../../core/ui/panel/dnsWatch';
 
 const SECTION = 'mendixMigration';
 
@@ -68,4 +69,40 @@ export function appUrlCheckSettings(): { mode: AppUrlCheckMode; gateway: string 
 export function portalBaseUrl(): string {
   const v = get('portal.baseUrl', '').trim();
   return v === '' ? 'https://cloud.home.mendix.com' : v;
+}
+
+/**
+ * The DNS watch's settings: resolver and authoritative lists (`ip[:port]`, or `name=ip[:port]`)
+ * replace or extend the defaults when given.
+ */
+export function dnsWatchConfig(): DnsWatchConfig {
+  // The resolver list is loaded with the first DNS check, not at activation.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const r = require('../../core/dns/resolvers') as typeof import('../../core/dns/resolvers');
+  const resolvers = get<string[]>('dns.resolvers', []).filter((x) => typeof x === 'string' && x.trim() !== '');
+  const authoritative = get<string[]>('dns.authoritative', []).filter((x) => typeof x === 'string' && x.trim() !== '');
+  const custom = resolvers.map((x) => {
+    const [name, addr] = x.includes('=') ? x.split('=', 2) : [undefined, x];
+    return r.resolverFromAddress(addr.trim(), name?.trim());
+  });
+  const mode = get<string>('dns.resolversMode', 'replace') === 'extend' ? 'extend' : 'replace';
+  return {
+    resolvers: custom.length ? r.mergeResolvers(r.DEFAULT_PUBLIC_RESOLVERS, custom, mode) : [...r.DEFAULT_PUBLIC_RESOLVERS],
+    authoritative: authoritative.length ? authoritative : 'discover',
+    // The panel checks the CNAME itself (✓ against <domain>.cname.mendix.net), not where it leads.
+    recordType: 'CNAME',
+    timeoutMs: get<number>('dns.timeoutMs', 2000),
+    minIntervalMs: get<number>('dns.minIntervalMs', 2000),
+  };
+}
+
+/**
+ * How often the engine polls Mendix Cloud jobs: settings.json can hold anything, so outside
+ * 10 ms…10 min the engine's default (0) is used, and `warn` says why.
+ */
+export function pollIntervalMs(warn: (message: string) => void): number {
+  const raw = get<number>('migration.pollIntervalMs', 0);
+  const poll = Number.isInteger(raw) && raw >= 10 && raw <= 600_000 ? raw : 0;
+  if (raw !== 0 && poll === 0) warn(`mendixMigration.migration.pollIntervalMs = ${String(raw)} is outside 10…600000 ms; using the default`);
+  return poll;
 }

@@ -53,7 +53,7 @@ export class MigrationsTreeProvider implements vscode.TreeDataProvider<Migration
         // While a run holds the journal its in-memory state is the newest; otherwise the file is.
         const live = mc?.busy(s.file) ? mc.peek(s.file) : undefined;
         const journal = live ?? (await readJournalFile(s.file));
-        rows.push(new MigrationRunNode(s, { journal, lines: planLinesFor(journal) }, mc?.busy(s.file)));
+        rows.push(new MigrationRunNode(s, { journal, lines: planLinesFor(journal) }, mc?.busy(s.file), mc?.saying(s.file)));
       }
       return rows;
     } catch (e) {

@@ -2,34 +2,24 @@
  * The migration panel in VS Code: a webview per journal with a strict CSP (nonce from
  * `crypto.randomBytes`), narrow resource roots, every inbound message validated (in the core
  * controller), DNS watching paused while hidden, and a serializer that brings it back after a reload.
+ * Its buttons run commands through the one command table and wrapper, as the palette and trees do.
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { isKnownJournal } from '../../core/ui/migrations/journalList';
 import type { MigrationController } from '../../core/ui/migrations/migrationController';
-import {
-  copySupportRequestFor,
-  markDoneWithMessage,
-  openPortalFor,
-  redoStepWithMessage,
-  stepLinkAction,
-  runWithProgress,
-  verifyWithMessage,
-  type OperationDeps,
-} from '../../core/ui/migrations/migrationActions';
-import type { MigrationWorkbench } from '../../core/ui/migrations/migrationDeps';
+import type { MigrationDeps } from '../../core/ui/migrations/migrationDeps';
 import { REDEPLOY } from '../../core/migration/steps/finishStepIds';
 import { DnsWatch, withTargetHost, type DnsWatchConfig } from '../../core/ui/panel/dnsWatch';
 import { PanelController } from '../../core/ui/panel/panelController';
 import { panelHtml } from '../../core/ui/panel/panelHtml';
-import { parseViewState, type HostMessage, type RunAction, type StepAction } from '../../core/ui/panel/protocol';
+import { parseViewState, type HostMessage } from '../../core/ui/panel/protocol';
 import { PANEL_VIEW_TYPE } from '../../core/ui/panel/viewType';
 import type { Logger } from '../../core/shared/logger';
 
 export interface PanelHostDeps {
   extensionUri: vscode.Uri;
-  workbench: () => MigrationWorkbench;
-  ops: OperationDeps;
+  migrations: MigrationDeps;
   log: Logger;
   dnsConfig: () => DnsWatchConfig;
 }
@@ -44,16 +34,19 @@ class MigrationPanel implements vscode.Disposable {
   constructor(
     readonly file: string,
     readonly panel: vscode.WebviewPanel,
-    private readonly deps: PanelHostDeps,
-    private readonly mc: MigrationController,
+    deps: PanelHostDeps,
+    mc: MigrationController,
     onDispose: () => void,
   ) {
     const log = deps.log.child('panel');
     const webview = panel.webview;
     webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(deps.extensionUri, 'media')] };
     this.controller = new PanelController({
-      source: { journalFile: file, journal: () => mc.peek(file), plan: () => mc.planLines(file), busy: () => mc.busy(file) },
-      actions: { stepAction: (a, id) => this.stepAction(a, id), runAction: (a) => this.runAction(a) },
+      source: { journalFile: file, journal: () => mc.peek(file), plan: () => mc.planLines(file), busy: () => mc.busy(file), saying: () => mc.saying(file) },
+      actions: {
+        command: (id, arg) => Promise.resolve(vscode.commands.executeCommand(id, arg)),
+        dns: (watch) => (watch ? this.dns?.start() : this.dns?.stop()),
+      },
       post: (m: HostMessage) => void webview.postMessage(m),
       log,
     });
@@ -102,63 +95,6 @@ class MigrationPanel implements vscode.Disposable {
     this.controller.dispose();
     for (const s of this.subs.splice(0)) s.dispose();
   }
-
-  private async stepAction(action: StepAction, stepId: string): Promise<void> {
-    const wb = this.deps.workbench();
-    const ops = this.deps.ops;
-    switch (action) {
-      case 'run':
-        await runWithProgress(ops, wb, this.file, stepId);
-        return;
-      case 'verify':
-        await verifyWithMessage(ops, wb, this.file, stepId);
-        return;
-      case 'markDone':
-        await markDoneWithMessage(ops, wb, this.file, stepId);
-        return;
-      case 'openPortal':
-        await openPortalFor(ops, wb, this.file, stepId);
-        return;
-      case 'copySupportRequest':
-        await copySupportRequestFor(ops, wb, this.file, stepId);
-        return;
-      case 'redo':
-        await redoStepWithMessage(ops, wb, this.file, stepId);
-        return;
-      case 'openApp':
-      case 'revealFile':
-      case 'copyPath':
-        await stepLinkAction(ops, wb, this.file, stepId, action);
-        return;
-      case 'showLog':
-        ops.host.showLog();
-        return;
-    }
-  }
-
-  private async runAction(action: RunAction): Promise<void> {
-    const wb = this.deps.workbench();
-    switch (action) {
-      case 'runAll':
-        await runWithProgress(this.deps.ops, wb, this.file);
-        return;
-      case 'exportReport': {
-        const path = await this.mc.saveReport(this.file);
-        await this.deps.ops.host.openFile(path);
-        this.controller.notice({ level: 'info', text: `Report saved beside the journal: ${path}` });
-        return;
-      }
-      case 'watchDns':
-        this.dns?.start();
-        return;
-      case 'stopDns':
-        this.dns?.stop();
-        return;
-      case 'ackWarnings':
-        await this.mc.acknowledgeWarnings(this.file);
-        return;
-    }
-  }
 }
 
 /** Opens, reveals and revives migration panels (one per journal). Loaded on first use. */
@@ -177,7 +113,7 @@ export class MigrationPanels implements vscode.Disposable {
     }
     try {
       // The saved state comes from the webview: only a journal of this workspace's migrations list is opened.
-      if (!isKnownJournal(await this.deps.workbench().journals(), view.journalFile)) {
+      if (!isKnownJournal(await this.deps.migrations.journals(), view.journalFile)) {
         this.deps.log.warn(`panel: not restoring ${view.journalFile}: it is not one of this workspace's migrations`);
         panel.dispose();
         return;
@@ -187,6 +123,10 @@ export class MigrationPanels implements vscode.Disposable {
       this.deps.log.warn(`panel: could not restore ${view.journalFile}: ${e instanceof Error ? e.message : String(e)}`);
       panel.dispose();
     }
+  }
+
+  visible(file: string): boolean {
+    return this.open.get(file)?.panel.visible ?? false;
   }
 
   async show(file: string): Promise<void> {
@@ -205,7 +145,7 @@ export class MigrationPanels implements vscode.Disposable {
   }
 
   private async attach(file: string, panel: vscode.WebviewPanel): Promise<void> {
-    const mc = this.deps.workbench().controller;
+    const mc = this.deps.migrations.controller;
     await mc.load(file);
     const p = new MigrationPanel(file, panel, this.deps, mc, () => this.open.delete(file));
     this.open.set(file, p);

@@ -18,7 +18,7 @@ describe('extension inside VS Code', function () {
   });
 
   it('is active after running "Mendix: Show Log"', async function () {
-    await vscode.commands.executeCommand('mendixMigration.log.show');
+    await vscode.commands.executeCommand('mendixMigration.showLog');
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     assert.equal(ext?.isActive, true);
   });
@@ -28,7 +28,7 @@ describe('extension inside VS Code', function () {
     assert.ok(ext);
     await ext.activate();
     const contributed = (ext.packageJSON as Manifest).contributes.commands.map((c) => c.command);
-    assert.ok(contributed.includes('mendixMigration.log.show'));
+    assert.ok(contributed.includes('mendixMigration.showLog'));
     const registered = new Set(await vscode.commands.getCommands(true));
     assert.deepEqual(
       contributed.filter((c) => !registered.has(c)),

@@ -1,10 +1,9 @@
 /** Mendix: Abort Migration — stops the run for good; inside the cutover window the source is restarted first. */
-import type { CommandDeps } from '../explorer/commands/commandDeps';
 import { loadJournal, pickJournal } from './migrationActions';
-import { workbenchOf } from './migrationDeps';
+import type { MigrationCommandDeps } from './migrationDeps';
 
-export async function abortMigration(deps: CommandDeps, node?: unknown): Promise<void> {
-  const wb = workbenchOf(deps);
+export async function abortMigration(deps: MigrationCommandDeps, node?: unknown): Promise<void> {
+  const wb = deps.migrations;
   const file = await pickJournal(deps, wb, node, (s) => s === 'active');
   const j = await loadJournal(wb, file);
   const inWindow = j.cutover.startedAt !== undefined && j.cutover.endedAt === undefined;

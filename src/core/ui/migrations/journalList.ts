@@ -5,7 +5,7 @@ import { JOURNAL_FOLDER, readJournalFile as readJournal } from '../../migration/
 import { buildPlan, describePlan, type PlanLine } from '../../migration/plan';
 import { migrationProgress, type RunState } from '../../migration/progress';
 import type { Journal, RunStatus } from '../../migration/types';
-import { currentStepId, PHASE_LABELS } from '../panel/panelModel';
+import { PHASE_LABELS } from '../panel/panelModel';
 
 export interface JournalSummary {
   file: string;
@@ -30,7 +30,7 @@ export function planLinesFor(journal: Readonly<Journal>): PlanLine[] {
 
 export function summarize(file: string, journal: Readonly<Journal>, lines: readonly PlanLine[] = planLinesFor(journal), busy = false): JournalSummary {
   const p = migrationProgress(lines, journal, { busy });
-  const cur = currentStepId(lines, journal);
+  const cur = p.focus?.id;
   const line = lines.find((l) => l.id === cur);
   const phase =
     journal.status === 'completed' ? 'Completed' : journal.status === 'aborted' ? 'Aborted' : line ? PHASE_LABELS[line.phase] : 'Ready';

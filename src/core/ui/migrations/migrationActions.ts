@@ -1,5 +1,6 @@
 /**
- * The migration actions shared by the commands and the panel's buttons: each asks what it needs,
+ * What the migration commands share (the palette, the Migrations view and the panel's buttons all
+ * run the commands): each asks what it needs,
  * shows one cancellable "(n/m) step" notification for long work, and ends with a message naming
  * the next thing to do.
  */
@@ -10,8 +11,9 @@ import { stepFacts } from '../panel/panelModel';
 import { migrationProgress } from '../../migration/progress';
 import type { Host, ProgressRunner, UserInput } from '../kit/userInput';
 import type { RunOutcome } from '../../migration/runner';
-import type { Journal } from '../../migration/types';
-import { isJournalRef, requireFolder, type MigrationWorkbench } from './migrationDeps';
+import type { PlanLine } from '../../migration/plan';
+import type { Journal, StepState } from '../../migration/types';
+import { isJournalRef, isStepRef, requireFolder, type MigrationDeps } from './migrationDeps';
 
 export interface OperationDeps {
   ui: UserInput;
@@ -22,7 +24,7 @@ export interface OperationDeps {
 const SETTLED = new Set(['done', 'skipped']);
 
 /** The journal a command works on: the clicked row's, the only one, or one the person picks. */
-export async function pickJournal(deps: Pick<OperationDeps, 'ui'>, wb: MigrationWorkbench, node: unknown, filter: (status: string) => boolean = () => true): Promise<string> {
+export async function pickJournal(deps: Pick<OperationDeps, 'ui'>, wb: MigrationDeps, node: unknown, filter: (status: string) => boolean = () => true): Promise<string> {
   if (isJournalRef(node)) return node.journalFile;
   requireFolder(wb);
   const all = (await wb.journals()).filter((j) => !j.error && filter(j.status));
@@ -37,12 +39,41 @@ export async function pickJournal(deps: Pick<OperationDeps, 'ui'>, wb: Migration
   );
 }
 
-export async function loadJournal(wb: MigrationWorkbench, file: string): Promise<Readonly<Journal>> {
+export interface StepChoice {
+  /** Which steps fit the command (from the palette, the person picks one of them). */
+  fits: (line: PlanLine, st: Readonly<StepState> | undefined, journal: Readonly<Journal>, lines: readonly PlanLine[]) => boolean;
+  /** The quick pick's title, and the message when no step fits. */
+  title: (name: string) => string;
+  none: (name: string) => string;
+  /** Take the only fitting step without asking (Mark Done); others always show what they act on. */
+  takeSingle?: boolean;
+  placeholder?: string;
+  /** Which migrations to offer (by status); all when not given. */
+  journals?: (status: string) => boolean;
+}
+
+/** The journal and step a step command works on: the panel's button names both; otherwise the person picks. */
+export async function pickStep(deps: Pick<OperationDeps, 'ui'>, wb: MigrationDeps, node: unknown, choice: StepChoice): Promise<{ file: string; stepId: string }> {
+  if (isStepRef(node)) return { file: node.journalFile, stepId: node.stepId };
+  const file = await pickJournal(deps, wb, node, choice.journals);
+  const j = await loadJournal(wb, file);
+  const lines = wb.controller.planLines(file);
+  const fitting = lines.filter((l) => choice.fits(l, j.steps[l.id], j, lines));
+  if (fitting.length === 0) throw new UserFacingError(choice.none(j.name));
+  if (fitting.length === 1 && choice.takeSingle) return { file, stepId: fitting[0].id };
+  const stepId = await deps.ui.pick(
+    fitting.map((l) => ({ label: `${l.index}. ${l.title}`, description: j.steps[l.id]?.status, detail: j.steps[l.id]?.person?.summary, value: l.id })),
+    { title: choice.title(j.name), placeholder: choice.placeholder },
+  );
+  return { file, stepId };
+}
+
+export async function loadJournal(wb: MigrationDeps, file: string): Promise<Readonly<Journal>> {
   return wb.controller.peek(file) ?? (await wb.controller.load(file));
 }
 
 /** The step "Run Next Step" runs: the first one whose dependencies are settled and that is not. */
-export function nextRunnableStep(wb: MigrationWorkbench, file: string, j: Readonly<Journal>): string | undefined {
+export function nextRunnableStep(wb: MigrationDeps, file: string, j: Readonly<Journal>): string | undefined {
   const status = (id: string) => j.steps[id]?.status ?? 'pending';
   return wb.controller
     .planLines(file)
@@ -50,7 +81,7 @@ export function nextRunnableStep(wb: MigrationWorkbench, file: string, j: Readon
 }
 
 /** Runs the plan (or one step) in a cancellable notification that reads "(n/m) step title". */
-export async function runWithProgress(deps: OperationDeps, wb: MigrationWorkbench, file: string, onlyStep?: string): Promise<RunOutcome> {
+export async function runWithProgress(deps: OperationDeps, wb: MigrationDeps, file: string, onlyStep?: string): Promise<RunOutcome> {
   const j = await loadJournal(wb, file);
   if (j.status !== 'active') throw new UserFacingError(`Migration "${j.name}" is ${j.status}; nothing to run.`);
   const lines = wb.controller.planLines(file);
@@ -83,7 +114,9 @@ export async function runWithProgress(deps: OperationDeps, wb: MigrationWorkbenc
   return outcome;
 }
 
-async function announce(deps: OperationDeps, wb: MigrationWorkbench, file: string, o: RunOutcome, onlyStep?: string): Promise<void> {
+async function announce(deps: OperationDeps, wb: MigrationDeps, file: string, o: RunOutcome, onlyStep?: string): Promise<void> {
+  // The visible panel's header and rows say it already; a toast would only cover its buttons (NOTES.md T7).
+  if (wb.panelVisible(file)) return;
   const j = wb.controller.peek(file);
   const name = j?.name ?? 'migration';
   const step = onlyStep ? wb.controller.planLines(file).find((l) => l.id === onlyStep) : undefined;
@@ -100,7 +133,7 @@ async function announce(deps: OperationDeps, wb: MigrationWorkbench, file: strin
   if (choice === 'Open Panel') await wb.openPanel(file);
 }
 
-export async function verifyWithMessage(deps: OperationDeps, wb: MigrationWorkbench, file: string, stepId: string): Promise<void> {
+export async function verifyWithMessage(deps: OperationDeps, wb: MigrationDeps, file: string, stepId: string): Promise<void> {
   const title = wb.controller.planLines(file).find((l) => l.id === stepId)?.title ?? stepId;
   const v = await deps.progress.run(`Verifying: ${title}`, (_report, signal) => wb.controller.verify(file, stepId, signal));
   void deps.ui.info(`${outcomeWord(v)}: ${title} — ${v.detail}`);
@@ -117,7 +150,7 @@ export function outcomeWord(v: Pick<VerifyResult, 'ok' | 'basis'>): string {
  * and the step's check. When they pass, the run continues by itself; when not, nothing is marked
  * and the message says why (steps that allow it offer an explicit, recorded override).
  */
-export async function markDoneWithMessage(deps: OperationDeps, wb: MigrationWorkbench, file: string, stepId: string): Promise<void> {
+export async function markDoneWithMessage(deps: OperationDeps, wb: MigrationDeps, file: string, stepId: string): Promise<void> {
   const j = await loadJournal(wb, file);
   const st = j.steps[stepId];
   const line = wb.controller.planLines(file).find((l) => l.id === stepId);
@@ -146,7 +179,7 @@ export async function markDoneWithMessage(deps: OperationDeps, wb: MigrationWork
 }
 
 /** "Redo Step": a person step goes back to pending and the run picks it up again. */
-export async function redoStepWithMessage(deps: OperationDeps, wb: MigrationWorkbench, file: string, stepId: string): Promise<void> {
+export async function redoStepWithMessage(deps: OperationDeps, wb: MigrationDeps, file: string, stepId: string): Promise<void> {
   const line = wb.controller.planLines(file).find((l) => l.id === stepId);
   if (!line) throw new UserFacingError(`Unknown step ${stepId}.`);
   await deps.ui.confirm(`Redo "${line.title}"?`, 'Redo Step', 'Its confirmation and check are cleared; the run then shows what to do again.');
@@ -159,21 +192,33 @@ export async function redoStepWithMessage(deps: OperationDeps, wb: MigrationWork
   await runWithProgress(deps, wb, file);
 }
 
-export async function openPortalFor(deps: OperationDeps, wb: MigrationWorkbench, file: string, stepId: string): Promise<void> {
+export async function openPortalFor(deps: OperationDeps, wb: MigrationDeps, file: string, stepId: string): Promise<void> {
   const url = wb.controller.instructions(file, stepId)?.url;
   if (!url) throw new UserFacingError('This step has no portal page to open.');
   await deps.host.openExternal(url);
 }
 
-export async function copySupportRequestFor(deps: OperationDeps, wb: MigrationWorkbench, file: string, stepId: string): Promise<void> {
+export async function copySupportRequestFor(deps: OperationDeps, wb: MigrationDeps, file: string, stepId: string): Promise<void> {
   const text = wb.controller.instructions(file, stepId)?.requestText;
   if (!text) throw new UserFacingError('This step has no support request.');
   await deps.host.copyToClipboard(text);
   void deps.ui.info('The support request is on the clipboard; paste it into a Mendix Support ticket.');
 }
 
+/** The step commands "Open App", "Reveal File", "Copy Path": the step named, or picked among those that name a URL or file. */
+export async function stepLinkCommand(deps: OperationDeps, wb: MigrationDeps, node: unknown, action: 'openApp' | 'revealFile' | 'copyPath'): Promise<void> {
+  const what = action === 'openApp' ? 'appUrl' : 'file';
+  const { file, stepId } = await pickStep(deps, wb, node, {
+    fits: (l, _st, j, lines) => !!stepFacts(l, lines, j)[what],
+    takeSingle: true,
+    title: (name) => `Which step of ${name}?`,
+    none: (name) => `No step of "${name}" names ${what === 'appUrl' ? 'an app URL' : 'a file'}.`,
+  });
+  await stepLinkAction(deps, wb, file, stepId, action);
+}
+
 /** "Open App", "Reveal File", "Copy Path" for the app URL or local file a step names. */
-export async function stepLinkAction(deps: OperationDeps, wb: MigrationWorkbench, file: string, stepId: string, action: 'openApp' | 'revealFile' | 'copyPath'): Promise<void> {
+export async function stepLinkAction(deps: OperationDeps, wb: MigrationDeps, file: string, stepId: string, action: 'openApp' | 'revealFile' | 'copyPath'): Promise<void> {
   const j = await loadJournal(wb, file);
   const line = wb.controller.planLines(file).find((l) => l.id === stepId);
   if (!line) throw new UserFacingError(`Unknown step ${stepId}.`);

@@ -49,8 +49,15 @@ interface Entry {
   lines: PlanLine[];
   session?: MigrationSession;
   busy?: string;
+  /** What the person must know now instead of the journal's reading (an open question, a rollback under way). */
+  saying?: string;
   board: TransferBoard;
 }
+
+/** What the header says while the engine restarts the source after a failed cutover step. */
+export const ROLLING_BACK = 'rolling back: starting the source again';
+/** What the header says while the engine waits for the person's answer to its question. */
+export const WAITING_FOR_ANSWER = 'waiting for your answer';
 
 export class MigrationController {
   private readonly entries = new Map<string, Entry>();
@@ -93,6 +100,11 @@ export class MigrationController {
 
   busy(file: string): string | undefined {
     return this.entries.get(file)?.busy;
+  }
+
+  /** The "Now:" line while the run is not working on a step: an open question, or a rollback under way. */
+  saying(file: string): string | undefined {
+    return this.entries.get(file)?.saying;
   }
 
   transfers(file: string): TransferRow[] {
@@ -170,8 +182,7 @@ export class MigrationController {
   private async exclusive<T>(file: string, what: string, fn: (s: MigrationSession) => Promise<T>): Promise<T> {
     const placeholder = await this.entry(file);
     if (placeholder.busy) throw new MigrationBusyError(placeholder.store.peek().name, placeholder.busy);
-    placeholder.busy = what;
-    this.emit({ kind: 'busy', file, busy: what });
+    this.setBusy(file, placeholder, what);
     let session: MigrationSession | undefined;
     try {
       session = await this.openSession(file, placeholder);
@@ -182,10 +193,10 @@ export class MigrationController {
         await session.store.releaseLock();
       }
     } finally {
-      placeholder.busy = undefined;
+      placeholder.saying = undefined;
       // The next operation opens a fresh session, so edits made by other tools (the CLI) are seen.
       placeholder.session = undefined;
-      this.emit({ kind: 'busy', file, busy: undefined });
+      this.setBusy(file, placeholder, undefined);
       this.emit({ kind: 'journal', file });
     }
   }
@@ -204,7 +215,7 @@ export class MigrationController {
     const services = tap.wrap(await this.deps.services(file, entry.store.peek()));
     const session = await openMigration(file, {
       services,
-      prompt: this.deps.prompt,
+      prompt: this.promptFor(file, entry),
       logger: this.deps.logger.child('migration'),
       clock: this.clock,
       planOptions: this.deps.planOptions?.(),
@@ -218,6 +229,11 @@ export class MigrationController {
             if (row) this.emit({ kind: 'transfer', file, row });
           }
           this.emit({ kind: 'journal', file });
+          // The runner restarts the source before the run ends: say so instead of "running".
+          if (event.type === 'step-failed' && this.rollsBack(entry, event.stepId)) {
+            entry.saying = `Rolling back: "${event.title}" failed, so the source is started again`;
+            this.setBusy(file, entry, ROLLING_BACK);
+          }
         }
         this.emit({ kind: 'runner', file, event });
       },
@@ -226,6 +242,41 @@ export class MigrationController {
     entry.store = session.store;
     entry.lines = planLinesFor(session.store.peek());
     return session;
+  }
+
+  /** A failed cutover step inside the window (source stopped, target not started) makes the runner roll back. */
+  private rollsBack(entry: Entry, stepId: string): boolean {
+    const c = entry.store.peek().cutover;
+    return entry.lines.find((l) => l.id === stepId)?.phase === 'cutover' && c.startedAt !== undefined && c.endedAt === undefined;
+  }
+
+  /**
+   * The engine's questions, told to the screen while they are open: the run is then waiting for the
+   * person (an input box or dialog that is easy to miss), not working.
+   */
+  private promptFor(file: string, entry: Entry): MigrationPrompt {
+    const prompt = this.deps.prompt;
+    const ask = async <T>(where: string, question: string, answer: () => Promise<T>): Promise<T> => {
+      const before = { busy: entry.busy, saying: entry.saying };
+      entry.saying = `Answer the question ${where}: ${question}`;
+      this.setBusy(file, entry, WAITING_FOR_ANSWER);
+      try {
+        return await answer();
+      } finally {
+        entry.saying = before.saying;
+        if (entry.busy === WAITING_FOR_ANSWER) this.setBusy(file, entry, before.busy);
+      }
+    };
+    return {
+      person: prompt.person,
+      confirmTyped: (question, expected) => ask('at the top of the window', `${question} Type "${expected}" to confirm.`, () => prompt.confirmTyped(question, expected)),
+      confirm: (question, detail) => ask('in the dialog', question, () => prompt.confirm(question, detail)),
+    };
+  }
+
+  private setBusy(file: string, entry: Entry, busy: string | undefined): void {
+    entry.busy = busy;
+    this.emit({ kind: 'busy', file, busy });
   }
 
   private emit(c: ControllerChange): void {

@@ -1,35 +1,31 @@
 /**
- * What the migration commands need from the editor beyond `CommandDeps`: the controller, the
- * workspace folder, the panel and the Migrations view. The VS Code glue implements it and passes it
- * as `CommandDeps.migration` (it is also the explorer's `MigrationLauncher`).
+ * The migration feature's dependencies, built once at activation by the VS Code glue and handed to
+ * every migration command with the explorer's `CommandDeps` (one object per feature, no late binding).
  */
 import { UserFacingError } from '../kit/errors';
-import type { CommandDeps, MigrationLauncher } from '../explorer/commands/commandDeps';
+import type { CommandDeps } from '../explorer/commands/commandDeps';
 import type { JournalSummary } from './journalList';
 import type { MigrationController } from './migrationController';
 
-export interface MigrationWorkbench extends MigrationLauncher {
-  readonly kind: 'migrationWorkbench';
+export interface MigrationDeps {
   readonly controller: MigrationController;
   /** The first workspace folder's path; undefined when no folder is open. */
   workspaceFolder(): string | undefined;
   journals(): Promise<JournalSummary[]>;
   openPanel(file: string): Promise<void>;
+  /** Whether the journal's panel is open and visible (its header then tells a run's outcome; no toast). */
+  panelVisible(file: string): boolean;
   /** Remembers which signed-in account a journal runs with (the journal holds no credentials). */
   rememberAccount(file: string, accountId: string): Promise<void>;
   refreshView(): void;
 }
 
-export function isMigrationWorkbench(m: unknown): m is MigrationWorkbench {
-  return typeof m === 'object' && m !== null && (m as { kind?: unknown }).kind === 'migrationWorkbench';
+/** What a migration command receives: the editor's ports plus the migration feature. */
+export interface MigrationCommandDeps extends CommandDeps {
+  readonly migrations: MigrationDeps;
 }
 
-export function workbenchOf(deps: CommandDeps): MigrationWorkbench {
-  if (!isMigrationWorkbench(deps.migration)) throw new UserFacingError('Migration engine not available yet.');
-  return deps.migration;
-}
-
-export function requireFolder(wb: MigrationWorkbench): string {
+export function requireFolder(wb: MigrationDeps): string {
   const f = wb.workspaceFolder();
   if (!f) throw new UserFacingError('Open a folder first: migrations are kept in its .mendix-migrations folder.');
   return f;
@@ -40,6 +36,15 @@ export interface JournalRef {
   readonly journalFile: string;
 }
 
+/** A panel's step button names its journal and step. */
+export interface StepRef extends JournalRef {
+  readonly stepId: string;
+}
+
 export function isJournalRef(n: unknown): n is JournalRef {
   return typeof n === 'object' && n !== null && typeof (n as { journalFile?: unknown }).journalFile === 'string';
+}
+
+export function isStepRef(n: unknown): n is StepRef {
+  return isJournalRef(n) && typeof (n as { stepId?: unknown }).stepId === 'string';
 }

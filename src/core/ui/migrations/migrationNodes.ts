@@ -9,7 +9,7 @@ import type { Journal, RunState } from '../../migration/types';
 import type { PlanLine } from '../../migration/plan';
 import { phaseGroups } from '../panel/panelModel';
 import type { JournalSummary } from './journalList';
-import { MIGRATION_COMMANDS } from '../kit/migrationCommandIds';
+import { COMMANDS } from '../kit/commandIds';
 
 export type MigrationNodeKind = 'migration' | 'phase' | 'message';
 
@@ -36,6 +36,8 @@ export class MigrationRunNode implements MigrationTreeNode {
     readonly summary: JournalSummary,
     private readonly detail?: { journal: Readonly<Journal>; lines: readonly PlanLine[] },
     private readonly busy?: string,
+    /** The controller's "Now:" line while the run waits for an answer or rolls back. */
+    private readonly saying?: string,
   ) {}
 
   get journalFile(): string {
@@ -57,11 +59,11 @@ export class MigrationRunNode implements MigrationTreeNode {
       description,
       tooltip: s.error
         ? `**${s.name}**\n\n${s.error}`
-        : `**${s.name}** — ${RUN_STATE_LABELS[state]}\n\nNow: ${this.busy ? this.busy : s.now}  \nPhase: ${s.phase}  \nSteps done: ${s.done} of ${s.total}`,
+        : `**${s.name}** — ${RUN_STATE_LABELS[state]}\n\nNow: ${this.saying ?? this.busy ?? s.now}  \nPhase: ${s.phase}  \nSteps done: ${s.done} of ${s.total}`,
       icon: s.error ? { id: 'warning', color: 'editorWarning.foreground' } : RUN_STATE_ICON[state],
       collapsible: this.detail ? 'collapsed' : 'none',
       contextValue: `migration ${s.status}${s.currentStep?.status === 'waiting-for-person' ? ' waiting' : ''}${this.busy ? ' busy' : ''} state-${state}`,
-      command: { command: MIGRATION_COMMANDS.openMigrationPanel, title: 'Open Migration Panel' },
+      command: { command: COMMANDS.openPanel, title: 'Open Migration Panel' },
       accessibilityLabel: `Migration ${s.name}, ${s.status}, ${description}`,
     };
   }
@@ -97,7 +99,7 @@ export class MigrationPhaseNode implements MigrationTreeNode {
       icon: state === 'pending' ? { id: 'circle-outline' } : (STATUS_ICON[state] ?? { id: 'circle-outline' }),
       collapsible: 'none',
       contextValue: `migrationPhase ${state}`,
-      command: { command: MIGRATION_COMMANDS.openMigrationPanel, title: 'Open Migration Panel' },
+      command: { command: COMMANDS.openPanel, title: 'Open Migration Panel' },
     };
   }
 

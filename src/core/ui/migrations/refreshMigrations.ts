@@ -1,8 +1,7 @@
 /** Mendix: Refresh Migrations — re-reads the journals of the workspace. */
-import type { CommandDeps } from '../explorer/commands/commandDeps';
-import { workbenchOf } from './migrationDeps';
+import type { MigrationCommandDeps } from './migrationDeps';
 
-export function refreshMigrations(deps: CommandDeps): Promise<void> {
-  workbenchOf(deps).refreshView();
+export function refreshMigrations(deps: MigrationCommandDeps): Promise<void> {
+  deps.migrations.refreshView();
   return Promise.resolve();
 }

@@ -1,10 +1,9 @@
 /** Mendix: Resume Migration — opens its panel and runs on from where it stopped (done steps are skipped). */
-import type { CommandDeps } from '../explorer/commands/commandDeps';
 import { pickJournal, runWithProgress } from './migrationActions';
-import { workbenchOf } from './migrationDeps';
+import type { MigrationCommandDeps } from './migrationDeps';
 
-export async function resumeMigration(deps: CommandDeps, node?: unknown): Promise<void> {
-  const wb = workbenchOf(deps);
+export async function resumeMigration(deps: MigrationCommandDeps, node?: unknown): Promise<void> {
+  const wb = deps.migrations;
   const file = await pickJournal(deps, wb, node, (s) => s === 'active');
   await wb.openPanel(file);
   await runWithProgress(deps, wb, file);

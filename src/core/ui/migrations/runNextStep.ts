@@ -1,11 +1,10 @@
 /** Mendix: Run Next Step — runs only the next step whose dependencies are done. */
 import { UserFacingError } from '../kit/errors';
-import type { CommandDeps } from '../explorer/commands/commandDeps';
 import { loadJournal, nextRunnableStep, pickJournal, runWithProgress } from './migrationActions';
-import { workbenchOf } from './migrationDeps';
+import type { MigrationCommandDeps } from './migrationDeps';
 
-export async function runNextStep(deps: CommandDeps, node?: unknown): Promise<void> {
-  const wb = workbenchOf(deps);
+export async function runNextStep(deps: MigrationCommandDeps, node?: unknown): Promise<void> {
+  const wb = deps.migrations;
   const file = await pickJournal(deps, wb, node, (s) => s === 'active');
   const j = await loadJournal(wb, file);
   const next = nextRunnableStep(wb, file, j);

@@ -1,12 +1,11 @@
 /** Mendix: Start Migration — asks every question, writes the journal, opens the panel and runs until a person is needed. */
-import type { CommandDeps } from '../explorer/commands/commandDeps';
 import type { ExplorerNode } from '../explorer/nodes/explorerNode';
 import { runWithProgress } from './migrationActions';
 import { askMigrationInput } from './wizard';
-import { requireFolder, workbenchOf } from './migrationDeps';
+import { requireFolder, type MigrationCommandDeps } from './migrationDeps';
 
-export async function startMigrationWizard(deps: CommandDeps, node?: ExplorerNode): Promise<void> {
-  const wb = workbenchOf(deps);
+export async function startMigrationWizard(deps: MigrationCommandDeps, node?: ExplorerNode): Promise<void> {
+  const wb = deps.migrations;
   const folder = requireFolder(wb);
   const existing = (await wb.journals()).map((j) => j.name);
   const { accountId, input } = await askMigrationInput(deps, node, existing);

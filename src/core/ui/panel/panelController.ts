@@ -1,14 +1,16 @@
 /**
- * The panel's logic without VS Code: validates every message from the page, turns journal changes
- * into deltas (only changed step rows, run info, timings, diagram), and posts them through the
- * rate-limited queue. The VS Code host only adapts `post`, visibility and the actions.
+ * The panel's logic without VS Code: validates every message from the page, turns each button into
+ * the command it stands for (run through the one command table and wrapper, which also show its
+ * errors), turns journal changes into deltas (only changed step rows, run info, timings, diagram),
+ * and posts them through the rate-limited queue. The VS Code host only adapts `post`, visibility
+ * and command execution.
  */
-import { isCancellation } from '../kit/errors';
+import { COMMANDS, type CommandId } from '../kit/commandIds';
 import type { PlanLine } from '../../migration/plan';
 import type { Journal } from '../../migration/types';
 import type { Logger } from '../../shared/logger';
 import { buildPanelModel, changedSteps, sameJson } from './panelModel';
-import { parsePageMessage, type DnsModel, type HostMessage, type Notice, type PanelModel, type RunAction, type StepAction, type TransferRow } from './protocol';
+import { parsePageMessage, type DnsModel, type HostMessage, type PanelModel, type RunAction, type StepAction, type TransferRow } from './protocol';
 import { systemTimers, UpdateQueue, type Timers } from './updateQueue';
 
 export interface PanelSource {
@@ -18,11 +20,36 @@ export interface PanelSource {
   plan(): readonly PlanLine[];
   /** What is driving the run from this window right now, if anything. */
   busy(): string | undefined;
+  /** The "Now:" line while the run is not working on a step (an open question, a rollback), if any. */
+  saying?(): string | undefined;
 }
 
+/** The command each step button stands for; it receives `{ journalFile, stepId }`. */
+export const STEP_COMMANDS: Readonly<Record<StepAction, CommandId>> = {
+  run: COMMANDS.runStep,
+  verify: COMMANDS.verifyStep,
+  markDone: COMMANDS.markStepDone,
+  redo: COMMANDS.redoStep,
+  openPortal: COMMANDS.openPortal,
+  copySupportRequest: COMMANDS.copySupportRequest,
+  openApp: COMMANDS.openStepApp,
+  revealFile: COMMANDS.revealStepFile,
+  copyPath: COMMANDS.copyStepPath,
+  showLog: COMMANDS.showLog,
+};
+
+/** The command each run-wide button stands for (it receives `{ journalFile }`); the DNS watch buttons are the panel's own view. */
+export const RUN_COMMANDS: Readonly<Record<Exclude<RunAction, 'watchDns' | 'stopDns'>, CommandId>> = {
+  runAll: COMMANDS.resumeMigration,
+  exportReport: COMMANDS.exportReport,
+  ackWarnings: COMMANDS.acknowledgeWarnings,
+};
+
 export interface PanelActions {
-  stepAction(action: StepAction, stepId: string): Promise<void>;
-  runAction(action: RunAction): Promise<void>;
+  /** Runs a command the way the palette and the trees do (the host: `vscode.commands.executeCommand`). */
+  command(id: CommandId, arg: { journalFile: string; stepId?: string }): Promise<unknown>;
+  /** Starts or stops watching DNS propagation (the panel's own section, not a migration action). */
+  dns(watch: boolean): void;
 }
 
 export interface PanelControllerOptions {
@@ -72,10 +99,11 @@ export class PanelController {
         this.opts.log.warn(`panel: refused ${m.action} for unknown step "${m.stepId}"`);
         return false;
       }
-      await this.guard(`${m.action} ${m.stepId}`, () => this.opts.actions.stepAction(m.action, m.stepId));
+      await this.command(STEP_COMMANDS[m.action], { journalFile: this.opts.source.journalFile, stepId: m.stepId });
       return true;
     }
-    await this.guard(m.action, () => this.opts.actions.runAction(m.action));
+    if (m.action === 'watchDns' || m.action === 'stopDns') this.opts.actions.dns(m.action === 'watchDns');
+    else await this.command(RUN_COMMANDS[m.action], { journalFile: this.opts.source.journalFile });
     return true;
   }
 
@@ -113,10 +141,6 @@ export class PanelController {
     if (this.sent) this.queue.setDns(model);
   }
 
-  notice(n: Notice): void {
-    if (this.sent) this.queue.setNotice(n);
-  }
-
   /** Sends pending updates now when the rate allows (tests, or before closing). */
   flush(): void {
     this.queue.flush();
@@ -129,20 +153,15 @@ export class PanelController {
   private compute(): PanelModel | undefined {
     const j = this.opts.source.journal();
     if (!j) return undefined;
-    return buildPanelModel(this.opts.source.journalFile, this.opts.source.plan(), j, this.opts.source.busy());
+    return buildPanelModel(this.opts.source.journalFile, this.opts.source.plan(), j, this.opts.source.busy(), this.opts.source.saying?.());
   }
 
-  private async guard(what: string, fn: () => Promise<void>): Promise<void> {
+  /** The command's own wrapper reports its errors; a command that cannot even be started is only logged. */
+  private async command(id: CommandId, arg: { journalFile: string; stepId?: string }): Promise<void> {
     try {
-      await fn();
+      await this.opts.actions.command(id, arg);
     } catch (e) {
-      if (isCancellation(e)) {
-        this.opts.log.info(`panel: ${what} cancelled`);
-        return;
-      }
-      const text = e instanceof Error ? e.message : String(e);
-      this.opts.log.error(`panel: ${what} failed: ${text}`);
-      this.notice({ level: 'error', text: `${what} failed: ${text}` });
+      this.opts.log.error(`panel: ${id} could not run: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       this.refresh();
     }

@@ -118,18 +118,17 @@ export function phaseGroups(lines: readonly PlanLine[]): PhaseGroup[] {
   return out;
 }
 
-/** Running step first, then a step waiting for a person, then the first step that could run next. */
-export function currentStepId(lines: readonly PlanLine[], journal: Readonly<Journal>): string | undefined {
-  const status = (id: string) => journal.steps[id]?.status ?? 'pending';
-  return (
-    lines.find((l) => status(l.id) === 'running')?.id ??
-    lines.find((l) => status(l.id) === 'failed')?.id ??
-    lines.find((l) => status(l.id) === 'waiting-for-person')?.id ??
-    lines.find((l) => !SETTLED.has(status(l.id)) && l.dependsOn.every((d) => SETTLED.has(status(d))))?.id
-  );
+/**
+ * The step the run is about (the status bar's phase, the view's row, the panel's highlight): the
+ * running one, else a failed one, else one waiting for a person, else the next that can run; the
+ * same focus migrationProgress gives every surface.
+ */
+export function currentStepId(lines: readonly PlanLine[], journal: Readonly<Journal>, busy = false): string | undefined {
+  return migrationProgress(lines, journal, { busy }).focus?.id;
 }
 
-export function runInfo(lines: readonly PlanLine[], journal: Readonly<Journal>, busy?: string): RunInfo {
+/** `saying`: what the host must say now instead of the journal's reading (an open question, a rollback under way). */
+export function runInfo(lines: readonly PlanLine[], journal: Readonly<Journal>, busy?: string, saying?: string): RunInfo {
   const i = journal.input;
   const p = migrationProgress(lines, journal, { busy: busy !== undefined });
   const info: RunInfo = {
@@ -143,11 +142,13 @@ export function runInfo(lines: readonly PlanLine[], journal: Readonly<Journal>, 
     totalCount: p.total,
     state: p.state,
     stateLabel: RUN_STATE_LABELS[p.state],
-    now: p.now,
+    now: saying ?? p.now,
   };
-  if (p.focus) info.nowStepId = p.focus.id;
-  const current = currentStepId(lines, journal);
-  if (current) info.currentStepId = current;
+  // One focus for the highlight and the "Go to step" link (migrationProgress, as every surface).
+  if (p.focus) {
+    info.nowStepId = p.focus.id;
+    info.currentStepId = p.focus.id;
+  }
   if (busy) info.busy = busy;
   if (journal.abort) info.abort = { ...journal.abort };
   const warnings = preflightWarnings(journal.steps.preflight?.outputs ?? {});
@@ -185,8 +186,8 @@ export function timingsModel(lines: readonly PlanLine[], journal: Readonly<Journ
 }
 
 /** The whole model (transfers and DNS are live data the host adds). */
-export function buildPanelModel(journalFile: string, lines: readonly PlanLine[], journal: Readonly<Journal>, busy?: string): PanelModel {
-  const run = runInfo(lines, journal, busy);
+export function buildPanelModel(journalFile: string, lines: readonly PlanLine[], journal: Readonly<Journal>, busy?: string, saying?: string): PanelModel {
+  const run = runInfo(lines, journal, busy, saying);
   return {
     journalFile,
     run,

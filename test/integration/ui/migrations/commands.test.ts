@@ -2,20 +2,22 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CommandDeps } from '../../../../src/core/ui/explorer/commands/commandDeps';
 import { abortMigration } from '../../../../src/core/ui/migrations/abortMigration';
-import { exportMigrationReport } from '../../../../src/core/ui/migrations/exportMigrationReport';
+import { exportReport } from '../../../../src/core/ui/migrations/exportReport';
 import { listJournals } from '../../../../src/core/ui/migrations/journalList';
-import { markMigrationStepDone } from '../../../../src/core/ui/migrations/markMigrationStepDone';
+import { markStepDone } from '../../../../src/core/ui/migrations/markStepDone';
 import { MigrationController } from '../../../../src/core/ui/migrations/migrationController';
 import { MigrationRunNode } from '../../../../src/core/ui/migrations/migrationNodes';
-import { MIGRATION_COMMANDS } from '../../../../src/core/ui/kit/migrationCommandIds';
+import { COMMANDS } from '../../../../src/core/ui/kit/commandIds';
 import { resumeMigration } from '../../../../src/core/ui/migrations/resumeMigration';
 import { runNextStep } from '../../../../src/core/ui/migrations/runNextStep';
+import { runStep } from '../../../../src/core/ui/migrations/runStep';
+import { openPortal } from '../../../../src/core/ui/migrations/openPortal';
+import { copyStepPath } from '../../../../src/core/ui/migrations/copyStepPath';
 import { startMigrationWizard } from '../../../../src/core/ui/migrations/startMigrationWizard';
-import { verifyMigrationStep } from '../../../../src/core/ui/migrations/verifyMigrationStep';
+import { verifyStep } from '../../../../src/core/ui/migrations/verifyStep';
 import { parseDomains, slug } from '../../../../src/core/ui/migrations/wizard';
-import type { MigrationWorkbench } from '../../../../src/core/ui/migrations/migrationDeps';
+import type { MigrationCommandDeps, MigrationDeps } from '../../../../src/core/ui/migrations/migrationDeps';
 import { ScriptedPrompt } from '../../../support/scriptedPrompt';
 import { createLogger } from '../../../../src/core/shared/logger';
 import { app, CANCEL, deps, environment, ScriptedInput, world } from '../../../unit/ui/explorer/fakes';
@@ -23,9 +25,9 @@ import { FakeCloud } from '../../../support/fakeCloud';
 import { FakeClock } from '../../../support/driveMigration';
 import { sampleInput } from '../../../support/sampleInput';
 
-class TestWorkbench implements MigrationWorkbench {
-  readonly kind = 'migrationWorkbench';
+class TestMigrations implements MigrationDeps {
   readonly opened: string[] = [];
+  readonly visible = new Set<string>();
   readonly accounts = new Map<string, string>();
   refreshed = 0;
   constructor(
@@ -42,6 +44,9 @@ class TestWorkbench implements MigrationWorkbench {
     this.opened.push(file);
     return Promise.resolve();
   }
+  panelVisible(file: string): boolean {
+    return this.visible.has(file);
+  }
   rememberAccount(file: string, accountId: string): Promise<void> {
     this.accounts.set(file, accountId);
     return Promise.resolve();
@@ -49,15 +54,12 @@ class TestWorkbench implements MigrationWorkbench {
   refreshView(): void {
     this.refreshed++;
   }
-  start(): Promise<void> {
-    return Promise.resolve();
-  }
 }
 
 describe('migration commands', () => {
   let dir: string;
   let cloud: FakeCloud;
-  let wb: TestWorkbench;
+  let wb: TestMigrations;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'mcmd-'));
     mkdirSync(join(dir, 'dl'));
@@ -71,13 +73,13 @@ describe('migration commands', () => {
       clock: new FakeClock(),
       planOptions: () => ({ pollIntervalMs: 1000, pollTimeoutMs: 3600_000 }),
     });
-    wb = new TestWorkbench(mc, dir);
+    wb = new TestMigrations(mc, dir);
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  function commandDeps(answers: ConstructorParameters<typeof ScriptedInput>[0]): ReturnType<typeof deps> & CommandDeps {
+  function commandDeps(answers: ConstructorParameters<typeof ScriptedInput>[0]): ReturnType<typeof deps> & MigrationCommandDeps {
     const d = deps(world(), new ScriptedInput(answers));
-    return { ...d, migration: wb };
+    return { ...d, migrations: wb };
   }
 
   it('Run Next Step runs only the next step, in a notification reading "(n/m) step"', async () => {
@@ -103,6 +105,34 @@ describe('migration commands', () => {
     assert.ok((d.ui as ScriptedInput).infos.some((m) => m.includes('needs you') && m.includes('Link temporary app A')));
   });
 
+  it('tells a run’s outcome in a toast only when its panel is not on screen (the header says it there)', async () => {
+    const file = await wb.controller.create(dir, sampleInput(join(dir, 'dl')));
+    wb.visible.add(file);
+    const d = commandDeps([]);
+    await resumeMigration(d);
+    assert.equal(wb.controller.peek(file)?.steps['link.temp-a'].status, 'waiting-for-person');
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual((d.ui as ScriptedInput).infos, []);
+  });
+
+  it('a step command takes the step a panel button names, and from the palette offers only the steps it fits', async () => {
+    const file = await wb.controller.create(dir, sampleInput(join(dir, 'dl')));
+    // The panel's Run names its step: no question.
+    await runStep(commandDeps([]), { journalFile: file, stepId: 'preflight' });
+    assert.equal(wb.controller.peek(file)?.steps.preflight.status, 'done');
+    await assert.rejects(openPortal(commandDeps([]), { journalFile: file }), /No step of "order-portal" names a portal page/);
+    await wb.controller.run(file);
+    // From the palette (or the Migrations row): the only step with a portal page is taken.
+    const d = commandDeps([]);
+    await openPortal(d, { journalFile: file });
+    assert.equal(d.host.opened.length, 1);
+    assert.equal(d.host.opened[0], wb.controller.peek(file)?.steps['link.temp-a'].person?.url);
+    // Several steps name a file: the person picks one by its row.
+    const c = commandDeps(['3. Download the deployment package of the source']);
+    await copyStepPath(c, { journalFile: file });
+    assert.equal(c.host.clipboard, wb.controller.peek(file)?.steps['package.download'].outputs.path);
+  });
+
   it('Mark Manual Step Done confirms, verifies and reports a step that is not done yet as such', async () => {
     const input = sampleInput(join(dir, 'dl'));
     const file = await wb.controller.create(dir, input);
@@ -110,9 +140,9 @@ describe('migration commands', () => {
     const waiting = Object.entries(wb.controller.peek(file)?.steps ?? {}).filter(([, s]) => s.status === 'waiting-for-person').map(([id]) => id);
     assert.deepEqual(waiting, ['link.temp-a']);
     const pick: string[] = [];
-    await assert.rejects(markMigrationStepDone(commandDeps([...pick, 'Mark Done']), { journalFile: file }), /not done yet: temporary app A is linked to no node/);
+    await assert.rejects(markStepDone(commandDeps([...pick, 'Mark Done']), { journalFile: file }), /not done yet: temporary app A is linked to no node/);
     cloud.link(input.target.tempAppA.projectId, input.target.nodeSubdomain);
-    await markMigrationStepDone(commandDeps([...pick, 'Mark Done']), { journalFile: file });
+    await markStepDone(commandDeps([...pick, 'Mark Done']), { journalFile: file });
     assert.equal(wb.controller.peek(file)?.steps['link.temp-a'].status, 'done');
   });
 
@@ -120,7 +150,7 @@ describe('migration commands', () => {
     const file = await wb.controller.create(dir, sampleInput(join(dir, 'dl')));
     await wb.controller.run(file, { onlyStep: 'preflight' });
     const d = commandDeps(['1. Preflight report']);
-    await verifyMigrationStep(d, { journalFile: file });
+    await verifyStep(d, { journalFile: file });
     assert.ok(wb.controller.peek(file)?.steps.preflight.verification);
     await new Promise((r) => setImmediate(r));
     assert.ok((d.ui as ScriptedInput).infos.some((m) => m.startsWith('Verified: Preflight report')));
@@ -138,7 +168,7 @@ describe('migration commands', () => {
   it('Export Report saves the Markdown report beside the journal and opens that file', async () => {
     const file = await wb.controller.create(dir, sampleInput(join(dir, 'dl')));
     const d = commandDeps([]);
-    await exportMigrationReport(d, { journalFile: file });
+    await exportReport(d, { journalFile: file });
     assert.deepEqual(d.host.files, [file.replace(/\.json$/, '-report.md')]);
     assert.match(readFileSync(d.host.files[0], 'utf8'), /^#/m);
     assert.equal(d.host.documents.length, 0, 'no unsaved Untitled document');
@@ -153,10 +183,8 @@ describe('migration commands', () => {
     assert.equal(wb.controller.peek(second)?.steps.preflight.status, 'done');
   });
 
-  it('fails clearly without the engine or without a folder', async () => {
-    const noEngine = { ...deps(world(), new ScriptedInput([])), migration: undefined };
-    await assert.rejects(resumeMigration(noEngine), /not available/);
-    const noFolder = { ...deps(world(), new ScriptedInput([])), migration: new TestWorkbench(wb.controller, undefined) };
+  it('fails clearly without a folder', async () => {
+    const noFolder = { ...deps(world(), new ScriptedInput([])), migrations: new TestMigrations(wb.controller, undefined) };
     await assert.rejects(resumeMigration(noFolder), /Open a folder first/);
   });
 });
@@ -209,8 +237,8 @@ describe('Start Migration wizard', () => {
         clock: new FakeClock(),
         planOptions: () => ({ pollIntervalMs: 1000, pollTimeoutMs: 3600_000 }),
       });
-      const wb = new TestWorkbench(mc, dir);
-      const d = { ...deps(w, ui), migration: wb, settings: { downloadFolder: () => join(dir, 'dl') } };
+      const wb = new TestMigrations(mc, dir);
+      const d = { ...deps(w, ui), migrations: wb, settings: { downloadFolder: () => join(dir, 'dl') } };
       mkdirSync(join(dir, 'dl'));
       await startMigrationWizard(d);
       assert.equal(ui.asked.length, 12, ui.asked.join('\n'));
@@ -249,7 +277,7 @@ describe('Start Migration wizard', () => {
       fake.setApps([app('Order Portal')]);
       fake.setEnvironments('orderportal', [environment('Production')]);
       const mc = new MigrationController({ services: () => Promise.reject(new Error('unused')), prompt: new ScriptedPrompt('t'), logger: createLogger(() => undefined) });
-      const d = { ...deps(w, new ScriptedInput(['Order Portal', 'Production', 'Node or region move', CANCEL])), migration: new TestWorkbench(mc, dir) };
+      const d = { ...deps(w, new ScriptedInput(['Order Portal', 'Production', 'Node or region move', CANCEL])), migrations: new TestMigrations(mc, dir) };
       await assert.rejects(startMigrationWizard(d), { name: 'UserCancelledError' });
       assert.deepEqual(await listJournals(dir), []);
     } finally {
@@ -278,9 +306,13 @@ describe('Migrations view rows', () => {
       const item = node.getTreeItem();
       assert.equal(item.label, 'order-portal');
       assert.match(item.description ?? '', /^Preflight · 0\/\d+ · Ready$/);
-      assert.equal(item.command?.command, MIGRATION_COMMANDS.openMigrationPanel);
+      assert.equal(item.command?.command, COMMANDS.openPanel);
       assert.match(item.contextValue, /\bmigration\b.*\bactive\b/);
       assert.equal(node.journalFile, file);
+      // While the run waits for an answer, the row says so (the same line as the panel's "Now:").
+      const asking = new MigrationRunNode(s, { journal, lines: mc.planLines(file) }, 'waiting for your answer', 'Answer the question at the top of the window: Type "x" to confirm.').getTreeItem();
+      assert.match(asking.description ?? '', /^waiting for your answer · Preflight · 0\/\d+ · Running$/);
+      assert.match(asking.tooltip ?? '', /Now: Answer the question at the top of the window: Type "x" to confirm\./);
       const phases = node.getChildren().map((c) => c.getTreeItem().label);
       assert.equal(phases[0], 'Preflight');
       assert.ok(phases.includes('Cutover (data freeze)'));

@@ -75,7 +75,7 @@ describe('Apps tree', () => {
     assert.ok(top[0] instanceof ErrorNode);
     const item = top[0].getTreeItem();
     assert.equal(item.label, 'Could not load apps');
-    assert.equal(item.command?.command, 'mendixMigration.node.retry');
+    assert.equal(item.command?.command, 'mendixMigration.retryNode');
     assert.match(item.tooltip ?? '', /Check the API key/);
     assert.ok(w.logs.lines.some((l) => l.level === 'warn' && l.message.includes('HTTP 401')));
     // Failures are not cached: once the service recovers, the next load succeeds.
@@ -125,7 +125,7 @@ describe('Apps tree', () => {
     w.env.filter = 'nothing-like-this';
     const top = await w.root.getChildren();
     assert.equal(top[0].getTreeItem().label, 'No apps match "nothing-like-this"');
-    assert.equal(top[0].getTreeItem().command?.command, 'mendixMigration.apps.clearFilter');
+    assert.equal(top[0].getTreeItem().command?.command, 'mendixMigration.clearFilter');
   });
 
   it('caches children for the TTL, reloads after it, on invalidate and after a whole-tree refresh', async () => {

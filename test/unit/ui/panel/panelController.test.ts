@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { UserCancelledError } from '../../../../src/core/ui/kit/errors';
+import { COMMANDS } from '../../../../src/core/ui/kit/commandIds';
 import { PanelController } from '../../../../src/core/ui/panel/panelController';
-import type { HostMessage, RunAction, StepAction } from '../../../../src/core/ui/panel/protocol';
+import type { HostMessage } from '../../../../src/core/ui/panel/protocol';
 import { createLogger } from '../../../../src/core/shared/logger';
 import { MemoryLogSink } from '../../../support/memoryLogSink';
 import { FakeTimers, journalFor } from './fixtures';
@@ -15,16 +15,13 @@ function setup() {
   const pc = new PanelController({
     source: { journalFile: '/w/.mendix-migrations/order-portal.json', journal: () => journal, plan: () => lines, busy: () => undefined },
     actions: {
-      stepAction: (a: StepAction, id: string) => {
-        calls.push(`${a} ${id}`);
+      command: (id: string, arg: { journalFile: string; stepId?: string }) => {
+        calls.push(`${id} ${arg.stepId ?? '-'} ${arg.journalFile}`);
+        // Not registered: the host's executeCommand rejects (the command wrapper never does).
+        if (id === COMMANDS.exportReport) return Promise.reject(new Error("command 'mendixMigration.exportReport' not found"));
         return Promise.resolve();
       },
-      runAction: (a: RunAction) => {
-        calls.push(a);
-        if (a === 'exportReport') return Promise.reject(new Error('disk full'));
-        if (a === 'stopDns') return Promise.reject(new UserCancelledError('Stop'));
-        return Promise.resolve();
-      },
+      dns: (watch: boolean) => calls.push(watch ? 'watch dns' : 'stop dns'),
     },
     post: (m) => posted.push(m),
     log: createLogger(logs.sink),
@@ -69,30 +66,40 @@ describe('panel controller', () => {
     assert.ok(logs.lines.some((l) => l.message.includes('unknown step')));
   });
 
-  it('dispatches valid actions', async () => {
+  it('runs the command each button stands for, with its journal and step (as the palette and trees do)', async () => {
     const { pc, calls } = setup();
+    const file = '/w/.mendix-migrations/order-portal.json';
     await pc.receive({ type: 'stepAction', action: 'run', stepId: 'preflight' });
+    await pc.receive({ type: 'stepAction', action: 'markDone', stepId: 'link.temp-a' });
+    await pc.receive({ type: 'stepAction', action: 'redo', stepId: 'link.temp-a' });
+    await pc.receive({ type: 'stepAction', action: 'openApp', stepId: 'preflight' });
+    await pc.receive({ type: 'stepAction', action: 'showLog', stepId: 'preflight' });
+    await pc.receive({ type: 'runAction', action: 'runAll' });
+    await pc.receive({ type: 'runAction', action: 'ackWarnings' });
     await pc.receive({ type: 'runAction', action: 'watchDns' });
-    assert.deepEqual(calls, ['run preflight', 'watchDns']);
+    await pc.receive({ type: 'runAction', action: 'stopDns' });
+    assert.deepEqual(calls, [
+      `mendixMigration.runStep preflight ${file}`,
+      `mendixMigration.markStepDone link.temp-a ${file}`,
+      `mendixMigration.redoStep link.temp-a ${file}`,
+      `mendixMigration.openStepApp preflight ${file}`,
+      `mendixMigration.showLog preflight ${file}`,
+      `mendixMigration.resumeMigration - ${file}`,
+      `mendixMigration.acknowledgeWarnings - ${file}`,
+      'watch dns',
+      'stop dns',
+    ]);
   });
 
-  it('turns a failed action into a logged error and a notice', async () => {
-    const { pc, posted, logs, timers } = setup();
+  it('has no error surface of its own: a command that cannot start is logged, and the panel redraws', async () => {
+    const { pc, posted, logs, timers, journal } = setup();
     await pc.receive({ type: 'ready' });
+    journal.steps.preflight.status = 'done';
     await pc.receive({ type: 'runAction', action: 'exportReport' });
     timers.advance(200);
-    assert.ok(logs.lines.some((l) => l.level === 'error' && l.message.includes('disk full')));
-    const u = posted.find((m) => m.type === 'update' && m.notice);
-    assert.ok(u && u.type === 'update' && u.notice?.level === 'error');
-  });
-
-  it('treats a dismissed question as a quiet cancellation, not an error', async () => {
-    const { pc, posted, logs, timers } = setup();
-    await pc.receive({ type: 'ready' });
-    await pc.receive({ type: 'runAction', action: 'stopDns' });
-    timers.advance(200);
-    assert.ok(!logs.lines.some((l) => l.level === 'error'));
-    assert.ok(!posted.some((m) => m.type === 'update' && m.notice));
+    assert.ok(logs.lines.some((l) => l.level === 'error' && l.message.includes('mendixMigration.exportReport could not run') && l.message.includes('not found')));
+    assert.ok(!posted.some((m) => m.type === 'update' && m.notice), 'errors are shown by the command wrapper, not the panel');
+    assert.ok(posted.some((m) => m.type === 'update' && m.run?.doneCount === 1), 'the panel redrew after the command');
   });
 
   it('sends only what changed: the changed step rows, the run info and the diagram', async () => {

@@ -16,11 +16,6 @@ export interface TreeControl {
   setFilter(text: string): void;
 }
 
-/** The migration engine's entry point, when it is available. */
-export interface MigrationLauncher {
-  start(source: { accountId: string; appId: string; projectId: string; environmentId?: string; mode?: string }): Promise<void>;
-}
-
 /** How app URLs are checked (the `mendixMigration.migration.appUrl*` settings). */
 export interface AppUrlSettings {
   mode: 'https' | 'api' | 'off';
@@ -48,7 +43,6 @@ export interface CommandDeps {
   tree: TreeControl;
   settings: ExplorerSettings;
   log: Logger;
-  migration?: MigrationLauncher;
 }
 
 /** A command: the node it was invoked on from the tree, or nothing from the palette. */

@@ -50,7 +50,7 @@ export class ErrorNode extends LeafNode {
       icon: { id: 'error', color: 'errorForeground' },
       collapsible: 'none',
       contextValue: 'error retry',
-      command: { command: COMMANDS.retry, title: 'Retry', args: [this] },
+      command: { command: COMMANDS.retryNode, title: 'Retry', args: [this] },
       accessibilityLabel: `Could not load ${this.what}: ${this.message}. Retry`,
     };
   }

@@ -1,10 +1,9 @@
 /** Mendix: Export Migration Report — the Markdown sign-off report, saved beside the journal and opened. */
-import type { CommandDeps } from '../explorer/commands/commandDeps';
 import { pickJournal } from './migrationActions';
-import { workbenchOf } from './migrationDeps';
+import type { MigrationCommandDeps } from './migrationDeps';
 
-export async function exportMigrationReport(deps: CommandDeps, node?: unknown): Promise<void> {
-  const wb = workbenchOf(deps);
+export async function exportReport(deps: MigrationCommandDeps, node?: unknown): Promise<void> {
+  const wb = deps.migrations;
   const file = await pickJournal(deps, wb, node);
   const path = await wb.controller.saveReport(file);
   await deps.host.openFile(path);
