@@ -255,7 +255,7 @@ const verifyCommand: SubCommand = {
   usage: `Usage: mendix-migrate verify --journal <file> --step <id> [--confirm] [--by <name>] [--json]
 
 Runs the step's verification and records it. With --confirm a person confirms a portal or
-Support step ("Mark Manual Step Done"); it is marked done only if the verification passes.
+Support step (the panel's "Mark Done"); it is marked done only if the verification passes.
 ${CONNECTION_OPTIONS}
 
 Exit codes: 0 verified, 1 not verified, 2 bad input.`,

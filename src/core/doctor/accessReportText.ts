@@ -1,4 +1,5 @@
 /** The doctor's report as text (CLI) and Markdown (VS Code), grouped by scope, missing items first in each group. */
+import { markdownCell } from '../shared/format';
 import type { AccessItem, AccessReport, AccessStatus } from './accessCheck';
 
 const MARK: Record<AccessStatus, string> = { ok: '✓', missing: '✗', unknown: '?' };
@@ -31,7 +32,7 @@ export function formatAccessReport(r: AccessReport): string {
   return lines.join('\n');
 }
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+const cell = markdownCell;
 
 export function accessReportMarkdown(r: AccessReport): string {
   const lines = [`# Mendix access check`, '', `User: ${r.username ?? '(no user name)'} · ${r.checkedAt}`, '', `**${summaryLine(r)}**`, ''];

@@ -5,13 +5,10 @@
  */
 import type { StepDefinition } from './stepTypes';
 import type { Journal, JsonValue, StepState } from './types';
-import { formatDurationMs } from '../shared/format';
+import { formatDurationMs, markdownCell } from '../shared/format';
 import { jsonObjects } from './steps/common';
 
-function cell(v: unknown): string {
-  const s = v === undefined || v === null ? '' : typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
-  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
+const cell = markdownCell;
 
 function files(j: Readonly<Journal>): { step: string; path: string; size: JsonValue; sha256: JsonValue }[] {
   const out: { step: string; path: string; size: JsonValue; sha256: JsonValue }[] = [];

@@ -59,3 +59,9 @@ export function formatTimestamp(value: number | string | undefined): string | un
   if (Number.isNaN(d.getTime())) return String(value);
   return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
+
+/** A value as one Markdown table cell: pipes escaped, line breaks flattened, nothing for null. */
+export function markdownCell(v: unknown): string {
+  const s = v === undefined || v === null ? '' : typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}

@@ -279,7 +279,7 @@ function uploadStep({ ids, final, label, window }: BackupRound): StepDefinition 
           `Open the portal and select the app "${ctx.input.target.tempAppA.name}" (linked to node ${ctx.input.target.nodeSubdomain}).`,
           `Go to Backups, choose the ${env.mode} environment, click Upload Archive and pick the file.`,
           'Choose "Full Snapshot" (database and files) and wait until the upload shows as completed.',
-          'Then run the migration again (or "Mark Manual Step Done"): the engine checks that the snapshot appeared.',
+          'Then press "Mark Done" on this step (or run the migration again): the engine checks that the snapshot appeared.',
         ],
         url: `${ctx.input.portalUrl.replace(/\/+$/, '')}/link/deploy/${targetProjectId(ctx)}`,
         file,
@@ -311,7 +311,7 @@ function askAboutLostRestore(ctx: StepContext, snapshotId: string): NeedsPersonE
     summary: 'A restore was requested but its answer was lost; check whether it ran before restoring again',
     actions: [
       `In the portal, open Backups of ${target.environment} on node ${target.nodeSubdomain} and look at the latest restore (of snapshot ${snapshotId}).`,
-      'If it completed, confirm this step ("Mark Manual Step Done" / `mendix-migrate verify --step <id> --confirm`).',
+      'If it completed, confirm this step ("Mark Done" in the panel, or `mendix-migrate verify --step <id> --confirm`).',
       'If none ran, restore the uploaded snapshot there (Backups → Restore), wait until it completes, then confirm this step.',
     ],
     url: ctx.input.portalUrl,

@@ -1,4 +1,5 @@
 /** Show settings: an environment's constants, scheduled events and custom settings as a Markdown document. */
+import { markdownCell } from '../../../shared/format';
 import type { EnvironmentSettings } from '../../../mendix/services';
 import type { ExplorerNode } from '../nodes/explorerNode';
 import type { CommandDeps } from './commandDeps';
@@ -10,7 +11,7 @@ export async function showSettings(deps: CommandDeps, node?: ExplorerNode): Prom
   await deps.host.openDocument(settingsMarkdown(`${env.app.name} — ${env.environment.mode}`, settings), 'markdown');
 }
 
-const cell = (v: string | null | undefined) => (v ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+const cell = markdownCell;
 
 /** A "## heading" section with a table of `rows`, or "_None._" when there are none. */
 function section(heading: string, columns: readonly string[], rows: readonly (readonly (string | null | undefined)[])[]): string[] {
