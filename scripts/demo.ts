@@ -9,7 +9,7 @@
  *   npm start -- --host 0.0.0.0       # reachable from other machines (no auth: trusted networks only)
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot, startCodeServer, type CodeServer } from '../test/e2e/codeServer';
 
@@ -100,7 +100,10 @@ async function main(): Promise<void> {
           'mendixMigration.portal.baseUrl': `${emulator.baseUrl}/_emulator/portal`,
         }
       : {};
+    // The emulator starts from its seed every time, so journals and downloads of an earlier demo
+    // would describe a world that is gone: each demo starts in an empty workspace.
     const folder = join(projectRoot, '.cache', 'demo-workspace');
+    rmSync(folder, { recursive: true, force: true });
     mkdirSync(folder, { recursive: true });
     server = await startCodeServer({ host: args.host, port: args.port, settings, folder });
     const shown = args.host === '0.0.0.0' ? server.workbenchUrl().replace('127.0.0.1', '<this machine>') : server.workbenchUrl();

@@ -157,7 +157,9 @@ export async function markDoneWithMessage(deps: OperationDeps, wb: MigrationDeps
   if (!line || !st) throw new UserFacingError(`Unknown step ${stepId}.`);
   if (line.kind === 'api' && st.status !== 'waiting-for-person') throw new UserFacingError(`"${line.title}" is done by the extension; use Run instead.`);
   await deps.ui.confirm(`Mark "${line.title}" as done?`, 'Mark Done', st.person ? `${st.person.summary}\n\nThe extension then checks it where an API or DNS allows.` : undefined);
-  let v = await deps.progress.run(`Confirming: ${line.title}`, (_report, signal) => wb.controller.markDone(file, stepId, signal));
+  let v = await deps.progress.run(`Confirming: ${line.title}`, (report, signal) =>
+    wb.controller.markDone(file, stepId, signal, undefined, (busy) => report({ message: `waiting for the run to pause (${busy})…` })),
+  );
   if (!v.ok && line.allowsOverride) {
     const reason = await deps.ui
       .input({

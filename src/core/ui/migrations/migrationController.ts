@@ -11,7 +11,7 @@ import { reopenStep } from '../../migration/reopenStep';
 import type { RunnerEvent, RunOutcome } from '../../migration/runner';
 import type { MigrationServices } from '../../mendix/services';
 import { createJournal, openMigration, type MigrationSession } from '../../migration/session';
-import { isoNow, systemClock, type Clock } from '../../shared/clock';
+import { abortReason, isoNow, systemClock, type Clock } from '../../shared/clock';
 import type { MigrationPrompt, VerifyResult } from '../../migration/stepTypes';
 import type { PlanOptions } from '../../migration/steps/common';
 import type { Journal, MigrationInput, PersonInstructions } from '../../migration/types';
@@ -52,6 +52,8 @@ interface Entry {
   /** What the person must know now instead of the journal's reading (an open question, a rollback under way). */
   saying?: string;
   board: TransferBoard;
+  /** Operations queued behind the current one (a person's Mark Done while a run goes on elsewhere). */
+  idle: Set<() => void>;
 }
 
 /** What the header says while the engine restarts the source after a failed cutover step. */
@@ -79,7 +81,7 @@ export class MigrationController {
     if (e && (e.session || e.busy)) return e.store.peek();
     const store = await JournalStore.open(pathsForJournalFile(file), () => new Date(this.clock.now()));
     const lines = planLinesFor(store.peek());
-    this.entries.set(file, { store, lines, board: e?.board ?? new TransferBoard(this.deps.now) });
+    this.entries.set(file, { store, lines, board: e?.board ?? new TransferBoard(this.deps.now), idle: e?.idle ?? new Set() });
     return store.peek();
   }
 
@@ -144,8 +146,11 @@ export class MigrationController {
   }
 
   /** Records the person's confirmation, then runs the step's detection and verification (see the runner). */
-  markDone(file: string, stepId: string, signal?: AbortSignal, override?: string): Promise<VerifyResult> {
-    return this.exclusive(file, `confirming ${stepId}`, (s) => s.runner.confirmManualStep(stepId, this.deps.prompt.person, signal, override === undefined ? {} : { override }));
+  markDone(file: string, stepId: string, signal?: AbortSignal, override?: string, onQueued?: (busy: string) => void): Promise<VerifyResult> {
+    // A run may be busy on other branches while this step waits: the confirmation waits its turn
+    // (the run pauses once nothing else can go on) instead of being refused.
+    const queue = { signal, onQueued };
+    return this.exclusive(file, `confirming ${stepId}`, (s) => s.runner.confirmManualStep(stepId, this.deps.prompt.person, signal, override === undefined ? {} : { override }), queue);
   }
 
   /** The person read the preflight's warnings: they leave the top of the panel (kept in the journal and report). */
@@ -179,9 +184,18 @@ export class MigrationController {
     return renderReport(j, buildPlan(j.input, this.deps.planOptions?.()).steps);
   }
 
-  private async exclusive<T>(file: string, what: string, fn: (s: MigrationSession) => Promise<T>): Promise<T> {
+  private async exclusive<T>(
+    file: string,
+    what: string,
+    fn: (s: MigrationSession) => Promise<T>,
+    queue?: { signal?: AbortSignal; onQueued?: (busy: string) => void },
+  ): Promise<T> {
     const placeholder = await this.entry(file);
-    if (placeholder.busy) throw new MigrationBusyError(placeholder.store.peek().name, placeholder.busy);
+    while (placeholder.busy) {
+      if (!queue) throw new MigrationBusyError(placeholder.store.peek().name, placeholder.busy);
+      queue.onQueued?.(placeholder.busy);
+      await this.whenIdle(placeholder, queue.signal);
+    }
     this.setBusy(file, placeholder, what);
     let session: MigrationSession | undefined;
     try {
@@ -198,7 +212,27 @@ export class MigrationController {
       placeholder.session = undefined;
       this.setBusy(file, placeholder, undefined);
       this.emit({ kind: 'journal', file });
+      const waiting = [...placeholder.idle];
+      placeholder.idle.clear();
+      for (const resume of waiting) resume();
     }
+  }
+
+  /** Resolves when the entry's current operation has ended (rejects when `signal` aborts first). */
+  private whenIdle(entry: Entry, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => {
+        entry.idle.delete(resume);
+        reject(abortReason(signal));
+      };
+      const resume = (): void => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      entry.idle.add(resume);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   private async entry(file: string): Promise<Entry> {

@@ -84,6 +84,36 @@ describe('migration controller', () => {
     await first;
   });
 
+  it("queues a person's Mark Done behind a run that is still busy elsewhere, and says so", async () => {
+    const file = await mc.create(dir, sampleInput(join(dir, 'dl')));
+    const run = mc.run(file);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(mc.busy(file), 'running');
+    const queuedBehind: string[] = [];
+    // Pressed while the run still works; it is checked once the run pauses (here: not linked yet).
+    const confirmed = mc.markDone(file, 'link.temp-a', undefined, undefined, (busy) => queuedBehind.push(busy));
+    const out = await run;
+    assert.equal(out.status, 'waiting-for-person');
+    const v = await confirmed;
+    assert.deepEqual(queuedBehind, ['running'], 'the person is told what the confirmation waits for');
+    assert.equal(v.ok, false);
+    assert.match(v.detail, /link|node/i);
+    assert.equal(mc.peek(file)?.steps['link.temp-a'].status, 'waiting-for-person');
+    assert.equal(mc.busy(file), undefined);
+  });
+
+  it('a queued Mark Done gives up when it is cancelled before the run pauses', async () => {
+    const file = await mc.create(dir, sampleInput(join(dir, 'dl')));
+    const run = mc.run(file);
+    await new Promise((r) => setImmediate(r));
+    const ac = new AbortController();
+    const confirmed = mc.markDone(file, 'link.temp-a', ac.signal);
+    ac.abort();
+    await assert.rejects(confirmed);
+    await run;
+    assert.notEqual(mc.peek(file)?.steps['link.temp-a'].confirmation?.by, 'tester', 'nothing was confirmed');
+  });
+
   it('marks a portal step done only when its verification proves it', async () => {
     const input = sampleInput(join(dir, 'dl'));
     const file = await mc.create(dir, input);
