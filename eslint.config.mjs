@@ -19,12 +19,15 @@ function forbid(where, names) {
   return { regex: `^(\\.\\./)+(core/)?(${names.join('|')})(/|$)`, message: `${where} must not import from ${names.join(', ')} (floor order: README "Architecture").` };
 }
 
+/** Classic zod is most of a bundle; everything goes through core/shared/zod (zod/mini, English messages). */
+const ZOD = { regex: '^zod(/|$)', message: 'Import zod as `import * as z from ".../core/shared/zod"` (zod/mini with English messages; issue 16).' };
+
 /** @param {string[]} files @param {string} where @param {string[]} names @param {object[]} [extra] */
 function floor(files, where, names, extra = []) {
   const vscodePath = { name: 'vscode', message: 'src/core must not import vscode: it is tested in plain mocha.' };
   return {
     files,
-    rules: { 'no-restricted-imports': ['error', { paths: where.startsWith('src/core') ? [vscodePath] : [], patterns: [forbid(where, names), ...extra] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: where.startsWith('src/core') ? [vscodePath] : [], patterns: [forbid(where, names), ZOD, ...extra] }] },
   };
 }
 
