@@ -88,8 +88,13 @@ async function buildAll() {
   fs.rmSync('dist/chunks', { recursive: true, force: true });
   await esbuild.build({ ...nodeOptions, entryPoints: [{ in: 'src/extension.ts', out: 'extension' }] });
   const metafiles = await buildChunks({ chunks: extensionChunks, copied, options: nodeOptions });
-  const outputs = Object.assign({}, ...metafiles.map((m) => m.outputs));
-  fs.writeFileSync('dist/meta.json', JSON.stringify({ inputs: Object.assign({}, ...metafiles.map((m) => m.inputs)), outputs }));
+  /** @type {import('esbuild').Metafile} */
+  const meta = { inputs: {}, outputs: {} };
+  for (const m of metafiles) {
+    Object.assign(meta.inputs, m.inputs);
+    Object.assign(meta.outputs, m.outputs);
+  }
+  fs.writeFileSync('dist/meta.json', JSON.stringify(meta));
   await buildChunks({ chunks: cliChunks, copied, options: nodeOptions });
   fs.chmodSync('dist/cli.js', 0o755);
   if (webviewEntries.length > 0) {
