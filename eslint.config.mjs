@@ -49,9 +49,6 @@ function floorRules() {
       { regex: '^(\\.\\./)+core/(?!ui/panel/protocol$)', message: 'The webview page may import only types from core/ui/panel/protocol.' },
       { regex: '^(\\.\\./)+core/ui/panel/protocol$', allowTypeImports: true, message: 'The webview page may import only types from core/ui/panel/protocol (use `import type`).' },
     ]),
-    // TODO(issue 12 phase B): mendix/api/deployV2Api.ts imports transfer/packageUpload (api ⇄ transfer);
-    // phase B moves the upload body below the API client. Only this file may reach transfer.
-    floor(['src/core/mendix/api/deployV2Api.ts'], 'src/core/mendix/api', [...below('mendix'), ...OUTSIDE_CORE]),
   ];
 }
 
