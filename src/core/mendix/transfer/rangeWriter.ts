@@ -14,6 +14,13 @@ import type { ByteRange } from './rangePlan';
 
 /** Bytes that may wait per connection while a write is in flight; more pauses the socket. */
 const HIGH_WATER_MARK = 1024 * 1024;
+/**
+ * A write waits until this much has arrived, or until GATHER_MS passed: several connections that
+ * each get a share of the link would otherwise write every socket read on its own (a thread-pool
+ * round trip and a callback per 64 KiB).
+ */
+const GATHER_BYTES = 256 * 1024;
+const GATHER_MS = 20;
 
 /** The connection ended or went silent before the range was complete; worth resuming. */
 export class RangeDropped extends Error {
@@ -57,6 +64,7 @@ class RangeWrite {
   private lastActivity = Date.now();
   private readonly range: ByteRange;
   private readonly timer: ReturnType<typeof setInterval>;
+  private gather: ReturnType<typeof setTimeout> | undefined;
   private readonly onData = (chunk: Buffer): void => this.take(chunk);
 
   constructor(
@@ -96,6 +104,7 @@ class RangeWrite {
     if (this.settled) return;
     this.settled = true;
     clearInterval(this.timer);
+    clearTimeout(this.gather);
     this.body.off('data', this.onData);
     if (!this.body.destroyed) this.body.destroy();
     if (err) this.reject(err);
@@ -122,6 +131,8 @@ class RangeWrite {
   /** Writes everything that waits in one `writev`, trimmed to the range's current end (it may have shrunk). */
   private flush(): void {
     if (this.inFlight > 0 || this.queued === 0 || this.settled) return;
+    clearTimeout(this.gather);
+    this.gather = undefined;
     let room = this.range.end - this.range.pos;
     const bufs: Buffer[] = [];
     for (const b of this.queue) {
@@ -165,7 +176,11 @@ class RangeWrite {
     this.queue.push(piece);
     this.queued += piece.length;
     if (this.queued >= HIGH_WATER_MARK) this.body.pause();
-    this.flush();
+    if (this.queued >= GATHER_BYTES || this.range.pos + this.inFlight + this.queued >= this.range.end) return this.flush();
+    this.gather ??= setTimeout(() => {
+      this.gather = undefined;
+      this.flush();
+    }, GATHER_MS);
   }
 }
 
