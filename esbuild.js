@@ -24,12 +24,12 @@ const extensionChunks = [
   // What the two views read as soon as they are shown: the journals list, then the API client.
   { out: 'chunks/journals', lazy: /\/core\/ui\/migrations\/(journalList|migrationNodes)\.ts$/ },
   { out: 'chunks/api', lazy: /\/vscode\/kit\/apiServices\.ts$|\/core\/mendix\/api\/mendixClient\.ts$/ },
+  // The rest: the engine and its commands, the custom-domain check. Before the panel, which uses it.
+  { out: 'chunks/engine', rest: true },
+  // The webview panel's host (with the DNS propagation watch).
+  { out: 'chunks/panel', lazy: /\/vscode\/panel\// },
   // The backup-archive check's tar reader.
   { out: 'chunks/tarCheck', lazy: /\/transfer\/tarCheck\.ts$/ },
-  // The webview panel's host.
-  { out: 'chunks/panel', lazy: /\/vscode\/panel\// },
-  // The rest: the engine and its commands, the custom-domain and DNS checks.
-  { out: 'chunks/engine', lazy: /./ },
 ];
 /** @type {import('./scripts/cjsChunks').Chunk[]} */
 const cliChunks = [

@@ -4,7 +4,7 @@
  * synchronous `require()` calls (the API client, the engine, the panel host, the tar reader), so:
  *
  * - a chunk is built from its entries; every `require()` of one of our modules is a seam, and its
- *   target becomes an entry of the first chunk whose `lazy` pattern matches it;
+ *   target becomes an entry of the first chunk whose `lazy` pattern matches it (else of the `rest` one);
  * - a module of ours belongs to the first chunk (in the given order) that reaches it through static
  *   imports, so a chunk's static imports only ever lead to earlier chunks (no load cycles);
  * - a chunk exports the modules other chunks use as namespaces `m<N>`, and an import of a module
@@ -19,7 +19,7 @@ const esbuild = require('esbuild');
 const path = require('node:path');
 
 /**
- * @typedef {{ out: string, entries?: string[], lazy?: RegExp, banner?: string }} Chunk
+ * @typedef {{ out: string, entries?: string[], lazy?: RegExp, rest?: boolean, banner?: string }} Chunk
  * @typedef {{ chunks: Chunk[], copied?: RegExp, options: import('esbuild').BuildOptions }} ChunkedBuild
  */
 
@@ -99,7 +99,7 @@ async function buildChunks(cfg) {
       scans.set(c.out, scan);
       for (const seam of scan.seams) {
         if (chunks.some((d) => d.files.has(seam))) continue;
-        const home = chunks.find((d) => d.lazy?.test(seam.split(path.sep).join('/')));
+        const home = chunks.find((d) => d.lazy?.test(seam.split(path.sep).join('/'))) ?? chunks.find((d) => d.rest);
         if (!home) throw new Error(`cjs-chunks: ${path.relative('.', seam)} is required lazily but no chunk's lazy pattern matches it`);
         home.files.add(seam);
         changed = true;
