@@ -6,7 +6,10 @@
  * - `migration.downtime_estimate_error`: |predicted − measured| / measured for the cutover, where the
  *   prediction comes from the rehearsal's step timings.
  * - `migration.downtime_shaped_s` / `migration.downtime_shaped_1conn_s`: the cutover's measured
- *   downtime with a 1 GiB final backup over the shaped link, over 8 connections and over 1.
+ *   downtime with a 1 GiB final backup over the shaped link, over 8 connections and over 1. The
+ *   emulator runs in its own process there, as cloud storage is not in the user's process: in this
+ *   one, serving 200 MB/s and receiving it shared one event loop, which capped the 8-connection run.
+ * - `migration.download_shaped_speedup`: the final backup's download alone, 1 connection over 8.
  * Portal steps are done by the bench as soon as the run stops for them.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,6 +24,7 @@ import { apiStatusHttpCheck, ClientMigrationServices } from '../../src/core/mend
 import { DEMO } from '../emulator/seeds/demo';
 import { actAsPerson, demoInput, demoServices, Portal } from '../integration/migration/harness';
 import { figure, type BenchContext, type Figure } from './run';
+import { bundle, startEmulator as startEmulatorProcess } from './transferTools';
 
 interface MigrateOptions {
   /** Connections per download (the engine's default when absent). */
@@ -63,7 +67,8 @@ async function migrate(ctx: BenchContext, baseUrl: string, dir: string, o: Migra
     }
     const j = session.store.peek();
     if (j.status !== 'completed') throw new Error('the benchmark migration did not complete');
-    ctx.log(`cutover download: ${j.steps['cutover.download']?.durationMs ?? '?'} ms, measured downtime ${Math.round(j.cutover.measuredDowntimeMs ?? NaN)} ms`);
+    const cutover = Object.entries(j.steps).filter(([id]) => id.startsWith('cutover.'));
+    ctx.log(`measured downtime ${Math.round(j.cutover.measuredDowntimeMs ?? NaN)} ms; ${cutover.map(([id, st]) => `${id.slice(8)} ${st.durationMs ?? '?'}`).join(', ')} ms`);
     return j;
   } finally {
     client.dispose();
@@ -76,16 +81,17 @@ async function migrate(ctx: BenchContext, baseUrl: string, dir: string, o: Migra
  * small archive on plain loopback; the link and the size change right before the cutover. The
  * emulator's clock runs at 100× here.
  */
-async function shapedDowntimeSeconds(ctx: BenchContext, connections: number): Promise<number> {
-  // 100×: the jobs' virtual minutes shrink to about a second each, so the transfer is what differs.
-  const emu = await startEmulator({ seed: 'demo', timeScale: 100, quiet: true, archiveBytes: 8_000_000, packageBytes: 8_000_000 });
+async function shapedDowntimeSeconds(ctx: BenchContext, connections: number): Promise<{ downtime: number; download: number; upload: number }> {
   const dir = mkdtempSync(join(ctx.scratch, 'migration-shaped-'));
+  const { emulator } = await bundle(ctx.root, dir);
+  // 100×: the jobs' virtual minutes shrink to about a second each, so the transfer is what differs.
+  const emu = await startEmulatorProcess(ctx.root, emulator, ['--time-scale', '100', '--archive-bytes', '8000000', '--package-bytes', '8000000']);
   try {
     const control = async (path: string, body: unknown) => {
-      const res = await fetch(emu.baseUrl + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(emu.base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       if (!res.ok) throw new Error(`${path} → ${res.status}`);
     };
-    const j = await migrate(ctx, emu.baseUrl, dir, {
+    const j = await migrate(ctx, emu.base, dir, {
       connections,
       beforeCutover: async () => {
         await control('/_emulator/config', { archiveBytes: SHAPED_ARCHIVE_BYTES });
@@ -94,9 +100,10 @@ async function shapedDowntimeSeconds(ctx: BenchContext, connections: number): Pr
     });
     const size = j.steps['cutover.download']?.outputs.size;
     if (typeof size !== 'number' || size < SHAPED_ARCHIVE_BYTES * 0.9) throw new Error(`the final backup was ${JSON.stringify(size)} bytes, not the shaped size`);
-    return (j.cutover.measuredDowntimeMs ?? NaN) / 1000;
+    const seconds = (id: string) => (j.steps[id]?.durationMs ?? NaN) / 1000;
+    return { downtime: (j.cutover.measuredDowntimeMs ?? NaN) / 1000, download: seconds('cutover.download'), upload: seconds('cutover.upload') };
   } finally {
-    await emu.close();
+    await emu.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -133,12 +140,18 @@ export async function run(ctx: BenchContext): Promise<Record<string, Figure>> {
 
   const parallel = await shapedDowntimeSeconds(ctx, 8);
   const single = await shapedDowntimeSeconds(ctx, 1);
-  ctx.log(`shaped cutover downtime: ${parallel.toFixed(1)} s over 8 connections, ${single.toFixed(1)} s over 1`);
+  ctx.log(
+    `shaped cutover downtime: ${parallel.downtime.toFixed(1)} s over 8 connections, ${single.downtime.toFixed(1)} s over 1; ` +
+      `of which the download ${parallel.download.toFixed(1)} s / ${single.download.toFixed(1)} s and the person's upload in the portal ${parallel.upload.toFixed(1)} s / ${single.upload.toFixed(1)} s`,
+  );
   return {
     'migration.wall_over_critical_path': figure(wall / critical, 'ratio', '<= 1.1'),
     'migration.downtime_estimate_error': figure(Math.abs(predicted - measured) / measured, 'ratio', '<= 0.20'),
-    'migration.downtime_shaped_s': figure(parallel, 's', '>= 0'),
-    'migration.downtime_shaped_1conn_s': figure(single, 's', '>= 0'),
-    'migration.downtime_shaped_speedup': figure(single / parallel, 'ratio', '>= 4'),
+    'migration.downtime_shaped_s': figure(parallel.downtime, 's', '>= 0'),
+    'migration.downtime_shaped_1conn_s': figure(single.downtime, 's', '>= 0'),
+    'migration.downtime_shaped_speedup': figure(single.downtime / parallel.downtime, 'ratio', '>= 4'),
+    // What the connections change: the final backup's download (the downtime also holds the person's
+    // upload of the same file in the portal, which no connection count shortens).
+    'migration.download_shaped_speedup': figure(single.download / parallel.download, 'ratio', '>= 4'),
   };
 }

@@ -20,6 +20,7 @@ export const MIB = 1024 * 1024;
 const CHILD_SOURCE = `
 const { downloadToFile } = require('./src/core/mendix/transfer/download');
 const { MendixClient } = require('./src/core/mendix/api/mendixClient');
+const { uploadPackageFile } = require('./src/core/mendix/transfer/packageUpload');
 (async () => {
   const job = JSON.parse(process.argv[2]);
   const t0 = performance.now();
@@ -30,7 +31,7 @@ const { MendixClient } = require('./src/core/mendix/api/mendixClient');
     out = { size: r.size, sha256: r.sha256, bytesFetched: r.bytesFetched, transfers: r.transfers, verified: r.archive !== undefined };
   } else {
     const c = new MendixClient({ credentials: job.credentials, config: { deployBaseUrl: job.baseUrl } });
-    out = await c.v2.uploadPackage(job.appId, job.file);
+    out = await uploadPackageFile(c.v2, job.appId, job.file);
     c.dispose();
   }
   const seconds = (performance.now() - t0) / 1000;

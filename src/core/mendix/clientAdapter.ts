@@ -10,6 +10,7 @@ import axios from 'axios';
 import type { MendixClient } from './api/mendixClient';
 import { MendixApiError } from './api/errors';
 import { downloadToFile } from './transfer/download';
+import { uploadPackageFile } from './transfer/packageUpload';
 import { readManifest, verifyAgainstManifest } from './transfer/manifest';
 import { DiskFullError, isDiskFull, UnsupportedUrlError } from './transfer/transferErrors';
 import { verifyBackupArchive, type BackupArchiveReport } from './transfer/verifyBackupArchive';
@@ -166,7 +167,7 @@ export class ClientMigrationServices implements MigrationServices {
     }));
   }
   async uploadPackage(appId: string, file: string, name: string, o?: TransferOptions): Promise<{ packageId: string; jobId: string }> {
-    const r = await this.c.v2.uploadPackage(appId, file, { name, signal: o?.signal, onProgress: o?.onProgress });
+    const r = await uploadPackageFile(this.c.v2, appId, file, { name, signal: o?.signal, onProgress: o?.onProgress, clock: this.c.http.clock });
     return { packageId: r.PackageId, jobId: r.JobId };
   }
   async getUploadJob(appId: string, jobId: string): Promise<UploadJobStatus> {

@@ -3,129 +3,128 @@
  * truncated file becomes a clear error, not a crash mid-run) and to generate
  * `schemas/migration-journal.schema.json`, which VS Code uses to validate the file when it is opened.
  */
-import { z } from 'zod';
+import * as z from '../shared/zod';
 import type { Journal, JsonValue } from './types';
 
-const isoTime = z.string().min(1);
+const text = () => z.string().check(z.minLength(1));
+const isoTime = text();
+const nonNegative = () => z.number().check(z.nonnegative());
 
-const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
+const jsonValue: z.ZodMiniType<JsonValue> = z.lazy(() =>
   z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
 );
 const jsonObject = z.record(z.string(), jsonValue);
 
-const appChoice = z.object({ projectId: z.string().min(1), name: z.string() });
+const appChoice = z.object({ projectId: text(), name: z.string() });
 
 export const migrationInputSchema = z.object({
-  name: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash and underscore only')
-    .describe('Journal name: .mendix-migrations/<name>.json'),
+  name: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash and underscore only'), z.describe('Journal name: .mendix-migrations/<name>.json')),
   flavour: z.enum(['node-move', 'v3-to-v4']),
-  source: appChoice.extend({
-    appId: z.string().min(1),
-    environment: z.string().min(1),
-    nodeSubdomain: z.string().min(1),
+  source: z.extend(appChoice, {
+    appId: text(),
+    environment: text(),
+    nodeSubdomain: text(),
   }),
   target: z.object({
-    nodeSubdomain: z.string().min(1),
-    environment: z.string().min(1),
+    nodeSubdomain: text(),
+    environment: text(),
     tempAppA: appChoice,
     tempAppB: appChoice,
   }),
-  downloadFolder: z.string().min(1),
+  downloadFolder: text(),
   keepBackups: z.array(z.string()),
   customDomains: z.array(z.string()),
   certificate: z.enum(['none', 'own-key', 'mendix-keystore']),
   portalUrl: z.string(),
-  considerations: z
-    .object({
-      targetDatabaseRamGb: z.number().positive().optional(),
-      longestScheduledEventMinutes: z.number().nonnegative().optional(),
-    })
-    .optional(),
+  considerations: z.optional(
+    z.object({
+      targetDatabaseRamGb: z.optional(z.number().check(z.positive())),
+      longestScheduledEventMinutes: z.optional(nonNegative()),
+    }),
+  ),
 });
 
 const personInstructions = z.object({
   summary: z.string(),
   actions: z.array(z.string()),
-  url: z.string().optional(),
-  requestText: z.string().optional(),
-  file: z.string().optional(),
+  url: z.optional(z.string()),
+  requestText: z.optional(z.string()),
+  file: z.optional(z.string()),
 });
 
 const stepState = z.object({
   status: z.enum(['pending', 'running', 'done', 'failed', 'waiting-for-person', 'skipped']),
-  attempts: z.number().int().nonnegative(),
-  startedAt: isoTime.optional(),
-  finishedAt: isoTime.optional(),
-  durationMs: z.number().nonnegative().optional(),
-  waitingSince: isoTime.optional(),
-  confirmation: z.object({ by: z.string(), at: isoTime, method: z.enum(['api', 'person']), override: z.string().optional() }).optional(),
+  attempts: z.int().check(z.nonnegative()),
+  startedAt: z.optional(isoTime),
+  finishedAt: z.optional(isoTime),
+  durationMs: z.optional(nonNegative()),
+  waitingSince: z.optional(isoTime),
+  confirmation: z.optional(z.object({ by: z.string(), at: isoTime, method: z.enum(['api', 'person']), override: z.optional(z.string()) })),
   outputs: jsonObject,
   intents: z.array(
     z.object({
       action: z.string(),
       at: isoTime,
-      resolvedAt: isoTime.optional(),
-      outcome: z.enum(['answered', 'refused', 'observed', 'not-done']).optional(),
-      details: jsonObject.optional(),
+      resolvedAt: z.optional(isoTime),
+      outcome: z.optional(z.enum(['answered', 'refused', 'observed', 'not-done'])),
+      details: z.optional(jsonObject),
     }),
   ),
-  verification: z.object({ ok: z.boolean(), detail: z.string(), at: isoTime, basis: z.enum(['check', 'person', 'override']).optional(), check: z.string().optional() }).optional(),
-  error: z
-    .object({
+  verification: z.optional(z.object({ ok: z.boolean(), detail: z.string(), at: isoTime, basis: z.optional(z.enum(['check', 'person', 'override'])), check: z.optional(z.string()) })),
+  error: z.optional(
+    z.object({
       message: z.string(),
-      code: z.string().optional(),
-      hint: z.string().optional(),
-      nextAction: z.string().optional(),
-    })
-    .optional(),
-  person: personInstructions.optional(),
+      code: z.optional(z.string()),
+      hint: z.optional(z.string()),
+      nextAction: z.optional(z.string()),
+    }),
+  ),
+  person: z.optional(personInstructions),
 });
 
 const rollbackRecord = z.object({
   at: isoTime,
   reason: z.string(),
   result: z.enum(['source-restarted', 'failed']),
-  detail: z.string().optional(),
-  undone: z.array(z.string()).optional(),
+  detail: z.optional(z.string()),
+  undone: z.optional(z.array(z.string())),
 });
 
 export const journalSchema = z.object({
-  $schema: z.string().optional(),
+  $schema: z.optional(z.string()),
   schemaVersion: z.literal(1),
-  name: z.string().min(1),
+  name: text(),
   createdAt: isoTime,
   updatedAt: isoTime,
   status: z.enum(['active', 'completed', 'aborted']),
-  abort: z.object({ at: isoTime, reason: z.string(), sourceTouched: z.boolean() }).optional(),
-  warningsAcknowledged: z.object({ by: z.string(), at: isoTime }).optional(),
-  lastRun: z.object({ status: z.enum(['running', 'completed', 'waiting-for-person', 'failed', 'aborted', 'cancelled']), at: isoTime }).optional(),
+  abort: z.optional(z.object({ at: isoTime, reason: z.string(), sourceTouched: z.boolean() })),
+  warningsAcknowledged: z.optional(z.object({ by: z.string(), at: isoTime })),
+  lastRun: z.optional(z.object({ status: z.enum(['running', 'completed', 'waiting-for-person', 'failed', 'aborted', 'cancelled']), at: isoTime })),
   input: migrationInputSchema,
   steps: z.record(z.string(), stepState),
   rehearsals: z.array(
     z.object({
       startedAt: isoTime,
-      finishedAt: isoTime.optional(),
-      durationsMs: z.record(z.string(), z.number().nonnegative()),
+      finishedAt: z.optional(isoTime),
+      durationsMs: z.record(z.string(), nonNegative()),
     }),
   ),
   cutover: z.object({
-    predictedDowntimeMs: z.number().nonnegative().optional(),
-    startedAt: isoTime.optional(),
-    endedAt: isoTime.optional(),
-    measuredDowntimeMs: z.number().nonnegative().optional(),
-    rollback: rollbackRecord.optional(),
-    rollbacks: z.array(rollbackRecord).optional(),
-    downtimes: z
-      .array(
+    predictedDowntimeMs: z.optional(nonNegative()),
+    startedAt: z.optional(isoTime),
+    endedAt: z.optional(isoTime),
+    measuredDowntimeMs: z.optional(nonNegative()),
+    rollback: z.optional(rollbackRecord),
+    rollbacks: z.optional(z.array(rollbackRecord)),
+    downtimes: z.optional(
+      z.array(
         z.object({
           startedAt: isoTime,
-          endedAt: isoTime.optional(),
-          endedBy: z.enum(['target-started', 'source-restarted']).optional(),
+          endedAt: z.optional(isoTime),
+          endedBy: z.optional(z.enum(['target-started', 'source-restarted'])),
         }),
-      )
-      .optional(),
+      ),
+    ),
   }),
 });
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { MendixApiError } from '../../../src/core/mendix/api/errors';
 import type { MendixClient } from '../../../src/core/mendix/api/mendixClient';
 import { downloadToFile } from '../../../src/core/mendix/transfer/download';
+import { uploadPackageFile } from '../../../src/core/mendix/transfer/packageUpload';
 import { readManifest } from '../../../src/core/mendix/transfer/manifest';
 import { DownloadUrlExpiredError } from '../../../src/core/mendix/transfer/transferErrors';
 import { verifyBackupArchive } from '../../../src/core/mendix/transfer/verifyBackupArchive';
@@ -119,7 +120,7 @@ describe('integration: Backups API v2 and archive downloads against the emulator
     assert.ok(pkg.Url);
     const mda = join(dir, 'p.mda');
     await downloadToFile({ url: pkg.Url.Location, dest: mda });
-    const up = await c.v2.uploadPackage(TGT, mda);
+    const up = await uploadPackageFile(c.v2, TGT, mda);
     await c.jobs.upload(TGT, up.JobId, FAST);
     await c.v1.transport(TGT, 'Acceptance', up.PackageId);
     // A snapshot of another app cannot be restored by API: that is why the portal upload exists.

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { MendixApiError } from '../../../src/core/mendix/api/errors';
 import type { MendixClient } from '../../../src/core/mendix/api/mendixClient';
 import { downloadToFile } from '../../../src/core/mendix/transfer/download';
+import { uploadPackageFile } from '../../../src/core/mendix/transfer/packageUpload';
 import { DEMO, FAST, calls, startHarness, type Harness } from './harness';
 
 interface ServedState {
@@ -79,7 +80,7 @@ describe('integration: Deploy v1, Build, Deploy v2 against the emulator', functi
   let uploadedId = '';
   it('uploads the package to the target with v2 and waits for its job', async () => {
     const seen: number[] = [];
-    const up = await c.v2.uploadPackage(TGT, packagePath, { onProgress: (p) => seen.push(p.bytes) });
+    const up = await uploadPackageFile(c.v2, TGT, packagePath, { onProgress: (p) => seen.push(p.bytes) });
     uploadedId = up.PackageId;
     const job = await c.jobs.upload(TGT, up.JobId, FAST);
     assert.equal(job.Status, 'Completed');

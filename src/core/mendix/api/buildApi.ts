@@ -1,5 +1,5 @@
 /** Build API (contract §3): deployment packages of an app. */
-import { z } from 'zod';
+import * as z from '../../shared/zod';
 import { seg, type CallOptions, type MendixHttp } from './httpClient';
 import { buildResponseSchema, packageSchema, type MendixPackage } from './schemas/deployV1Schemas';
 

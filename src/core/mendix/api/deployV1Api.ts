@@ -1,5 +1,5 @@
 /** Deploy API v1 (contract §2): apps, environments, start/stop, transport, settings, scale, tags. */
-import { z } from 'zod';
+import * as z from '../../shared/zod';
 import { MendixApiError } from './errors';
 import { seg, type CallOptions, type MendixHttp } from './httpClient';
 import {

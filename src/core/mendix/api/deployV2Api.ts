@@ -1,26 +1,24 @@
 /** Deploy API v2 (contract §4): streaming package upload and its job. */
-import { basename } from 'node:path';
-import { preparePackageUpload, type UploadProgress } from '../transfer/packageUpload';
-import { seg, type CallOptions, type MendixHttp } from './httpClient';
+import { seg, type BodyFactory, type CallOptions, type MendixHttp } from './httpClient';
 import { v2JobSchema, v2UploadResponseSchema, type V2Job, type V2UploadResult } from './schemas/deployV2Schemas';
 
-export interface UploadPackageOptions extends CallOptions {
-  /** Package name shown in the portal (the `name` query); defaults to the file name. */
-  name?: string;
-  onProgress?: (p: UploadProgress) => void;
+/** What is uploaded: the package's name in the portal and its multipart body (transfer/packageUpload.ts builds it from a file). */
+export interface PackageUploadBody {
+  name: string;
+  /** A fresh body per attempt. */
+  bodyFactory: BodyFactory;
 }
 
 export class DeployV2Api {
   constructor(private readonly http: MendixHttp) {}
 
   /**
-   * Uploads an `.mda` from disk as a stream. Files over the 1 GB limit are refused before anything
-   * is sent (UploadTooLargeError). A lost connection is not retried (MendixOutcomeUnknownError):
-   * the caller should look at the app's packages before uploading again.
+   * Sends a package body (see `uploadPackageFile` in transfer/packageUpload.ts for one from disk). A
+   * lost connection is not retried (MendixOutcomeUnknownError): the caller should look at the app's
+   * packages before uploading again.
    */
-  async uploadPackage(appId: string, filePath: string, opts: UploadPackageOptions = {}): Promise<V2UploadResult> {
-    const name = opts.name ?? basename(filePath);
-    const upload = await preparePackageUpload(filePath, { fileName: name, onProgress: opts.onProgress, clock: this.http.clock });
+  uploadPackage(appId: string, upload: PackageUploadBody, opts: CallOptions = {}): Promise<V2UploadResult> {
+    const name = upload.name;
     return this.http.request({
       operation: 'v2.uploadPackage',
       family: 'apiKey',

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
-import type { z } from 'zod';
+import type * as z from '../../shared/zod';
 import type { Logger } from '../../shared/logger';
 import { Redactor } from '../../shared/redact';
 import { abortReason, systemClock, type Clock, type RandomSource } from '../../shared/clock';
@@ -77,7 +77,7 @@ export interface RequestSpec<T> {
   body?: unknown;
   bodyFactory?: BodyFactory;
   /** Response schema; without one the body is ignored. */
-  schema?: z.ZodType<T>;
+  schema?: z.ZodMiniType<T>;
   /** Safe to send again after a lost connection (GET/PUT/DELETE and POSTs that set state). */
   idempotent: boolean;
   /** Extra statuses to treat as "try again later" (transport's 503 is already transient). */
@@ -129,7 +129,7 @@ export function formatFieldPath(path: readonly PropertyKey[]): string {
 }
 
 /** Validates parsed JSON against a schema, turning a mismatch into a MendixResponseError. */
-export function validateResponse<T>(schema: z.ZodType<T>, json: unknown, operation: string, endpoint: string): T {
+export function validateResponse<T>(schema: z.ZodMiniType<T>, json: unknown, operation: string, endpoint: string): T {
   const r = schema.safeParse(json);
   if (r.success) return r.data;
   const issue = r.error.issues[0];

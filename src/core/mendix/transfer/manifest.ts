@@ -5,18 +5,21 @@
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { z } from 'zod';
+import * as z from '../../shared/zod';
 import { scanFile } from './fileScan';
+
+/** A whole number of bytes. */
+const count = z.int().check(z.nonnegative());
 
 export const manifestSchema = z.object({
   version: z.literal(1),
   file: z.string(),
-  size: z.number().int().nonnegative(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  size: count,
+  sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
   completedAt: z.string(),
-  etag: z.string().optional(),
+  etag: z.optional(z.string()),
   /** Free-form, secret-free facts the caller wants kept with the file (e.g. archive id, data type). */
-  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  details: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))),
 });
 export type DownloadManifest = z.infer<typeof manifestSchema>;
 
@@ -27,12 +30,12 @@ export type DownloadManifest = z.infer<typeof manifestSchema>;
  */
 export const partStateSchema = z.object({
   version: z.literal(2),
-  etag: z.string().optional(),
-  lastModified: z.string().optional(),
-  total: z.number().int().nonnegative().optional(),
+  etag: z.optional(z.string()),
+  lastModified: z.optional(z.string()),
+  total: z.optional(count),
   /** The server honoured a byte range: several connections may work on the file. */
-  ranged: z.boolean().optional(),
-  ranges: z.array(z.object({ start: z.number().int().nonnegative(), end: z.number().int().nonnegative(), pos: z.number().int().nonnegative() })).optional(),
+  ranged: z.optional(z.boolean()),
+  ranges: z.optional(z.array(z.object({ start: count, end: count, pos: count }))),
 });
 export type PartState = z.infer<typeof partStateSchema>;
 
@@ -48,7 +51,7 @@ export async function writeJsonAtomic(path: string, value: unknown): Promise<voi
   await rename(tmp, path);
 }
 
-async function readJson<T>(path: string, schema: z.ZodType<T>): Promise<T | undefined> {
+async function readJson<T>(path: string, schema: z.ZodMiniType<T>): Promise<T | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');

@@ -15,8 +15,11 @@
 import { randomBytes } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { basename } from 'node:path';
 import type { Clock } from '../../shared/clock';
-import type { BodyFactory } from '../api/httpClient';
+import type { DeployV2Api } from '../api/deployV2Api';
+import type { BodyFactory, CallOptions } from '../api/httpClient';
+import type { V2UploadResult } from '../api/schemas/deployV2Schemas';
 import { ProgressMeter, type TransferProgress } from './progress';
 import { UploadTooLargeError } from './transferErrors';
 
@@ -30,6 +33,23 @@ export const MAX_PACKAGE_UPLOAD_BYTES = 1_000_000_000;
 
 /** Chunk size of the file reads; large enough that per-chunk work is negligible. */
 const READ_CHUNK_BYTES = 1024 * 1024;
+
+export interface UploadPackageOptions extends CallOptions {
+  /** Package name shown in the portal (the `name` query); defaults to the file name. */
+  name?: string;
+  onProgress?: (p: UploadProgress) => void;
+  clock?: Clock;
+}
+
+/**
+ * Uploads an `.mda` from disk as a stream through Deploy API v2. Files over the 1 GB limit are
+ * refused before anything is sent (UploadTooLargeError).
+ */
+export async function uploadPackageFile(v2: Pick<DeployV2Api, 'uploadPackage'>, appId: string, filePath: string, opts: UploadPackageOptions = {}): Promise<V2UploadResult> {
+  const name = opts.name ?? basename(filePath);
+  const upload = await preparePackageUpload(filePath, { fileName: name, onProgress: opts.onProgress, clock: opts.clock });
+  return v2.uploadPackage(appId, { name, bodyFactory: upload.bodyFactory }, { signal: opts.signal, timeoutMs: opts.timeoutMs });
+}
 
 export interface PreparedUpload {
   size: number;

@@ -3,7 +3,7 @@
  * Host → page messages are typed here; page → host messages are also validated with zod on the host
  * (the page only imports the types, so zod stays out of the browser bundle).
  */
-import { z } from 'zod';
+import * as z from '../../shared/zod';
 import type { Flavour, Phase, RunState, RunStatus, StepKind, StepStatus, VerificationBasis } from '../../migration/types';
 
 /** What a person can do on one step from the panel. */
@@ -194,20 +194,20 @@ export interface PanelViewState {
   collapsed: string[];
 }
 
-const stepId = z.string().regex(/^[a-z0-9][a-z0-9.-]{0,79}$/);
+const stepId = z.string().check(z.regex(/^[a-z0-9][a-z0-9.-]{0,79}$/));
 
 export const pageMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready') }).strict(),
-  z.object({ type: z.literal('stepAction'), action: z.enum(STEP_ACTIONS), stepId }).strict(),
-  z.object({ type: z.literal('runAction'), action: z.enum(RUN_ACTIONS) }).strict(),
+  z.strictObject({ type: z.literal('ready') }),
+  z.strictObject({ type: z.literal('stepAction'), action: z.enum(STEP_ACTIONS), stepId }),
+  z.strictObject({ type: z.literal('runAction'), action: z.enum(RUN_ACTIONS) }),
 ]);
 
 /** Page → host. */
 export type PageMessage = z.infer<typeof pageMessageSchema>;
 
 export const panelViewStateSchema = z.object({
-  journalFile: z.string().min(1).max(4096),
-  collapsed: z.array(z.string().max(40)).max(40).default([]),
+  journalFile: z.string().check(z.minLength(1), z.maxLength(4096)),
+  collapsed: z._default(z.array(z.string().check(z.maxLength(40))).check(z.maxLength(40)), []),
 });
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };

@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { ManualClock } from '../../../support/manualClock';
 import { MendixOutcomeUnknownError } from '../../../../src/core/mendix/api/errors';
 import { MendixClient } from '../../../../src/core/mendix/api/mendixClient';
-import { MAX_PACKAGE_UPLOAD_BYTES, preparePackageUpload, quoteMultipartName } from '../../../../src/core/mendix/transfer/packageUpload';
+import { MAX_PACKAGE_UPLOAD_BYTES, preparePackageUpload, quoteMultipartName, uploadPackageFile } from '../../../../src/core/mendix/transfer/packageUpload';
 import type { TransferProgress } from '../../../../src/core/mendix/transfer/progress';
 import { UploadTooLargeError } from '../../../../src/core/mendix/transfer/transferErrors';
 import { json, startFakeServer, type FakeServer } from './fakeServer';
 
-describe('v2.uploadPackage', () => {
+describe('v2.uploadPackage with a package from disk', () => {
   let server: FakeServer;
   let client: MendixClient;
   let dir: string;
@@ -41,7 +41,7 @@ describe('v2.uploadPackage', () => {
     writeFileSync(file, content);
     server.setHandler((_q, res) => json(res, 200, { PackageId: 'pk', JobId: 'jb' }));
     const events: TransferProgress[] = [];
-    const r = await client.v2.uploadPackage('calc', file, { onProgress: (p) => events.push(p) });
+    const r = await uploadPackageFile(client.v2, 'calc', file, { onProgress: (p) => events.push(p) });
     assert.deepEqual(r, { PackageId: 'pk', JobId: 'jb' });
     const req = server.requests[0];
     assert.equal(req.url, '/api/v2/apps/calc/packages/upload?name=Main-1.0.mda');
@@ -61,7 +61,7 @@ describe('v2.uploadPackage', () => {
     const file = join(dir, 'x.mda');
     writeFileSync(file, 'PK');
     server.setHandler((_q, res) => json(res, 200, { PackageId: 'pk', JobId: 'jb' }));
-    await client.v2.uploadPackage('calc', file, { name: 'Main "final".mda' });
+    await uploadPackageFile(client.v2, 'calc', file, { name: 'Main "final".mda' });
     const text = server.requests[0].body.toString('latin1');
     assert.match(text, /filename="Main %22final%22\.mda"\r\nContent-Type: application\/octet-stream\r\n\r\nPK\r\n--/);
   });
@@ -87,7 +87,7 @@ describe('v2.uploadPackage', () => {
     const slowClient = new MendixClient({ credentials: { username: 'u@x', apiKey: 'k-1234' }, config: { deployBaseUrl: `http://127.0.0.1:${(slow.address() as AddressInfo).port}` } });
     try {
       const events: TransferProgress[] = [];
-      await slowClient.v2.uploadPackage('calc', file, { onProgress: (p) => events.push(p) });
+      await uploadPackageFile(slowClient.v2, 'calc', file, { onProgress: (p) => events.push(p) });
       const body = Buffer.concat(received);
       const start = body.indexOf('\r\n\r\n') + 4;
       assert.equal(createHash('sha256').update(body.subarray(start, start + content.length)).digest('hex'), createHash('sha256').update(content).digest('hex'));
@@ -162,7 +162,7 @@ describe('v2.uploadPackage', () => {
     const file = join(dir, 'big.mda');
     writeFileSync(file, '');
     truncateSync(file, MAX_PACKAGE_UPLOAD_BYTES + 1); // sparse: costs no disk
-    await assert.rejects(client.v2.uploadPackage('calc', file), (e: unknown) => e instanceof UploadTooLargeError && e.size === 1_000_000_001);
+    await assert.rejects(uploadPackageFile(client.v2, 'calc', file), (e: unknown) => e instanceof UploadTooLargeError && e.size === 1_000_000_001);
     assert.equal(server.requests.length, 0);
   });
 
@@ -170,7 +170,7 @@ describe('v2.uploadPackage', () => {
     const file = join(dir, 'a.mda');
     writeFileSync(file, randomBytes(1000));
     server.setHandler((_q, res) => res.socket?.destroy());
-    await assert.rejects(client.v2.uploadPackage('calc', file), MendixOutcomeUnknownError);
+    await assert.rejects(uploadPackageFile(client.v2, 'calc', file), MendixOutcomeUnknownError);
     assert.equal(server.requests.length, 1);
   });
 });

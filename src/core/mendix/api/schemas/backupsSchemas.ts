@@ -1,6 +1,6 @@
 /** Response schemas of the Backups API v2 (contract §5). Timestamps stay ISO strings. */
-import { z } from 'zod';
-import { looseNumber, opt } from './common';
+import * as z from '../../../shared/zod';
+import { looseNumber, nonEmpty, opt } from './common';
 
 export const BACKUP_STATES = ['queued', 'running', 'completed', 'failed'] as const;
 export type BackupState = (typeof BACKUP_STATES)[number];
@@ -11,7 +11,7 @@ const state = z.enum(BACKUP_STATES);
 const ts = opt(z.string());
 
 export const snapshotSchema = z.object({
-  snapshot_id: z.string().min(1),
+  snapshot_id: nonEmpty(),
   state,
   status_message: opt(z.string()),
   created_at: ts,
@@ -32,7 +32,7 @@ export const snapshotListSchema = z.object({
 export type SnapshotPage = z.infer<typeof snapshotListSchema>;
 
 export const archiveSchema = z.object({
-  archive_id: z.string().min(1),
+  archive_id: nonEmpty(),
   snapshot_id: opt(z.string()),
   data_type: z.enum(ARCHIVE_DATA_TYPES),
   state,
@@ -40,12 +40,12 @@ export const archiveSchema = z.object({
   created_at: ts,
   updated_at: ts,
   finished_at: ts,
-  url: opt(z.string().min(1)),
+  url: opt(nonEmpty()),
 });
 export type Archive = z.infer<typeof archiveSchema>;
 
 export const restoreSchema = z.object({
-  restore_id: z.string().min(1),
+  restore_id: nonEmpty(),
   source_snapshot_id: opt(z.string()),
   source_environment_id: opt(z.string()),
   target_environment_id: opt(z.string()),

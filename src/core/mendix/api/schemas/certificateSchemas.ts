@@ -1,11 +1,11 @@
 /** Response schemas of the Certificate API (contract §7). */
-import { z } from 'zod';
-import { looseNumber, opt } from './common';
+import * as z from '../../../shared/zod';
+import { looseNumber, nonEmpty, opt } from './common';
 
 export const CERTIFICATE_STATUSES = ['UPCOMING', 'VALID', 'EXPIRES SOON', 'EXPIRED'] as const;
 
 export const certificateSchema = z.object({
-  id: z.string().min(1),
+  id: nonEmpty(),
   description: opt(z.string()),
   validFrom: opt(z.string()),
   validTill: opt(z.string()),

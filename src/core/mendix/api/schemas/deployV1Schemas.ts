@@ -1,6 +1,6 @@
 /** Response schemas of Deploy API v1 and the Build API (contract §2, §3). Extra fields are tolerated. */
-import { z } from 'zod';
-import { looseNumber, opt } from './common';
+import * as z from '../../../shared/zod';
+import { looseNumber, map, nonEmpty, opt } from './common';
 
 export const V1_ENVIRONMENT_STATUSES = ['Empty', 'Stopped', 'Running'] as const;
 export type V1EnvironmentStatus = (typeof V1_ENVIRONMENT_STATUSES)[number];
@@ -9,17 +9,17 @@ export const PACKAGE_STATUSES = ['Succeeded', 'Queued', 'Building', 'Uploading',
 export type PackageStatus = (typeof PACKAGE_STATUSES)[number];
 
 export const v1AppSchema = z.object({
-  AppId: z.string().min(1),
+  AppId: nonEmpty(),
   Name: z.string(),
-  ProjectId: z.string().min(1),
+  ProjectId: nonEmpty(),
   Url: opt(z.string()),
 });
 export type V1App = z.infer<typeof v1AppSchema>;
 
 export const v1EnvironmentSchema = z.object({
   Status: z.enum(V1_ENVIRONMENT_STATUSES),
-  EnvironmentId: z.string().min(1),
-  Mode: z.string().min(1),
+  EnvironmentId: nonEmpty(),
+  Mode: nonEmpty(),
   Url: opt(z.string()),
   ModelVersion: opt(z.string()),
   MendixVersion: opt(z.string()),
@@ -29,7 +29,7 @@ export type V1Environment = z.infer<typeof v1EnvironmentSchema>;
 
 /** Start answers `{JobId}`, or HTTP 200 with error code ALREADY_STARTED (a documented quirk). */
 export const v1StartResponseSchema = z.object({
-  JobId: opt(z.string().min(1)),
+  JobId: opt(nonEmpty()),
   errorCode: opt(z.string()),
   code: opt(z.string()),
 });
@@ -39,13 +39,13 @@ export const v1StartJobSchema = z.object({ Status: z.enum(V1_START_JOB_STATUSES)
 export type V1StartJob = z.infer<typeof v1StartJobSchema>;
 
 /** A package download URL: documented as `{Location, TTL}`, tolerated as a plain string. */
-export const packageUrlSchema = z
-  .union([z.object({ Location: z.string().min(1), TTL: opt(looseNumber) }), z.string().min(1)])
-  .transform((u) => (typeof u === 'string' ? { Location: u, TTL: undefined } : u));
+export const packageUrlSchema = map(z.union([z.object({ Location: nonEmpty(), TTL: opt(looseNumber) }), nonEmpty()]), (u) =>
+  typeof u === 'string' ? { Location: u, TTL: undefined } : u,
+);
 export type PackageUrl = z.infer<typeof packageUrlSchema>;
 
 export const packageSchema = z.object({
-  PackageId: z.string().min(1),
+  PackageId: nonEmpty(),
   Name: opt(z.string()),
   Description: opt(z.string()),
   Version: opt(z.string()),
@@ -58,23 +58,23 @@ export const packageSchema = z.object({
 });
 export type MendixPackage = z.infer<typeof packageSchema>;
 
-export const buildResponseSchema = z.object({ PackageId: z.string().min(1) });
+export const buildResponseSchema = z.object({ PackageId: nonEmpty() });
 
 export const constantSchema = z.object({
-  Name: z.string().min(1),
+  Name: nonEmpty(),
   DataType: opt(z.string()),
   Value: opt(z.string()),
   DeployedValue: opt(z.string()),
 });
-export const customSettingSchema = z.object({ Name: z.string().min(1), Value: opt(z.string()) });
+export const customSettingSchema = z.object({ Name: nonEmpty(), Value: opt(z.string()) });
 export const scheduledEventSchema = z.object({
-  Name: z.string().min(1),
+  Name: nonEmpty(),
   Value: z.enum(['Enabled', 'Disabled']),
   DeployedValue: opt(z.string()),
 });
 export const v1SettingsSchema = z.object({
   Constants: z.array(constantSchema),
-  CustomSettings: z.array(customSettingSchema).nullish().transform((v) => v ?? []),
+  CustomSettings: map(z.nullish(z.array(customSettingSchema)), (v) => v ?? []),
   ScheduledEvents: z.array(scheduledEventSchema),
 });
 export type V1Settings = z.infer<typeof v1SettingsSchema>;
@@ -97,7 +97,7 @@ export interface V1SettingsUpdate {
 export const v1LogUrlSchema = z.object({
   Environment: opt(z.string()),
   Date: opt(looseNumber),
-  DownloadUrl: z.string().min(1),
+  DownloadUrl: nonEmpty(),
 });
 export type V1LogUrl = z.infer<typeof v1LogUrlSchema>;
 
@@ -115,7 +115,8 @@ export const v1ScaleResponseSchema = z.object({
 export type V1ScaleResult = z.infer<typeof v1ScaleResponseSchema>;
 
 /** GET tags: the example shows one `{"Tag"}`; lists of `{Tag}` or of strings are accepted too. */
-const tagItem = z.union([z.string(), z.object({ Tag: z.string() }).transform((t) => t.Tag)]);
-export const v1TagsSchema = z
-  .union([z.array(tagItem), z.object({ Tag: z.string() }).transform((t) => [t.Tag]), z.object({ Tags: z.array(tagItem) }).transform((t) => t.Tags)])
-  .transform((tags) => [...new Set(tags)]);
+const tagItem = z.union([z.string(), map(z.object({ Tag: z.string() }), (t) => t.Tag)]);
+export const v1TagsSchema = map(
+  z.union([z.array(tagItem), map(z.object({ Tag: z.string() }), (t) => [t.Tag]), map(z.object({ Tags: z.array(tagItem) }), (t) => t.Tags)]),
+  (tags) => [...new Set(tags)],
+);

@@ -1,6 +1,6 @@
 /** Response schemas of Deploy API v4 (contract §6). */
-import { z } from 'zod';
-import { looseBoolean, looseNumber, opt } from './common';
+import * as z from '../../../shared/zod';
+import { looseBoolean, looseNumber, map, nonEmpty, opt } from './common';
 
 export const V4_ENVIRONMENT_STATES = ['stopped', 'running', 'notdeployed'] as const;
 export type V4EnvironmentState = (typeof V4_ENVIRONMENT_STATES)[number];
@@ -9,7 +9,7 @@ export const paginationSchema = z.object({ offset: looseNumber, limit: looseNumb
 export type V4Pagination = z.infer<typeof paginationSchema>;
 
 export const v4AppSchema = z.object({
-  id: z.string().min(1),
+  id: nonEmpty(),
   name: z.string(),
   licenseType: z.enum(['free', 'licensed']),
   subdomain: z.string(),
@@ -26,7 +26,7 @@ export type V4App = z.infer<typeof v4AppSchema>;
 export const v4AppListSchema = z.object({ apps: z.array(v4AppSchema), pagination: paginationSchema });
 
 export const v4PackageSchema = z.object({
-  id: z.string().min(1),
+  id: nonEmpty(),
   appId: opt(z.string()),
   modelVersion: opt(z.string()),
   runtimeVersion: opt(z.string()),
@@ -39,7 +39,7 @@ export const v4PackageSchema = z.object({
 export type V4Package = z.infer<typeof v4PackageSchema>;
 
 export const v4EnvironmentSchema = z.object({
-  id: z.string().min(1),
+  id: nonEmpty(),
   appId: z.string(),
   name: z.string(),
   state: z.enum(V4_ENVIRONMENT_STATES),
@@ -53,7 +53,7 @@ export type V4Environment = z.infer<typeof v4EnvironmentSchema>;
 export const v4EnvironmentListSchema = z.object({ environments: z.array(v4EnvironmentSchema), pagination: paginationSchema });
 
 export const v4PermissionSchema = z.object({
-  member: z.object({ userId: z.string().min(1) }),
+  member: z.object({ userId: nonEmpty() }),
   canDeployApp: opt(looseBoolean),
   canManageBackups: opt(looseBoolean),
   canViewAlerts: opt(looseBoolean),
@@ -76,7 +76,7 @@ export interface V4PermissionUpdate {
 
 export const v4PermissionsSchema = z.object({
   // Documented as the user id string; an object with userId is accepted too.
-  technicalContact: opt(z.union([z.string(), z.object({ userId: z.string() }).transform((t) => t.userId)])),
+  technicalContact: opt(z.union([z.string(), map(z.object({ userId: z.string() }), (t) => t.userId)])),
   permissions: z.array(v4PermissionSchema),
   pagination: opt(paginationSchema),
 });
