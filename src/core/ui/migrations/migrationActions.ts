@@ -102,10 +102,18 @@ export async function runWithProgress(deps: OperationDeps, wb: MigrationDeps, fi
           lastTick = t;
         }
         const now = wb.controller.peek(file);
-        // The same count the panel, the view and the status bar show.
-        const done = now ? migrationProgress(lines, now, { busy: true }).done : 0;
+        // The same count and the same current step the panel, the view and the status bar show.
+        const p = now ? migrationProgress(lines, now, { busy: true }) : undefined;
+        const percent = p && lines.length ? (p.done / lines.length) * 100 : undefined;
         const index = lines.findIndex((l) => l.id === e.stepId) + 1;
-        report({ message: `(${index}/${lines.length}) ${e.title}${e.type === 'progress' && e.message ? `: ${e.message}` : ''}`, percent: lines.length ? (done / lines.length) * 100 : undefined });
+        if (e.type === 'progress') {
+          report({ message: `(${index}/${lines.length}) ${e.title}${e.message ? `: ${e.message}` : ''}`, percent });
+          return;
+        }
+        const running = p?.running[0];
+        if (running) report({ message: `(${running.index}/${lines.length}) ${running.title}`, percent });
+        else if (p?.waiting[0]) report({ message: `Waiting for you: ${p.waiting[0].title}`, percent });
+        else report({ message: `(${index}/${lines.length}) ${e.title}`, percent });
       },
     }),
   );

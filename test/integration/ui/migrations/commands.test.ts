@@ -23,6 +23,7 @@ import { createLogger } from '../../../../src/core/shared/logger';
 import { app, CANCEL, deps, environment, ScriptedInput, world } from '../../../unit/ui/explorer/fakes';
 import { FakeCloud } from '../../../support/fakeCloud';
 import { FakeClock } from '../../../support/driveMigration';
+import { runWithProgress } from '../../../../src/core/ui/migrations/migrationActions';
 import { sampleInput } from '../../../support/sampleInput';
 
 class TestMigrations implements MigrationDeps {
@@ -93,6 +94,16 @@ describe('migration commands', () => {
     await new Promise((r) => setImmediate(r));
     assert.deepEqual((d.ui as ScriptedInput).infos, ['Done: Preflight report.']);
     assert.ok(d.progress.reports.some((r) => /^\(1\/\d+\) Preflight report$/.test(r.message ?? '')));
+  });
+
+  it('the run\'s notification never names a step that waits for a person as the one running', async () => {
+    const file = await wb.controller.create(dir, sampleInput(join(dir, 'dl')));
+    const d = commandDeps([]);
+    const out = await runWithProgress(d, wb, file);
+    assert.equal(out.status, 'waiting-for-person');
+    const messages = d.progress.reports.map((r) => r.message ?? '');
+    assert.ok(!messages.some((m) => /^\(\d+\/\d+\) Link temporary app A/.test(m)), JSON.stringify(messages));
+    assert.ok(messages.includes('Waiting for you: Link temporary app A to the target node (portal)'), JSON.stringify(messages));
   });
 
   it('Resume runs from where it stopped, opens the panel, and says who must act next', async () => {
