@@ -20,7 +20,7 @@ import { parseDomains, slug } from '../../../../src/core/ui/migrations/wizard';
 import type { MigrationCommandDeps, MigrationDeps } from '../../../../src/core/ui/migrations/migrationDeps';
 import { ScriptedPrompt } from '../../../support/scriptedPrompt';
 import { createLogger } from '../../../../src/core/shared/logger';
-import { app, CANCEL, deps, environment, ScriptedInput, world } from '../../../unit/ui/explorer/fakes';
+import { app, CANCEL, deps, environment, ScriptedInput, world } from '../../../support/uiFakes';
 import { FakeCloud } from '../../../support/fakeCloud';
 import { FakeClock } from '../../../support/driveMigration';
 import { runWithProgress } from '../../../../src/core/ui/migrations/migrationActions';

@@ -5,7 +5,7 @@ import { formatBytes, formatDuration, formatTransfer } from '../../../../src/cor
 import { Limiter } from '../../../../src/core/ui/kit/limiter';
 import { generationFromUrl, mergeApps, statusFromV4 } from '../../../../src/core/mendix/mergeApps';
 import { regionLabel } from '../../../../src/core/ui/explorer/regions';
-import { app } from './fakes';
+import { app } from '../../../support/uiFakes';
 
 describe('explorer basics', () => {
   describe('Limiter', () => {

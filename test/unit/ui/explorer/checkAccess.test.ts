@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { checkAccess } from '../../../../src/core/ui/explorer/commands/checkAccess';
 import type { AccessCredentials } from '../../../../src/core/doctor/accessChecker';
 import { accessReportMarkdown, formatAccessReport } from '../../../../src/core/doctor/accessReportText';
-import { accessReportFor, deps, ScriptedInput, world } from './fakes';
+import { accessReportFor, deps, ScriptedInput, world } from '../../../support/uiFakes';
 
 describe('Mendix: Check Access', () => {
   it('asks which account, checks its stored credentials and opens the report with where to grant what is missing', async () => {

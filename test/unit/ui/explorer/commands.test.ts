@@ -16,7 +16,7 @@ import { stopEnvironment } from '../../../../src/core/ui/explorer/commands/stopE
 import { UserCancelledError } from '../../../../src/core/ui/kit/errors';
 import { AppNode } from '../../../../src/core/ui/explorer/nodes/appNode';
 import { EnvironmentNode } from '../../../../src/core/ui/explorer/nodes/environmentNode';
-import { app, CANCEL, deps, environment, ScriptedInput, world, type World } from './fakes';
+import { app, CANCEL, deps, environment, ScriptedInput, world, type World } from '../../../support/uiFakes';
 
 async function demoWorld(): Promise<{ w: World; envs: EnvironmentNode[] }> {
   const w = world();

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { EnvironmentNode } from '../../../../src/core/ui/explorer/nodes/environmentNode';
 import type { ExplorerNode } from '../../../../src/core/ui/explorer/nodes/explorerNode';
 import { ErrorNode } from '../../../../src/core/ui/explorer/nodes/leafNodes';
-import { app, environment, world, type World } from './fakes';
+import { app, environment, world, type World } from '../../../support/uiFakes';
 
 /** One signed-in account with Order Portal's Production environment, its package, backups and settings. */
 async function production(w: World): Promise<{ env: EnvironmentNode; svc: NonNullable<ReturnType<World['services']['get']>> }> {

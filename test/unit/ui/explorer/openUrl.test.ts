@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { browsableAppUrl, openUrl } from '../../../../src/core/ui/explorer/commands/openUrl';
 import { AppNode } from '../../../../src/core/ui/explorer/nodes/appNode';
-import { app, deps, ScriptedInput, world } from './fakes';
+import { app, deps, ScriptedInput, world } from '../../../support/uiFakes';
 
 describe('Open App', () => {
   const URL_ = 'https://orderportal.apps.eu-1c.mendixcloud.com/p/orders?x=1';

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { signIn } from '../../../../src/core/ui/explorer/commands/signIn';
 import { UserCancelledError } from '../../../../src/core/ui/kit/errors';
 import type { CredentialCheck, Credentials } from '../../../../src/core/mendix/services';
-import { BACK, deps, ScriptedInput, world } from './fakes';
+import { BACK, deps, ScriptedInput, world } from '../../../support/uiFakes';
 
 const REFUSED_KEY: CredentialCheck = { ok: false, problems: ['The username and API key were not accepted (HTTP 401).'], failure: 'rejected' };
 const NO_ANSWER: CredentialCheck = { ok: false, problems: ['The Personal Access Token could not be checked: connect ECONNREFUSED 127.0.0.1:9.'], failure: 'unreachable' };

@@ -4,7 +4,7 @@ import { AppNode } from '../../../../src/core/ui/explorer/nodes/appNode';
 import { EnvironmentNode } from '../../../../src/core/ui/explorer/nodes/environmentNode';
 import type { ExplorerNode } from '../../../../src/core/ui/explorer/nodes/explorerNode';
 import { ErrorNode, LoadMoreNode } from '../../../../src/core/ui/explorer/nodes/leafNodes';
-import { app, environment, labels, world, type World } from './fakes';
+import { app, environment, labels, world, type World } from '../../../support/uiFakes';
 
 async function signedIn(w: World, name = 'Work', apps = [app('Order Portal'), app('Legacy HR', { generation: 'v3', region: undefined })]) {
   const a = await w.accounts.save(name, { username: 'demo@example.com', apiKey: 'k-123456' });

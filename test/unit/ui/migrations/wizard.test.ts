@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { askMigrationInput } from '../../../../src/core/ui/migrations/wizard';
 import { targetRefusal, tempRefusal } from '../../../../src/core/ui/migrations/wizardLists';
 import { UserCancelledError } from '../../../../src/core/ui/kit/errors';
-import { app, BACK, CANCEL, deps, environment, ScriptedInput, world, type SeenPick } from '../explorer/fakes';
+import { app, BACK, CANCEL, deps, environment, ScriptedInput, world, type SeenPick } from '../../../support/uiFakes';
 
 /**
  * An account as the API shows it: the source, the target node (linked to temporary app A, empty),

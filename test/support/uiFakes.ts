@@ -1,19 +1,19 @@
 /** In-memory stand-ins for the explorer's dependencies: typed, scripted, recording what happened. */
-import { GRANT, type AccessItem, type AccessReport } from '../../../../src/core/doctor/accessCheck';
-import type { AccessCredentials } from '../../../../src/core/doctor/accessChecker';
-import type { SecretBackend, SecretKey } from '../../../../src/core/ui/accounts/accounts';
-import { AccountStore } from '../../../../src/core/ui/accounts/accounts';
-import type { CommandDeps, TreeControl } from '../../../../src/core/ui/explorer/commands/commandDeps';
-import { UserCancelledError } from '../../../../src/core/ui/kit/errors';
-import { Limiter } from '../../../../src/core/ui/kit/limiter';
-import type { CloudApp, CredentialCheck, Credentials, EnvironmentInfo } from '../../../../src/core/mendix/services';
-import { AppsRoot } from '../../../../src/core/ui/explorer/nodes/appsRoot';
-import type { ExplorerEnv, ExplorerNode } from '../../../../src/core/ui/explorer/nodes/explorerNode';
-import { activeIndex, arrangeRows, GoBackError } from '../../../../src/core/ui/kit/userInput';
-import type { ConfirmOptions, Host, InputOptions, PickItem, PickOptions, PickSource, ProgressReport, ProgressRunner, UserInput } from '../../../../src/core/ui/kit/userInput';
-import { createLogger } from '../../../../src/core/shared/logger';
-import { MemoryLogSink } from '../../../support/memoryLogSink';
-import { FakeCloud } from '../../../support/fakeCloud';
+import { GRANT, type AccessItem, type AccessReport } from '../../src/core/doctor/accessCheck';
+import type { AccessCredentials } from '../../src/core/doctor/accessChecker';
+import type { SecretBackend, SecretKey } from '../../src/core/ui/accounts/accounts';
+import { AccountStore } from '../../src/core/ui/accounts/accounts';
+import type { CommandDeps, TreeControl } from '../../src/core/ui/explorer/commands/commandDeps';
+import { UserCancelledError } from '../../src/core/ui/kit/errors';
+import { Limiter } from '../../src/core/ui/kit/limiter';
+import type { CloudApp, CredentialCheck, Credentials, EnvironmentInfo } from '../../src/core/mendix/services';
+import { AppsRoot } from '../../src/core/ui/explorer/nodes/appsRoot';
+import type { ExplorerEnv, ExplorerNode } from '../../src/core/ui/explorer/nodes/explorerNode';
+import { activeIndex, arrangeRows, GoBackError } from '../../src/core/ui/kit/userInput';
+import type { ConfirmOptions, Host, InputOptions, PickItem, PickOptions, PickSource, ProgressReport, ProgressRunner, UserInput } from '../../src/core/ui/kit/userInput';
+import { createLogger } from '../../src/core/shared/logger';
+import { MemoryLogSink } from './memoryLogSink';
+import { FakeCloud } from './fakeCloud';
 
 export class MemorySecrets implements SecretBackend {
   readonly data = new Map<string, string>();
