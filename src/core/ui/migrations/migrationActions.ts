@@ -81,7 +81,7 @@ export function nextRunnableStep(wb: MigrationDeps, file: string, j: Readonly<Jo
 }
 
 /** Runs the plan (or one step) in a cancellable notification that reads "(n/m) step title". */
-export async function runWithProgress(deps: OperationDeps, wb: MigrationDeps, file: string, onlyStep?: string): Promise<RunOutcome> {
+export async function runWithProgress(deps: OperationDeps, wb: MigrationDeps, file: string, onlyStep?: string, opts: { queue?: boolean } = {}): Promise<RunOutcome> {
   const j = await loadJournal(wb, file);
   if (j.status !== 'active') throw new UserFacingError(`Migration "${j.name}" is ${j.status}; nothing to run.`);
   const lines = wb.controller.planLines(file);
@@ -94,6 +94,7 @@ export async function runWithProgress(deps: OperationDeps, wb: MigrationDeps, fi
     wb.controller.run(file, {
       onlyStep,
       signal,
+      onQueued: opts.queue ? (busy) => report({ message: `waiting for the operation under way to end (${busy})…` }) : undefined,
       onEvent: (e) => {
         // Transfer ticks name their own step (several steps may run at once), at most twice a second.
         if (e.type === 'progress') {
@@ -184,7 +185,8 @@ export async function markDoneWithMessage(deps: OperationDeps, wb: MigrationDeps
   }
   if (!v.ok) throw new UserFacingError(`"${line.title}" is not done yet: ${v.detail}`, 'Finish it in the portal, then Mark Done again (or Redo Step to start it over).');
   // The step's row says Verified/Confirmed; while the run goes on its notification speaks (one toast fewer).
-  if (wb.controller.peek(file)?.status === 'active') await runWithProgress(deps, wb, file);
+  // Another person action may hold the journal now (two Mark Done in a row): the run waits its turn.
+  if (wb.controller.peek(file)?.status === 'active') await runWithProgress(deps, wb, file, undefined, { queue: true });
   else void deps.ui.info(`${outcomeWord(v)}: ${line.title}. ${v.detail}`);
 }
 

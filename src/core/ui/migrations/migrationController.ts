@@ -128,7 +128,10 @@ export class MigrationController {
   }
 
   /** Runs the plan (or one step) until it needs a person, fails, completes or is cancelled. */
-  run(file: string, opts: { onlyStep?: string; signal?: AbortSignal; onEvent?: (e: RunnerEvent) => void } = {}): Promise<RunOutcome> {
+  run(file: string, opts: { onlyStep?: string; signal?: AbortSignal; onEvent?: (e: RunnerEvent) => void; onQueued?: (busy: string) => void } = {}): Promise<RunOutcome> {
+    // With onQueued, a run asked for while another operation holds the journal (the continuation of
+    // a person's Mark Done) waits its turn instead of being refused.
+    const queue = opts.onQueued ? { signal: opts.signal, onQueued: opts.onQueued } : undefined;
     return this.exclusive(file, opts.onlyStep ? `running ${opts.onlyStep}` : 'running', async (session) => {
       const sub = this.onDidChange((c) => {
         if (c.kind === 'runner' && c.file === file) opts.onEvent?.(c.event);
@@ -138,7 +141,7 @@ export class MigrationController {
       } finally {
         sub.dispose();
       }
-    });
+    }, queue);
   }
 
   verify(file: string, stepId: string, signal?: AbortSignal): Promise<VerifyResult> {

@@ -102,6 +102,24 @@ describe('migration controller', () => {
     assert.equal(mc.busy(file), undefined);
   });
 
+  it('two person actions in a row: the second confirmation and the runs that follow each wait their turn', async () => {
+    const input = sampleInput(join(dir, 'dl'));
+    const file = await mc.create(dir, input);
+    await mc.run(file);
+    cloud.link(input.target.tempAppA.projectId, input.target.nodeSubdomain);
+    const queued: string[] = [];
+    const first = mc.markDone(file, 'link.temp-a');
+    const second = mc.markDone(file, 'link.temp-a', undefined, undefined, (b) => queued.push(`markDone behind ${b}`));
+    const followUp = mc.run(file, { onQueued: (b) => queued.push(`run behind ${b}`) });
+    assert.equal((await first).ok, true);
+    await second;
+    await followUp; // resolves: never refused as busy
+    // The run waits behind the first confirmation, then behind the second one.
+    assert.deepEqual(queued, ['markDone behind confirming link.temp-a', 'run behind confirming link.temp-a', 'run behind confirming link.temp-a'], JSON.stringify(queued));
+    assert.equal(mc.peek(file)?.steps['link.temp-a'].status, 'done');
+    assert.equal(mc.busy(file), undefined);
+  });
+
   it('a queued Mark Done gives up when it is cancelled before the run pauses', async () => {
     const file = await mc.create(dir, sampleInput(join(dir, 'dl')));
     const run = mc.run(file);
