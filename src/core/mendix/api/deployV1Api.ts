@@ -89,17 +89,25 @@ export class DeployV1Api {
     }
   }
 
-  /** One poll of a start job. Start failures arrive as error statuses here (MendixApiError with the code). */
-  getStartJob(appId: string, mode: string, jobId: string, call?: CallOptions): Promise<V1StartJob> {
-    return this.http.request({
-      operation: 'v1.getStartJob',
-      family: 'apiKey',
-      method: 'GET',
-      path: `${envPath(appId, mode)}/start/${seg(jobId)}`,
-      schema: v1StartJobSchema,
-      idempotent: true,
-      call,
-    });
+  /**
+   * One poll of a start job. Start failures arrive as error statuses here (MendixApiError with the
+   * code); ALREADY_STARTED (below 500, any casing) means the environment runs, so the job is Started.
+   */
+  async getStartJob(appId: string, mode: string, jobId: string, call?: CallOptions): Promise<V1StartJob> {
+    try {
+      return await this.http.request({
+        operation: 'v1.getStartJob',
+        family: 'apiKey',
+        method: 'GET',
+        path: `${envPath(appId, mode)}/start/${seg(jobId)}`,
+        schema: v1StartJobSchema,
+        idempotent: true,
+        call,
+      });
+    } catch (e) {
+      if (e instanceof MendixApiError && e.errorCode?.toUpperCase() === 'ALREADY_STARTED' && e.status < 500) return { Status: 'Started' };
+      throw e;
+    }
   }
 
   /** Stops the environment; synchronous per the docs. Stopping twice is harmless, so it is retried. */

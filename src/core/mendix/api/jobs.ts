@@ -3,7 +3,7 @@
  * the job succeeded and throws MendixJobFailedError / MendixApiError when it failed.
  */
 import type { Clock } from '../../shared/clock';
-import { MendixApiError, MendixJobFailedError } from './errors';
+import { MendixJobFailedError } from './errors';
 import type { BackupsApi } from './backupsApi';
 import type { BuildApi } from './buildApi';
 import type { DeployV1Api } from './deployV1Api';
@@ -24,18 +24,11 @@ export class JobWaiter {
   /**
    * Polls a start job until `Started`. Start failures arrive as error statuses on the poll
    * (e.g. 500 DB_SYNC_FAILED) and are thrown as MendixApiError; a poll answering ALREADY_STARTED
-   * means the environment runs, which is what we waited for.
+   * reads as Started (DeployV1Api.getStartJob), which is what we waited for.
    */
   async start(appId: string, mode: string, jobId: string, opts: JobWaitOptions<V1StartJob> = {}): Promise<V1StartJob> {
     return waitFor(
-      async (signal) => {
-        try {
-          return await this.apis.v1.getStartJob(appId, mode, jobId, { signal });
-        } catch (e) {
-          if (e instanceof MendixApiError && e.errorCode === 'ALREADY_STARTED') return { Status: 'Started' as const };
-          throw e;
-        }
-      },
+      (signal) => this.apis.v1.getStartJob(appId, mode, jobId, { signal }),
       (j) => j.Status === 'Started',
       { intervalMs: 3000, ...opts, clock: this.clock, what: `start of ${appId}/${mode}` },
     );

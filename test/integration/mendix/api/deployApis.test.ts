@@ -44,6 +44,17 @@ describe('Deploy/Build/Backups/v4 methods', () => {
     assert.deepEqual(await client.v1.startEnvironment('calc', 'P', { autoSyncDb: true }), { kind: 'alreadyStarted' });
   });
 
+  it('a start-job poll answering ALREADY_STARTED (below 500, any casing) reads as Started, for the engine and the job waiter alike', async () => {
+    server.setHandler((_q, res, i) => (i === 0 ? json(res, 400, { errorCode: 'already_started', errorMessage: 'running' }) : json(res, 409, { ErrorCode: 'ALREADY_STARTED' })));
+    assert.deepEqual(await client.v1.getStartJob('calc', 'P', 'j-1'), { Status: 'Started' });
+    assert.equal((await client.jobs.start('calc', 'P', 'j-1')).Status, 'Started');
+  });
+
+  it('a start-job poll failing with 500 ALREADY_STARTED is still a failure', async () => {
+    server.setHandler((_q, res) => json(res, 500, { errorCode: 'ALREADY_STARTED', errorMessage: 'odd' }));
+    await assert.rejects(client.v1.getStartJob('calc', 'P', 'j-1'), (e: unknown) => e instanceof MendixApiError && e.status === 500);
+  });
+
   it('Backups v2: 500 SERVICE_UNAVAILABLE is retried with back-off on reads and polls, never on creates (§14.4)', async () => {
     const snap = { snapshot_id: 's-1', state: 'running' };
     server.setHandler((q, res, i) => {
