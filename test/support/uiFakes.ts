@@ -39,8 +39,10 @@ export function environment(mode: string, extra: Partial<EnvironmentInfo> = {}):
   return { environmentId: `e-${mode.toLowerCase()}`, mode, status: 'Running', url: '', production: mode === 'Production', mendixVersion: '10.24.3', modelVersion: '1.0.0.1', ...extra };
 }
 
-type Answer = string | ((items: readonly PickItem<unknown>[]) => unknown) | typeof CANCEL | typeof BACK;
+type Answer = string | ((items: readonly PickItem<unknown>[]) => unknown) | typeof CANCEL | typeof BACK | typeof LEAVE_OPEN;
 export const CANCEL = Symbol('cancel');
+/** Leaves an input box open, unanswered, until its question no longer stands (its signal aborts). */
+export const LEAVE_OPEN = Symbol('leave open');
 /** Presses the Back button of the prompt (which must have one). */
 export const BACK = Symbol('back');
 
@@ -85,6 +87,7 @@ export class ScriptedInput implements UserInput {
         throw new GoBackError(options.title);
       }
       if (typeof a === 'function') return a(items) as T;
+      if (a === LEAVE_OPEN) throw new Error(`a quick pick cannot be left open: ${options.title}`);
       const hit = items.find((i) => i.label === a);
       if (!hit) throw new Error(`No item "${a}" in ${items.map((i) => i.label).join(', ')}`);
       // As in VS Code: a disabled row is refused with its reason and the same question stays open.
@@ -100,6 +103,12 @@ export class ScriptedInput implements UserInput {
     const a = this.next(`input: ${options.prompt ?? options.title}`);
     if (a === CANCEL) return Promise.reject(new UserCancelledError());
     if (a === BACK) return Promise.reject(options.back ? new GoBackError(options.title) : new Error(`no Back button on: ${options.title}`));
+    if (a === LEAVE_OPEN) {
+      return new Promise((_resolve, reject) => {
+        if (!options.signal) return reject(new Error(`an input left open must be closable: ${options.title}`));
+        options.signal.addEventListener('abort', () => reject(new UserCancelledError(options.title)), { once: true });
+      });
+    }
     if (typeof a !== 'string') throw new Error('input answers must be strings');
     const err = options.validate?.(a);
     if (err) {

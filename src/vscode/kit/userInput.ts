@@ -140,9 +140,13 @@ export class VsCodeUserInput implements UserInput {
         box.onDidHide(() => {
           s.fail(new UserCancelledError(options.title));
           for (const d of subs) d.dispose();
+          options.signal?.removeEventListener('abort', close);
           box.dispose();
         }),
       ];
+      const close = (): void => box.hide();
+      if (options.signal?.aborted) return close();
+      options.signal?.addEventListener('abort', close, { once: true });
       box.show();
     });
   }

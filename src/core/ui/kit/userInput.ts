@@ -36,6 +36,8 @@ export interface InputOptions {
   validate?: (value: string) => string | undefined;
   /** Shows a Back button in the title bar; pressing it throws `GoBackError`. */
   back?: boolean;
+  /** Closes the box (as a cancel) when the question no longer stands. */
+  signal?: AbortSignal;
 }
 
 export interface ConfirmOptions {

@@ -170,16 +170,25 @@ export async function markDoneWithMessage(deps: OperationDeps, wb: MigrationDeps
     wb.controller.markDone(file, stepId, signal, undefined, (busy) => report({ message: `waiting for the run to pause (${busy})…` })),
   );
   if (!v.ok && line.allowsOverride) {
+    // A later Mark Done (or a run) may prove the step while this question is open: it then closes.
+    const done = () => wb.controller.peek(file)?.steps[stepId]?.status === 'done';
+    const proved = new AbortController();
+    const sub = wb.controller.onDidChange((c) => {
+      if (c.kind === 'journal' && c.file === file && done()) proved.abort();
+    });
     const reason = await deps.ui
       .input({
         title: `Override: ${line.title}`,
         prompt: `The check did not pass: ${v.detail}. To mark the step done anyway, say why (recorded in the journal and the report); Escape leaves it waiting.`,
         validate: (text) => (text.trim().length < 4 ? 'Give a reason (a few words).' : undefined),
+        signal: proved.signal,
       })
       .catch((e: unknown) => {
         if (e instanceof UserCancelledError) return undefined;
         throw e;
-      });
+      })
+      .finally(() => sub.dispose());
+    if (reason === undefined && done()) return;
     if (reason === undefined) throw new UserFacingError(`"${line.title}" is still waiting: ${v.detail}`, 'Finish it, then Mark Done again (or override with a reason).');
     v = await deps.progress.run(`Overriding: ${line.title}`, (_report, signal) => wb.controller.markDone(file, stepId, signal, reason.trim()));
   }
