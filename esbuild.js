@@ -34,7 +34,7 @@ const extensionChunks = [
 /** @type {import('./scripts/cjsChunks').Chunk[]} */
 const cliChunks = [
   { out: 'cli', entries: ['src/cli/main.ts'], banner: '#!/usr/bin/env node' },
-  { out: 'chunks/cli-tarCheck', lazy: /\/transfer\/tarCheck\.ts$/ },
+  { out: 'cli-chunks/tarCheck', lazy: /\/transfer\/tarCheck\.ts$/ },
 ];
 /** zod (and our one module that configures it): every chunk that validates gets its own copy, tree-shaken to what it uses. */
 const copied = /[\\/]node_modules[\\/]zod[\\/]|[\\/]core[\\/]shared[\\/]zod\.ts$/;
