@@ -137,15 +137,17 @@ export class VsCodeUserInput implements UserInput {
           box.validationMessage = error;
           if (error === undefined) s.ok(box.value);
         }),
-        box.onDidHide(() => {
-          s.fail(new UserCancelledError(options.title));
-          for (const d of subs) d.dispose();
-          options.signal?.removeEventListener('abort', close);
-          box.dispose();
-        }),
+        box.onDidHide(() => end()),
       ];
       const close = (): void => box.hide();
-      if (options.signal?.aborted) return close();
+      const end = (): void => {
+        s.fail(new UserCancelledError(options.title));
+        for (const d of subs) d.dispose();
+        options.signal?.removeEventListener('abort', close);
+        box.dispose();
+      };
+      // A question that no longer stands is never shown (a box never shown fires no hide event).
+      if (options.signal?.aborted) return end();
       options.signal?.addEventListener('abort', close, { once: true });
       box.show();
     });
