@@ -159,6 +159,7 @@ Exit codes: 0 completed, 1 failed (see the next action), 2 bad input,
       if (json) io.out(JSON.stringify({ event: e.type, step: e.stepId, title: e.title, ...(e.message ? { message: e.message } : {}) }));
       else if (e.type === 'step-started') io.out(`▶ ${e.title} (${e.stepId})`);
       else if (e.type === 'step-done') io.out(`✔ ${e.title}${e.message ? ` — ${e.message}` : ''}`);
+      else if (e.type === 'rollback-started') io.out(`⟲ ${e.title} failed inside the cutover: rolling back, the source is started again`);
     };
     return withSession(journal, values, io, onEvent, async (s) => {
       if (typeof values.step === 'string') return runOneStep(s, values.step, journal, json, io);

@@ -39,7 +39,8 @@ export interface RunOutcome {
 }
 
 export interface RunnerEvent {
-  type: 'step-started' | 'step-done' | 'step-failed' | 'step-waiting' | 'progress';
+  /** `rollback-started`: the step failed inside the cutover window and the source is being restarted. */
+  type: 'step-started' | 'step-done' | 'step-failed' | 'step-waiting' | 'rollback-started' | 'progress';
   stepId: string;
   title: string;
   message?: string;
@@ -293,6 +294,7 @@ export class MigrationRunner {
       await store.appendEvent({ type: 'step-failed', stepId: step.id, detail: { ...info } });
       this.emit('step-failed', step, info.message);
       if (step.cutoverWindow && this.inCutoverWindow() && !signal.aborted) {
+        this.emit('rollback-started', step, info.message);
         await this.rollback(`step ${step.id} failed: ${info.message}`);
       }
       return false;

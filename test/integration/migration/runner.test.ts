@@ -244,13 +244,16 @@ describe('migration runner', () => {
     const paths = journalPathsFor(dir, 'rb');
     const store = await JournalStore.create(paths, sampleInput(dir), ['cutover.stop', 'cutover.restore']);
     let restarted = 0;
+    const seen: string[] = [];
     const runner = new MigrationRunner({
       steps: [stop, broken],
       store,
       services,
       prompt: new ScriptedPrompt('t'),
       logger: createLogger(() => undefined),
+      onEvent: (e) => seen.push(`${e.type} ${e.stepId}`),
       rollback: () => {
+        seen.push('rollback action');
         restarted++;
         return Promise.resolve('source started again');
       },
@@ -258,6 +261,8 @@ describe('migration runner', () => {
     const out = await runner.run();
     assert.equal(out.status, 'failed');
     assert.equal(restarted, 1);
+    // The UI hears of the rollback before it runs (the header says "Rolling back" at once).
+    assert.deepEqual(seen.slice(-3), ['step-failed cutover.restore', 'rollback-started cutover.restore', 'rollback action']);
     const j = store.peek();
     assert.equal(j.cutover.rollback?.result, 'source-restarted');
     assert.equal(j.cutover.startedAt, undefined);

@@ -261,13 +261,13 @@ export class MigrationController {
           const tick = tap.take();
           if (tick) this.emit({ kind: 'transfer', file, row: entry.board.update(event.stepId, tick.label, tick.bytes, tick.total) });
         } else {
-          if (event.type !== 'step-started') {
+          if (event.type !== 'step-started' && event.type !== 'rollback-started') {
             const row = entry.board.finish(event.stepId);
             if (row) this.emit({ kind: 'transfer', file, row });
           }
           this.emit({ kind: 'journal', file });
           // The runner restarts the source before the run ends: say so instead of "running".
-          if (event.type === 'step-failed' && this.rollsBack(entry, event.stepId)) {
+          if (event.type === 'rollback-started') {
             entry.saying = `Rolling back: "${event.title}" failed, so the source is started again`;
             this.setBusy(file, entry, ROLLING_BACK);
           }
@@ -279,12 +279,6 @@ export class MigrationController {
     entry.store = session.store;
     entry.lines = planLinesFor(session.store.peek());
     return session;
-  }
-
-  /** A failed cutover step inside the window (source stopped, target not started) makes the runner roll back. */
-  private rollsBack(entry: Entry, stepId: string): boolean {
-    const c = entry.store.peek().cutover;
-    return entry.lines.find((l) => l.id === stepId)?.phase === 'cutover' && c.startedAt !== undefined && c.endedAt === undefined;
   }
 
   /**
