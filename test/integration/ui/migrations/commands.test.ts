@@ -22,8 +22,8 @@ import { ScriptedPrompt } from '../../../support/scriptedPrompt';
 import { createLogger } from '../../../../src/core/shared/logger';
 import { app, CANCEL, deps, environment, ScriptedInput, world } from '../../../support/uiFakes';
 import { FakeCloud } from '../../../support/fakeCloud';
-import { FakeClock } from '../../../support/driveMigration';
 import { runWithProgress } from '../../../../src/core/ui/migrations/migrationActions';
+import { testController } from '../../../support/testController';
 import { sampleInput } from '../../../support/sampleInput';
 
 class TestMigrations implements MigrationDeps {
@@ -67,13 +67,7 @@ describe('migration commands', () => {
     cloud = FakeCloud.demo();
     const target = cloud.nodes.get('orderportal-us');
     if (target) target.linkedProjectId = null;
-    const mc = new MigrationController({
-      services: () => Promise.resolve(cloud),
-      prompt: new ScriptedPrompt('tester', { yes: true }),
-      logger: createLogger(() => undefined),
-      clock: new FakeClock(),
-      planOptions: () => ({ pollIntervalMs: 1000, pollTimeoutMs: 3600_000 }),
-    });
+    const mc = testController(cloud);
     wb = new TestMigrations(mc, dir);
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -241,13 +235,7 @@ describe('Start Migration wizard', () => {
         'Start',
       ]);
       const cloud = FakeCloud.demo();
-      const mc = new MigrationController({
-        services: () => Promise.resolve(cloud),
-        prompt: new ScriptedPrompt('tester', { yes: true }),
-        logger: createLogger(() => undefined),
-        clock: new FakeClock(),
-        planOptions: () => ({ pollIntervalMs: 1000, pollTimeoutMs: 3600_000 }),
-      });
+      const mc = testController(cloud);
       const wb = new TestMigrations(mc, dir);
       const d = { ...deps(w, ui), migrations: wb, settings: { downloadFolder: () => join(dir, 'dl') } };
       mkdirSync(join(dir, 'dl'));

@@ -5,10 +5,8 @@ import { join } from 'node:path';
 import { MigrationBusyError, MigrationController, type ControllerChange } from '../../../../src/core/ui/migrations/migrationController';
 import { listJournals } from '../../../../src/core/ui/migrations/journalList';
 import type { MigrationServices, TransferOptions } from '../../../../src/core/mendix/services';
-import { ScriptedPrompt } from '../../../support/scriptedPrompt';
-import { createLogger } from '../../../../src/core/shared/logger';
 import { FakeCloud } from '../../../support/fakeCloud';
-import { FakeClock } from '../../../support/driveMigration';
+import { testController } from '../../../support/testController';
 import { sampleInput } from '../../../support/sampleInput';
 
 /** The in-memory cloud, with downloads that report progress like the real transfer code. */
@@ -35,13 +33,7 @@ describe('migration controller', () => {
     const target = cloud.nodes.get('orderportal-us');
     if (target) target.linkedProjectId = null;
     changes = [];
-    mc = new MigrationController({
-      services: () => Promise.resolve(withProgress(cloud)),
-      prompt: new ScriptedPrompt('tester', { yes: true }),
-      logger: createLogger(() => undefined),
-      clock: new FakeClock(),
-      planOptions: () => ({ pollIntervalMs: 1000, pollTimeoutMs: 3600_000 }),
-    });
+    mc = testController(withProgress(cloud));
     mc.onDidChange((c) => changes.push(c));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));

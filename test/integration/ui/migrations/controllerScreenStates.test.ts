@@ -11,9 +11,8 @@ import { MigrationController, ROLLING_BACK, WAITING_FOR_ANSWER, type ControllerC
 import { buildPanelModel } from '../../../../src/core/ui/panel/panelModel';
 import type { MigrationPrompt } from '../../../../src/core/migration/stepTypes';
 import type { MigrationInput } from '../../../../src/core/migration/types';
-import { createLogger } from '../../../../src/core/shared/logger';
 import { FakeCloud } from '../../../support/fakeCloud';
-import { FakeClock } from '../../../support/driveMigration';
+import { testController } from '../../../support/testController';
 import { sampleInput } from '../../../support/sampleInput';
 
 /** Answers the data freeze's typed confirmation only when told to. */
@@ -46,13 +45,7 @@ describe('migration controller: what the screen says while the run is not workin
     cloud = FakeCloud.demo();
     prompt = new HeldPrompt();
     changes = [];
-    mc = new MigrationController({
-      services: () => Promise.resolve(cloud),
-      prompt,
-      logger: createLogger(() => undefined),
-      clock: new FakeClock(),
-      planOptions: () => ({ pollIntervalMs: 1000, pollTimeoutMs: 3600_000 }),
-    });
+    mc = testController(cloud, prompt);
     mc.onDidChange((c) => changes.push(c));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
