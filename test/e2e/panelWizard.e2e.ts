@@ -109,7 +109,16 @@ describe('migration wizard in code-server against the emulator', function () {
     // A finished phase is folded when the panel opens, so the row may be in the page but hidden.
     await frame.waitForSelector('#step-preflight:not([data-status="pending"])', { state: 'attached', timeout: 60_000 });
     // The Migrations view follows the run while it goes (not only when it stops).
-    await w.page.locator('.part.sidebar .monaco-list-row', { hasText: /legacy-hr.*running.*\b[1-9]\d*\/30/ }).first().waitFor({ timeout: 30_000 });
+    await w.page
+      .locator('.part.sidebar .monaco-list-row', { hasText: /legacy-hr.*running.*\b[1-9]\d*\/30/ })
+      .first()
+      .waitFor({ timeout: 30_000 })
+      .catch(async (e: unknown) => {
+        // Say what the view showed instead (and keep a picture), so a failure can be read from CI's log.
+        await w.screenshot('panel-wizard-migrations-row-missing');
+        const rows = await w.page.locator('.part.sidebar .monaco-list-row').allTextContents();
+        throw new Error(`the Migrations view did not show legacy-hr running with a step done; the sidebar rows were: ${JSON.stringify(rows)} (${String(e)})`);
+      });
     await w.screenshot('panel-wizard');
   });
 

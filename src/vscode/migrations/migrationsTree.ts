@@ -38,7 +38,7 @@ export class MigrationsTreeProvider implements vscode.TreeDataProvider<Migration
     if (!folder) return [];
     // The journal reader pulls in the plan and its schemas: loaded when the view first shows rows.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { listJournals, planLinesFor, readJournalFile } = require('../../core/ui/migrations/journalList') as typeof import('../../core/ui/migrations/journalList');
+    const { listJournals, planLinesFor, readJournalFile, summarize } = require('../../core/ui/migrations/journalList') as typeof import('../../core/ui/migrations/journalList');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { MigrationMessageNode, MigrationRunNode } = require('../../core/ui/migrations/migrationNodes') as typeof import('../../core/ui/migrations/migrationNodes');
     try {
@@ -50,10 +50,13 @@ export class MigrationsTreeProvider implements vscode.TreeDataProvider<Migration
           rows.push(new MigrationRunNode(s));
           continue;
         }
-        // While a run holds the journal its in-memory state is the newest; otherwise the file is.
-        const live = mc?.busy(s.file) ? mc.peek(s.file) : undefined;
+        // While a run holds the journal its in-memory state is the newest (the row and its phases are
+        // read from it, not from the last write to disk); otherwise the file is.
+        const busy = mc?.busy(s.file);
+        const live = busy ? mc?.peek(s.file) : undefined;
         const journal = live ?? (await readJournalFile(s.file));
-        rows.push(new MigrationRunNode(s, { journal, lines: planLinesFor(journal) }, mc?.busy(s.file), mc?.saying(s.file)));
+        const lines = live && mc ? mc.planLines(s.file) : planLinesFor(journal);
+        rows.push(new MigrationRunNode(live ? summarize(s.file, live, lines, true) : s, { journal, lines }, busy, mc?.saying(s.file)));
       }
       return rows;
     } catch (e) {
