@@ -112,7 +112,7 @@ describe('migration wizard in code-server against the emulator', function () {
     await w.page
       .locator('.part.sidebar .monaco-list-row', { hasText: /legacy-hr.*running.*\b[1-9]\d*\/30/ })
       .first()
-      .waitFor({ timeout: 30_000 })
+      .waitFor({ timeout: 60_000 })
       .catch(async (e: unknown) => {
         // Say what the view showed instead (and keep a picture), so a failure can be read from CI's log.
         await w.screenshot('panel-wizard-migrations-row-missing');
