@@ -121,7 +121,7 @@ export const journalSchema = z.object({
         z.object({
           startedAt: isoTime,
           endedAt: z.optional(isoTime),
-          endedBy: z.optional(z.enum(['target-started', 'source-restarted'])),
+          endedBy: z.optional(z.enum(['target-started', 'target-confirmed', 'source-restarted'])),
         }),
       ),
     ),

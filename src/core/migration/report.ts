@@ -4,7 +4,7 @@
  * file carried. Built only from the journal, so it never contains a secret the journal does not.
  */
 import type { StepDefinition } from './stepTypes';
-import type { Journal, JsonValue, StepState } from './types';
+import type { DowntimeWindow, Journal, JsonValue, StepState } from './types';
 import { formatDurationMs, markdownCell } from '../shared/format';
 import { jsonObjects } from './steps/common';
 
@@ -107,13 +107,19 @@ function downtimeSection(j: Readonly<Journal>): string[] {
   return L;
 }
 
+const ENDED_BY: Readonly<Record<NonNullable<DowntimeWindow['endedBy']>, string>> = {
+  'target-started': 'the target started',
+  'target-confirmed': 'a person confirmed the target runs (ended at the latest then)',
+  'source-restarted': 'rollback: the source restarted',
+};
+
 function downtimeWindows(j: Readonly<Journal>): string[] {
   const windows = j.cutover.downtimes ?? [];
   if (!windows.length) return [];
   const L = ['', '### Downtime windows of the source', '', '| # | Source stopped | Ended | Ended by | Duration |', '|---|---|---|---|---|'];
   windows.forEach((w, n) => {
     const ms = w.endedAt ? Date.parse(w.endedAt) - Date.parse(w.startedAt) : undefined;
-    const by = w.endedBy === 'target-started' ? 'the target started' : w.endedBy === 'source-restarted' ? 'rollback: the source restarted' : 'still down';
+    const by = w.endedBy ? ENDED_BY[w.endedBy] : 'still down';
     L.push(`| ${n + 1} | ${w.startedAt} | ${w.endedAt ?? '—'} | ${by} | ${formatDurationMs(ms) || '—'} |`);
   });
   const closed = windows.filter((w) => w.endedAt !== undefined);

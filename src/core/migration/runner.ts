@@ -166,6 +166,7 @@ export class MigrationRunner {
     const checked = await this.safeVerify(step, ctx);
     // An automatic step waits for a person only when nothing can tell (a lost answer): their word is what it asks for.
     const v: VerifyResult = detected || !checked.ok || step.kind === 'api' ? checked : { ok: false, detail: `not detected as done yet (${checked.detail})` };
+    if (v.ok) await step.confirmed?.(ctx);
     await store.update((jj) => {
       const st = jj.steps[stepId];
       st.verification = { ...v, at: isoNow(this.clock) };

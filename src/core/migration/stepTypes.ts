@@ -92,6 +92,11 @@ export interface StepDefinition {
    * override with their reason, and shown as such). Only where nothing later depends on the check.
    */
   allowsOverride?: boolean;
+  /**
+   * An automatic step that waited for a person (its outcome could not be seen in time) and whose
+   * confirmation passed its check: records what `run` would have recorded once it saw it done.
+   */
+  confirmed?(ctx: StepContext): Promise<void>;
 }
 
 /** Thrown by a step that cannot go on without a person (a typed confirmation, an unknown outcome). */

@@ -180,8 +180,11 @@ export interface DowntimeWindow {
   /** Source stopped (or about to be: recorded just before the stop call). */
   startedAt: string;
   endedAt?: string;
-  /** What ended it: the target started, or a rollback restarted the source. */
-  endedBy?: 'target-started' | 'source-restarted';
+  /**
+   * What ended it: the target started, a person confirmed the target runs (its start outlived the
+   * wait; the window then ends at the confirmation, an upper bound), or a rollback restarted the source.
+   */
+  endedBy?: 'target-started' | 'target-confirmed' | 'source-restarted';
 }
 
 export type RunStatus = 'active' | 'completed' | 'aborted';

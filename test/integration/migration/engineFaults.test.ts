@@ -15,6 +15,7 @@ import { actAsPerson, demoInput, demoServices, Portal, type DemoApp } from './ha
 import { DiskFullError, isDiskFull } from '../../../src/core/mendix/transfer/transferErrors';
 import { MendixClient } from '../../../src/core/mendix/api/mendixClient';
 import { bundleCli, cliEnv, runCli, waitingOf } from './cliProcess';
+import { renderReport } from '../../../src/core/migration/report';
 
 describe('engine faults: exit codes, bad journals, bounds, the offboarding gate, deadlines', function () {
   this.timeout(180_000);
@@ -234,6 +235,38 @@ describe('engine faults: exit codes, bad journals, bounds, the offboarding gate,
     const closed = s.store.peek().cutover.downtimes?.at(-1);
     assert.equal(closed?.endedBy, 'target-started');
     assert.equal((await portal.state()).environments[DEMO.environments.legacyHrV4Production.id].status, 'Running');
+    client.dispose();
+  });
+
+  it('a person who confirms the target runs after the start’s deadline ends the downtime then; the report shows no open window', async () => {
+    const { input, client, s } = await session('legacyHr', { startTimeoutMs: 1_500 });
+    const out = await driveUntil(s, input, (o) => o.waiting.some((w) => w.stepId === 'cutover.upload'));
+    await actAsPerson(portal, s.runner, { ...out, waiting: out.waiting.filter((w) => w.stepId === 'cutover.upload') }, input);
+    await axios.post(`${emu.baseUrl}/_emulator/faults`, { method: 'GET', path: '/api/1/apps/*/environments/*/start/*', kind: 'malformed', body: '{"Status":"Starting"}', count: 100_000 });
+    const stuck = await s.runner.run();
+    assert.ok(stuck.waiting.some((x) => x.stepId === 'cutover.start-target'), JSON.stringify(stuck));
+    const stoppedAt = Date.parse(s.store.peek().cutover.downtimes?.at(-1)?.startedAt ?? '');
+    // The emulator starts the target behind the poll that never says so.
+    const envId = DEMO.environments.legacyHrV4Production.id;
+    const target = async () => (await portal.state()).environments[envId].status;
+    for (let i = 0; i < 200 && (await target()) !== 'Running'; i++) await new Promise((r) => setTimeout(r, 25));
+    assert.equal(await target(), 'Running', 'the emulator started the target behind the stuck poll');
+    const before = Date.now();
+    const v = await s.runner.confirmManualStep('cutover.start-target', 'ops');
+    assert.ok(v.ok, v.detail);
+    const j = s.store.peek();
+    const w = j.cutover.downtimes?.at(-1);
+    assert.equal(w?.endedBy, 'target-confirmed');
+    assert.ok(w?.endedAt && Date.parse(w.endedAt) >= before - 5, `ended at the confirmation, not earlier: ${w?.endedAt}`);
+    assert.equal(j.cutover.endedAt, w?.endedAt);
+    assert.equal(j.cutover.measuredDowntimeMs, Date.parse(w?.endedAt ?? '') - stoppedAt);
+    assert.equal(j.steps['cutover.start-target'].status, 'done');
+    await axios.delete(`${emu.baseUrl}/_emulator/faults`);
+    const done = await driveUntil(s, input, () => false);
+    assert.equal(done.status, 'completed', JSON.stringify(done));
+    const md = renderReport(s.store.peek(), s.plan.steps);
+    assert.match(md, /a person confirmed the target runs/);
+    assert.doesNotMatch(md, /still open|still down/);
     client.dispose();
   });
 });

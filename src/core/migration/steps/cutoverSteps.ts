@@ -95,19 +95,11 @@ function startTargetStep(opts: PlanOptions): StepDefinition {
     run: async (ctx) => {
       const { env, check, failure } = await startTargetAndCheck(ctx, opts);
       if (failure) throw failure;
-      const end = ctx.clock.now();
-      const endedAt = new Date(end).toISOString();
-      await ctx.updateJournal((j) => {
-        j.cutover.endedAt = endedAt;
-        if (j.cutover.startedAt) j.cutover.measuredDowntimeMs = end - Date.parse(j.cutover.startedAt);
-        const open = j.cutover.downtimes?.find((d) => d.endedAt === undefined);
-        if (open) {
-          open.endedAt = endedAt;
-          open.endedBy = 'target-started';
-        }
-      });
+      await endDowntime(ctx, 'target-started');
       await ctx.setOutputs({ url: env.url, httpStatus: check.status });
     },
+    // The start outlived its wait and a person confirmed the target runs: the downtime ends now.
+    confirmed: (ctx) => endDowntime(ctx, 'target-confirmed'),
     verify: async (ctx) => {
       const env = await targetEnvironment(ctx);
       const c = ctx.journal().cutover;
@@ -116,6 +108,21 @@ function startTargetStep(opts: PlanOptions): StepDefinition {
         : { ok: false, detail: `the target is ${env.status}` };
     },
   };
+}
+
+/** Closes the cutover's downtime (and its open window) at this moment, and measures it. */
+async function endDowntime(ctx: StepContext, by: 'target-started' | 'target-confirmed'): Promise<void> {
+  const end = ctx.clock.now();
+  const endedAt = new Date(end).toISOString();
+  await ctx.updateJournal((j) => {
+    j.cutover.endedAt = endedAt;
+    if (j.cutover.startedAt) j.cutover.measuredDowntimeMs = end - Date.parse(j.cutover.startedAt);
+    const open = j.cutover.downtimes?.find((d) => d.endedAt === undefined);
+    if (open) {
+      open.endedAt = endedAt;
+      open.endedBy = by;
+    }
+  });
 }
 
 /**
