@@ -66,9 +66,11 @@ export class TarCheck {
     this.gunzip.on('error', (e: Error) => this.fail(`the archive is damaged or truncated (gzip: ${e.message})`));
   }
 
+  /** Resolves once gunzip has taken the chunk in (the caller may then reuse its buffer), or at the first problem. */
   async write(chunk: Buffer): Promise<void> {
     this.throwIfFailed();
-    if (!this.gunzip.write(chunk)) await Promise.race([new Promise<void>((resolve) => this.gunzip.once('drain', resolve)), this.closed]);
+    const consumed = new Promise<void>((resolve) => this.gunzip.write(chunk, () => resolve()));
+    await Promise.race([consumed, this.closed]);
     this.throwIfFailed();
   }
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create } from 'tar';
 import { BackupArchiveError } from '../../../../src/core/mendix/transfer/transferErrors';
-import { verifyBackupArchive } from '../../../../src/core/mendix/transfer/verifyBackupArchive';
+import { ArchiveInspector, verifyBackupArchive } from '../../../../src/core/mendix/transfer/verifyBackupArchive';
 
 const META = { duration: '12', dumpSize: '40', modelVersion: '1.0.0.1', databaseSize: '100', filesSize: '30' };
 
@@ -42,6 +42,23 @@ describe('verifyBackupArchive', () => {
     assert.equal(r.totalBytes, JSON.stringify(META).length + 1005 + 500);
     assert.deepEqual(r.metadata, META);
     assert.deepEqual(r.files.map((f) => f.path).sort(), ['.metadata', 'db/db.backup']);
+  });
+
+  it('takes each chunk in before write resolves: a caller that reuses one small buffer is checked right', async () => {
+    writeFileSync(join(src, 'db', 'db.backup'), Buffer.concat([Buffer.from('PGDMP'), randomBytes(300_000)]));
+    const whole = readFileSync(await pack(['.metadata', 'db', 'tree']));
+    // One 4 KiB buffer, overwritten with the next bytes as soon as each write resolves (as the
+    // download's read-back reuses its buffers): gunzip must not read a chunk after that.
+    const inspector = new ArchiveInspector('reused.tar.gz');
+    const buf = Buffer.alloc(4096);
+    for (let at = 0; at < whole.length; at += buf.length) {
+      const n = whole.copy(buf, 0, at, Math.min(at + buf.length, whole.length));
+      await inspector.write(buf.subarray(0, n));
+      buf.fill(0xee);
+    }
+    const r = await inspector.end();
+    assert.equal(r.kind, 'full');
+    assert.equal(r.dbBytes, 300_005);
   });
 
   it('accepts entries written with a ./ prefix', async () => {
