@@ -65,7 +65,8 @@ export class BlobStore {
 
   archive(archive: Archive, modelVersion: string | null): Promise<BlobInfo> {
     const key = BlobStore.archiveKey(archive);
-    const mtime = archive.finishedAt ?? archive.createdAt;
+    // Prepared while the job runs: stamped with the time the job completes (its timeline's last step).
+    const mtime = archive.finishedAt ?? archive.timeline?.steps.at(-1)?.at ?? archive.createdAt;
     const fileName = archiveFileName({ archiveId: archive.id, dataType: archive.dataType, mtime });
     const file = join(this.cacheDir, `archive-${archive.id}-${archive.targetBytes}`);
     return this.once(key, fileName, file, () =>

@@ -116,7 +116,10 @@ export function tick(store: Store): boolean {
       }
       case 'archive': {
         const x = s.archives[id];
-        ({ changed: c, done } = advanceBackupJob(x, now, (st) =>
+        // "Done preparing download archive" only once the bytes exist (see Store.hold).
+        const final = x?.timeline?.steps.at(-1)?.at;
+        const at = store.holds.has(key) && final !== undefined ? Math.min(now, final - 1) : now;
+        ({ changed: c, done } = advanceBackupJob(x, at, (st) =>
           st === 'running' ? 'Preparing download archive' : st === 'completed' ? 'Done preparing download archive' : 'Preparing download archive failed',
         ));
         break;

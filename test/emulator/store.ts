@@ -12,6 +12,11 @@ export type PendingKind = 'package' | 'upload' | 'start' | 'snapshot' | 'archive
 export class Store {
   /** Async items that still have transitions ahead, as `kind:id`. */
   readonly pending = new Set<string>();
+  /**
+   * Real work a job's final state waits for, as `kind:id` → the work (an archive is "Done preparing"
+   * only once its bytes are on disk, so its download starts at once, as it does from cloud storage).
+   */
+  readonly holds = new Map<string, Promise<void>>();
   private saveTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -46,6 +51,24 @@ export class Store {
 
   track(kind: PendingKind, id: string): void {
     this.pending.add(`${kind}:${id}`);
+  }
+
+  /** Holds `kind:id` short of its final state until `work` settled (failed work releases it too). */
+  hold(kind: PendingKind, id: string, work: Promise<unknown>): void {
+    const key = `${kind}:${id}`;
+    const settled = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.holds.set(key, settled);
+    void settled.then(() => {
+      if (this.holds.get(key) === settled) this.holds.delete(key);
+    });
+  }
+
+  /** Resolves once every held job's work is done (a clock jump covers that work as well). */
+  async settleHolds(): Promise<void> {
+    await Promise.all(this.holds.values());
   }
 
   /** Schedules a save of the state file (debounced: many changes in a burst cost one write). */

@@ -145,6 +145,9 @@ export function registerBackups(app: FastifyInstance, ctx: EmulatorContext): voi
     };
     store.state.archives[a.id] = a;
     store.track('archive', a.id);
+    // The archive is prepared while the job runs (not on the first download, which would then wait
+    // seconds for its first byte); the job completes once its bytes are on disk.
+    if (a.timeline?.steps.at(-1)?.state === 'completed') store.hold('archive', a.id, ctx.blobs.archive(a, snap.modelVersion ?? null));
     store.changed();
     return archiveView(a, null);
   });
