@@ -3,12 +3,7 @@
  * backup (`.metadata`, `db/db.backup` starting with PGDMP, files only under `tree/`). Kept in its
  * own module (and its own file in the build) so the tar reader is loaded only when an archive is
  * checked. It imports no classes: the inspector turns its `TarProblem`s into `BackupArchiveError`s.
- *
- * Node's own gunzip inflates (on the thread pool, in large chunks, checking the gzip CRC and length)
- * and the tar reader only lists the plain tar: the main thread stays free for the hash and the
- * download beside it, and a gigabyte inflates into a thousand buffers rather than tens of thousands.
  */
-import { createGunzip, type Gunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
 import type { BackupArchiveReport } from './verifyBackupArchive';
 
@@ -16,8 +11,6 @@ import type { BackupArchiveReport } from './verifyBackupArchive';
 const PGDMP = Buffer.from('PGDMP', 'ascii');
 
 const MAX_METADATA_BYTES = 1024 * 1024;
-/** Inflated bytes per chunk handed to the tar reader. */
-const INFLATE_CHUNK = 1024 * 1024;
 /** Tar warnings that mean the archive is damaged, not merely unusual. */
 const FATAL_TAR_WARNINGS = new Set(['TAR_BAD_ARCHIVE', 'TAR_ENTRY_INVALID', 'TAR_ABORT', 'TAR_ENTRY_ERROR']);
 
@@ -38,7 +31,6 @@ export class TarCheck {
   private problem: string | undefined;
   private readonly pending: Promise<void>[] = [];
   private readonly parser: Parser;
-  private readonly gunzip: Gunzip;
   private readonly closed: Promise<void>;
   private finished: () => void = () => undefined;
 
@@ -57,26 +49,18 @@ export class TarCheck {
     this.parser.on('end', () => this.finished());
     this.parser.on('close', () => this.finished());
     this.parser.on('error', (e: Error) => this.fail(`the archive cannot be read (${e.message})`));
-    this.gunzip = createGunzip({ chunkSize: INFLATE_CHUNK });
-    this.gunzip.on('data', (plain: Buffer) => {
-      if (!this.parser.write(plain)) this.gunzip.pause();
-    });
-    this.parser.on('drain', () => this.gunzip.resume());
-    this.gunzip.on('end', () => this.parser.end());
-    this.gunzip.on('error', (e: Error) => this.fail(`the archive is damaged or truncated (gzip: ${e.message})`));
   }
 
-  /** Resolves once gunzip has taken the chunk in (the caller may then reuse its buffer), or at the first problem. */
+  /** The tar reader inflates and parses the chunk before `write` returns, so the caller may reuse its buffer then. */
   async write(chunk: Buffer): Promise<void> {
     this.throwIfFailed();
-    const consumed = new Promise<void>((resolve) => this.gunzip.write(chunk, () => resolve()));
-    await Promise.race([consumed, this.closed]);
+    if (!this.parser.write(chunk)) await Promise.race([new Promise<void>((resolve) => this.parser.once('drain', resolve)), this.closed]);
     this.throwIfFailed();
   }
 
   async end(fileBytes: number): Promise<BackupArchiveReport> {
     this.throwIfFailed();
-    this.gunzip.end();
+    this.parser.end();
     await this.closed;
     this.throwIfFailed();
     await Promise.all(this.pending);
@@ -90,7 +74,6 @@ export class TarCheck {
   }
 
   abort(): void {
-    this.gunzip.destroy();
     this.parser.abort(new Error('aborted'));
   }
 
