@@ -38,25 +38,25 @@ export class MigrationsTreeProvider implements vscode.TreeDataProvider<Migration
     if (!folder) return [];
     // The journal reader pulls in the plan and its schemas: loaded when the view first shows rows.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { listJournals, planLinesFor, readJournalFile, summarize } = require('../../core/ui/migrations/journalList') as typeof import('../../core/ui/migrations/journalList');
+    const { listJournals, planLinesFor, readJournalFile } = require('../../core/ui/migrations/journalList') as typeof import('../../core/ui/migrations/journalList');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { MigrationMessageNode, MigrationRunNode } = require('../../core/ui/migrations/migrationNodes') as typeof import('../../core/ui/migrations/migrationNodes');
     try {
-      const list = await listJournals(folder);
       const mc = this.controller();
+      const list = await listJournals(folder, mc);
       const rows: MigrationTreeNode[] = [];
       for (const s of list) {
         if (s.error) {
           rows.push(new MigrationRunNode(s));
           continue;
         }
-        // While a run holds the journal its in-memory state is the newest (the row and its phases are
-        // read from it, not from the last write to disk); otherwise the file is.
+        // While a run holds the journal its in-memory state is the newest (the row was summarised from
+        // it too, see listJournals); otherwise the file is.
         const busy = mc?.busy(s.file);
         const live = busy ? mc?.peek(s.file) : undefined;
         const journal = live ?? (await readJournalFile(s.file));
         const lines = live && mc ? mc.planLines(s.file) : planLinesFor(journal);
-        rows.push(new MigrationRunNode(live ? summarize(s.file, live, lines, true) : s, { journal, lines }, busy, mc?.saying(s.file)));
+        rows.push(new MigrationRunNode(s, { journal, lines }, busy, mc?.saying(s.file)));
       }
       return rows;
     } catch (e) {

@@ -44,11 +44,14 @@ function createController(o: MigrationsOptions, follow: (mc: MigrationController
   return mc;
 }
 
-async function listJournals(folder: string | undefined): Promise<import('../../core/ui/migrations/journalList').JournalSummary[]> {
+async function listJournals(
+  folder: string | undefined,
+  live?: import('../../core/ui/migrations/journalList').LiveRuns,
+): Promise<import('../../core/ui/migrations/journalList').JournalSummary[]> {
   if (!folder) return [];
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const j = require('../../core/ui/migrations/journalList') as typeof import('../../core/ui/migrations/journalList');
-  return j.listJournals(folder);
+  return j.listJournals(folder, live);
 }
 
 /** Registers the migration views and returns the feature's dependencies (built once, here). */
@@ -59,7 +62,8 @@ export function registerMigrations(o: MigrationsOptions): MigrationDeps {
   const statusBar = new MigrationStatusBar();
   const tree = new MigrationsTreeProvider(folder, () => controller, log.child('migrations'));
   const view = vscode.window.createTreeView(VIEWS.migrations, { treeDataProvider: tree });
-  const updates = new ViewUpdates({ tree, statusBar, journals: () => listJournals(folder()), controller: () => controller, log });
+  // The status bar reads a running migration from its live journal, as the Migrations view does.
+  const updates = new ViewUpdates({ tree, statusBar, journals: () => listJournals(folder(), controller), controller: () => controller, log });
 
   let panels: MigrationPanels | undefined;
   const migrations: MigrationDeps = {

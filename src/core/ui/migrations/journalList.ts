@@ -53,8 +53,21 @@ export function isKnownJournal(journals: readonly Pick<JournalSummary, 'file'>[]
   return journals.some((j) => resolve(j.file) === want);
 }
 
-/** Never throws: an unreadable journal is listed with its error so the view can show it. */
-export async function listJournals(workspaceFolder: string): Promise<JournalSummary[]> {
+/**
+ * The runs this window drives: while one runs, its journal in memory is newer than the file (each
+ * change is written after it is made, and an fsync can take a while on a busy disk).
+ */
+export interface LiveRuns {
+  busy(file: string): string | undefined;
+  peek(file: string): Readonly<Journal> | undefined;
+  planLines(file: string): readonly PlanLine[];
+}
+
+/**
+ * Never throws: an unreadable journal is listed with its error so the view can show it. A journal
+ * that a run in `live` holds is summarised from its live state instead of the file.
+ */
+export async function listJournals(workspaceFolder: string, live?: LiveRuns): Promise<JournalSummary[]> {
   const dir = join(workspaceFolder, JOURNAL_FOLDER);
   let names: string[];
   try {
@@ -66,6 +79,8 @@ export async function listJournals(workspaceFolder: string): Promise<JournalSumm
   return Promise.all(
     files.map(async (n) => {
       const file = join(dir, n);
+      const held = live?.busy(file) ? live.peek(file) : undefined;
+      if (held && live) return summarize(file, held, live.planLines(file), true);
       try {
         return summarize(file, await readJournalFile(file));
       } catch (e) {

@@ -8,6 +8,7 @@ import type { MigrationServices, TransferOptions } from '../../../../src/core/me
 import { FakeCloud } from '../../../support/fakeCloud';
 import { testController } from '../../../support/testController';
 import { sampleInput } from '../../../support/sampleInput';
+import type { Journal } from '../../../../src/core/migration/types';
 
 /** The in-memory cloud, with downloads that report progress like the real transfer code. */
 function withProgress(cloud: FakeCloud): MigrationServices {
@@ -46,6 +47,25 @@ describe('migration controller', () => {
     assert.equal(list[0].phase, 'Preflight');
     assert.equal(list[0].done, 0);
     assert.ok(list[0].total > 20);
+  });
+
+  it('lists a journal a run holds from its live state, not from the last write to disk', async () => {
+    const file = await mc.create(dir, sampleInput(join(dir, 'dl')));
+    const onDisk = mc.peek(file);
+    assert.ok(onDisk);
+    // What a run holds in memory a moment before its write reaches the file: preflight is done.
+    const live = structuredClone<Journal>(onDisk);
+    live.steps.preflight.status = 'done';
+    const runs = { busy: (f: string) => (f === file ? 'running' : undefined), peek: () => live, planLines: (f: string) => mc.planLines(f) };
+    const [fromFile] = await listJournals(dir);
+    const [fromRun] = await listJournals(dir, runs);
+    assert.equal(fromFile.done, 0);
+    assert.equal(fromRun.done, 1);
+    assert.equal(fromRun.state, 'running');
+    assert.equal(fromRun.file, fromFile.file);
+    // Not held by a run: the file is read.
+    const [idle] = await listJournals(dir, { ...runs, busy: () => undefined });
+    assert.equal(idle.done, 0);
   });
 
   it('runs until a person is needed, announcing step changes and transfer progress with its step', async () => {
