@@ -64,7 +64,8 @@ export function migrationProgress(lines: readonly PlanLine[], journal: Readonly<
     const focus = running[0] ?? next;
     return { ...base, state: 'interrupted', focus, now: `Resume the run: it was interrupted${focus ? ` during "${focus.title}"` : ''}` };
   }
-  if (opts.busy) return { ...base, state: 'running', focus: next, now: next ? `Running: ${next.title}` : 'Running' };
+  // Busy with no step running (a Mark Done being checked, say): the focus stays on the step it is about.
+  if (opts.busy) return { ...base, state: 'running', focus: next ?? waiting[0] ?? failed[0], now: next ? `Running: ${next.title}` : 'Running' };
   if (rolledBack) {
     const at = failed[0] ?? next;
     return { ...base, state: 'rolled-back', focus: at, now: `Cutover rolled back: the source runs again. Fix the cause${at ? `, then Run "${at.title}"` : ''}` };

@@ -46,6 +46,18 @@ describe('migration progress: one reading of (plan, journal) for every surface',
     assert.equal(model.run.nowStepId, 'link.temp-a');
   });
 
+  it('busy with no step running and none runnable (a Mark Done being checked): the focus stays on the waiting step', () => {
+    const { journal, lines } = journalFor();
+    const last = lines[lines.length - 1];
+    for (const l of lines) journal.steps[l.id].status = l.id === last.id ? 'waiting-for-person' : 'done';
+    const p = migrationProgress(lines, journal, { busy: true });
+    assert.equal(p.state, 'running');
+    assert.equal(p.next, undefined);
+    assert.equal(p.focus?.id, last.id);
+    // So the status bar and the Migrations view name its phase instead of "Ready".
+    assert.notEqual(summarize('/w/j.json', journal, lines, true).phase, 'Ready');
+  });
+
   it('completed and aborted runs say so', () => {
     const { journal, lines } = journalFor();
     journal.status = 'completed';
