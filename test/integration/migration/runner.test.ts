@@ -281,37 +281,12 @@ describe('migration runner', () => {
     assert.match(events, /"type":"rollback"/);
   });
 
-  it('abort before the cutover leaves the source untouched and is recorded', async () => {
+  /** A one-step run for the abort tests, inside the cutover window or not; counts source restarts. */
+  async function abortable(name: string, inCutover: boolean) {
     const probe: Probe = { order: [], active: 0, maxActive: 0, runs: new Map() };
+    const store = await JournalStore.create(journalPathsFor(dir, name), sampleInput(dir), ['a']);
+    if (inCutover) await store.update((j) => void (j.cutover.startedAt = new Date().toISOString()));
     let restarted = 0;
-    const paths = journalPathsFor(dir, 'ab');
-    const store = await JournalStore.create(paths, sampleInput(dir), ['a']);
-    const runner = new MigrationRunner({
-      steps: [apiStep('a', [], probe)],
-      store,
-      services,
-      prompt: new ScriptedPrompt('t'),
-      logger: createLogger(() => undefined),
-      rollback: () => {
-        restarted++;
-        return Promise.resolve('x');
-      },
-    });
-    const r = await runner.abort('changed my mind');
-    assert.equal(r.sourceTouched, false);
-    assert.equal(restarted, 0);
-    assert.equal(store.peek().status, 'aborted');
-    assert.equal(store.peek().abort?.reason, 'changed my mind');
-    assert.equal((await runner.run()).status, 'aborted');
-    assert.equal(probe.runs.size, 0);
-  });
-
-  it('abort inside the cutover window restarts the source first', async () => {
-    const paths = journalPathsFor(dir, 'ab2');
-    const store = await JournalStore.create(paths, sampleInput(dir), ['a']);
-    await store.update((j) => void (j.cutover.startedAt = new Date().toISOString()));
-    let restarted = 0;
-    const probe: Probe = { order: [], active: 0, maxActive: 0, runs: new Map() };
     const runner = new MigrationRunner({
       steps: [apiStep('a', [], probe)],
       store,
@@ -323,9 +298,25 @@ describe('migration runner', () => {
         return Promise.resolve('started');
       },
     });
+    return { probe, store, runner, restarts: () => restarted };
+  }
+
+  it('abort before the cutover leaves the source untouched and is recorded', async () => {
+    const { probe, store, runner, restarts } = await abortable('ab', false);
+    const r = await runner.abort('changed my mind');
+    assert.equal(r.sourceTouched, false);
+    assert.equal(restarts(), 0);
+    assert.equal(store.peek().status, 'aborted');
+    assert.equal(store.peek().abort?.reason, 'changed my mind');
+    assert.equal((await runner.run()).status, 'aborted');
+    assert.equal(probe.runs.size, 0);
+  });
+
+  it('abort inside the cutover window restarts the source first', async () => {
+    const { store, runner, restarts } = await abortable('ab2', true);
     const r = await runner.abort('stop now');
     assert.equal(r.sourceTouched, true);
-    assert.equal(restarted, 1);
+    assert.equal(restarts(), 1);
     assert.equal(store.peek().cutover.rollback?.result, 'source-restarted');
   });
 });
