@@ -84,6 +84,8 @@ export class Portal {
       params: { projectId, environmentId },
       headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(size) },
       maxBodyLength: Infinity,
+      // No redirect support: axios would otherwise keep every byte of the body for a replay.
+      maxRedirects: 0,
       validateStatus: () => true,
     });
     if (r.status >= 300) throw new Error(`upload-backup → ${r.status} ${JSON.stringify(r.data)}`);
