@@ -54,18 +54,23 @@ export class RangePlan {
    * `[from, total)` in pieces of `pieceBytes` after an already planned `first` range, handed out in
    * file order: the connections then work side by side near the front of the file, so the part that
    * is complete from byte 0 grows steadily and can be hashed while the rest arrives.
+   *
+   * Toward the end a piece is at most an even share of what is left over `connections` (guided
+   * scheduling, down to `minSplit`): the pieces in flight when the last byte arrives are small, so
+   * little of the file is still to be hashed and checked then. With 32 MiB pieces to the end, a
+   * 1 GiB download over 8 shaped connections finished its read 0.5 s after its last byte.
    */
-  static pieces(first: ByteRange, total: number, pieceBytes: number, minSplit = MIN_SPLIT_BYTES): RangePlan {
+  static pieces(first: ByteRange, total: number, pieceBytes: number, minSplit = MIN_SPLIT_BYTES, connections = 1): RangePlan {
     const ranges: ByteRange[] = [first];
     const size = Math.max(1, Math.floor(pieceBytes));
-    for (let start = first.end; start < total; start += size) {
-      const end = Math.min(total, start + size);
+    const share = Math.max(1, Math.floor(connections));
+    for (let start = first.end; start < total; ) {
+      const piece = Math.max(minSplit, Math.min(size, Math.ceil((total - start) / share)));
+      let end = Math.min(total, start + piece);
       // A last sliver goes with the piece before it.
-      if (total - end > 0 && total - end < size / 4) {
-        ranges.push({ start, end: total, pos: start });
-        break;
-      }
+      if (total - end < piece / 4) end = total;
       ranges.push({ start, end, pos: start });
+      start = end;
     }
     return new RangePlan(ranges, minSplit);
   }

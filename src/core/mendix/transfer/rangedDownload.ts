@@ -128,7 +128,10 @@ export class RangedDownload {
       this.opts.logger?.info(`resuming ${this.label}: ${this.resumedFrom} of ${this.total} bytes are on disk in ${ranges.length} range(s)`);
       return;
     }
-    await this.fh.truncate(0);
+    // Only a part with bytes in it is emptied: on ext4, truncating even an empty file to 0 makes the
+    // first close of the file flush all of it (its guard for files replaced by truncation), which
+    // held a 1 GiB download's end up by 0.3–0.4 s.
+    if ((await this.fh.stat()).size > 0) await this.fh.truncate(0);
     await rm(this.stateFile, { force: true });
     this.state = undefined;
     this.plan = undefined;
@@ -162,7 +165,7 @@ export class RangedDownload {
       const min = this.opts.minRangeBytes ?? MIN_SPLIT_BYTES;
       this.plan =
         ranged && total !== undefined && this.connections > 1
-          ? RangePlan.pieces({ start: 0, end, pos: 0 }, total, pieceSize(total, this.connections, min), min)
+          ? RangePlan.pieces({ start: 0, end, pos: 0 }, total, pieceSize(total, this.connections, min), min, this.connections)
           : new RangePlan([{ start: 0, end, pos: 0 }], min);
       if (!ranged) this.opts.logger?.info(`${this.label}: the server does not honour byte ranges; one connection`);
       this.state = { version: 2, etag: this.etag, lastModified: header(res, 'last-modified'), total, ranged };

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../../support/manualClock';
@@ -79,6 +79,16 @@ describe('downloadToFile', () => {
     assert.equal(r.bytesFetched, server.content.length - r.resumedFrom);
     assert.equal(r.sha256, server.sha256);
     assert.equal(server.log.at(-1)?.range, `bytes=${r.resumedFrom}-${server.content.length - 1}`);
+  });
+
+  it('empties a .part that has no resume record before starting afresh', async () => {
+    // Longer than the file: a start that kept these bytes would leave a tail of them behind.
+    writeFileSync(`${dest}.part`, randomBytes(server.content.length + 4096));
+    const r = await downloadToFile(base());
+    assert.equal(r.resumedFrom, 0);
+    assert.equal(r.size, server.content.length);
+    assert.equal(r.sha256, server.sha256);
+    assert.equal(readFileSync(dest).length, server.content.length);
   });
 
   it('starts over when the file changed (If-Range no longer matches)', async () => {

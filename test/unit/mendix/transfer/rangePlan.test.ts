@@ -75,4 +75,19 @@ describe('RangePlan pieces', () => {
     a.pos = a.end;
     assert.equal(plan.contiguousEnd(), 4 * MIB);
   });
+
+  it('shrinks the pieces toward the end to a share of what is left per connection, so little is left to read after the last byte', () => {
+    const total = 1024 * MIB + 12345;
+    const plan = RangePlan.pieces({ start: 0, end: 8 * MIB, pos: 0 }, total, 32 * MIB, 4 * MIB, 8);
+    assert.ok(RangePlan.valid(plan.ranges, total));
+    const sizes = plan.ranges.slice(1).map((r) => r.end - r.start);
+    assert.equal(sizes[0], 32 * MIB, 'full-size pieces while much is left');
+    for (let i = 1; i < sizes.length; i++) assert.ok(sizes[i] <= sizes[i - 1], `piece ${i} (${sizes[i]}) is not larger than the one before (${sizes[i - 1]})`);
+    assert.ok(sizes.slice(0, -1).every((n) => n >= 4 * MIB), 'no piece but the last below the smallest split');
+    // The last eight, in flight together at the end, are near the smallest split (the sliver rides on the last).
+    for (const n of sizes.slice(-8)) assert.ok(n <= 5 * MIB, `a last piece of ${n} bytes`);
+    // With one connection the pieces keep their size to the end.
+    const one = RangePlan.pieces({ start: 0, end: 8 * MIB, pos: 0 }, total, 32 * MIB, 4 * MIB, 1);
+    assert.ok(one.ranges.slice(1, -1).every((r) => r.end - r.start === 32 * MIB));
+  });
 });
