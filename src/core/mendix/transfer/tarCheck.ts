@@ -18,12 +18,12 @@ function normalise(path: string): string {
   return path.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
 }
 
-/** The `.tar.gz` half of the inspector: gunzip + tar listing, with the layout rules of a Mendix backup. */
 /** Why the archive is not a valid backup. */
 export class TarProblem extends Error {
   readonly tarProblem = true;
 }
 
+/** The `.tar.gz` half of the inspector: gunzip + tar listing, with the layout rules of a Mendix backup. */
 export class TarCheck {
   private readonly report: BackupArchiveReport;
   private sawMetadata = false;

@@ -101,7 +101,6 @@ export class ArchiveInspector {
     }
     if (!head.subarray(0, 2).equals(GZIP_MAGIC)) throw this.notABackup();
     this.mode = 'tar';
-    // The tar reader is loaded only when an archive is actually checked.
     // A separate file in the build (esbuild.js): the tar reader is loaded on the first archive check.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { TarCheck } = require('./tarCheck') as typeof import('./tarCheck');
