@@ -108,16 +108,17 @@ describe('migration wizard in code-server against the emulator', function () {
     // The run started after the answers: preflight leaves "pending".
     // A finished phase is folded when the panel opens, so the row may be in the page but hidden.
     await frame.waitForSelector('#step-preflight:not([data-status="pending"])', { state: 'attached', timeout: 60_000 });
-    // The Migrations view follows the run while it goes (not only when it stops).
+    // The Migrations view follows the run while it goes (not only when it stops). By the time it is
+    // looked at, the run may already be asking its configuration question (a live state too).
     await w.page
-      .locator('.part.sidebar .monaco-list-row', { hasText: /legacy-hr.*running.*\b[1-9]\d*\/30/ })
+      .locator('.part.sidebar .monaco-list-row', { hasText: /legacy-hr.*(running|waiting for your answer).*\b[1-9]\d*\/30/ })
       .first()
       .waitFor({ timeout: 60_000 })
       .catch(async (e: unknown) => {
         // Say what the view showed instead (and keep a picture), so a failure can be read from CI's log.
         await w.screenshot('panel-wizard-migrations-row-missing');
         const rows = await w.page.locator('.part.sidebar .monaco-list-row').allTextContents();
-        throw new Error(`the Migrations view did not show legacy-hr running with a step done; the sidebar rows were: ${JSON.stringify(rows)} (${String(e)})`);
+        throw new Error(`the Migrations view did not show legacy-hr running (or asking) with a step done; the sidebar rows were: ${JSON.stringify(rows)} (${String(e)})`);
       });
     await w.screenshot('panel-wizard');
   });
